@@ -1,0 +1,42 @@
+import type { ContentBlock, ProviderFamily, ToolKind } from './content.ts';
+import type { FinishReason, Usage } from './response.ts';
+import type { GatewayErrorShape } from '../errors.ts';
+
+/**
+ * What a block is when it opens. Block indexes are per response, start at 0, and are
+ * dense; at most one block is open at a time (decoders serialise interleaved upstream blocks).
+ */
+export type BlockStart =
+  | { kind: 'text' }
+  | { kind: 'refusal' }
+  | { kind: 'reasoning'; family: ProviderFamily; itemId?: string }
+  | { kind: 'tool-call'; callId: string; name: string; namespace?: string; toolKind: ToolKind; itemId?: string }
+  | { kind: 'opaque' };
+
+/**
+ * The stream every decoder produces and every encoder consumes (noun-verb names).
+ * Sequence: response-start, then (block-start, deltas, block-end)*, then exactly one of
+ * response-end or error.
+ */
+export type StreamEvent =
+  | { type: 'response-start'; id: string; model: string; createdAt: number }
+  | { type: 'block-start'; index: number; block: BlockStart }
+  | { type: 'text-delta'; index: number; delta: string }
+  /** Reasoning display text; `part` numbers summary parts / thinking segments within the block. */
+  | { type: 'reasoning-delta'; index: number; delta: string; part: number }
+  | { type: 'tool-call-delta'; index: number; delta: string }
+  /** Carries the complete block, so encoders never need to re-assemble deltas. */
+  | { type: 'block-end'; index: number; block: ContentBlock }
+  /** Usage known so far (cumulative); the last one before response-end wins. */
+  | { type: 'usage'; usage: Usage }
+  | { type: 'response-end'; finishReason: FinishReason; usage?: Usage }
+  | { type: 'error'; error: GatewayErrorShape };
+
+/**
+ * A small state machine turning one representation into another, fed in order. Wrapped into
+ * a TransformStream by `toTransformStream`; tests feed arrays.
+ */
+export interface StreamStateMachine<In, Out> {
+  push(input: In): Out[];
+  finish(): Out[];
+}
