@@ -1,0 +1,143 @@
+import { resolve } from 'node:path';
+import { ConfigError } from './config-error.ts';
+import { Secret } from './secret.ts';
+import type { ConfigFile, TargetConfigFile } from './schema.ts';
+import {
+  defaultBaseUrl,
+  providerKeyEnv,
+  type KeyConfig,
+  type ModelConfig,
+  type ProviderConfig,
+  type ProviderType,
+  type RuntimeConfig,
+  type TargetConfig,
+} from './runtime-config.ts';
+import { hashKey } from '../policy/hash-key.ts';
+
+const defaultTimeouts = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 };
+
+/**
+ * Turns a validated config file into the frozen runtime config, checking what the schema
+ * cannot (references between sections, duplicates). With no providers configured, they come
+ * from the usual environment variables.
+ */
+export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.ProcessEnv; source: string; cwd: string }): RuntimeConfig {
+  const { env } = context;
+  const providers: Record<string, ProviderConfig> = {};
+  const fileProviders = file.providers ?? providersFromEnvironment(env);
+  for (const [name, provider] of Object.entries(fileProviders)) {
+    const baseUrl = provider.base_url ?? envBaseUrl(provider.type, env) ?? defaultBaseUrl[provider.type];
+    if (!baseUrl) throw new ConfigError(`providers.${name}.base_url: required for type ${provider.type}`);
+    const key = provider.api_key ?? providerKeyEnv[provider.type].map((variable) => env[variable]).find((value) => value);
+    const config: ProviderConfig = {
+      name,
+      type: provider.type,
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      headers: provider.headers ?? {},
+      timeouts: {
+        connectMs: provider.timeouts?.connect_ms ?? defaultTimeouts.connectMs,
+        firstByteMs: provider.timeouts?.first_byte_ms ?? defaultTimeouts.firstByteMs,
+        idleMs: provider.timeouts?.idle_ms ?? defaultTimeouts.idleMs,
+      },
+    };
+    if (key) config.apiKey = new Secret(key);
+    if (provider.api_version) config.apiVersion = provider.api_version;
+    providers[name] = config;
+  }
+
+  const models: Record<string, ModelConfig> = {};
+  for (const [alias, model] of Object.entries(file.models ?? {})) {
+    const targets = 'targets' in model ? model.targets : [model];
+    const shared = 'targets' in model ? model : undefined;
+    models[alias] = {
+      alias,
+      strategy: ('targets' in model ? model.strategy : undefined) ?? 'failover',
+      targets: targets.map((target, index) => {
+        const path = 'targets' in model ? `models.${alias}.targets.${index}` : `models.${alias}`;
+        if (!providers[target.provider]) {
+          throw new ConfigError(`${path}.provider: no provider named "${target.provider}"`, `known: ${Object.keys(providers).join(', ') || 'none'}`);
+        }
+        return buildTarget(target, shared);
+      }),
+    };
+  }
+
+  const keys: KeyConfig[] = [];
+  const seenNames = new Set<string>();
+  const seenHashes = new Set<string>();
+  for (const [index, key] of (file.keys ?? []).entries()) {
+    if (seenNames.has(key.name)) throw new ConfigError(`keys.${index}.name: duplicate key name "${key.name}"`);
+    const hash = hashKey(key.key);
+    if (seenHashes.has(hash)) throw new ConfigError(`keys.${index}.key: the same secret is used by two keys`);
+    seenNames.add(key.name);
+    seenHashes.add(hash);
+    const entry: KeyConfig = { name: key.name, hash, tags: key.tags ?? [], aliases: key.aliases ?? {} };
+    if (key.team) entry.team = key.team;
+    if (key.user) entry.user = key.user;
+    if (key.models_allowed) entry.modelsAllowed = key.models_allowed;
+    if (key.budget) entry.budget = { limitUsd: key.budget.limit_usd, window: key.budget.window, mode: key.budget.mode, warnAt: key.budget.warn_at };
+    if (key.rate_limit) entry.rateLimit = { ...key.rate_limit };
+    if (key.expires_at) entry.expiresAt = new Date(key.expires_at);
+    keys.push(entry);
+  }
+
+  const storageUrl = file.storage?.url ?? env['SWITCHYARD_STORAGE_URL'] ?? `sqlite:${resolve(context.cwd, '.switchyard', 'switchyard.db')}`;
+  const runtime: RuntimeConfig = {
+    source: context.source,
+    server: {
+      host: file.server?.host ?? '127.0.0.1',
+      port: file.server?.port ?? 4141,
+      maxBodyBytes: file.server?.max_body_bytes ?? 32 * 1024 * 1024,
+      drainTimeoutMs: file.server?.drain_timeout_ms ?? 30_000,
+    },
+    providers,
+    models,
+    keys,
+    storage: { url: storageUrl },
+    logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
+  };
+  const masterKey = file.server?.master_key ?? env['SWITCHYARD_MASTER_KEY'];
+  if (masterKey) runtime.server.masterKey = new Secret(masterKey);
+  if (file.coordination) runtime.coordination = { url: file.coordination.url };
+  return deepFreeze(runtime);
+}
+
+function buildTarget(target: TargetConfigFile, shared: { pricing?: TargetConfigFile['pricing']; context_window?: number; max_output_tokens?: number } | undefined): TargetConfig {
+  const out: TargetConfig = { provider: target.provider, model: target.model, weight: target.weight ?? 1 };
+  const pricing = target.pricing ?? shared?.pricing;
+  if (pricing) out.pricing = pricing;
+  const contextWindow = target.context_window ?? shared?.context_window;
+  if (contextWindow) out.contextWindow = contextWindow;
+  const maxOutput = target.max_output_tokens ?? shared?.max_output_tokens;
+  if (maxOutput) out.maxOutputTokens = maxOutput;
+  if (target.reasoning_effort) out.reasoningEffort = target.reasoning_effort;
+  if (target.supports_reasoning !== undefined) out.supportsReasoning = target.supports_reasoning;
+  return out;
+}
+
+/** No config file: one provider per provider key found in the environment. */
+function providersFromEnvironment(env: NodeJS.ProcessEnv): NonNullable<ConfigFile['providers']> {
+  const providers: NonNullable<ConfigFile['providers']> = {};
+  const candidates: Array<[string, ProviderType]> = [
+    ['openai', 'openai'],
+    ['anthropic', 'anthropic'],
+    ['gemini', 'gemini'],
+  ];
+  for (const [name, type] of candidates) {
+    if (providerKeyEnv[type].some((variable) => env[variable])) providers[name] = { type };
+  }
+  return providers;
+}
+
+function envBaseUrl(type: ProviderType, env: NodeJS.ProcessEnv): string | undefined {
+  const variable = { openai: 'OPENAI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL', gemini: 'GEMINI_BASE_URL' }[type as string];
+  return variable ? env[variable] || undefined : undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Secret) && !(value instanceof Date)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}

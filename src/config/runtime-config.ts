@@ -1,0 +1,110 @@
+import type { DialectId, ProviderFamily, ReasoningEffort } from '../core/ir/index.ts';
+import type { Secret } from './secret.ts';
+import type { PricingConfig } from './schema.ts';
+
+export type ProviderType = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'azure-openai';
+
+export interface ProviderConfig {
+  name: string;
+  type: ProviderType;
+  baseUrl: string;
+  apiKey?: Secret;
+  headers: Record<string, string>;
+  apiVersion?: string;
+  timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
+}
+
+export interface TargetConfig {
+  provider: string;
+  model: string;
+  weight: number;
+  pricing?: PricingConfig;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  reasoningEffort?: ReasoningEffort;
+  supportsReasoning?: boolean;
+}
+
+export interface ModelConfig {
+  alias: string;
+  targets: TargetConfig[];
+  strategy: 'failover' | 'weighted' | 'round-robin' | 'lowest-latency' | 'cheapest';
+}
+
+export interface BudgetConfig {
+  limitUsd: number;
+  window: 'day' | 'week' | 'month' | 'total';
+  mode: 'hard' | 'soft';
+  warnAt: number;
+}
+
+export interface RateLimitConfig {
+  rpm?: number;
+  tpm?: number;
+  concurrent?: number;
+}
+
+/** A client key as the gateway keeps it: hashed, never the secret itself. */
+export interface KeyConfig {
+  name: string;
+  /** sha256 hex of the secret. */
+  hash: string;
+  team?: string;
+  user?: string;
+  tags: string[];
+  modelsAllowed?: string[];
+  aliases: Record<string, string>;
+  budget?: BudgetConfig;
+  rateLimit?: RateLimitConfig;
+  expiresAt?: Date;
+}
+
+export interface RuntimeConfig {
+  /** Where the config came from: a file path or `defaults (environment)`. */
+  source: string;
+  server: {
+    host: string;
+    port: number;
+    masterKey?: Secret;
+    maxBodyBytes: number;
+    drainTimeoutMs: number;
+  };
+  providers: Record<string, ProviderConfig>;
+  models: Record<string, ModelConfig>;
+  keys: KeyConfig[];
+  storage: { url: string };
+  coordination?: { url: string };
+  logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
+}
+
+/** Which wire format a provider type speaks, and whose secrets it can read back. */
+export const providerDialect: Record<ProviderType, DialectId> = {
+  openai: 'openai-responses',
+  'azure-openai': 'openai-responses',
+  'openai-compatible': 'openai-chat',
+  anthropic: 'anthropic-messages',
+  gemini: 'gemini',
+};
+
+export const providerFamily: Record<ProviderType, ProviderFamily> = {
+  openai: 'openai',
+  'azure-openai': 'openai',
+  'openai-compatible': 'openai-compatible',
+  anthropic: 'anthropic',
+  gemini: 'gemini',
+};
+
+export const defaultBaseUrl: Partial<Record<ProviderType, string>> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  gemini: 'https://generativelanguage.googleapis.com',
+};
+
+/** The environment variables a provider type's key is read from when the config gives none. */
+export const providerKeyEnv: Record<ProviderType, string[]> = {
+  openai: ['OPENAI_API_KEY'],
+  'azure-openai': ['AZURE_OPENAI_API_KEY'],
+  'openai-compatible': [],
+  anthropic: ['ANTHROPIC_API_KEY'],
+  gemini: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+};

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/**
+ * The config file's schema: the single source of truth for what a config may say
+ * (contract §2). Every object is strict, so an unknown key is an error naming its path.
+ */
+const positiveInt = z.number().int().positive();
+const usd = z.number().nonnegative();
+
+export const pricingSchema = z.strictObject({
+  input: usd,
+  cached_input: usd.optional(),
+  cache_write: usd.optional(),
+  output: usd,
+  reasoning: usd.optional(),
+});
+
+export const providerTypes = ['openai', 'openai-compatible', 'anthropic', 'gemini', 'azure-openai'] as const;
+
+export const providerSchema = z.strictObject({
+  type: z.enum(providerTypes),
+  base_url: z.url().optional(),
+  api_key: z.string().optional(),
+  /** Extra headers sent upstream on every request (e.g. OpenRouter's HTTP-Referer). */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Anthropic `anthropic-version`; Azure `api-version`. */
+  api_version: z.string().optional(),
+  timeouts: z
+    .strictObject({
+      connect_ms: positiveInt.optional(),
+      first_byte_ms: positiveInt.optional(),
+      idle_ms: positiveInt.optional(),
+    })
+    .optional(),
+});
+
+const reasoningEffort = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
+
+export const targetSchema = z.strictObject({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  weight: z.number().positive().optional(),
+  pricing: pricingSchema.optional(),
+  context_window: positiveInt.optional(),
+  max_output_tokens: positiveInt.optional(),
+  reasoning_effort: reasoningEffort.optional(),
+  supports_reasoning: z.boolean().optional(),
+});
+
+const singleTargetModel = targetSchema;
+const multiTargetModel = z.strictObject({
+  targets: z.array(targetSchema).min(1),
+  strategy: z.enum(['failover', 'weighted', 'round-robin', 'lowest-latency', 'cheapest']).optional(),
+  pricing: pricingSchema.optional(),
+  context_window: positiveInt.optional(),
+  max_output_tokens: positiveInt.optional(),
+});
+
+export const modelSchema = z.union([singleTargetModel, multiTargetModel]);
+
+export const budgetSchema = z.strictObject({
+  limit_usd: usd,
+  window: z.enum(['day', 'week', 'month', 'total']).default('month'),
+  mode: z.enum(['hard', 'soft']).default('hard'),
+  warn_at: z.number().gt(0).lte(1).default(0.8),
+});
+
+export const rateLimitSchema = z.strictObject({
+  rpm: positiveInt.optional(),
+  tpm: positiveInt.optional(),
+  concurrent: positiveInt.optional(),
+});
+
+export const keySchema = z.strictObject({
+  name: z.string().min(1).regex(/^[A-Za-z0-9_.@-]+$/, 'letters, digits and _ . @ - only'),
+  key: z.string().min(8, 'a client key needs at least 8 characters'),
+  team: z.string().min(1).optional(),
+  user: z.string().min(1).optional(),
+  tags: z.array(z.string().min(1)).optional(),
+  models_allowed: z.array(z.string().min(1)).optional(),
+  aliases: z.record(z.string(), z.string()).optional(),
+  budget: budgetSchema.optional(),
+  rate_limit: rateLimitSchema.optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+      master_key: z.string().min(8).optional(),
+      max_body_bytes: positiveInt.optional(),
+      drain_timeout_ms: positiveInt.optional(),
+    })
+    .optional(),
+  providers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'), providerSchema).optional(),
+  models: z.record(z.string().min(1), modelSchema).optional(),
+  keys: z.array(keySchema).optional(),
+  storage: z.strictObject({ url: z.string().min(1) }).optional(),
+  coordination: z.strictObject({ url: z.string().min(1) }).optional(),
+  logging: z
+    .strictObject({
+      bodies: z.boolean().optional(),
+      level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+    })
+    .optional(),
+});
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type ProviderConfigFile = z.infer<typeof providerSchema>;
+export type TargetConfigFile = z.infer<typeof targetSchema>;
+export type KeyConfigFile = z.infer<typeof keySchema>;
+export type PricingConfig = z.infer<typeof pricingSchema>;

@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { GatewayError } from '../core/errors.ts';
+
+/** Reads a request body up to a byte limit (413 past it, without buffering the rest). */
+export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError({ code: 'caller_request_too_large', message: `The request body is larger than the ${limit} byte limit.` });
+}
+
+export function parseJsonBody(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new GatewayError({ code: 'caller_invalid_request', message: 'The request body is not valid JSON.' });
+  }
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+/** Writes honouring backpressure; resolves false when the client went away. */
+export async function writeChunk(response: ServerResponse, chunk: Uint8Array | string): Promise<boolean> {
+  if (response.destroyed) return false;
+  if (response.write(chunk)) return true;
+  await Promise.race([once(response, 'drain'), once(response, 'close')]);
+  return !response.destroyed;
+}

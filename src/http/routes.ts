@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { GatewayError, isGatewayError } from '../core/errors.ts';
+import type { Gateway } from '../pipeline/gateway.ts';
+import { handleModelRequest } from '../pipeline/handle-model-request.ts';
+import { responsesSurface } from '../pipeline/surfaces.ts';
+import { readCredential } from '../policy/read-credential.ts';
+import { sendJson } from './client-io.ts';
+
+/** Routes one request. The only place that maps URLs to handlers. */
+export async function route(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://gateway.local');
+  const path = url.pathname;
+  const method = request.method ?? 'GET';
+
+  if (method === 'POST' && (path === '/v1/responses' || path === '/responses')) {
+    return handleModelRequest(gateway, responsesSurface, request, response, url);
+  }
+  const requestId = `req_${randomBytes(12).toString('hex')}`;
+  response.setHeader('x-request-id', requestId);
+  if (method === 'GET' && path === '/health') return sendJson(response, 200, { status: 'ok' });
+  if (method === 'GET' && path === '/ready') return ready(gateway, response);
+  if (method === 'GET' && (path === '/v1/models' || path === '/models')) return listModels(gateway, request, response, url);
+  if ((method === 'HEAD' || method === 'GET') && path === '/api/hello') {
+    // Claude Code probes this on start; any 2xx/404 is fine, 200 avoids a noisy log line.
+    response.writeHead(200, { 'content-length': 0 });
+    return void response.end();
+  }
+  const error = new GatewayError({ code: 'caller_invalid_request', status: 404, message: `No route for ${method} ${path}.` });
+  sendJson(response, 404, responsesSurface.codec.encodeError(error.toShape()).body);
+}
+
+async function ready(gateway: Gateway, response: ServerResponse): Promise<void> {
+  try {
+    await gateway.storage.ping();
+    sendJson(response, 200, { status: 'ready', storage: gateway.storage.kind });
+  } catch {
+    sendJson(response, 503, { status: 'unavailable', storage: gateway.storage.kind });
+  }
+}
+
+function listModels(gateway: Gateway, request: IncomingMessage, response: ServerResponse, url: URL): void {
+  try {
+    const key = gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
+    const created = Math.floor(Date.now() / 1000);
+    const data = gateway.resolver.visibleModels(key).map((id) => ({ id, object: 'model', created, owned_by: 'switchyard' }));
+    sendJson(response, 200, { object: 'list', data });
+  } catch (error) {
+    if (!isGatewayError(error)) throw error;
+    const encoded = responsesSurface.codec.encodeError(error.toShape());
+    sendJson(response, encoded.status, encoded.body, encoded.headers);
+  }
+}

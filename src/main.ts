@@ -1,0 +1,31 @@
+import { ConfigError } from './config/config-error.ts';
+import { runStart } from './cli/start.ts';
+
+const usage = `Usage: switchyard <command> [options]
+
+Commands:
+  start [--config FILE] [--port N] [--host H]   serve the gateway (default port 4141)
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+    case undefined:
+      return runStart(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return;
+    default:
+      process.stderr.write(`switchyard: unknown command "${command}"\n\n${usage}`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`switchyard: config error: ${error.message}`);
+  else console.error(`switchyard: ${(error as Error).message ?? error}`);
+  process.exit(1);
+});

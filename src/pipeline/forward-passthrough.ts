@@ -1,0 +1,148 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { TargetConfig } from '../config/runtime-config.ts';
+import { GatewayError, isGatewayError } from '../core/errors.ts';
+import type { Provider } from '../providers/provider.ts';
+import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import { toGatewayError } from '../upstream/upstream-client.ts';
+import { writeChunk } from '../http/client-io.ts';
+import { modelHeaders } from './model-headers.ts';
+import { readUpstreamError } from './read-upstream-error.ts';
+import type { RequestContext } from './request-context.ts';
+import type { Surface } from './surface.ts';
+
+export interface PassthroughInput {
+  raw: Buffer;
+  body: Record<string, unknown>;
+  clientHeaders: IncomingHttpHeaders;
+  fallbackCount: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Same-dialect path: only the model name and the credentials change. The request body is
+ * forwarded as received when the model name already matches; SSE bytes are written to the
+ * client as they arrive, while a meter reads a copy for usage.
+ */
+export async function forwardPassthrough(
+  context: RequestContext,
+  surface: Surface,
+  provider: Provider,
+  target: TargetConfig,
+  upstreamClient: UpstreamClient,
+  input: PassthroughInput,
+  response: ServerResponse,
+): Promise<void> {
+  const outgoing = input.body['model'] === target.model ? input.raw : Buffer.from(JSON.stringify({ ...input.body, model: target.model }));
+  const prepared = provider.prepare({ model: target.model, stream: context.stream });
+  const headers = { ...forwardableHeaders(input.clientHeaders), ...prepared.headers };
+  const upstream = await upstreamClient.send(provider.config, { url: prepared.url, headers, body: outgoing, signal: input.signal });
+  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, surface.codec);
+
+  if (!context.stream) {
+    const bytes = Buffer.from(await upstream.body.arrayBuffer());
+    context.markFirstByte();
+    try {
+      context.usage = surface.readUsage(JSON.parse(bytes.toString('utf8')));
+    } catch {
+      context.warnings.add('usage_unreadable', 'The upstream response could not be read for usage.');
+    }
+    if (!context.usage) estimateUsage(context, input.raw.length, bytes.length);
+    context.status = 200;
+    response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'application/json', 'content-length': bytes.length });
+    response.end(bytes);
+    return;
+  }
+
+  const meter = surface.createMeter(context.model ?? target.model);
+  let committed = false;
+  try {
+    for await (const chunk of upstream.body) {
+      if (!committed) {
+        committed = true;
+        context.status = 200;
+        response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        context.markFirstByte();
+      }
+      if (!(await writeChunk(response, chunk as Buffer))) break;
+      meter.push(chunk as Buffer);
+    }
+    meter.finish();
+  } catch (error) {
+    if (input.signal.aborted) throw error;
+    const cause = toGatewayError(error, provider.config);
+    const failure = isGatewayError(cause) ? cause : new GatewayError({ code: 'provider_error', message: 'The provider connection failed.' });
+    if (!committed) throw failure;
+    endBrokenStream(context, response, meter.encodeFailure(failure.toShape()), failure);
+    return;
+  } finally {
+    context.usage = meter.usage ?? context.usage;
+    if (!meter.usage) estimateUsage(context, input.raw.length, meter.outputChars);
+  }
+  if (input.signal.aborted) return;
+  if (!committed) {
+    throw new GatewayError({ code: 'provider_error', message: 'The provider closed the stream without sending anything.' });
+  }
+  if (!meter.terminal) {
+    const failure = new GatewayError({ code: 'provider_error', message: 'The provider stream ended before the response was complete.' });
+    endBrokenStream(context, response, meter.encodeFailure(failure.toShape()), failure);
+    return;
+  }
+  if (meter.terminal === 'failed') {
+    context.outcome = 'upstream_error';
+    context.errorCode = 'provider_error';
+  }
+  response.end();
+}
+
+function endBrokenStream(context: RequestContext, response: ServerResponse, bytes: string, failure: GatewayError): void {
+  context.outcome = failure.code === 'provider_timeout' ? 'upstream_timeout' : 'upstream_error';
+  context.errorCode = failure.code;
+  context.errorMessage = failure.message;
+  if (!response.destroyed) response.end(bytes);
+}
+
+/**
+ * No usage from the provider (a cut stream, a client that left): bill an estimate of about
+ * four characters a token, marked as estimated, rather than nothing.
+ */
+export function estimateUsage(context: RequestContext, inputBytes: number, outputChars: number): void {
+  context.usageEstimated = true;
+  context.usage = {
+    inputTokens: Math.ceil(inputBytes / 4),
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: Math.ceil(outputChars / 4),
+    reasoningTokens: 0,
+  };
+}
+
+/** Hop-by-hop headers, client credentials and our own headers never travel upstream. */
+const neverForwarded = new Set([
+  'authorization',
+  'x-api-key',
+  'x-goog-api-key',
+  'api-key',
+  'cookie',
+  'host',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-connection',
+  'accept-encoding',
+  'openai-organization',
+  'openai-project',
+]);
+
+function forwardableHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string' || neverForwarded.has(name) || name.startsWith('x-switchyard-')) continue;
+    out[name] = value;
+  }
+  return out;
+}

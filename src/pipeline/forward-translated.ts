@@ -1,0 +1,134 @@
+import type { ServerResponse } from 'node:http';
+import type { TargetConfig } from '../config/runtime-config.ts';
+import type { ClientContext, DialectCodec, ExchangeContext } from '../core/dialect.ts';
+import { GatewayError, isGatewayError } from '../core/errors.ts';
+import type { ModelRequest, StreamEvent } from '../core/ir/index.ts';
+import { StreamFold } from '../core/ir/fold-stream.ts';
+import { SseDecoder } from '../core/sse-decoder.ts';
+import { ToolNameMap } from '../core/tool-names.ts';
+import type { Provider } from '../providers/provider.ts';
+import { toGatewayError, type UpstreamClient } from '../upstream/upstream-client.ts';
+import { sendJson, writeChunk } from '../http/client-io.ts';
+import { estimateUsage } from './forward-passthrough.ts';
+import { modelHeaders } from './model-headers.ts';
+import { readUpstreamError } from './read-upstream-error.ts';
+import type { RequestContext } from './request-context.ts';
+import { targetProfile } from './target-profile.ts';
+
+export interface TranslatedInput {
+  request: ModelRequest;
+  clientCodec: DialectCodec;
+  providerCodec: DialectCodec;
+  fallbackCount: number;
+  signal: AbortSignal;
+  inputBytes: number;
+}
+
+/**
+ * Cross-dialect path: IR → provider request; provider stream → IR events → client stream.
+ * Commit point: nothing is written to the client until the first content event, so an
+ * error that arrives as the first upstream event can still fall back. After the commit a
+ * failure becomes the client dialect's terminal error event.
+ */
+export async function forwardTranslated(
+  context: RequestContext,
+  provider: Provider,
+  target: TargetConfig,
+  upstreamClient: UpstreamClient,
+  input: TranslatedInput,
+  response: ServerResponse,
+): Promise<void> {
+  const exchange: ExchangeContext = {
+    request: { ...input.request, model: target.model },
+    target: targetProfile(target, provider),
+    toolNames: ToolNameMap.fromTools(input.request.tools),
+    warnings: context.warnings,
+  };
+  const upstreamBody = JSON.stringify(input.providerCodec.encodeRequest(exchange));
+  const prepared = provider.prepare({ model: target.model, stream: input.request.stream });
+  const upstream = await upstreamClient.send(provider.config, { url: prepared.url, headers: prepared.headers, body: upstreamBody, signal: input.signal });
+  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, input.providerCodec);
+
+  const clientContext: ClientContext = {
+    requestedModel: context.model ?? target.model,
+    request: input.request,
+    warnings: context.warnings,
+    requestId: context.requestId,
+  };
+
+  if (!input.request.stream) {
+    const decoded = input.providerCodec.decodeResponse(await upstream.body.json(), exchange);
+    context.markFirstByte();
+    context.usage = decoded.usage;
+    if (!decoded.usage) estimateUsage(context, input.inputBytes, 0);
+    context.status = 200;
+    sendJson(response, 200, input.clientCodec.encodeResponse(decoded, clientContext), modelHeaders(context, input.fallbackCount));
+    return;
+  }
+
+  const sse = new SseDecoder();
+  const decoder = input.providerCodec.createStreamDecoder(exchange);
+  const encoder = input.clientCodec.createStreamEncoder(clientContext);
+  const fold = new StreamFold();
+  const pending: StreamEvent[] = [];
+  let committed = false;
+  let outputChars = 0;
+
+  /** Encodes a batch of IR events; before the commit, holds them back until real content. */
+  const deliver = async (events: StreamEvent[]): Promise<boolean> => {
+    let text = '';
+    for (const event of events) {
+      fold.push(event);
+      if (event.type === 'text-delta' || event.type === 'tool-call-delta' || event.type === 'reasoning-delta') outputChars += event.delta.length;
+      if (!committed) {
+        if (event.type === 'error') throw new GatewayError(event.error);
+        pending.push(event);
+        if (event.type === 'response-start' || event.type === 'usage') continue;
+        committed = true;
+        context.status = 200;
+        response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        context.markFirstByte();
+        for (const held of pending.splice(0)) text += encoder.push(held).join('');
+        continue;
+      }
+      text += encoder.push(event).join('');
+    }
+    return text.length === 0 || (await writeChunk(response, text));
+  };
+
+  try {
+    for await (const chunk of upstream.body) {
+      const events: StreamEvent[] = [];
+      for (const sseEvent of sse.push(chunk as Buffer)) events.push(...decoder.push(sseEvent));
+      if (!(await deliver(events))) break;
+    }
+    if (!input.signal.aborted) {
+      const events: StreamEvent[] = [];
+      for (const sseEvent of sse.finish()) events.push(...decoder.push(sseEvent));
+      events.push(...decoder.finish());
+      await deliver(events);
+      if (!committed) await deliver([{ type: 'error', error: { code: 'provider_error', message: 'The provider sent no content.' } }]);
+      const tail = encoder.finish().join('');
+      if (tail) await writeChunk(response, tail);
+    }
+  } catch (error) {
+    if (input.signal.aborted) throw error;
+    const failure = isGatewayError(error) ? error : toGatewayError(error, provider.config);
+    if (!committed) throw failure;
+    const shape = isGatewayError(failure) ? failure.toShape() : { code: 'provider_error' as const, message: 'The provider connection failed.' };
+    const text = encoder.push({ type: 'error', error: shape }).join('') + encoder.finish().join('');
+    if (!response.destroyed) response.write(text);
+    context.outcome = shape.code === 'provider_timeout' ? 'upstream_timeout' : 'upstream_error';
+    context.errorCode = shape.code;
+    context.errorMessage = shape.message;
+  } finally {
+    context.usage = fold.lastUsage ?? context.usage;
+    if (!fold.lastUsage) estimateUsage(context, input.inputBytes, outputChars);
+  }
+  if (fold.failed && !context.outcome) {
+    context.outcome = 'upstream_error';
+    context.errorCode = fold.failed.code;
+    context.errorMessage = fold.failed.message;
+  }
+  if (!response.destroyed) response.end();
+}

@@ -1,0 +1,19 @@
+import type { GatewayErrorShape } from '../../core/errors.ts';
+import type { Usage } from '../../core/ir/index.ts';
+
+/**
+ * Watches a same-dialect stream whose bytes are forwarded untouched: reads usage and whether
+ * the stream reached its terminal event, decoding as little as possible (the passthrough
+ * overhead is the headline number).
+ */
+export interface PassthroughMeter {
+  push(chunk: Uint8Array): void;
+  finish(): void;
+  readonly usage: Usage | undefined;
+  /** The terminal event seen, if any. */
+  readonly terminal: 'completed' | 'incomplete' | 'failed' | undefined;
+  /** Characters of generated content seen (for an estimate when usage never arrives). */
+  readonly outputChars: number;
+  /** Bytes that end a broken stream with the dialect's own terminal error event. */
+  encodeFailure(error: GatewayErrorShape): string;
+}

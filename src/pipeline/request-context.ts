@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { KeyConfig } from '../config/runtime-config.ts';
+import type { PricingConfig } from '../config/schema.ts';
+import { costMicros, findPricing } from '../observability/pricing.ts';
+import type { DialectId, Usage } from '../core/ir/index.ts';
+import { Warnings } from '../core/warnings.ts';
+import type { AttemptRecord, Outcome } from '../store/ports.ts';
+
+/** Everything known about one request as it flows down the pipe; the log row is built from it. */
+export class RequestContext {
+  readonly requestId = `req_${randomBytes(12).toString('hex')}`;
+  readonly startedAt = new Date();
+  readonly startedMs = performance.now();
+  readonly warnings = new Warnings();
+  readonly attempts: AttemptRecord[] = [];
+  key: KeyConfig | undefined;
+  model: string | null = null;
+  servedModel: string | null = null;
+  provider: string | null = null;
+  stream = false;
+  status = 0;
+  outcome: Outcome | undefined;
+  errorCode: string | null = null;
+  errorMessage: string | null = null;
+  usage: Usage | undefined;
+  usageEstimated = false;
+  costMicros = 0;
+  ttfbMs: number | null = null;
+  /** The served target's config pricing override, if any. */
+  pricing: PricingConfig | undefined;
+  rule: string | null = null;
+  requestBody: string | null = null;
+  responseBody: string | null = null;
+
+  constructor(
+    readonly surface: DialectId,
+    readonly endpoint: string,
+  ) {}
+
+  elapsedMs(): number {
+    return Math.round((performance.now() - this.startedMs) * 100) / 100;
+  }
+
+  /** Prices the usage seen so far against the served model (integer micro-dollars). */
+  price(): number {
+    this.costMicros = this.usage && this.servedModel ? costMicros(this.usage, findPricing(this.servedModel, this.pricing)) : 0;
+    return this.costMicros;
+  }
+
+  markFirstByte(): void {
+    if (this.ttfbMs === null) this.ttfbMs = this.elapsedMs();
+  }
+}

@@ -1,0 +1,15 @@
+import type { DialectCodec } from '../core/dialect.ts';
+import type { DialectId, Usage } from '../core/ir/index.ts';
+import type { PassthroughMeter } from './meters/passthrough-meter.ts';
+
+/** An inbound endpoint family: which dialect it speaks and where its model/stream flags live. */
+export interface Surface {
+  readonly dialect: DialectId;
+  readonly codec: DialectCodec;
+  readModel(body: Record<string, unknown>, url: URL): string | undefined;
+  readStream(body: Record<string, unknown>, url: URL): boolean;
+  /** Usage from a same-dialect non-stream response body. */
+  readUsage(body: unknown): Usage | undefined;
+  /** Meter for same-dialect passthrough streams. */
+  createMeter(requestedModel: string): PassthroughMeter;
+}

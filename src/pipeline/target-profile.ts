@@ -1,0 +1,12 @@
+import type { TargetConfig } from '../config/runtime-config.ts';
+import type { TargetProfile } from '../core/dialect.ts';
+import type { Provider } from '../providers/provider.ts';
+
+export function targetProfile(target: TargetConfig, provider: Provider): TargetProfile {
+  const profile: TargetProfile = { model: target.model, family: provider.family };
+  if (target.contextWindow) profile.contextWindow = target.contextWindow;
+  if (target.maxOutputTokens) profile.maxOutputTokens = target.maxOutputTokens;
+  if (target.reasoningEffort) profile.defaultReasoningEffort = target.reasoningEffort;
+  if (target.supportsReasoning !== undefined) profile.supportsReasoning = target.supportsReasoning;
+  return profile;
+}

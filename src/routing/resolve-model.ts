@@ -1,0 +1,98 @@
+import type { KeyConfig, ModelConfig, RuntimeConfig, TargetConfig } from '../config/runtime-config.ts';
+import { GatewayError } from '../core/errors.ts';
+
+export interface ResolvedModel {
+  /** The canonical name the request resolved to (config alias or `provider/model`). */
+  alias: string;
+  targets: TargetConfig[];
+  strategy: ModelConfig['strategy'];
+}
+
+/** Which provider serves a bare model name when no `models:` are configured (env defaults). */
+const familyPrefixes: Array<[RegExp, string]> = [
+  [/^(gpt-|o\d|chatgpt-|codex-|computer-use)/, 'openai'],
+  [/^claude/, 'anthropic'],
+  [/^(gemini|gemma)/, 'gemini'],
+];
+
+/**
+ * Resolves what a client asked for into targets, then checks the key's allowlist against the
+ * RESOLVED name, so `provider/model` spellings, case and whitespace variants, and per-key
+ * aliases cannot reach a model the key may not use.
+ */
+export class ModelResolver {
+  private readonly byLowerName = new Map<string, ModelConfig>();
+
+  constructor(private readonly config: RuntimeConfig) {
+    for (const model of Object.values(config.models)) this.byLowerName.set(normalize(model.alias), model);
+  }
+
+  resolve(requested: string, key: KeyConfig | undefined): ResolvedModel {
+    const resolved = this.lookup(requested, key);
+    if (!resolved) {
+      throw new GatewayError({
+        code: 'policy_model_not_found',
+        message: `The model "${requested.trim()}" does not exist or is not served here. Available: ${this.visibleModels(key).join(', ') || 'none'}.`,
+        param: 'model',
+      });
+    }
+    if (key?.modelsAllowed && !this.allowed(resolved, key)) {
+      throw new GatewayError({
+        code: 'policy_model_not_allowed',
+        message: `This key may not use "${requested.trim()}". Allowed models: ${key.modelsAllowed.join(', ')}.`,
+        param: 'model',
+      });
+    }
+    return resolved;
+  }
+
+  /** Model names a key may use, for `/v1/models` and error messages. */
+  visibleModels(key: KeyConfig | undefined): string[] {
+    const names = key?.modelsAllowed ?? Object.keys(this.config.models);
+    return [...new Set([...names, ...Object.keys(key?.aliases ?? {})])];
+  }
+
+  private lookup(requested: string, key: KeyConfig | undefined): ResolvedModel | undefined {
+    const name = normalize(requested);
+    if (!name) return undefined;
+    const keyAlias = key && Object.entries(key.aliases).find(([alias]) => normalize(alias) === name)?.[1];
+    if (keyAlias !== undefined) return this.lookup(keyAlias, undefined);
+    const model = this.byLowerName.get(name);
+    if (model) return { alias: model.alias, targets: model.targets, strategy: model.strategy };
+    const slash = requested.trim().indexOf('/');
+    if (slash > 0) {
+      const providerName = requested.trim().slice(0, slash);
+      const provider = Object.keys(this.config.providers).find((candidate) => normalize(candidate) === normalize(providerName));
+      const modelName = requested.trim().slice(slash + 1);
+      if (provider && modelName) return this.direct(provider, modelName);
+    }
+    if (Object.keys(this.config.models).length === 0) {
+      const match = familyPrefixes.find(([pattern, provider]) => pattern.test(name) && this.config.providers[provider]);
+      if (match) return this.direct(match[1], requested.trim());
+      const providers = Object.keys(this.config.providers);
+      if (providers.length === 1) return this.direct(providers[0]!, requested.trim());
+    }
+    return undefined;
+  }
+
+  private direct(provider: string, model: string): ResolvedModel {
+    const configured = Object.values(this.config.models)
+      .flatMap((entry) => entry.targets)
+      .find((target) => target.provider === provider && target.model === model);
+    return { alias: `${provider}/${model}`, targets: [configured ?? { provider, model, weight: 1 }], strategy: 'failover' };
+  }
+
+  /** Allowed when every resolved target is one some allowed entry resolves to. */
+  private allowed(resolved: ResolvedModel, key: KeyConfig): boolean {
+    const permitted = new Set<string>();
+    for (const entry of key.modelsAllowed ?? []) {
+      const allowedModel = this.lookup(entry, undefined);
+      for (const target of allowedModel?.targets ?? []) permitted.add(`${target.provider}\u0000${target.model}`);
+    }
+    return resolved.targets.every((target) => permitted.has(`${target.provider}\u0000${target.model}`));
+  }
+}
+
+function normalize(name: string): string {
+  return name.trim().toLowerCase();
+}

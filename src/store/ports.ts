@@ -1,0 +1,85 @@
+/**
+ * Storage ports. Every backend (SQLite now, Postgres later) implements the same
+ * interfaces with the same file names, and one shared contract test suite runs against each.
+ */
+
+/** contract §6 outcome vocabulary: every request gets exactly one of these. */
+export type Outcome =
+  | 'ok'
+  | 'invalid_request'
+  | 'rejected_auth'
+  | 'rejected_model'
+  | 'rejected_budget'
+  | 'rejected_rate'
+  | 'rejected_guardrail'
+  | 'upstream_error'
+  | 'upstream_timeout'
+  | 'client_disconnected'
+  | 'gateway_error';
+
+export interface AttemptRecord {
+  provider: string;
+  model: string;
+  status: number | null;
+  outcome: string;
+  latencyMs: number;
+  errorCode?: string;
+}
+
+export interface RequestLogRow {
+  requestId: string;
+  startedAt: string;
+  keyName: string | null;
+  team: string | null;
+  user: string | null;
+  /** The inbound surface, e.g. `openai-responses`. */
+  surface: string;
+  endpoint: string;
+  /** The model the client asked for. */
+  model: string | null;
+  servedModel: string | null;
+  provider: string | null;
+  stream: boolean;
+  status: number;
+  outcome: Outcome;
+  errorCode: string | null;
+  errorMessage: string | null;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  /** True when token counts were estimated (the provider reported none). */
+  usageEstimated: boolean;
+  costMicros: number;
+  latencyMs: number;
+  ttfbMs: number | null;
+  attempts: AttemptRecord[];
+  rule: string | null;
+  warnings: string[];
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+export interface LogQuery {
+  key?: string;
+  model?: string;
+  outcome?: string;
+  since?: string;
+  limit?: number;
+}
+
+export interface RequestLogStore {
+  /** Queues a row; rows are durable after `flush()` (called periodically and on shutdown). */
+  append(row: RequestLogRow): void;
+  flush(): Promise<void>;
+  query(filter: LogQuery): Promise<RequestLogRow[]>;
+}
+
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly logs: RequestLogStore;
+  /** A cheap round trip proving the store answers (for `/ready`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

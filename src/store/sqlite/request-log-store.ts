@@ -1,0 +1,119 @@
+import type Database from 'better-sqlite3';
+import type { LogQuery, RequestLogRow, RequestLogStore } from '../ports.ts';
+
+/**
+ * Request log on SQLite. Rows are queued in memory and written in one transaction per
+ * batch (every 100 ms or 200 rows), so the request path never waits on the disk; `flush()`
+ * writes whatever is queued (shutdown calls it, so no row is dropped on SIGTERM).
+ */
+export class SqliteRequestLogStore implements RequestLogStore {
+  private queue: RequestLogRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly insert: Database.Statement;
+  private readonly writeBatch: (rows: RequestLogRow[]) => void;
+
+  constructor(private readonly database: Database.Database) {
+    this.insert = database.prepare(`INSERT OR REPLACE INTO request_logs (
+      request_id, started_at, key_name, team, user_name, surface, endpoint, model, served_model, provider,
+      stream, status, outcome, error_code, error_message, input_tokens, cached_input_tokens, cache_write_tokens,
+      output_tokens, reasoning_tokens, usage_estimated, cost_micros, latency_ms, ttfb_ms, attempts, rule, warnings,
+      request_body, response_body)
+      VALUES (@requestId, @startedAt, @keyName, @team, @user, @surface, @endpoint, @model, @servedModel, @provider,
+      @stream, @status, @outcome, @errorCode, @errorMessage, @inputTokens, @cachedInputTokens, @cacheWriteTokens,
+      @outputTokens, @reasoningTokens, @usageEstimated, @costMicros, @latencyMs, @ttfbMs, @attempts, @rule, @warnings,
+      @requestBody, @responseBody)`);
+    this.writeBatch = database.transaction((rows: RequestLogRow[]) => {
+      for (const row of rows) this.insert.run(toParameters(row));
+    });
+  }
+
+  append(row: RequestLogRow): void {
+    this.queue.push(row);
+    if (this.queue.length >= 200) this.writeQueued();
+    else if (!this.timer) this.timer = setTimeout(() => this.writeQueued(), 100);
+  }
+
+  async flush(): Promise<void> {
+    this.writeQueued();
+  }
+
+  async query(filter: LogQuery): Promise<RequestLogRow[]> {
+    this.writeQueued();
+    const where: string[] = [];
+    const parameters: Record<string, unknown> = {};
+    if (filter.key) {
+      where.push('key_name = @key');
+      parameters['key'] = filter.key;
+    }
+    if (filter.model) {
+      where.push('(model = @model OR served_model = @model)');
+      parameters['model'] = filter.model;
+    }
+    if (filter.outcome) {
+      where.push('outcome = @outcome');
+      parameters['outcome'] = filter.outcome;
+    }
+    if (filter.since) {
+      where.push('started_at >= @since');
+      parameters['since'] = filter.since;
+    }
+    parameters['limit'] = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
+    const sql = `SELECT * FROM request_logs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT @limit`;
+    return (this.database.prepare(sql).all(parameters) as Record<string, unknown>[]).map(fromRecord);
+  }
+
+  private writeQueued(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.queue.length === 0) return;
+    const rows = this.queue;
+    this.queue = [];
+    this.writeBatch(rows);
+  }
+}
+
+function toParameters(row: RequestLogRow): Record<string, unknown> {
+  return {
+    ...row,
+    stream: row.stream ? 1 : 0,
+    usageEstimated: row.usageEstimated ? 1 : 0,
+    attempts: JSON.stringify(row.attempts),
+    warnings: JSON.stringify(row.warnings),
+  };
+}
+
+function fromRecord(record: Record<string, unknown>): RequestLogRow {
+  return {
+    requestId: record['request_id'] as string,
+    startedAt: record['started_at'] as string,
+    keyName: (record['key_name'] as string | null) ?? null,
+    team: (record['team'] as string | null) ?? null,
+    user: (record['user_name'] as string | null) ?? null,
+    surface: record['surface'] as string,
+    endpoint: record['endpoint'] as string,
+    model: (record['model'] as string | null) ?? null,
+    servedModel: (record['served_model'] as string | null) ?? null,
+    provider: (record['provider'] as string | null) ?? null,
+    stream: record['stream'] === 1,
+    status: record['status'] as number,
+    outcome: record['outcome'] as RequestLogRow['outcome'],
+    errorCode: (record['error_code'] as string | null) ?? null,
+    errorMessage: (record['error_message'] as string | null) ?? null,
+    inputTokens: record['input_tokens'] as number,
+    cachedInputTokens: record['cached_input_tokens'] as number,
+    cacheWriteTokens: record['cache_write_tokens'] as number,
+    outputTokens: record['output_tokens'] as number,
+    reasoningTokens: record['reasoning_tokens'] as number,
+    usageEstimated: record['usage_estimated'] === 1,
+    costMicros: record['cost_micros'] as number,
+    latencyMs: record['latency_ms'] as number,
+    ttfbMs: (record['ttfb_ms'] as number | null) ?? null,
+    attempts: JSON.parse(record['attempts'] as string),
+    rule: (record['rule'] as string | null) ?? null,
+    warnings: JSON.parse(record['warnings'] as string),
+    requestBody: (record['request_body'] as string | null) ?? null,
+    responseBody: (record['response_body'] as string | null) ?? null,
+  };
+}

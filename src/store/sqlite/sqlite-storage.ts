@@ -1,0 +1,24 @@
+import type Database from 'better-sqlite3';
+import type { Storage } from '../ports.ts';
+import { openSqlite } from './open-sqlite.ts';
+import { SqliteRequestLogStore } from './request-log-store.ts';
+
+export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite' as const;
+  readonly logs: SqliteRequestLogStore;
+  private readonly database: Database.Database;
+
+  constructor(path: string) {
+    this.database = openSqlite(path);
+    this.logs = new SqliteRequestLogStore(this.database);
+  }
+
+  async ping(): Promise<void> {
+    this.database.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    await this.logs.flush();
+    this.database.close();
+  }
+}
