@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import type { ExchangeContext, TargetProfile } from '../../../core/dialect.ts';
+import type { ModelRequest, ToolDefinition } from '../../../core/ir/index.ts';
+import { SseDecoder, type SseEvent } from '../../../core/sse-decoder.ts';
+import { ToolNameMap } from '../../../core/tool-names.ts';
+import { Warnings } from '../../../core/warnings.ts';
+
+export function readFixture(name: string): string {
+  return readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8');
+}
+
+export function readJsonFixture<T = unknown>(name: string): T {
+  return JSON.parse(readFixture(name)) as T;
+}
+
+/**
+ * The SSE bytes of a wire fixture. `*.jsonl` files hold one data payload per line (vercel/ai
+ * format): they are re-framed with the `event:` line Anthropic sends (= the payload's type).
+ */
+export function sseTextOf(name: string): string {
+  const raw = readFixture(name);
+  if (!name.endsWith('.jsonl')) return raw;
+  return raw
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => `event: ${(JSON.parse(line) as { type: string }).type}\ndata: ${line}\n\n`)
+    .join('');
+}
+
+/** Decodes SSE text through the real SSE decoder, optionally in small chunks. */
+export function sseEventsOf(text: string, chunkSize = text.length): SseEvent[] {
+  const decoder = new SseDecoder();
+  const bytes = new TextEncoder().encode(text);
+  const events: SseEvent[] = [];
+  for (let offset = 0; offset < bytes.length; offset += chunkSize) events.push(...decoder.push(bytes.subarray(offset, offset + chunkSize)));
+  events.push(...decoder.finish());
+  return events;
+}
+
+/** The JSON payloads of a fixture's events, read independently of the codec. */
+export function payloadsOf(name: string): Array<Record<string, any>> {
+  return sseEventsOf(sseTextOf(name)).map((event) => JSON.parse(event.data) as Record<string, any>);
+}
+
+export function emptyRequest(overrides: Partial<ModelRequest> = {}): ModelRequest {
+  return { model: 'claude-sonnet-4-5', system: [], messages: [], tools: [], stream: true, extensions: {}, ...overrides };
+}
+
+export function exchangeContext(request: ModelRequest = emptyRequest(), target: Partial<TargetProfile> = {}, tools: ToolDefinition[] = request.tools): ExchangeContext {
+  return {
+    request,
+    target: { model: 'claude-sonnet-4-5', family: 'anthropic', ...target },
+    toolNames: ToolNameMap.fromTools(tools),
+    warnings: new Warnings(),
+  };
+}
+
+export function warningCodes(context: { warnings: Warnings }): string[] {
+  return context.warnings.list.map((warning) => warning.code);
+}
