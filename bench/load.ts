@@ -44,6 +44,9 @@ export interface LoadResult {
   bytesReceived: number;
   /** CPU of this (load generator) process per successful request, for context. */
   clientCpuMicrosPerRequest: number;
+  /** The raw samples (ms), so several runs of one cell can be merged before taking percentiles. */
+  latencySamples: number[];
+  firstChunkSamples: number[];
 }
 
 interface Recorder {
@@ -137,6 +140,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       firstChunkMs: summarize(recorder.firstChunks),
       bytesReceived: recorder.bytes,
       clientCpuMicrosPerRequest: requests > 0 ? (cpu.user + cpu.system) / requests : 0,
+      latencySamples: recorder.latencies,
+      firstChunkSamples: recorder.firstChunks,
     };
   } finally {
     // Bounded: a connection stuck on a misbehaving target is destroyed, not waited for.

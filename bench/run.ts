@@ -9,18 +9,17 @@
  *   --only direct,floor        targets to measure (default: all three)
  *   --modes json,sse           response modes (default: both)
  *   --concurrency 1,16,64      client concurrency levels (default: 1,16,64)
- *   BENCH_SECONDS=5            measured seconds per cell; BENCH_WARMUP_SECONDS=1 before each
+ *   BENCH_SECONDS=5            measured seconds per cell and target; BENCH_WARMUP_SECONDS=1 before it
+ *   BENCH_ROUNDS=3             the seconds are split into this many rounds, targets interleaved
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { ChildServerError, startChildServer, type ChildServer } from './child-server.ts';
-import { runLoad } from './load.ts';
-import { MOCK_API_KEY, MOCK_MODEL, type MockStats } from './mock-upstream.ts';
-import { processCpuMicros } from './process-cpu.ts';
+import { measureCell } from './measure-cell.ts';
+import { MOCK_API_KEY, MOCK_MODEL } from './mock-upstream.ts';
 import { addDirectDeltas, cellTable, headlineTable, headlines, type CellResult, type Mode, type Target } from './report.ts';
 import { GATEWAY_CLIENT_KEY, startGateway } from './start-gateway.ts';
 
@@ -43,6 +42,7 @@ const modes = listArgument<Mode>('--modes', ['json', 'sse']);
 const concurrencies = listArgument('--concurrency', ['1', '16', '64']).map(Number);
 const seconds = secondsFromEnv('BENCH_SECONDS', 5);
 const warmupSeconds = secondsFromEnv('BENCH_WARMUP_SECONDS', 1);
+const rounds = Math.max(1, Math.round(secondsFromEnv('BENCH_ROUNDS', 3)));
 
 const streamBody = readFileSync(join(benchDir, 'fixtures', 'codex-request.json'));
 const unaryText = streamBody.toString('utf8').replace('"stream":true', '"stream":false');
@@ -59,15 +59,6 @@ function headersFor(target: Target, mode: Mode): Record<string, string> {
     accept: mode === 'sse' ? 'text/event-stream' : 'application/json',
     authorization: `Bearer ${target === 'direct' ? MOCK_API_KEY : GATEWAY_CLIENT_KEY}`,
   };
-}
-
-async function mockStats(mockUrl: string): Promise<MockStats | undefined> {
-  try {
-    const response = await request(`${mockUrl}/bench/stats`);
-    return (await response.body.json()) as MockStats;
-  } catch {
-    return undefined;
-  }
 }
 
 /** One request per mode before measuring: a target that answers wrongly is reported, not timed. */
@@ -88,45 +79,12 @@ async function preflight(target: Target, baseUrl: string): Promise<string | unde
   return undefined;
 }
 
-async function measureCell(target: Target, mode: Mode, concurrency: number, baseUrl: string, proxyPid: number | undefined, mock: ChildServer): Promise<CellResult> {
-  let proxyCpu = 0;
-  let mockCpu = 0;
-  const statsBefore = await mockStats(mock.url);
-  const result = await runLoad({
-    url: `${baseUrl}/v1/responses`,
-    body: bodies[mode],
-    headers: headersFor(target, mode),
-    concurrency,
-    durationMs: seconds * 1_000,
-    warmupMs: warmupSeconds * 1_000,
-    expectBodyIncludes: completeMarker[mode],
-    beforeMeasure: () => {
-      proxyCpu = proxyPid === undefined ? 0 : processCpuMicros(proxyPid) ?? Number.NaN;
-      mockCpu = processCpuMicros(mock.pid) ?? Number.NaN;
-    },
-    afterMeasure: () => {
-      proxyCpu = proxyPid === undefined ? 0 : (processCpuMicros(proxyPid) ?? Number.NaN) - proxyCpu;
-      mockCpu = (processCpuMicros(mock.pid) ?? Number.NaN) - mockCpu;
-    },
-  });
-  const statsAfter = await mockStats(mock.url);
-  const perRequest = (micros: number): number | null => (result.requests > 0 && Number.isFinite(micros) ? micros / result.requests : null);
-  return {
-    target, mode, concurrency,
-    requests: result.requests,
-    errors: result.errors,
-    errorSamples: result.errorSamples,
-    gaveUp: result.gaveUp,
-    elapsedMs: result.elapsedMs,
-    requestsPerSecond: result.requestsPerSecond,
-    latencyMs: result.latencyMs,
-    firstChunkMs: result.firstChunkMs,
-    addedLatencyMs: null,
-    proxyCpuMicrosPerRequest: proxyPid === undefined ? null : perRequest(proxyCpu),
-    mockCpuMicrosPerRequest: perRequest(mockCpu),
-    clientCpuMicrosPerRequest: result.clientCpuMicrosPerRequest,
-    upstreamRequests: statsBefore && statsAfter ? statsAfter.requests - statsBefore.requests : null,
-  };
+function readTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-8_000);
+  } catch {
+    return '';
+  }
 }
 
 interface GatewayStatus { state: 'not-requested' | 'ok' | 'failed'; url?: string; error?: string; output?: string }
@@ -167,22 +125,26 @@ async function main(): Promise<number> {
       const problem = await preflight(target, url);
       if (problem === undefined) continue;
       baseUrls.delete(target);
-      if (target === 'switchyard') Object.assign(gateway, { state: 'failed', error: `preflight: ${problem}` });
+      if (target === 'switchyard') {
+        Object.assign(gateway, { state: 'failed', error: `preflight: ${problem}`, output: readTail(join(workDir, 'switchyard.log')) });
+      }
       else throw new Error(`${target} preflight failed: ${problem}`);
     }
     if (gateway.state === 'failed') {
       process.stdout.write(`\nswitchyard NOT measured: ${gateway.error}\n${gateway.output ? `--- its output ---\n${gateway.output}\n---\n` : ''}\n`);
     }
     const order = (['direct', 'floor', 'switchyard'] as const).filter((target) => baseUrls.has(target));
-    process.stdout.write(`measuring ${order.join(', ')} × ${modes.join(', ')} × C=${concurrencies.join(', ')}: ${seconds}s each after ${warmupSeconds}s warm-up\n`);
+    process.stdout.write(`measuring ${order.join(', ')} × ${modes.join(', ')} × C=${concurrencies.join(', ')}: ${seconds}s each in ${rounds} interleaved rounds, after ${warmupSeconds}s warm-up\n`);
     for (const mode of modes) {
       for (const concurrency of concurrencies) {
-        for (const target of order) {
-          const { url, pid } = baseUrls.get(target)!;
-          const cell = await measureCell(target, mode, concurrency, url, pid, mock);
+        const measured = await measureCell({
+          mode, concurrency, body: bodies[mode], headers: (target) => headersFor(target, mode), completeMarker: completeMarker[mode],
+          targets: order.map((target) => ({ target, ...baseUrls.get(target)! })),
+          mock: { url: mock.url, pid: mock.pid }, durationMs: seconds * 1_000, warmupMs: warmupSeconds * 1_000, rounds,
+        });
+        for (const cell of measured) {
           cells.push(cell);
-          process.stdout.write(`  ${target.padEnd(10)} ${mode.padEnd(4)} C=${String(concurrency).padEnd(3)} ${cell.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${cell.latencyMs.p50.toFixed(2)} ms  errors ${cell.errors}${cell.errorSamples[0] ? ` (${cell.errorSamples[0].slice(0, 160)})` : ''}\n`);
-          await sleep(200);
+          process.stdout.write(`  ${cell.target.padEnd(10)} ${mode.padEnd(4)} C=${String(concurrency).padEnd(3)} ${cell.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${cell.latencyMs.p50.toFixed(2)} ms  errors ${cell.errors}${cell.errorSamples[0] ? ` (${cell.errorSamples[0].slice(0, 160)})` : ''}\n`);
         }
       }
     }
@@ -196,7 +158,7 @@ async function main(): Promise<number> {
   const results = {
     generatedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, platform: process.platform, kernel: release() },
-    settings: { seconds, warmupSeconds, targets, modes, concurrencies, requestBodyBytes: { sse: bodies.sse.length, json: bodies.json.length } },
+    settings: { seconds, warmupSeconds, rounds, targets, modes, concurrencies, requestBodyBytes: { sse: bodies.sse.length, json: bodies.json.length } },
     gateway,
     cells,
     headlines: summary,
