@@ -9,7 +9,7 @@ import { textReply } from './scenario.ts';
 
 const auth = { authorization: 'Bearer sk-upstream-test' };
 const user = { role: 'user', content: 'hi' };
-const fn = (name: string, extra: Record<string, unknown> = {}) => ({
+const functionTool = (name: string, extra: Record<string, unknown> = {}) => ({
   type: 'function',
   name,
   parameters: { type: 'object', properties: {} },
@@ -43,16 +43,16 @@ const cases: Case[] = [
   { name: 'gateway envelope sent to OpenAI', body: { model: 'gpt-5', input: [user, { type: 'reasoning', summary: [], encrypted_content: 'gw1.eyJwIjoiYW50aHJvcGljIn0' }] }, status: 400, param: null, code: 'invalid_encrypted_content', message: /could not be verified/ },
   { name: 'reasoning item without summary', body: { model: 'gpt-5', input: [user, { type: 'reasoning', encrypted_content: null }] }, status: 400, param: 'input[1].summary', code: 'missing_required_parameter', message: /summary/ },
   { name: 'unknown reasoning id with store false', body: { model: 'gpt-5', store: false, input: [user, { type: 'reasoning', id: 'rs_unknown', summary: [] }] }, status: 404, param: 'input', code: null, message: /Item with id 'rs_unknown' not found\. Items are not persisted when `store` is set to false/ },
-  { name: 'function tool name with a dot', body: { model: 'gpt-5', input: 'hi', tools: [fn('mcp.read')] }, status: 400, param: 'tools[0].name', code: 'invalid_value', message: /string does not match pattern\. Expected a string that matches the pattern '\^\[a-zA-Z0-9_-\]\+\$'\./ },
-  { name: 'function tool name of 65 characters', body: { model: 'gpt-5', input: 'hi', tools: [fn('a'.repeat(65))] }, status: 400, param: 'tools[0].name', code: 'string_above_max_length', message: /maximum length 64, but got a string with length 65/ },
+  { name: 'function tool name with a dot', body: { model: 'gpt-5', input: 'hi', tools: [functionTool('mcp.read')] }, status: 400, param: 'tools[0].name', code: 'invalid_value', message: /string does not match pattern\. Expected a string that matches the pattern '\^\[a-zA-Z0-9_-\]\+\$'\./ },
+  { name: 'function tool name of 65 characters', body: { model: 'gpt-5', input: 'hi', tools: [functionTool('a'.repeat(65))] }, status: 400, param: 'tools[0].name', code: 'string_above_max_length', message: /maximum length 64, but got a string with length 65/ },
   { name: 'function tool without parameters', body: { model: 'gpt-5', input: 'hi', tools: [{ type: 'function', name: 'f' }] }, status: 400, param: 'tools[0].parameters', code: 'missing_required_parameter', message: /parameters/ },
-  { name: 'function parameters as string', body: { model: 'gpt-5', input: 'hi', tools: [fn('f', { parameters: '{}' })] }, status: 400, param: 'tools[0].parameters', code: 'invalid_type', message: /expected an object, but got a string/ },
-  { name: 'strict schema not closed', body: { model: 'gpt-5', input: 'hi', tools: [fn('f', { strict: true, parameters: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } })] }, status: 400, param: 'tools[0].parameters', code: 'invalid_function_parameters', message: /'additionalProperties' is required to be supplied and to be false/ },
-  { name: 'strict schema missing a required key', body: { model: 'gpt-5', input: 'hi', tools: [fn('f', { strict: true, parameters: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false } })] }, status: 400, param: 'tools[0].parameters', code: 'invalid_function_parameters', message: /Missing 'a'/ },
+  { name: 'function parameters as string', body: { model: 'gpt-5', input: 'hi', tools: [functionTool('f', { parameters: '{}' })] }, status: 400, param: 'tools[0].parameters', code: 'invalid_type', message: /expected an object, but got a string/ },
+  { name: 'strict schema not closed', body: { model: 'gpt-5', input: 'hi', tools: [functionTool('f', { strict: true, parameters: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } })] }, status: 400, param: 'tools[0].parameters', code: 'invalid_function_parameters', message: /'additionalProperties' is required to be supplied and to be false/ },
+  { name: 'strict schema missing a required key', body: { model: 'gpt-5', input: 'hi', tools: [functionTool('f', { strict: true, parameters: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false } })] }, status: 400, param: 'tools[0].parameters', code: 'invalid_function_parameters', message: /Missing 'a'/ },
   { name: 'custom tool without name', body: { model: 'gpt-5', input: 'hi', tools: [{ type: 'custom' }] }, status: 400, param: 'tools[0].name', code: 'missing_required_parameter', message: /tools\[0\]\.name/ },
   { name: 'custom tool with bad format', body: { model: 'gpt-5', input: 'hi', tools: [{ type: 'custom', name: 'apply_patch', format: { type: 'json' } }] }, status: 400, param: 'tools[0].format.type', code: 'invalid_value', message: /'text' and 'grammar'/ },
   { name: 'namespace without tools', body: { model: 'gpt-5', input: 'hi', tools: [{ type: 'namespace', name: 'ns', description: 'd' }] }, status: 400, param: 'tools[0].tools', code: 'missing_required_parameter', message: /tools\[0\]\.tools/ },
-  { name: 'namespace with invalid inner name', body: { model: 'gpt-5', input: 'hi', tools: [{ type: 'namespace', name: 'ns', description: 'd', tools: [fn('bad name')] }] }, status: 400, param: 'tools[0].tools[0].name', code: 'invalid_value', message: /does not match pattern/ },
+  { name: 'namespace with invalid inner name', body: { model: 'gpt-5', input: 'hi', tools: [{ type: 'namespace', name: 'ns', description: 'd', tools: [functionTool('bad name')] }] }, status: 400, param: 'tools[0].tools[0].name', code: 'invalid_value', message: /does not match pattern/ },
   { name: 'unknown tool type', body: { model: 'gpt-5', input: 'hi', tools: [{ type: 'retrieval' }] }, status: 400, param: 'tools[0].type', code: 'invalid_value', message: /Invalid value: 'retrieval'/ },
   { name: 'temperature above 2', body: { model: 'gpt-5', input: 'hi', temperature: 3 }, status: 400, param: 'temperature', code: 'decimal_above_max_value', message: /Expected a value <= 2, but got 3 instead\./ },
   { name: 'top_p above 1', body: { model: 'gpt-5', input: 'hi', top_p: 1.5 }, status: 400, param: 'top_p', code: 'decimal_above_max_value', message: /top_p/ },
@@ -138,7 +138,7 @@ describe('Responses emulator stored state and issued secrets', () => {
       respond: [{ reasoning: { text: 'plan' }, toolCalls: [{ name: 'shell', arguments: { cmd: 'ls' } }] }, textReply('done')],
     });
     try {
-      const tools = [fn('shell')];
+      const tools = [functionTool('shell')];
       const first = await postJson(
         `${emulator.url}/responses`,
         { model: 'gpt-5', input: [user], tools, store: false, include: ['reasoning.encrypted_content'] },
