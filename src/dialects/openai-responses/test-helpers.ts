@@ -1,0 +1,76 @@
+/** Shared by this folder's tests only: fixture loading and contexts. */
+import { readFileSync, readdirSync } from 'node:fs';
+import type { ClientContext, ExchangeContext, TargetProfile } from '../../core/dialect.ts';
+import type { ModelRequest, StreamEvent } from '../../core/ir/index.ts';
+import { SseDecoder, type SseEvent } from '../../core/sse-decoder.ts';
+import { ToolNameMap } from '../../core/tool-names.ts';
+import { Warnings } from '../../core/warnings.ts';
+import type { StreamStateMachine } from '../../core/ir/index.ts';
+
+const fixtures = new URL('./__fixtures__/', import.meta.url);
+
+export function fixtureText(name: string): string {
+  return readFileSync(new URL(name, fixtures), 'utf8');
+}
+
+export function fixtureJson(name: string): unknown {
+  return JSON.parse(fixtureText(name));
+}
+
+/** Every captured Codex request body, named `<capture>/<file>`. */
+export function codexCaptures(): Array<{ name: string; body: Record<string, unknown> }> {
+  const root = new URL('codex/', fixtures);
+  const captures: Array<{ name: string; body: Record<string, unknown> }> = [];
+  for (const folder of readdirSync(root).sort()) {
+    for (const file of readdirSync(new URL(`${folder}/`, root)).sort()) {
+      const capture = JSON.parse(readFileSync(new URL(`${folder}/${file}`, root), 'utf8')) as { body: Record<string, unknown> };
+      captures.push({ name: `${folder}/${file}`, body: capture.body });
+    }
+  }
+  return captures;
+}
+
+/** The SSE events of a fixture: `.sse` parsed as bytes, `.jsonl` re-wrapped with `event:` lines. */
+export function fixtureSseEvents(name: string): SseEvent[] {
+  const text = fixtureText(name);
+  if (name.endsWith('.jsonl')) {
+    return text
+      .split('\n')
+      .filter((line) => line.trim().length > 0)
+      .map((line) => ({ event: (JSON.parse(line) as { type: string }).type, data: line }));
+  }
+  const decoder = new SseDecoder();
+  return [...decoder.push(text), ...decoder.finish()];
+}
+
+export function target(overrides: Partial<TargetProfile> = {}): TargetProfile {
+  return { model: 'gpt-upstream', family: 'openai', ...overrides };
+}
+
+export function exchangeContext(request: ModelRequest, overrides: Partial<TargetProfile> = {}): ExchangeContext {
+  return { request, target: target(overrides), toolNames: ToolNameMap.fromTools(request.tools), warnings: new Warnings() };
+}
+
+export function minimalRequest(overrides: Partial<ModelRequest> = {}): ModelRequest {
+  return { model: 'm', system: [], messages: [], tools: [], stream: true, extensions: {}, ...overrides };
+}
+
+export function clientContext(overrides: Partial<ClientContext> = {}): ClientContext {
+  return { requestedModel: 'codex-alias', request: minimalRequest(), warnings: new Warnings(), requestId: 'req1', ...overrides };
+}
+
+export function run<In, Out>(machine: StreamStateMachine<In, Out>, inputs: readonly In[]): Out[] {
+  const out: Out[] = [];
+  for (const input of inputs) out.push(...machine.push(input));
+  out.push(...machine.finish());
+  return out;
+}
+
+/** Parses the encoder's SSE text back into `{event, data}` pairs. */
+export function parseSse(frames: readonly string[]): Array<{ event: string | undefined; data: Record<string, unknown> }> {
+  const decoder = new SseDecoder();
+  const events = [...decoder.push(frames.join('')), ...decoder.finish()];
+  return events.map((event) => ({ event: event.event, data: JSON.parse(event.data) as Record<string, unknown> }));
+}
+
+export type { StreamEvent };
