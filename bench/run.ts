@@ -11,10 +11,11 @@
  *   --concurrency 1,16,64      client concurrency levels (default: 1,16,64)
  *   BENCH_SECONDS=5            measured seconds per cell and target; BENCH_WARMUP_SECONDS=1 before it
  *   BENCH_ROUNDS=3             the seconds are split into this many rounds, targets interleaved
+ *   BENCH_CPU_PROF=DIR         write V8 CPU profiles of the floor and Switchyard into DIR
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { ChildServerError, startChildServer, type ChildServer } from './child-server.ts';
@@ -43,6 +44,9 @@ const concurrencies = listArgument('--concurrency', ['1', '16', '64']).map(Numbe
 const seconds = secondsFromEnv('BENCH_SECONDS', 5);
 const warmupSeconds = secondsFromEnv('BENCH_WARMUP_SECONDS', 1);
 const rounds = Math.max(1, Math.round(secondsFromEnv('BENCH_ROUNDS', 3)));
+const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+/** Node flags for the proxies: profiles are written when they exit on SIGTERM. */
+const proxyNodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
 
 const streamBody = readFileSync(join(benchDir, 'fixtures', 'codex-request.json'));
 const unaryText = streamBody.toString('utf8').replace('"stream":true', '"stream":false');
@@ -90,6 +94,8 @@ function readTail(file: string): string {
 interface GatewayStatus { state: 'not-requested' | 'ok' | 'failed'; url?: string; error?: string; output?: string }
 
 async function main(): Promise<number> {
+  // Other work on the box skews every target; the load average says how quiet the run was.
+  const loadAverageAtStart = loadavg();
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const children: ChildServer[] = [];
   const stopAll = async (): Promise<void> => { await Promise.all(children.splice(0).map((child) => child.stop())); };
@@ -97,8 +103,8 @@ async function main(): Promise<number> {
   const gateway: GatewayStatus = { state: 'not-requested' };
   const cells: CellResult[] = [];
   try {
-    const node = (name: string, script: string, args: string[]): Promise<ChildServer> => startChildServer({
-      name, command: process.execPath, args: ['--import', 'tsx', join('bench', script), ...args],
+    const node = (name: string, script: string, args: string[], flags: string[] = []): Promise<ChildServer> => startChildServer({
+      name, command: process.execPath, args: [...flags, '--import', 'tsx', join('bench', script), ...args],
       cwd: repoRoot, logFile: join(workDir, `${name}.log`),
     });
     const mock = await node('mock', 'mock-upstream.ts', []);
@@ -106,13 +112,13 @@ async function main(): Promise<number> {
     const baseUrls = new Map<Target, { url: string; pid: number | undefined }>();
     if (targets.includes('direct')) baseUrls.set('direct', { url: mock.url, pid: undefined });
     if (targets.includes('floor')) {
-      const floor = await node('floor', 'floor-proxy.ts', ['--upstream', `${mock.url}/v1`, '--api-key', MOCK_API_KEY]);
+      const floor = await node('floor', 'floor-proxy.ts', ['--upstream', `${mock.url}/v1`, '--api-key', MOCK_API_KEY], proxyNodeFlags);
       children.push(floor);
       baseUrls.set('floor', { url: floor.url, pid: floor.pid });
     }
     if (targets.includes('switchyard')) {
       try {
-        const server = await startGateway({ repoRoot, workDir, mockUrl: mock.url, upstreamApiKey: MOCK_API_KEY, model: MOCK_MODEL });
+        const server = await startGateway({ repoRoot, workDir, mockUrl: mock.url, upstreamApiKey: MOCK_API_KEY, model: MOCK_MODEL, nodeFlags: proxyNodeFlags });
         children.push(server);
         Object.assign(gateway, { state: 'ok', url: server.url });
         baseUrls.set('switchyard', { url: server.url, pid: server.pid });
@@ -157,7 +163,8 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${cellTable(cells)}\n\n${summary.length > 0 ? `${headlineTable(summary)}\n` : 'no switchyard cells: no headline ratios\n'}`);
   const results = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, platform: process.platform, kernel: release() },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, platform: process.platform, kernel: release(),
+      loadAverageAtStart, loadAverageAtEnd: loadavg() },
     settings: { seconds, warmupSeconds, rounds, targets, modes, concurrencies, requestBodyBytes: { sse: bodies.sse.length, json: bodies.json.length } },
     gateway,
     cells,

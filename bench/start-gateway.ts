@@ -15,6 +15,8 @@ export interface GatewayOptions {
   mockUrl: string;
   upstreamApiKey: string;
   model: string;
+  /** Extra node flags, e.g. `--cpu-prof` (see BENCH_CPU_PROF in run.ts). */
+  nodeFlags?: string[];
 }
 
 export function gatewayConfigYaml(options: GatewayOptions): string {
@@ -39,7 +41,7 @@ export async function startGateway(options: GatewayOptions): Promise<ChildServer
   return startChildServer({
     name: 'switchyard',
     command: process.execPath,
-    args: ['--import', 'tsx', 'src/main.ts', 'start', '--config', configFile, '--port', '0'],
+    args: [...(options.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts', 'start', '--config', configFile, '--port', '0'],
     cwd: options.repoRoot,
     logFile: join(options.workDir, 'switchyard.log'),
     // The config (with the mock's URL) may be echoed before the listening line.
