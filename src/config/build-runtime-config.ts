@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
-import type { ConfigFile, TargetConfigFile } from './schema.ts';
+import type { ConfigFile, KeyConfigFile, TargetConfigFile } from './schema.ts';
 import {
   defaultBaseUrl,
   providerKeyEnv,
+  type BudgetConfig,
   type KeyConfig,
+  type ScopedBudgetConfig,
   type ModelConfig,
   type ProviderConfig,
   type ProviderType,
@@ -75,11 +77,16 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     if (key.team) entry.team = key.team;
     if (key.user) entry.user = key.user;
     if (key.models_allowed) entry.modelsAllowed = key.models_allowed;
-    if (key.budget) entry.budget = { limitUsd: key.budget.limit_usd, window: key.budget.window, mode: key.budget.mode, warnAt: key.budget.warn_at };
+    if (key.budget) entry.budget = buildBudget(key.budget);
     if (key.rate_limit) entry.rateLimit = { ...key.rate_limit };
     if (key.expires_at) entry.expiresAt = new Date(key.expires_at);
     keys.push(entry);
   }
+
+  const budgets: ScopedBudgetConfig[] = (file.budgets ?? []).map((budget, index) => {
+    if (budget.scope !== 'org' && !budget.name) throw new ConfigError(`budgets.${index}.name: required for scope ${budget.scope}`);
+    return { scope: budget.scope, name: budget.scope === 'org' ? '*' : budget.name!, ...buildBudget(budget) };
+  });
 
   const storageUrl = file.storage?.url ?? env['SWITCHYARD_STORAGE_URL'] ?? `sqlite:${resolve(context.cwd, '.switchyard', 'switchyard.db')}`;
   const runtime: RuntimeConfig = {
@@ -93,6 +100,8 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     providers,
     models,
     keys,
+    budgets,
+    teamRateLimits: { ...(file.rate_limits?.teams ?? {}) },
     storage: { url: storageUrl },
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
   };
@@ -100,6 +109,19 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
   if (masterKey) runtime.server.masterKey = new Secret(masterKey);
   if (file.coordination) runtime.coordination = { url: file.coordination.url };
   return deepFreeze(runtime);
+}
+
+function buildBudget(budget: NonNullable<KeyConfigFile['budget']>): BudgetConfig {
+  const out: BudgetConfig = {
+    limitUsd: budget.limit_usd,
+    window: budget.window,
+    mode: budget.mode,
+    warnAt: budget.warn_at,
+    weekStartsOn: budget.week_starts_on,
+    monthStartsOn: budget.month_starts_on,
+  };
+  if (budget.webhook_url) out.webhookUrl = budget.webhook_url;
+  return out;
 }
 
 function buildTarget(target: TargetConfigFile, shared: { pricing?: TargetConfigFile['pricing']; context_window?: number; max_output_tokens?: number } | undefined): TargetConfig {

@@ -32,7 +32,7 @@ test('interpolates ${VAR} from the environment and hashes client keys', () => {
   assert.equal(JSON.stringify(config).includes('sk-alice-123456'), false);
   assert.equal(JSON.stringify(config).includes('sk-ant-1'), false);
   assert.equal(inspect(config, { depth: 10 }).includes('sk-ant-1'), false);
-  assert.deepEqual(config.keys[0]?.budget, { limitUsd: 50, window: 'month', mode: 'hard', warnAt: 0.8 });
+  assert.deepEqual(config.keys[0]?.budget, { limitUsd: 50, window: 'month', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1 });
   assert.ok(Object.isFrozen(config.providers));
 });
 

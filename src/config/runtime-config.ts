@@ -36,6 +36,18 @@ export interface BudgetConfig {
   window: 'day' | 'week' | 'month' | 'total';
   mode: 'hard' | 'soft';
   warnAt: number;
+  /** 1 = Monday … 7 = Sunday (UTC). */
+  weekStartsOn: number;
+  /** 1-28 (UTC). */
+  monthStartsOn: number;
+  webhookUrl?: string;
+}
+
+/** A budget on the org, a team, a user or a tag (key budgets live on the key). */
+export interface ScopedBudgetConfig extends BudgetConfig {
+  scope: 'org' | 'team' | 'user' | 'tag';
+  /** Team, user or tag name; '*' for the org. */
+  name: string;
 }
 
 export interface RateLimitConfig {
@@ -72,6 +84,9 @@ export interface RuntimeConfig {
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;
   keys: KeyConfig[];
+  budgets: ScopedBudgetConfig[];
+  /** Per-team rate limits (key limits live on the key). */
+  teamRateLimits: Record<string, RateLimitConfig>;
   storage: { url: string };
   coordination?: { url: string };
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };

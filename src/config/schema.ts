@@ -58,11 +58,27 @@ const multiTargetModel = z.strictObject({
 
 export const modelSchema = z.union([singleTargetModel, multiTargetModel]);
 
-export const budgetSchema = z.strictObject({
+const budgetFields = {
   limit_usd: usd,
   window: z.enum(['day', 'week', 'month', 'total']).default('month'),
   mode: z.enum(['hard', 'soft']).default('hard'),
   warn_at: z.number().gt(0).lte(1).default(0.8),
+  /** Where a week starts (UTC): 1 = Monday … 7 = Sunday. */
+  week_starts_on: z.number().int().min(1).max(7).default(1),
+  /** Day of the month a monthly window starts (UTC), 1-28. */
+  month_starts_on: z.number().int().min(1).max(28).default(1),
+  /** Soft-mode (and hard-mode) warnings are POSTed here as JSON when the threshold is crossed. */
+  webhook_url: z.url().optional(),
+};
+
+export const budgetSchema = z.strictObject(budgetFields);
+
+/** A budget on a scope other than one key: the whole org, a team, a user or a tag. */
+export const scopedBudgetSchema = z.strictObject({
+  scope: z.enum(['org', 'team', 'user', 'tag']),
+  /** The team, user or tag name (not used for `org`). */
+  name: z.string().min(1).optional(),
+  ...budgetFields,
 });
 
 export const rateLimitSchema = z.strictObject({
@@ -97,6 +113,12 @@ export const configSchema = z.strictObject({
   providers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'), providerSchema).optional(),
   models: z.record(z.string().min(1), modelSchema).optional(),
   keys: z.array(keySchema).optional(),
+  budgets: z.array(scopedBudgetSchema).optional(),
+  rate_limits: z
+    .strictObject({
+      teams: z.record(z.string(), rateLimitSchema).optional(),
+    })
+    .optional(),
   storage: z.strictObject({ url: z.string().min(1) }).optional(),
   coordination: z.strictObject({ url: z.string().min(1) }).optional(),
   logging: z
@@ -112,3 +134,4 @@ export type ProviderConfigFile = z.infer<typeof providerSchema>;
 export type TargetConfigFile = z.infer<typeof targetSchema>;
 export type KeyConfigFile = z.infer<typeof keySchema>;
 export type PricingConfig = z.infer<typeof pricingSchema>;
+export type ScopedBudgetConfigFile = z.infer<typeof scopedBudgetSchema>;
