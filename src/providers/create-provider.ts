@@ -1,6 +1,8 @@
 import type { ProviderConfig } from '../config/runtime-config.ts';
-import { ConfigError } from '../config/config-error.ts';
 import { AnthropicProvider } from './anthropic-provider.ts';
+import { AzureOpenAiProvider } from './azure-openai-provider.ts';
+import { GeminiProvider } from './gemini-provider.ts';
+import { OpenAiCompatibleProvider } from './openai-compatible-provider.ts';
 import { OpenAiProvider } from './openai-provider.ts';
 import type { Provider } from './provider.ts';
 
@@ -8,9 +10,13 @@ export function createProvider(config: ProviderConfig): Provider {
   switch (config.type) {
     case 'openai':
       return new OpenAiProvider(config);
+    case 'azure-openai':
+      return new AzureOpenAiProvider(config);
     case 'anthropic':
       return new AnthropicProvider(config);
-    default:
-      throw new ConfigError(`providers.${config.name}.type: "${config.type}" is not available in this version yet`, 'use openai or anthropic');
+    case 'gemini':
+      return new GeminiProvider(config);
+    case 'openai-compatible':
+      return new OpenAiCompatibleProvider(config);
   }
 }
