@@ -66,7 +66,7 @@ describe('What Codex sends becomes the right Anthropic request', () => {
     const developerTexts = capture.input
       .filter((item: any) => item.role === 'developer')
       .flatMap((item: any) => item.content.map((part: any) => part.text));
-    assert.deepEqual(body.system?.map((block: any) => block.text), developerTexts);
+    assert.deepEqual((body.system as any[]).map((block) => block.text), developerTexts);
     assert.deepEqual(body.messages.map((message) => message.role), ['user']);
     assert.equal((body.messages[0]!.content as unknown[]).length, 2);
     assert.ok(names(body).includes('exec_command'));

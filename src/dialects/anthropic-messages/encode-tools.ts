@@ -114,7 +114,10 @@ export function encodeTools(context: ExchangeContext, input: ToolEncodingInput):
     tools.push(tool);
   };
   const all = [...context.request.tools, ...input.extraTools];
-  const hasToolSearch = all.some((tool) => tool.kind === 'hosted' && tool.dialect === 'anthropic-messages' && tool.type.startsWith('tool_search_tool'));
+  // Deferred loading needs a tool search next to it (Anthropic's server tool, or an
+  // Anthropic client's own, as Claude Code has): otherwise the tools are sent eagerly.
+  const fromAnthropicClient = context.request.extensions['anthropic-messages'] !== undefined;
+  const keepDeferred = fromAnthropicClient || all.some((tool) => tool.kind === 'hosted' && tool.dialect === 'anthropic-messages' && tool.type.startsWith('tool_search_tool'));
   for (const tool of all) {
     if (tool.kind === 'hosted') {
       push(encodeHostedTool(tool, context));
@@ -123,14 +126,13 @@ export function encodeTools(context: ExchangeContext, input: ToolEncodingInput):
     } else {
       const description = joinDescriptions(tool.namespaceDescription, tool.description);
       // Strict schemas need model support; only an Anthropic client's own choice is kept.
-      const strict = tool.strict === true && context.request.extensions['anthropic-messages'] !== undefined;
+      const strict = tool.strict === true && fromAnthropicClient;
       if (tool.strict === true && !strict) context.warnings.add('field_dropped', `strict on tool ${tool.name} is not sent to Anthropic.`);
       push({
         name: toolNames.wireName(tool.name, tool.namespace, 'function'),
         ...(description !== undefined ? { description } : {}),
         input_schema: inputSchemaOf(tool, context),
-        // Deferred loading only works next to Anthropic's own tool search; else send eagerly.
-        ...(tool.deferLoading && hasToolSearch ? { defer_loading: true } : {}),
+        ...(tool.deferLoading && keepDeferred ? { defer_loading: true } : {}),
         ...(strict ? { strict: true } : {}),
       });
     }

@@ -1,0 +1,74 @@
+import type { ClientContext } from '../../core/dialect.ts';
+import type { ContentBlock, ModelResponse, ToolCallBlock } from '../../core/ir/index.ts';
+import { flattenToolName } from '../../core/tool-names.ts';
+import { encodeToolUseId } from './encode-content-block.ts';
+import { encodeStopReason } from './map-stop-reason.ts';
+import { encodeUsage } from './map-usage.ts';
+import type { AnthropicContentBlock, AnthropicMessagesResponse, AnthropicOtherBlock } from './wire.ts';
+
+/** Message ids keep Anthropic's `msg_` prefix (SDKs and logs expect it). */
+export function clientMessageId(id: string, context: ClientContext): string {
+  if (id.startsWith('msg_')) return id;
+  return `msg_${(id || context.requestId).replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+}
+
+/** An Anthropic client never declared namespaces; a namespaced call (foreign) is flattened. */
+export function clientToolName(block: { name: string; namespace?: string }): string {
+  return block.namespace ? flattenToolName(block.name, block.namespace, 128) : block.name;
+}
+
+/** The call's input as the object Anthropic clients expect (a freeform input as `{input}`). */
+export function clientToolInput(block: ToolCallBlock): Record<string, unknown> {
+  if (block.kind === 'custom') return { input: block.input };
+  try {
+    const parsed: unknown = JSON.parse(block.input === '' ? '{}' : block.input);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // An unparsable argument string becomes an empty input rather than a broken message.
+  }
+  return {};
+}
+
+/**
+ * One response block for an Anthropic client, or undefined: thinking is only shown when it
+ * carries Anthropic's own signature (a fabricated one is rejected on replay); other
+ * dialects' opaque items have no Anthropic form.
+ */
+export function encodeClientBlock(block: ContentBlock): AnthropicContentBlock | AnthropicOtherBlock | undefined {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text };
+    case 'refusal':
+      return { type: 'text', text: block.text };
+    case 'reasoning':
+      if (block.family !== 'anthropic') return undefined;
+      if (block.redactedData !== undefined) return { type: 'redacted_thinking', data: block.redactedData };
+      if (block.signature === undefined) return undefined;
+      return { type: 'thinking', thinking: block.summary.join(''), signature: block.signature };
+    case 'tool-call':
+      return { type: 'tool_use', id: encodeToolUseId(block.callId), name: clientToolName(block), input: clientToolInput(block) };
+    case 'opaque':
+      return block.dialect === 'anthropic-messages' ? (block.value as AnthropicOtherBlock) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** IR response → an Anthropic `message` object, named after the model the client asked for. */
+export function encodeResponse(response: ModelResponse, context: ClientContext): AnthropicMessagesResponse {
+  const content: Array<AnthropicContentBlock | AnthropicOtherBlock> = [];
+  for (const block of response.content) {
+    const encoded = encodeClientBlock(block);
+    if (encoded !== undefined) content.push(encoded);
+  }
+  return {
+    id: clientMessageId(response.id, context),
+    type: 'message',
+    role: 'assistant',
+    model: context.requestedModel,
+    content,
+    stop_reason: encodeStopReason(response.finishReason),
+    stop_sequence: null,
+    usage: encodeUsage(response.usage),
+  };
+}
