@@ -172,6 +172,8 @@ async function main(): Promise<number> {
   };
   mkdirSync(join(benchDir, 'results'), { recursive: true });
   writeFileSync(join(benchDir, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const load = (values: number[]): string => values.map((value) => value.toFixed(2)).join(' ');
+  process.stdout.write(`load average at start ${load(loadAverageAtStart)}, at end ${load(results.machine.loadAverageAtEnd)} (${cpus().length} CPUs)\n`);
   process.stdout.write('results written to bench/results/latest.json\n');
   const failedCells = cells.filter((cell) => cell.errors > 0 || cell.requests === 0);
   return gateway.state === 'failed' || failedCells.length > 0 ? 1 : 0;
