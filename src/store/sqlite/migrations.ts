@@ -1,48 +1,27 @@
 import type Database from 'better-sqlite3';
+import { requestLogMigrations } from './request-log-migrations.ts';
 
-/** Ordered, append-only schema steps; `user_version` records how many have run. */
-const migrations: string[] = [
-  `CREATE TABLE request_logs (
-     request_id TEXT PRIMARY KEY,
-     started_at TEXT NOT NULL,
-     key_name TEXT,
-     team TEXT,
-     user_name TEXT,
-     surface TEXT NOT NULL,
-     endpoint TEXT NOT NULL,
-     model TEXT,
-     served_model TEXT,
-     provider TEXT,
-     stream INTEGER NOT NULL,
-     status INTEGER NOT NULL,
-     outcome TEXT NOT NULL,
-     error_code TEXT,
-     error_message TEXT,
-     input_tokens INTEGER NOT NULL,
-     cached_input_tokens INTEGER NOT NULL,
-     cache_write_tokens INTEGER NOT NULL,
-     output_tokens INTEGER NOT NULL,
-     reasoning_tokens INTEGER NOT NULL,
-     usage_estimated INTEGER NOT NULL,
-     cost_micros INTEGER NOT NULL,
-     latency_ms REAL NOT NULL,
-     ttfb_ms REAL,
-     attempts TEXT NOT NULL,
-     rule TEXT,
-     warnings TEXT NOT NULL,
-     request_body TEXT,
-     response_body TEXT
-   );
-   CREATE INDEX request_logs_started ON request_logs (started_at);
-   CREATE INDEX request_logs_key ON request_logs (key_name, started_at);`,
-];
+/** One schema step. Names are permanent: an applied step is never edited, only followed. */
+export interface SqliteMigration {
+  name: string;
+  sql: string;
+}
 
-export function migrateSqlite(database: Database.Database): void {
-  const current = database.pragma('user_version', { simple: true }) as number;
-  for (let version = current; version < migrations.length; version++) {
+/**
+ * Every store contributes its own ordered steps; `schema_migrations` records which ran, so
+ * stores can be added independently and an existing database only runs what is new.
+ */
+const allMigrations: SqliteMigration[] = [...requestLogMigrations];
+
+export function migrateSqlite(database: Database.Database, migrations: readonly SqliteMigration[] = allMigrations): void {
+  database.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const applied = new Set((database.prepare('SELECT name FROM schema_migrations').all() as Array<{ name: string }>).map((row) => row.name));
+  const record = database.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)');
+  for (const migration of migrations) {
+    if (applied.has(migration.name)) continue;
     database.transaction(() => {
-      database.exec(migrations[version]!);
-      database.pragma(`user_version = ${version + 1}`);
+      database.exec(migration.sql);
+      record.run(migration.name, new Date().toISOString());
     })();
   }
 }

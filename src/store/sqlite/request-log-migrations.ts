@@ -1,0 +1,40 @@
+import type { SqliteMigration } from './migrations.ts';
+
+export const requestLogMigrations: SqliteMigration[] = [
+  {
+    name: '001_request_logs',
+    sql: `CREATE TABLE request_logs (
+     request_id TEXT PRIMARY KEY,
+     started_at TEXT NOT NULL,
+     key_name TEXT,
+     team TEXT,
+     user_name TEXT,
+     surface TEXT NOT NULL,
+     endpoint TEXT NOT NULL,
+     model TEXT,
+     served_model TEXT,
+     provider TEXT,
+     stream INTEGER NOT NULL,
+     status INTEGER NOT NULL,
+     outcome TEXT NOT NULL,
+     error_code TEXT,
+     error_message TEXT,
+     input_tokens INTEGER NOT NULL,
+     cached_input_tokens INTEGER NOT NULL,
+     cache_write_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     reasoning_tokens INTEGER NOT NULL,
+     usage_estimated INTEGER NOT NULL,
+     cost_micros INTEGER NOT NULL,
+     latency_ms REAL NOT NULL,
+     ttfb_ms REAL,
+     attempts TEXT NOT NULL,
+     rule TEXT,
+     warnings TEXT NOT NULL,
+     request_body TEXT,
+     response_body TEXT
+   );
+   CREATE INDEX request_logs_started ON request_logs (started_at);
+   CREATE INDEX request_logs_key ON request_logs (key_name, started_at);`,
+  },
+];
