@@ -151,6 +151,23 @@ describe('decoding rules', () => {
     ]);
   });
 
+  test('unknown parts inside a tool result replay unchanged to Anthropic', () => {
+    const reference = { type: 'tool_reference', tool_name: 'CronCreate' };
+    const body = {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      tools: [{ name: 'ToolSearch', input_schema: { type: 'object' } }],
+      messages: [
+        { role: 'user', content: 'find cron' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'ToolSearch', input: { query: 'cron' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [reference] }] },
+      ],
+    };
+    const { request } = decode(body);
+    assert.deepEqual((request.messages[2]?.content[0] as { output: unknown }).output, [{ type: 'opaque', dialect: 'anthropic-messages', value: reference }]);
+    assert.deepEqual(reencode(request).messages[2].content[0].content, [reference]);
+  });
+
   test('malformed requests are caller errors naming the field', () => {
     const cases: Array<[unknown, string | undefined]> = [
       [{ model: 'm' }, 'messages'],

@@ -103,6 +103,9 @@ function encodeToolResultContent(output: ToolResultBlock['output'], encoding: Bl
     } else if (part.type === 'file') {
       const document = encodeFile(part, encoding);
       if (document) content.push(document);
+    } else if (part.type === 'opaque' && part.dialect === 'anthropic-messages') {
+      // e.g. Claude Code's tool_reference / search_result parts, replayed as they came.
+      content.push(part.value as AnthropicToolResultContent);
     } else {
       encoding.warnings.add('content_dropped', `A ${part.type} block inside a tool result cannot be sent to Anthropic; dropped.`);
     }

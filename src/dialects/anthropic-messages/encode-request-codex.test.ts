@@ -58,7 +58,7 @@ describe('Codex captures encoded for Anthropic obey the Messages API rules', () 
 });
 
 describe('What Codex sends becomes the right Anthropic request', () => {
-  test('gpt-4o: developer messages hoisted in order, namespace flattened, web_search mapped, cache breakpoints set', () => {
+  test('gpt-4o: developer messages hoisted in order, namespace flattened, cached-only web_search dropped, cache breakpoints set', () => {
     const name = 'codex/gpt-4o/001-POST_v1_responses.json';
     const capture = codexBody(name);
     const context = contextFor(name);
@@ -74,13 +74,13 @@ describe('What Codex sends becomes the right Anthropic request', () => {
     for (const member of namespaced.tools) assert.ok(names(body).includes(`${namespaced.name}__${member.name}`), member.name);
     const spawn = body.tools!.find((tool: any) => tool.name === 'multi_agent_v1__spawn_agent') as any;
     assert.ok(spawn.description.startsWith(namespaced.description));
-    assert.deepEqual(body.tools!.at(-1), { type: 'web_search_20250305', name: 'web_search' });
-    assert.deepEqual((body.tools!.at(-2) as any).cache_control, { type: 'ephemeral' });
+    assert.ok(!names(body).includes('web_search'));
+    assert.deepEqual((body.tools!.at(-1) as any).cache_control, { type: 'ephemeral' });
     assert.deepEqual((body.system as any[]).at(-1).cache_control, { type: 'ephemeral' });
     assert.deepEqual(body.tool_choice, { type: 'auto' });
     assert.equal(body.thinking, undefined);
     assert.equal(body.max_tokens, 32000);
-    assert.ok(context.warnings.list.some((warning) => warning.code === 'field_dropped' && warning.message.includes('external_web_access')));
+    assert.ok(context.warnings.list.some((warning) => warning.code === 'tool_dropped' && warning.message.includes('external_web_access')));
   });
 
   test('gpt-6-sol: the additional_tools item becomes tools, parallel_tool_calls:false disables parallel use', () => {

@@ -234,6 +234,15 @@ describe('tools', () => {
     assert.ok(allowed.codes.includes('tool_choice_downgraded'));
   });
 
+  test('Responses web_search with live access becomes Anthropic\'s server tool', () => {
+    const value = { type: 'web_search', user_location: { type: 'approximate', country: 'FR' }, filters: { allowed_domains: ['example.com'] }, search_context_size: 'high' };
+    const { body, codes } = encode({ messages: [user('q')], tools: [{ kind: 'hosted', dialect: 'openai-responses', type: 'web_search', value }] });
+    assert.deepEqual(body.tools, [{ type: 'web_search_20250305', name: 'web_search', user_location: { type: 'approximate', country: 'FR' }, allowed_domains: ['example.com'] }]);
+    assert.deepEqual(codes, ['field_dropped']);
+    const optedOut = encode({ messages: [user('q')], tools: [{ kind: 'hosted', dialect: 'openai-responses', type: 'web_search', value: { type: 'web_search' } }] }, { quirks: { web_search: false } });
+    assert.equal(optedOut.body.tools, undefined);
+  });
+
   test('unknown hosted tools and foreign opaque items are dropped with warnings, never a 400', () => {
     const { body, codes } = encode({
       tools: [{ kind: 'hosted', dialect: 'openai-responses', type: 'image_generation', value: { type: 'image_generation' } }],

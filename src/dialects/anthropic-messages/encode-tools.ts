@@ -61,7 +61,13 @@ function encodeHostedTool(tool: HostedToolDefinition, context: ExchangeContext):
   if (tool.dialect === 'anthropic-messages') return tool.value as AnthropicTool;
   if (tool.dialect === 'openai-responses' && (tool.type === 'web_search' || tool.type === 'web_search_preview')) {
     const value = tool.value as { user_location?: unknown; filters?: { allowed_domains?: unknown }; [key: string]: unknown };
-    const ignored = Object.keys(value).filter((key) => !['type', 'user_location', 'filters'].includes(key));
+    // Codex's default "cached" mode sends external_web_access:false: the user did not allow
+    // live fetches, and Anthropic's search is always live. (A provider can also opt out.)
+    if (value.external_web_access === false || context.target.quirks?.web_search === false) {
+      context.warnings.add('tool_dropped', 'web_search without live web access (external_web_access:false) has no Anthropic equivalent; dropped.');
+      return undefined;
+    }
+    const ignored = Object.keys(value).filter((key) => !['type', 'user_location', 'filters', 'external_web_access'].includes(key));
     if (ignored.length > 0) context.warnings.add('field_dropped', `web_search options ${ignored.join(', ')} have no Anthropic equivalent; dropped.`);
     return {
       type: 'web_search_20250305',
