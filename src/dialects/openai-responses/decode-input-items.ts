@@ -2,7 +2,7 @@ import type { ContentBlock, Message, ReasoningBlock, ToolCallBlock, ToolResultBl
 import { invalidRequest } from '../../core/errors.ts';
 import { decodeContentPart, requireString } from './content-parts.ts';
 import { decodeReasoningEnvelope, type ReasoningEnvelope } from './reasoning-envelope.ts';
-import { CONTENT_STRING_MARK, INPUT_STRING_MARK, isModelProducedItemType, isRecord } from './wire.ts';
+import { CARRIER_MARK, CONTENT_STRING_MARK, INPUT_STRING_MARK, isModelProducedItemType, isRecord } from './wire.ts';
 
 const MESSAGE_ROLES = new Set(['system', 'developer', 'user', 'assistant']);
 
@@ -31,6 +31,7 @@ export function decodeInputItems(input: unknown): Message[] {
     messages.push(message);
   });
   for (const entry of pending) attachPartSignatures(messages, entry);
+  nameToolResults(messages);
   // A carrier item that only held part signatures has nothing left to say on its own.
   return messages.filter((message) => message.content.length > 0 || !isCarrierOnly(message));
 }
@@ -124,7 +125,7 @@ function decodeReasoningItem(item: Record<string, unknown>, path: string, onEnve
         if (entry.redactedData !== undefined) block.redactedData = entry.redactedData;
         return block;
       });
-      return { role: 'assistant', content: blocks, extra: { ...rest, $carrier: true } };
+      return { role: 'assistant', content: blocks, extra: { ...rest, [CARRIER_MARK]: true } };
     }
   }
   const block: ReasoningBlock = { type: 'reasoning', family: 'openai', summary: summaryTexts };
@@ -161,8 +162,25 @@ function attachPartSignatures(messages: Message[], { messageIndex, envelope }: P
   }
 }
 
+/**
+ * Responses outputs do not repeat the tool name, but Gemini's `functionResponse` needs it:
+ * take it from the call with the same id. (Only the IR field; the wire item stays as sent.)
+ */
+function nameToolResults(messages: Message[]): void {
+  const names = new Map<string, string>();
+  for (const message of messages) {
+    for (const block of message.content) {
+      if (block.type === 'tool-call') names.set(block.callId, block.name);
+      else if (block.type === 'tool-result' && block.name === undefined) {
+        const name = names.get(block.callId);
+        if (name !== undefined) block.name = name;
+      }
+    }
+  }
+}
+
 function isCarrierOnly(message: Message): boolean {
-  return message.extra?.$carrier === true;
+  return message.extra?.[CARRIER_MARK] === true;
 }
 
 function readTypedText(part: unknown, type: string, path: string): string {

@@ -85,6 +85,8 @@ describe('decodeRequest: Codex captures', () => {
       type: 'tool-result',
       callId: 'call_ns',
       kind: 'function',
+      // Not on the wire: taken from the matching call, for dialects that need it (Gemini).
+      name: 'wait_agent',
       output: 'agent ids must be non-empty',
       itemId: 'fco_01a1fe51-0de1-7d40-80a7-c65258d9b00b',
     });

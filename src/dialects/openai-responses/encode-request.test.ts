@@ -160,6 +160,12 @@ describe('encodeRequest: IR from another dialect', () => {
     maxOutputTokens: 1000,
   });
 
+  test('metadata from another dialect keeps only what OpenAI accepts', () => {
+    const context = exchangeContext(minimalRequest({ metadata: { user_id: 'u-1', nested: { a: 1 } } }));
+    assert.deepEqual(encodeRequest(context).metadata, { user_id: 'u-1' });
+    assert.deepEqual(context.warnings.list.map((warning) => warning.code), ['field_dropped']);
+  });
+
   test('turns are split into sibling items, names sanitised consistently, losses warned', () => {
     const context = exchangeContext(anthropicLike);
     const encoded = encodeRequest(context);
@@ -182,6 +188,7 @@ describe('encodeRequest: IR from another dialect', () => {
       { type: 'web_search' },
     ]);
     assert.deepEqual(encoded.tool_choice, { type: 'function', name: wireName });
+    assert.equal(encoded.metadata, undefined);
     assert.deepEqual(encoded.reasoning, { effort: 'medium' });
     assert.equal(encoded.max_output_tokens, 1000);
     assert.equal(encoded.stream, true);

@@ -39,7 +39,7 @@ export function encodeRequest(context: ExchangeContext): Record<string, unknown>
     const text = isRecord(extension?.text) ? extension.text : {};
     body.text = { ...text, format: request.responseFormat };
   }
-  if (request.metadata !== undefined) body.metadata = request.metadata;
+  if (request.metadata !== undefined) body.metadata = sameDialect ? request.metadata : stringMetadata(request.metadata, warnings);
   // `safety_identifier` stays as the client sent it; `user` is only written when it says more.
   if (request.user !== undefined && request.user !== extension?.safety_identifier) body.user = request.user;
   if (request.promptCacheKey !== undefined) body.prompt_cache_key = request.promptCacheKey;
@@ -85,6 +85,16 @@ function encodeReasoning(request: ModelRequest, extension: Record<string, unknow
   // Another dialect's `thinking: disabled` alone says nothing OpenAI needs to hear.
   if (extension === undefined && Object.keys(reasoning).length === 0) return undefined;
   return reasoning;
+}
+
+/** OpenAI metadata holds at most 16 string values of up to 512 characters; other dialects' may not. */
+function stringMetadata(metadata: Record<string, unknown>, warnings: Warnings): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value === 'string' && value.length <= 512 && key.length <= 64 && Object.keys(kept).length < 16) kept[key] = value;
+    else warnings.add('field_dropped', `metadata.${key} does not fit OpenAI metadata; dropped.`);
+  }
+  return kept;
 }
 
 /** Anthropic/Gemini budgets to OpenAI levels, on the boundaries of translation-map §9.1. */

@@ -216,6 +216,8 @@ export interface ResponsesErrorBody {
  */
 export const CONTENT_STRING_MARK = '$contentString';
 export const INPUT_STRING_MARK = '$inputString';
+/** A reasoning item that held a Switchyard envelope (its blocks, if any, are restored in place). */
+export const CARRIER_MARK = '$carrier';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
