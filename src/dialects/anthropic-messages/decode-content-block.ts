@@ -1,13 +1,11 @@
 import type { ContentBlock, ToolCallBlock } from '../../core/ir/index.ts';
 import type { ToolIdentity } from '../../core/tool-names.ts';
 import type { Warnings } from '../../core/warnings.ts';
+import { isRecord } from './wire.ts';
 
 /** Maps a wire tool name back to the IR identity (the request's name map, or as-is inbound). */
 export type ToolIdentityOf = (wireName: string) => ToolIdentity;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * A complete tool call from its wire parts. `argumentsJson` is the assembled JSON text

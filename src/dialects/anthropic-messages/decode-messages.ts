@@ -2,10 +2,7 @@ import { invalidRequest } from '../../core/errors.ts';
 import type { ContentBlock, ImageSource, Message, ToolResultBlock } from '../../core/ir/index.ts';
 import type { Warnings } from '../../core/warnings.ts';
 import { decodeContentBlock } from './decode-content-block.ts';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from './wire.ts';
 
 /** Inbound tool names are the client's own: no flattening to undo. */
 const asDeclared = (name: string) => ({ name, kind: 'function' as const });

@@ -3,6 +3,7 @@ import type { ModelRequest, ReasoningEffort, ToolChoice } from '../../core/ir/in
 import type { Warnings } from '../../core/warnings.ts';
 import { decodeMessages, decodeSystem } from './decode-messages.ts';
 import { decodeTools } from './decode-tools.ts';
+import { isRecord } from './wire.ts';
 
 /** Request fields the IR models; everything else travels in `extensions['anthropic-messages']`. */
 const modelledKeys = new Set([
@@ -22,9 +23,6 @@ const modelledKeys = new Set([
 
 const efforts = new Set<ReasoningEffort>(['minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function optionalNumber(body: Record<string, unknown>, key: string): number | undefined {
   const value = body[key];

@@ -1,10 +1,7 @@
 import { invalidRequest } from '../../core/errors.ts';
 import type { ToolDefinition } from '../../core/ir/index.ts';
 import type { Warnings } from '../../core/warnings.ts';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from './wire.ts';
 
 /**
  * Anthropic tools → IR tools. A tool with no `type` (or `type:"custom"`, Anthropic's word for

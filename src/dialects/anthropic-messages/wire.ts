@@ -5,6 +5,11 @@
  * defensively and keep what they do not understand as opaque values.
  */
 
+/** A JSON object (not an array): how decoders test untrusted input before reading fields. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export interface AnthropicCacheControl {
   type: 'ephemeral';
   ttl?: '5m' | '1h';
