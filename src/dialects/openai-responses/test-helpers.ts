@@ -1,4 +1,5 @@
 /** Shared by this folder's tests only: fixture loading and contexts. */
+import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { ClientContext, ExchangeContext, TargetProfile } from '../../core/dialect.ts';
 import type { ModelRequest, StreamEvent } from '../../core/ir/index.ts';
@@ -71,6 +72,13 @@ export function parseSse(frames: readonly string[]): Array<{ event: string | und
   const decoder = new SseDecoder();
   const events = [...decoder.push(frames.join('')), ...decoder.finish()];
   return events.map((event) => ({ event: event.event, data: JSON.parse(event.data) as Record<string, unknown> }));
+}
+
+/** The full response object a recorded stream ends with: what a non-stream call returns. */
+export function completedResponse(name: string): Record<string, unknown> {
+  const event = fixtureSseEvents(name).find((entry) => entry.event === 'response.completed');
+  assert.ok(event);
+  return (JSON.parse(event.data) as { response: Record<string, unknown> }).response;
 }
 
 export type { StreamEvent };

@@ -1,0 +1,72 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+import type { ModelResponse } from '../../core/ir/index.ts';
+import { decodeResponse } from './decode-response.ts';
+import { encodeResponse } from './encode-response.ts';
+import { clientContext, exchangeContext, minimalRequest } from './test-helpers.ts';
+
+describe('encodeResponse', () => {
+  const response: ModelResponse = {
+    id: 'msg_anthropic',
+    model: 'claude-x',
+    createdAt: 1700000000123,
+    content: [
+      { type: 'reasoning', family: 'openai', summary: ['s'], encryptedContent: 'gAAAA1', itemId: 'rs_up' },
+      { type: 'text', text: 'See [1].', annotations: [{ type: 'url_citation', url: 'https://x.test' }] },
+      { type: 'refusal', text: 'Not that.' },
+      { type: 'tool-call', callId: 'call_9', name: 'spawn_agent', namespace: 'multi_agent_v1', kind: 'function', input: '{}' },
+      { type: 'opaque', dialect: 'openai-responses', value: { id: 'ws_1', type: 'web_search_call', status: 'completed' } },
+    ],
+    finishReason: { unified: 'tool_calls' },
+    usage: { inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 2, outputTokens: 5, reasoningTokens: 1 },
+  };
+
+  test('a Responses object for the client: requested model, resp_ id, all items, five usage fields', () => {
+    const encoded = encodeResponse(response, clientContext({ requestId: 'abc-123' }));
+    assert.deepEqual(encoded, {
+      id: 'resp_abc-123',
+      object: 'response',
+      created_at: 1700000000,
+      status: 'completed',
+      error: null,
+      incomplete_details: null,
+      model: 'codex-alias',
+      output: [
+        { id: 'rs_up', type: 'reasoning', summary: [{ type: 'summary_text', text: 's' }], encrypted_content: 'gAAAA1' },
+        { id: 'msg_abc-123_0', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'See [1].', annotations: [{ type: 'url_citation', url: 'https://x.test' }] }] },
+        { id: 'msg_abc-123_1', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: 'Not that.' }] },
+        { id: 'fc_abc-123_2', type: 'function_call', status: 'completed', call_id: 'call_9', name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{}' },
+        { id: 'ws_1', type: 'web_search_call', status: 'completed' },
+      ],
+      usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 1 }, total_tokens: 15 },
+    });
+  });
+
+  test('length is incomplete with max_output_tokens; unknown usage is left out', () => {
+    const encoded = encodeResponse({ ...response, content: [], finishReason: { unified: 'length' }, usage: undefined }, clientContext());
+    assert.equal(encoded.status, 'incomplete');
+    assert.deepEqual(encoded.incomplete_details, { reason: 'max_output_tokens' });
+    assert.equal('usage' in encoded, false);
+  });
+
+  test('the official SDK reads it as a Response (non-stream)', async () => {
+    const body = encodeResponse(response, clientContext());
+    const client = new OpenAI({
+      apiKey: 'x',
+      baseURL: 'http://127.0.0.1:9/v1',
+      maxRetries: 0,
+      fetch: async () => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } }),
+    });
+    const parsed = await client.responses.create({ model: 'codex-alias', input: 'hi' });
+    assert.equal(parsed.output_text, 'See [1].');
+    assert.equal(parsed.usage?.total_tokens, 15);
+  });
+
+  test('decodeResponse of encodeResponse keeps content and usage', () => {
+    const encoded = encodeResponse(response, clientContext());
+    const decoded = decodeResponse(encoded, exchangeContext(minimalRequest()));
+    assert.deepEqual(decoded.content.map((block) => block.type), ['reasoning', 'text', 'refusal', 'tool-call', 'opaque']);
+    assert.deepEqual(decoded.usage, { ...response.usage, cacheWriteTokens: 0 });
+  });
+});
