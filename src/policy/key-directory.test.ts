@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import type { KeyConfig } from '../config/runtime-config.ts';
+import { migrateSqlite } from '../store/sqlite/migrations.ts';
+import { virtualKeyMigrations } from '../store/sqlite/virtual-key-migrations.ts';
+import { SqliteVirtualKeyStore } from '../store/sqlite/virtual-key-store.ts';
+import type { VirtualKeyRecord } from '../store/virtual-key-store.ts';
+import { displayPrefix, generateKeySecret } from './generate-key-secret.ts';
+import { hashKey } from './hash-key.ts';
+import { KeyDirectory, keyConfigOf } from './key-directory.ts';
+
+function newStore(): SqliteVirtualKeyStore {
+  const database = new Database(':memory:');
+  migrateSqlite(database, virtualKeyMigrations);
+  return new SqliteVirtualKeyStore(database);
+}
+
+function stored(name: string, secret: string, extra: Partial<VirtualKeyRecord> = {}): VirtualKeyRecord {
+  return { name, hash: hashKey(secret), prefix: displayPrefix(secret), tags: [], aliases: {}, createdAt: new Date().toISOString(), source: 'api', ...extra };
+}
+
+const configAlice: KeyConfig = { name: 'alice', hash: hashKey('sk-config-alice-1'), team: 'platform', tags: [], aliases: {} };
+
+/** Asserts the call is a 401 `policy_invalid_api_key` whose message matches. */
+async function rejects401(call: Promise<unknown>, message: RegExp): Promise<void> {
+  await assert.rejects(call, (error: { code?: string; status?: number; message?: string }) => {
+    assert.equal(error.code, 'policy_invalid_api_key');
+    assert.equal(error.status, 401);
+    assert.match(error.message ?? '', message);
+    return true;
+  });
+}
+
+test('with no keys anywhere calls are anonymous; the first stored key switches auth on at once', async () => {
+  const store = newStore();
+  const directory = new KeyDirectory([], store);
+  assert.equal(await directory.authenticate(undefined), undefined);
+  assert.equal(await directory.authenticate('anything'), undefined);
+  assert.equal(directory.required, false);
+
+  const secret = generateKeySecret();
+  await store.create(stored('bob', secret));
+  await rejects401(directory.authenticate(undefined), /No API key/);
+  await rejects401(directory.authenticate('sk-sy-wrong'), /Incorrect API key/);
+  assert.equal((await directory.authenticate(secret))?.name, 'bob');
+  assert.equal(directory.required, true);
+});
+
+test('a revoked key is refused on the very next call, and revoking every key does not reopen anonymous access', async () => {
+  const store = newStore();
+  const directory = new KeyDirectory([], store);
+  const secret = generateKeySecret();
+  await store.create(stored('bob', secret));
+  assert.equal((await directory.authenticate(secret))?.name, 'bob');
+  await store.revoke('bob', new Date());
+  await rejects401(directory.authenticate(secret), /"bob" has been revoked/);
+  await rejects401(directory.authenticate(undefined), /No API key/);
+  // A fresh directory (a restart) sees the same: a revoked key still means auth is on.
+  await rejects401(new KeyDirectory([], store).authenticate(undefined), /No API key/);
+});
+
+test('an expired stored key is refused; a patched expiry applies on the next call', async () => {
+  const store = newStore();
+  const directory = new KeyDirectory([], store);
+  const secret = generateKeySecret();
+  await store.create(stored('bob', secret, { expiresAt: '2030-01-01T00:00:00.000Z' }));
+  assert.equal((await directory.authenticate(secret, new Date('2029-12-31T23:59:59Z')))?.name, 'bob');
+  await rejects401(directory.authenticate(secret, new Date('2030-01-01T00:00:00Z')), /"bob" has expired/);
+  await store.update('bob', { expiresAt: null });
+  assert.equal((await directory.authenticate(secret, new Date('2031-01-01T00:00:00Z')))?.name, 'bob');
+});
+
+test('config keys authenticate alongside stored ones, and win a name clash', async () => {
+  const store = newStore();
+  const directory = new KeyDirectory([configAlice], store);
+  assert.equal(directory.required, true);
+  await rejects401(directory.authenticate(undefined), /No API key/);
+  assert.deepEqual(await directory.authenticate('sk-config-alice-1'), configAlice);
+
+  const clashing = generateKeySecret();
+  await store.create(stored('alice', clashing, { team: 'intruders' }));
+  await rejects401(directory.authenticate(clashing), /config declares a key with the same name/);
+  assert.equal((await directory.authenticate('sk-config-alice-1'))?.team, 'platform');
+  assert.equal(directory.configKey('alice'), configAlice);
+  assert.deepEqual(directory.configKeys, [configAlice]);
+});
+
+test('a stored record maps to the KeyConfig the pipeline uses', () => {
+  const record = stored('carol', 'sk-sy-carol', {
+    team: 'research',
+    user: 'carol',
+    tags: ['x'],
+    modelsAllowed: ['smart'],
+    aliases: { fast: 'smart' },
+    rateLimit: { rpm: 10 },
+    budget: { limitUsd: 5, window: 'day', mode: 'soft', warnAt: 0.5, weekStartsOn: 1, monthStartsOn: 1 },
+    expiresAt: '2030-01-01T00:00:00.000Z',
+  });
+  assert.deepEqual(keyConfigOf(record), {
+    name: 'carol',
+    hash: hashKey('sk-sy-carol'),
+    team: 'research',
+    user: 'carol',
+    tags: ['x'],
+    modelsAllowed: ['smart'],
+    aliases: { fast: 'smart' },
+    rateLimit: { rpm: 10 },
+    budget: { limitUsd: 5, window: 'day', mode: 'soft', warnAt: 0.5, weekStartsOn: 1, monthStartsOn: 1 },
+    expiresAt: new Date('2030-01-01T00:00:00.000Z'),
+  });
+});
