@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { StreamEvent } from '../../core/ir/index.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { openaiResponsesCodec as codec } from './index.ts';
+import type { ResponsesStreamEncoder } from './stream-encoder.ts';
 import { clientContext, exchangeContext } from './test-helpers.ts';
 
 /**
@@ -54,7 +55,11 @@ function serve(bodies: Array<Record<string, unknown>>): Promise<Server> {
       // A third turn would mean Codex did not accept turn 2 as final: answer it plainly too.
       const encoder = codec.createStreamEncoder(clientContext({ requestedModel: decoded.model, request: decoded, requestId: `r${bodies.length}` }));
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const event of turnEvents(Math.min(bodies.length, 2))) for (const frame of encoder.push(event)) response.write(frame);
+      for (const event of turnEvents(Math.min(bodies.length, 2))) {
+        for (const frame of encoder.push(event)) response.write(frame);
+        // Keepalives between events, as the pipeline sends during silent upstream phases.
+        if (event.type !== 'response-end') for (const frame of (encoder as ResponsesStreamEncoder).keepalive()) response.write(frame);
+      }
       for (const frame of encoder.finish()) response.write(frame);
       response.end();
     });

@@ -325,6 +325,19 @@ describe('ResponsesStreamEncoder output through the official OpenAI SDK', () => 
     assert.deepEqual(reasoning?.type === 'reasoning' ? reasoning.summary.map((part) => part.text) : [], ['Think', 'More']);
   });
 
+  test('keepalive events keep the numbering and are accepted by the SDK', async () => {
+    const encoder = new ResponsesStreamEncoder(clientContext());
+    assert.deepEqual(encoder.keepalive(), [], 'nothing before the stream started');
+    const frames = [...encoder.push(start), ...encoder.keepalive()];
+    for (const event of textEvents(0, 'Hello')) frames.push(...encoder.push(event), ...encoder.keepalive());
+    frames.push(...encoder.push({ type: 'response-end', finishReason: { unified: 'stop' }, usage }));
+    assert.deepEqual(encoder.keepalive(), [], 'nothing after the terminal event');
+    assertProtocol(frames);
+    assert.equal(types(frames).filter((type) => type === 'keepalive').length, 5);
+    const { response } = await sdkFinalResponse(frames);
+    assert.equal(response.output_text, 'Hello');
+  });
+
   test('a mid-stream error surfaces as the SDK error carrying our message', async () => {
     const frames = encode([start, ...textEvents(0, 'Partial'), { type: 'error', error: { code: 'provider_quota_exceeded', message: 'Quota gone' } }]);
     await assert.rejects(sdkFinalResponse(frames), (error: unknown) => error instanceof Error && /Quota gone/.test(error.message));

@@ -83,6 +83,18 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
     return out;
   }
 
+  /**
+   * A `keepalive` event for long silent upstream phases (§13.1: Codex's idle timeout counts
+   * events, not comment lines). Ignored by Codex, accepted by the OpenAI SDK; nothing before
+   * the stream started or after it ended.
+   */
+  keepalive(): string[] {
+    if (!this.started || this.terminated) return [];
+    const out: string[] = [];
+    this.emit(out, 'keepalive', {});
+    return out;
+  }
+
   /** An IR stream that stops without a terminal event was cut upstream: say so, never close silently. */
   finish(): string[] {
     if (this.terminated) return [];
