@@ -13,6 +13,7 @@
  *   BENCH_ROUNDS=3             the seconds are split into this many rounds, targets interleaved
  *   BENCH_CPU_PROF=DIR         write V8 CPU profiles of the floor and Switchyard into DIR
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,6 +84,16 @@ async function preflight(target: Target, baseUrl: string): Promise<string | unde
   return undefined;
 }
 
+/** Which gateway source was measured: HEAD, and whether src/ had uncommitted changes. */
+function sourceVersion(): { commit: string; srcDirty: boolean } | undefined {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+    return { commit: git('rev-parse', '--short', 'HEAD'), srcDirty: git('status', '--porcelain', '--', 'src').length > 0 };
+  } catch {
+    return undefined;
+  }
+}
+
 function readTail(file: string): string {
   try {
     return readFileSync(file, 'utf8').slice(-8_000);
@@ -96,6 +107,7 @@ interface GatewayStatus { state: 'not-requested' | 'ok' | 'failed'; url?: string
 async function main(): Promise<number> {
   // Other work on the box skews every target; the load average says how quiet the run was.
   const loadAverageAtStart = loadavg();
+  const source = sourceVersion();
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const children: ChildServer[] = [];
   const stopAll = async (): Promise<void> => { await Promise.all(children.splice(0).map((child) => child.stop())); };
@@ -166,6 +178,7 @@ async function main(): Promise<number> {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, platform: process.platform, kernel: release(),
       loadAverageAtStart, loadAverageAtEnd: loadavg() },
     settings: { seconds, warmupSeconds, rounds, targets, modes, concurrencies, requestBodyBytes: { sse: bodies.sse.length, json: bodies.json.length } },
+    source,
     gateway,
     cells,
     headlines: summary,
