@@ -77,6 +77,23 @@ export function writeSseFrame(response: ServerResponse, eventName: string, dataT
   response.write(`event: ${eventName}\ndata: ${dataText}\n\n`);
 }
 
+/** Writes one data-only SSE frame (Chat Completions, Gemini); `separator` is `\r\n\r\n` for Gemini. */
+export function writeSseData(response: ServerResponse, dataText: string, separator = '\n\n'): void {
+  response.write(`data: ${dataText}${separator}`);
+}
+
+/** Writes an already serialised body (e.g. Google's pretty-printed JSON) with its exact content type. */
+export function writeText(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)), ...headers });
+  response.end(text);
+}
+
 export function openSse(response: ServerResponse, headers: Record<string, string>): void {
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
