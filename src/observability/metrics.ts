@@ -1,0 +1,183 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { errorStatus, type ErrorCode } from '../core/errors.ts';
+import type { DialectId } from '../core/ir/index.ts';
+import type { RuntimeConfig } from '../config/runtime-config.ts';
+import type { RequestLogRow } from '../store/ports.ts';
+import { microsToUsd } from './pricing.ts';
+
+export type CacheResult = 'hit' | 'miss' | 'bypass';
+
+export interface RequestExtras {
+  /** The alias the request resolved through (its fallbacks are counted under it). */
+  alias?: string;
+  /** How many targets were tried after the first. */
+  fallbacks: number;
+  cache: CacheResult;
+}
+
+export interface GatewayMetricsOptions {
+  /** Model names from config (aliases and target models); anything else is labelled `other`. */
+  knownModels: string[];
+  /** Provider names from config. */
+  knownProviders: string[];
+  /** Also export the prom-client process metrics (CPU, memory, event loop lag) on this registry. */
+  processMetrics?: boolean;
+  /** Distinct budget subjects kept as gauge series; later ones are dropped, not relabelled. */
+  maxBudgetSubjects?: number;
+}
+
+/** Seconds; LLM calls run from tens of milliseconds (cache hits, rejections) to minutes (long reasoning). */
+const llmBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 180, 300];
+
+const surfaces: Record<DialectId, true> = { 'openai-responses': true, 'openai-chat': true, 'anthropic-messages': true, gemini: true };
+const tokenKinds = ['input', 'cached_input', 'cache_write', 'output', 'reasoning'] as const;
+
+/**
+ * The gateway's Prometheus metrics on a registry of its own (never prom-client's global one),
+ * so several gateways in one process keep separate counts.
+ *
+ * Labels are bounded: never request ids, key secrets, users or prompts. Model and provider
+ * values come from config and anything else is `other` (absent is `none`), so a client sending
+ * random model names cannot grow the series count. On `switchyard_requests_total` `model` is
+ * the name the client asked for; on tokens, cost and latency it is the model that served.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly knownModels: Set<string>;
+  private readonly knownProviders: Set<string>;
+  private readonly maxBudgetSubjects: number;
+  private readonly budgetSubjects = new Set<string>();
+  private readonly requests: Counter<'surface' | 'provider' | 'model' | 'outcome' | 'status'>;
+  private readonly tokens: Counter<'provider' | 'model' | 'kind'>;
+  private readonly cost: Counter<'provider' | 'model'>;
+  private readonly duration: Histogram<'surface' | 'provider' | 'model'>;
+  private readonly timeToFirstByte: Histogram<'surface' | 'provider' | 'model'>;
+  private readonly errors: Counter<'code'>;
+  private readonly fallbacks: Counter<'alias'>;
+  private readonly cacheResults: Counter<'result'>;
+  private readonly budgetUsed: Gauge<'scope' | 'subject'>;
+  private readonly budgetWarnings: Counter<'scope'>;
+  private readonly inflight: Gauge;
+
+  constructor(options: GatewayMetricsOptions) {
+    this.knownModels = new Set(options.knownModels);
+    this.knownProviders = new Set(options.knownProviders);
+    this.maxBudgetSubjects = options.maxBudgetSubjects ?? 1000;
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'switchyard_requests_total',
+      help: 'Requests answered, one per log row (rejected ones too). model is the requested name.',
+      labelNames: ['surface', 'provider', 'model', 'outcome', 'status'],
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'switchyard_tokens_total',
+      help: 'Tokens by kind as the provider reported them: input includes cached_input and cache_write; output includes reasoning.',
+      labelNames: ['provider', 'model', 'kind'],
+      registers,
+    });
+    this.cost = new Counter({ name: 'switchyard_cost_usd_total', help: 'Cost in US dollars of served requests.', labelNames: ['provider', 'model'], registers });
+    this.duration = new Histogram({
+      name: 'switchyard_request_duration_seconds',
+      help: 'Whole request duration, fallbacks included, for requests that reached a provider.',
+      labelNames: ['surface', 'provider', 'model'],
+      buckets: llmBuckets,
+      registers,
+    });
+    this.timeToFirstByte = new Histogram({
+      name: 'switchyard_time_to_first_byte_seconds',
+      help: 'Time until the first byte of the answer was sent to the client.',
+      labelNames: ['surface', 'provider', 'model'],
+      buckets: llmBuckets,
+      registers,
+    });
+    this.errors = new Counter({ name: 'switchyard_errors_total', help: 'Failed requests by gateway error code.', labelNames: ['code'], registers });
+    this.fallbacks = new Counter({ name: 'switchyard_fallbacks_total', help: 'Fallbacks to a later target, by requested alias.', labelNames: ['alias'], registers });
+    this.cacheResults = new Counter({ name: 'switchyard_cache_results_total', help: 'Response cache lookups by result.', labelNames: ['result'], registers });
+    this.budgetUsed = new Gauge({
+      name: 'switchyard_budget_used_ratio',
+      help: 'Spent share of a budget in its current window (1 = exhausted).',
+      labelNames: ['scope', 'subject'],
+      registers,
+    });
+    this.budgetWarnings = new Counter({ name: 'switchyard_budget_warnings_total', help: 'Budget warn thresholds crossed.', labelNames: ['scope'], registers });
+    this.inflight = new Gauge({ name: 'switchyard_inflight_requests', help: 'Model requests being answered right now.', registers });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  observeRequest(row: RequestLogRow, extras: RequestExtras): void {
+    const surface = surfaces[row.surface as DialectId] ? row.surface : 'other';
+    const provider = this.providerLabel(row.provider);
+    const served = this.modelLabel(row.servedModel);
+    this.requests.inc({ surface, provider, model: this.modelLabel(row.model), outcome: row.outcome, status: statusLabel(row.status) });
+    const counts: Record<(typeof tokenKinds)[number], number> = {
+      input: row.inputTokens,
+      cached_input: row.cachedInputTokens,
+      cache_write: row.cacheWriteTokens,
+      output: row.outputTokens,
+      reasoning: row.reasoningTokens,
+    };
+    for (const kind of tokenKinds) if (counts[kind] > 0) this.tokens.inc({ provider, model: served, kind }, counts[kind]);
+    if (row.costMicros > 0) this.cost.inc({ provider, model: served }, microsToUsd(row.costMicros));
+    // Rejections never reach a provider; their microsecond durations would drown the LLM latencies.
+    if (row.provider !== null) this.duration.observe({ surface, provider, model: served }, row.latencyMs / 1000);
+    if (row.ttfbMs !== null) this.timeToFirstByte.observe({ surface, provider, model: served }, row.ttfbMs / 1000);
+    if (row.errorCode !== null) this.errors.inc({ code: row.errorCode in errorStatus ? (row.errorCode as ErrorCode) : 'other' });
+    if (extras.fallbacks > 0) this.fallbacks.inc({ alias: this.modelLabel(extras.alias ?? row.model) }, extras.fallbacks);
+    this.cacheResults.inc({ result: extras.cache });
+  }
+
+  /** `scope` is key, team, user, tag or org; `subject` its name ('*' for the org). */
+  setBudgetUsage(scope: string, subject: string, ratio: number): void {
+    const series = `${scope}\u0000${subject}`;
+    if (!this.budgetSubjects.has(series)) {
+      if (this.budgetSubjects.size >= this.maxBudgetSubjects) return;
+      this.budgetSubjects.add(series);
+    }
+    this.budgetUsed.set({ scope, subject }, Number.isFinite(ratio) ? ratio : 0);
+  }
+
+  countBudgetWarning(scope: string): void {
+    this.budgetWarnings.inc({ scope });
+  }
+
+  setInflight(count: number): void {
+    this.inflight.set(count);
+  }
+
+  /** The Prometheus text exposition of this gateway's registry. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  private modelLabel(model: string | null | undefined): string {
+    if (model === null || model === undefined) return 'none';
+    return this.knownModels.has(model) ? model : 'other';
+  }
+
+  private providerLabel(provider: string | null): string {
+    if (provider === null) return 'none';
+    return this.knownProviders.has(provider) ? provider : 'other';
+  }
+}
+
+/** The label sets a config allows: aliases, target models and `provider/model` names. */
+export function metricsLabelsOf(config: Pick<RuntimeConfig, 'providers' | 'models'>): Pick<GatewayMetricsOptions, 'knownModels' | 'knownProviders'> {
+  const models = new Set<string>();
+  for (const model of Object.values(config.models)) {
+    models.add(model.alias);
+    for (const target of model.targets) {
+      models.add(target.model);
+      models.add(`${target.provider}/${target.model}`);
+    }
+  }
+  return { knownModels: [...models], knownProviders: Object.keys(config.providers) };
+}
+
+function statusLabel(status: number): string {
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other';
+}
