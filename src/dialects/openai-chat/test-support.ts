@@ -1,0 +1,79 @@
+/** Shared by this folder's tests only: fixture loading, contexts and stream runners. */
+import { readFileSync, readdirSync } from 'node:fs';
+import type { ClientContext, ExchangeContext, TargetProfile } from '../../core/dialect.ts';
+import type { ModelRequest, StreamStateMachine } from '../../core/ir/index.ts';
+import { SseDecoder, type SseEvent } from '../../core/sse-decoder.ts';
+import { ToolNameMap } from '../../core/tool-names.ts';
+import { Warnings } from '../../core/warnings.ts';
+
+const fixtures = new URL('./__fixtures__/', import.meta.url);
+
+export function fixtureText(name: string): string {
+  return readFileSync(new URL(name, fixtures), 'utf8');
+}
+
+export function fixtureJson(name: string): unknown {
+  return JSON.parse(fixtureText(name));
+}
+
+/**
+ * The SSE events of a recorded stream, read through the real SSE decoder in small chunks.
+ * `.jsonl` / `.ndjson.txt` files hold one data payload per line (no `data:` prefix).
+ */
+export function fixtureEvents(name: string, chunkSize = 37): SseEvent[] {
+  let text = fixtureText(name);
+  if (name.endsWith('.jsonl') || name.endsWith('.ndjson.txt')) {
+    text = text
+      .split('\n')
+      .filter((line) => line.trim().length > 0)
+      .map((line) => `data: ${line}\n\n`)
+      .join('');
+  }
+  const decoder = new SseDecoder();
+  const bytes = new TextEncoder().encode(text);
+  const events: SseEvent[] = [];
+  for (let offset = 0; offset < bytes.length; offset += chunkSize) events.push(...decoder.push(bytes.subarray(offset, offset + chunkSize)));
+  events.push(...decoder.finish());
+  return events;
+}
+
+/** Every captured Codex request body, named `<capture>/<file>`. */
+export function codexCaptures(): Array<{ name: string; body: Record<string, unknown> }> {
+  const root = new URL('codex/', fixtures);
+  const captures: Array<{ name: string; body: Record<string, unknown> }> = [];
+  for (const folder of readdirSync(root).sort()) {
+    for (const file of readdirSync(new URL(`${folder}/`, root)).sort()) {
+      const capture = JSON.parse(readFileSync(new URL(`${folder}/${file}`, root), 'utf8')) as { body: Record<string, unknown> };
+      captures.push({ name: `${folder}/${file}`, body: capture.body });
+    }
+  }
+  return captures;
+}
+
+export function minimalRequest(overrides: Partial<ModelRequest> = {}): ModelRequest {
+  return { model: 'm', system: [], messages: [], tools: [], stream: true, extensions: {}, ...overrides };
+}
+
+export function exchangeContext(request: ModelRequest = minimalRequest(), target: Partial<TargetProfile> = {}): ExchangeContext {
+  return {
+    request,
+    target: { model: 'qwen3-coder', family: 'openai-compatible', ...target },
+    toolNames: ToolNameMap.fromTools(request.tools),
+    warnings: new Warnings(),
+  };
+}
+
+export function clientContext(request: ModelRequest = minimalRequest(), overrides: Partial<ClientContext> = {}): ClientContext {
+  return { requestedModel: 'chat-alias', request, warnings: new Warnings(), requestId: 'req1', ...overrides };
+}
+
+export function warningCodes(context: { warnings: Warnings }): string[] {
+  return context.warnings.list.map((warning) => warning.code);
+}
+
+export function run<In, Out>(machine: StreamStateMachine<In, Out>, inputs: readonly In[]): Out[] {
+  const out: Out[] = [];
+  for (const input of inputs) out.push(...machine.push(input));
+  out.push(...machine.finish());
+  return out;
+}
