@@ -19,14 +19,14 @@ export function isLoopback(host: string): boolean {
 }
 
 /** Builds and starts a gateway. Nothing happens at import time; tests call this directly. */
-export async function startGateway(config: RuntimeConfig, listen: { host?: string; port?: number } = {}): Promise<RunningGateway> {
+export async function startGateway(config: RuntimeConfig, listen: { host?: string; port?: number; random?: () => number } = {}): Promise<RunningGateway> {
   const host = listen.host ?? config.server.host;
   const port = listen.port ?? config.server.port;
   if (!isLoopback(host) && config.keys.length === 0) {
     throw new ConfigError(`refusing to listen on ${host}: no client keys are configured, so anyone who can reach it could spend your provider keys`, 'add keys: to the config, or bind 127.0.0.1');
   }
   const storage = openStorage(config.storage.url);
-  const gateway = new Gateway(config, storage);
+  const gateway = new Gateway(config, storage, listen.random ? { random: listen.random } : {});
   const server = createHttpServer(gateway);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

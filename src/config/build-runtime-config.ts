@@ -88,6 +88,12 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     return { scope: budget.scope, name: budget.scope === 'org' ? '*' : budget.name!, ...buildBudget(budget) };
   });
 
+  for (const [index, rule] of file.routing.rules.entries()) {
+    const target = rule.route_to;
+    const known = Object.keys(models).some((alias) => alias.toLowerCase() === target.toLowerCase()) || (target.includes('/') && providers[target.slice(0, target.indexOf('/'))]);
+    if (!known) throw new ConfigError(`routing.rules.${index}.route_to: "${target}" is neither a model alias nor provider/model`);
+  }
+
   const storageUrl = file.storage?.url ?? env['SWITCHYARD_STORAGE_URL'] ?? `sqlite:${resolve(context.cwd, '.switchyard', 'switchyard.db')}`;
   const runtime: RuntimeConfig = {
     source: context.source,
@@ -101,6 +107,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     models,
     keys,
     budgets,
+    routing: file.routing,
     teamRateLimits: { ...(file.rate_limits?.teams ?? {}) },
     storage: { url: storageUrl },
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },

@@ -31,7 +31,7 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
   } else if (existsSync(resolve(cwd, 'switchyard.yaml'))) {
     path = resolve(cwd, 'switchyard.yaml');
   }
-  if (!path) return buildRuntimeConfig({}, { env, source: 'defaults (environment)', cwd });
+  if (!path) return buildRuntimeConfig(configSchema.parse({}), { env, source: 'defaults (environment)', cwd });
   return parseConfigText(readFileSync(path, 'utf8'), { env, source: path, cwd });
 }
 

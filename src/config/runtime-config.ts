@@ -1,6 +1,6 @@
 import type { DialectId, ProviderFamily, ReasoningEffort } from '../core/ir/index.ts';
 import type { Secret } from './secret.ts';
-import type { PricingConfig } from './schema.ts';
+import type { PricingConfig, RoutingConfig } from './schema.ts';
 
 export type ProviderType = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'azure-openai';
 
@@ -87,6 +87,7 @@ export interface RuntimeConfig {
   budgets: ScopedBudgetConfig[];
   /** Per-team rate limits (key limits live on the key). */
   teamRateLimits: Record<string, RateLimitConfig>;
+  routing: RoutingConfig;
   storage: { url: string };
   coordination?: { url: string };
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };

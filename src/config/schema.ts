@@ -100,6 +100,55 @@ export const keySchema = z.strictObject({
   expires_at: z.iso.datetime({ offset: true }).optional(),
 });
 
+export const routingRuleSchema = z.strictObject({
+  name: z.string().min(1),
+  when: z.strictObject({
+    /** The model the client asked for (alias or name), case-insensitive. */
+    model: z.string().min(1).optional(),
+    /** Estimated input tokens strictly below / at or above this. */
+    max_input_tokens: positiveInt.optional(),
+    min_input_tokens: positiveInt.optional(),
+    /** Any of these tool names is offered (e.g. apply_patch). */
+    tools_include: z.array(z.string().min(1)).min(1).optional(),
+    has_tools: z.boolean().optional(),
+    /** Codex's `x-codex-turn-metadata.request_kind` (turn | compaction | prewarm). */
+    request_kind: z.string().min(1).optional(),
+    /** Request headers that must equal these values (names case-insensitive). */
+    headers: z.record(z.string(), z.string()).optional(),
+    /** Request body `metadata` entries that must equal these values. */
+    metadata: z.record(z.string(), z.string()).optional(),
+  }),
+  /** The model alias (or provider/model) to serve the request with instead. */
+  route_to: z.string().min(1),
+});
+
+export const routingSchema = z.strictObject({
+  retry: z
+    .strictObject({
+      /** Tries per target, the first included. */
+      max_attempts: z.number().int().min(1).max(10).default(2),
+      base_delay_ms: z.number().int().min(0).default(250),
+      max_delay_ms: z.number().int().min(0).default(8000),
+      /** Retries and fallbacks stop once this much time has passed. */
+      max_total_ms: positiveInt.default(60_000),
+    })
+    .prefault({}),
+  circuit_breaker: z
+    .strictObject({
+      failure_threshold: positiveInt.default(5),
+      cooldown_ms: positiveInt.default(30_000),
+    })
+    .prefault({}),
+  sticky_sessions: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      ttl_ms: positiveInt.default(3_600_000),
+      max_sessions: positiveInt.default(100_000),
+    })
+    .prefault({}),
+  rules: z.array(routingRuleSchema).default([]),
+});
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -114,6 +163,7 @@ export const configSchema = z.strictObject({
   models: z.record(z.string().min(1), modelSchema).optional(),
   keys: z.array(keySchema).optional(),
   budgets: z.array(scopedBudgetSchema).optional(),
+  routing: routingSchema.prefault({}),
   rate_limits: z
     .strictObject({
       teams: z.record(z.string(), rateLimitSchema).optional(),
@@ -134,4 +184,6 @@ export type ProviderConfigFile = z.infer<typeof providerSchema>;
 export type TargetConfigFile = z.infer<typeof targetSchema>;
 export type KeyConfigFile = z.infer<typeof keySchema>;
 export type PricingConfig = z.infer<typeof pricingSchema>;
+export type RoutingConfig = z.infer<typeof routingSchema>;
+export type RoutingRuleConfig = z.infer<typeof routingRuleSchema>;
 export type ScopedBudgetConfigFile = z.infer<typeof scopedBudgetSchema>;

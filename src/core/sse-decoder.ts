@@ -45,32 +45,36 @@ export class SseDecoder {
     let text = piece;
     if (this.pendingCr) {
       this.pendingCr = false;
-      if (text.startsWith('\n')) text = text.slice(1);
+      if (text.charCodeAt(0) === 10) text = text.slice(1);
     }
+    // The carried-over buffer holds no terminator, so scanning the joined text from 0 is exact.
+    const data = this.buffer.length > 0 ? this.buffer + text : text;
     let start = 0;
-    let data = this.buffer + text;
-    const offset = this.buffer.length;
-    this.buffer = '';
-    let index = Math.max(0, offset);
-    // Scan for line terminators from where the previous buffer ended.
-    start = 0;
-    for (; index < data.length; index++) {
-      const code = data.charCodeAt(index);
-      if (code !== 10 && code !== 13) continue;
-      const line = data.slice(start, index);
-      if (code === 13) {
-        if (index + 1 < data.length) {
-          if (data.charCodeAt(index + 1) === 10) index++;
+    // Native indexOf finds terminators; positions are cached so each byte is scanned once.
+    let nextLf = data.indexOf('\n');
+    let nextCr = data.indexOf('\r');
+    while (nextLf !== -1 || nextCr !== -1) {
+      let end: number;
+      let next: number;
+      if (nextCr === -1 || (nextLf !== -1 && nextLf < nextCr)) {
+        end = nextLf;
+        next = nextLf + 1;
+      } else {
+        end = nextCr;
+        if (nextCr + 1 < data.length) {
+          next = data.charCodeAt(nextCr + 1) === 10 ? nextCr + 2 : nextCr + 1;
         } else {
           this.pendingCr = true;
+          next = nextCr + 1;
         }
       }
-      start = index + 1;
-      const event = this.processLine(line);
+      const event = this.processLine(data.slice(start, end));
       if (event) events.push(event);
+      start = next;
+      if (nextLf !== -1 && nextLf < start) nextLf = data.indexOf('\n', start);
+      if (nextCr !== -1 && nextCr < start) nextCr = data.indexOf('\r', start);
     }
-    this.buffer = data.slice(start);
-    data = '';
+    this.buffer = start === 0 ? data : data.slice(start);
     return events;
   }
 

@@ -9,10 +9,10 @@ import { modelHeaders } from './model-headers.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
 import type { RequestContext } from './request-context.ts';
 import type { Surface } from './surface.ts';
+import type { RequestBody } from './request-body.ts';
 
 export interface PassthroughInput {
-  raw: Buffer;
-  body: Record<string, unknown>;
+  body: RequestBody;
   clientHeaders: IncomingHttpHeaders;
   fallbackCount: number;
   signal: AbortSignal;
@@ -32,7 +32,7 @@ export async function forwardPassthrough(
   input: PassthroughInput,
   response: ServerResponse,
 ): Promise<void> {
-  const outgoing = input.body['model'] === target.model ? input.raw : Buffer.from(JSON.stringify({ ...input.body, model: target.model }));
+  const outgoing = input.body.member('model') === target.model ? input.body.raw : input.body.withMember('model', target.model);
   const prepared = provider.prepare({ model: target.model, stream: context.stream });
   const headers = { ...forwardableHeaders(input.clientHeaders), ...prepared.headers };
   const upstream = await upstreamClient.send(provider.config, { url: prepared.url, headers, body: outgoing, signal: input.signal });
@@ -46,7 +46,7 @@ export async function forwardPassthrough(
     } catch {
       context.warnings.add('usage_unreadable', 'The upstream response could not be read for usage.');
     }
-    if (!context.usage) estimateUsage(context, input.raw.length, bytes.length);
+    if (!context.usage) estimateUsage(context, input.body.raw.length, bytes.length);
     context.status = 200;
     response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'application/json', 'content-length': bytes.length });
     response.end(bytes);
@@ -76,7 +76,7 @@ export async function forwardPassthrough(
     return;
   } finally {
     context.usage = meter.usage ?? context.usage;
-    if (!meter.usage) estimateUsage(context, input.raw.length, meter.outputChars);
+    if (!meter.usage) estimateUsage(context, input.body.raw.length, meter.outputChars);
   }
   if (input.signal.aborted) return;
   if (!committed) {

@@ -2,10 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, invalidRequest, isGatewayError } from '../core/errors.ts';
 import type { ModelRequest } from '../core/ir/index.ts';
 import { dialectCodecs } from '../dialects/registry.ts';
-import { readBody, parseJsonBody, sendJson } from '../http/client-io.ts';
+import { readBody, sendJson } from '../http/client-io.ts';
+import { RequestBody } from './request-body.ts';
 import { readCredential } from '../policy/read-credential.ts';
 import { forwardPassthrough } from './forward-passthrough.ts';
 import { forwardTranslated } from './forward-translated.ts';
+import { runAttemptLoop } from './attempt-loop.ts';
+import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
 import type { Gateway } from './gateway.ts';
 import { outcomeOf } from './outcome-of.ts';
 import { recordRequest } from './record-request.ts';
@@ -28,48 +31,40 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
   try {
     context.key = gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
     const raw = await readBody(request, gateway.config.server.maxBodyBytes);
-    const body = parseJsonBody(raw);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidRequest('The request body must be a JSON object.');
-    const fields = body as Record<string, unknown>;
-    const requested = surface.readModel(fields, url);
+    const body = new RequestBody(raw);
+    const requested = surface.readModel(body, url);
     if (typeof requested !== 'string' || requested.trim() === '') throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
     context.model = requested;
-    context.stream = surface.readStream(fields, url);
+    context.stream = surface.readStream(body, url);
     if (gateway.config.logging.bodies) context.requestBody = raw.toString('utf8');
     const resolved = gateway.resolver.resolve(requested, context.key);
 
+    // Rules and multi-target strategies look inside the body; a plain alias needs nothing more.
+    const needsFeatures = gateway.config.routing.rules.length > 0 || resolved.targets.length > 1;
+    const features = needsFeatures ? readRequestFeatures(body.fields(), raw.length, request.headers) : minimalFeatures(raw.length, request.headers);
+    const rule = gateway.router.rule(requested, features);
+    const routed = rule ? gateway.resolver.resolve(rule.route_to, undefined) : resolved;
+    if (rule) context.rule = rule.name;
+
     let decoded: ModelRequest | undefined;
-    let lastError: GatewayError | undefined;
-    for (const [index, target] of resolved.targets.entries()) {
-      const provider = gateway.providers.get(target.provider);
-      if (!provider) throw new GatewayError({ code: 'gateway_internal', message: `Provider "${target.provider}" is not configured.` });
-      context.provider = provider.config.name;
-      context.servedModel = target.model;
-      context.pricing = target.pricing;
-      const attemptStarted = context.elapsedMs();
-      try {
+    await runAttemptLoop({
+      context,
+      router: gateway.router,
+      providers: gateway.providers,
+      plan: gateway.router.plan(routed, features),
+      features,
+      signal: abort.signal,
+      committed: () => response.headersSent,
+      attempt: async (provider, target, fallbackCount) => {
         if (provider.dialect === surface.dialect) {
-          await forwardPassthrough(context, surface, provider, target, gateway.upstream, { raw, body: fields, clientHeaders: request.headers, fallbackCount: index, signal: abort.signal }, response);
-        } else {
-          decoded ??= surface.codec.decodeRequest(fields, context.warnings);
-          const providerCodec = dialectCodecs[provider.dialect];
-          if (!providerCodec) throw new GatewayError({ code: 'caller_unsupported', message: `Provider type "${provider.config.type}" cannot be reached from ${surface.dialect} yet.` });
-          await forwardTranslated(context, provider, target, gateway.upstream, { request: decoded, clientCodec: surface.codec, providerCodec, fallbackCount: index, signal: abort.signal, inputBytes: raw.length }, response);
+          return forwardPassthrough(context, surface, provider, target, gateway.upstream, { body, clientHeaders: request.headers, fallbackCount, signal: abort.signal }, response);
         }
-        context.attempts.push({ provider: provider.config.name, model: target.model, status: context.status, outcome: context.outcome ?? 'ok', latencyMs: context.elapsedMs() - attemptStarted });
-        lastError = undefined;
-        break;
-      } catch (error) {
-        if (abort.signal.aborted) throw error;
-        const failure = isGatewayError(error) ? error : new GatewayError({ code: 'gateway_internal', message: 'Internal error while calling the provider.' });
-        if (!isGatewayError(error)) console.error(`[${context.requestId}]`, error);
-        context.attempts.push({ provider: provider.config.name, model: target.model, status: failure.status, outcome: outcomeOf(failure.code), latencyMs: context.elapsedMs() - attemptStarted, errorCode: failure.code });
-        lastError = failure;
-        // A caller fault returns at once (a 400 stays a 400); so does anything after the commit.
-        if (response.headersSent || failure.failureClass === 'caller-fault' || failure.failureClass === 'fatal') break;
-      }
-    }
-    if (lastError) throw lastError;
+        decoded ??= surface.codec.decodeRequest(body.fields(), context.warnings);
+        const providerCodec = dialectCodecs[provider.dialect];
+        if (!providerCodec) throw new GatewayError({ code: 'caller_unsupported', message: `Provider type "${provider.config.type}" cannot be reached from ${surface.dialect} yet.` });
+        return forwardTranslated(context, provider, target, gateway.upstream, { request: decoded, clientCodec: surface.codec, providerCodec, fallbackCount, signal: abort.signal, inputBytes: raw.length }, response);
+      },
+    });
     context.outcome ??= 'ok';
   } catch (error) {
     if (abort.signal.aborted) {

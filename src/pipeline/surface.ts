@@ -1,13 +1,14 @@
 import type { DialectCodec } from '../core/dialect.ts';
 import type { DialectId, Usage } from '../core/ir/index.ts';
 import type { PassthroughMeter } from './meters/passthrough-meter.ts';
+import type { RequestBody } from './request-body.ts';
 
 /** An inbound endpoint family: which dialect it speaks and where its model/stream flags live. */
 export interface Surface {
   readonly dialect: DialectId;
   readonly codec: DialectCodec;
-  readModel(body: Record<string, unknown>, url: URL): string | undefined;
-  readStream(body: Record<string, unknown>, url: URL): boolean;
+  readModel(body: RequestBody, url: URL): unknown;
+  readStream(body: RequestBody, url: URL): boolean;
   /** Usage from a same-dialect non-stream response body. */
   readUsage(body: unknown): Usage | undefined;
   /** Meter for same-dialect passthrough streams. */

@@ -6,8 +6,8 @@ import type { Surface } from './surface.ts';
 export const responsesSurface: Surface = {
   dialect: 'openai-responses',
   codec: openaiResponsesCodec,
-  readModel: (body) => (typeof body['model'] === 'string' ? body['model'] : undefined),
-  readStream: (body) => body['stream'] === true,
+  readModel: (body) => body.member('model'),
+  readStream: (body) => body.member('stream') === true,
   readUsage: (body) => readResponsesUsage({ type: 'response.completed', response: body }),
   createMeter: (requestedModel) => new ResponsesMeter(requestedModel),
 };

@@ -25,6 +25,8 @@ models:
   house-model: { provider: oai, model: gpt-5.5 }
 keys:
   - { name: alice, key: ${clientKey} }
+routing:
+  retry: { max_attempts: 1 }
 `);
   client = new OpenAI({ apiKey: clientKey, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
 });

@@ -20,6 +20,8 @@ providers:
     api_key: sk-ant-upstream-test
 models:
   claude: { provider: anthro, model: claude-sonnet-4-5 }
+routing:
+  retry: { max_attempts: 1 }
 `);
   client = new OpenAI({ apiKey: 'unused-locally', baseURL: `${gateway.url}/v1`, maxRetries: 0 });
 });

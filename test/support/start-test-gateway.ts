@@ -9,10 +9,10 @@ export interface TestGateway extends RunningGateway {
 }
 
 /** Starts a real gateway on a free loopback port with its own SQLite file. */
-export async function startTestGateway(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<TestGateway> {
+export async function startTestGateway(yaml: string, env: NodeJS.ProcessEnv = {}, options: { random?: () => number } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const withStorage = /^storage:/m.test(yaml) ? yaml : `${yaml}\nstorage: { url: "sqlite:${join(dataDir, 'switchyard.db')}" }\n`;
   const config = parseConfigText(withStorage, { env, source: 'test', cwd: dataDir });
-  const running = await startGateway(config, { host: '127.0.0.1', port: 0 });
+  const running = await startGateway(config, { host: '127.0.0.1', port: 0, ...options });
   return { ...running, dataDir };
 }

@@ -1,0 +1,100 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TargetConfig } from '../config/runtime-config.ts';
+import { GatewayError, isGatewayError } from '../core/errors.ts';
+import type { Provider } from '../providers/provider.ts';
+import type { RequestFeatures } from '../routing/request-features.ts';
+import { retryDelayMs } from '../routing/retry-delay.ts';
+import type { Router } from '../routing/router.ts';
+import { outcomeOf } from './outcome-of.ts';
+import type { RequestContext } from './request-context.ts';
+
+/** One try against one target; throws a GatewayError for anything that did not succeed. */
+export type AttemptFunction = (provider: Provider, target: TargetConfig, fallbackCount: number) => Promise<void>;
+
+export interface AttemptLoopInput {
+  context: RequestContext;
+  router: Router;
+  providers: ReadonlyMap<string, Provider>;
+  plan: TargetConfig[];
+  features: RequestFeatures;
+  signal: AbortSignal;
+  /** True once bytes reached the client: from then on nothing may be retried. */
+  committed: () => boolean;
+  attempt: AttemptFunction;
+}
+
+/**
+ * Tries the planned targets in order. Same-target retries (backoff with jitter, never
+ * sooner than Retry-After) for transient and rate-limit failures; fallback to the next
+ * target for provider failures; never either for a caller fault, or after the commit point.
+ * Every attempt is recorded on the context.
+ */
+export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
+  const { context, router, signal } = input;
+  const retry = router.retry;
+  const deadline = Date.now() + retry.max_total_ms;
+  let lastError: GatewayError | undefined;
+  let failedTargets = 0;
+
+  for (const target of input.plan) {
+    const provider = input.providers.get(target.provider);
+    if (!provider) throw new GatewayError({ code: 'gateway_internal', message: `Provider "${target.provider}" is not configured.` });
+    if (!router.admit(target)) {
+      context.attempts.push({ provider: target.provider, model: target.model, status: null, outcome: 'skipped_circuit_open', latencyMs: 0 });
+      continue;
+    }
+    for (let attempt = 1; attempt <= retry.max_attempts; attempt++) {
+      context.provider = provider.config.name;
+      context.servedModel = target.model;
+      context.pricing = target.pricing;
+      const started = context.elapsedMs();
+      try {
+        await input.attempt(provider, target, failedTargets);
+        context.attempts.push({ provider: target.provider, model: target.model, status: context.status, outcome: context.outcome ?? 'ok', latencyMs: round(context.elapsedMs() - started) });
+        if (context.outcome === undefined || context.outcome === 'ok') router.recordSuccess(target, context.ttfbMs, input.features.sessionKey);
+        return;
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const failure = isGatewayError(error) ? error : internal(error, context.requestId);
+        context.attempts.push({
+          provider: target.provider,
+          model: target.model,
+          status: failure.status,
+          outcome: outcomeOf(failure.code),
+          latencyMs: round(context.elapsedMs() - started),
+          errorCode: failure.code,
+        });
+        lastError = failure;
+        router.recordFailure(target, failure.failureClass);
+        if (input.committed() || failure.failureClass === 'caller-fault' || failure.failureClass === 'fatal') throw failure;
+        const retryable = failure.failureClass === 'transient' || failure.failureClass === 'rate-limit';
+        if (!retryable || attempt === retry.max_attempts) break;
+        const delay = retryDelayMs({
+          attempt,
+          baseDelayMs: retry.base_delay_ms,
+          maxDelayMs: retry.max_delay_ms,
+          ...(failure.retryAfterSeconds !== undefined ? { retryAfterSeconds: failure.retryAfterSeconds } : {}),
+          remainingMs: deadline - Date.now(),
+          random: () => router.random(),
+        });
+        // A wait that does not fit the time budget: fall back to the next target now.
+        if (delay === undefined) break;
+        await sleep(delay, undefined, { signal });
+      }
+      if (Date.now() >= deadline) break;
+    }
+    failedTargets++;
+    if (Date.now() >= deadline) break;
+  }
+  if (lastError) throw lastError;
+  throw new GatewayError({ code: 'routing_no_healthy_target', message: 'Every target for this model is failing right now (circuit open); try again shortly.', retryAfterSeconds: 5 });
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function internal(error: unknown, requestId: string): GatewayError {
+  console.error(`[${requestId}]`, error);
+  return new GatewayError({ code: 'gateway_internal', message: 'Internal error while calling the provider.' });
+}

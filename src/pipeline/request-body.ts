@@ -1,0 +1,55 @@
+import { invalidRequest } from '../core/errors.ts';
+import { scanLeadingScalars, type LeadingScalar } from './scan-leading-scalars.ts';
+
+/**
+ * A JSON request body read lazily. The passthrough path routes on leading scalars read
+ * straight from the bytes; the full parse happens only when something needs the rest
+ * (translation, routing rules, validation). A leading member is trusted only when its key
+ * appears nowhere else in the body, so a duplicate key (which an upstream parser would
+ * resolve differently) can never make routing and the upstream disagree.
+ */
+export class RequestBody {
+  private parsed: Record<string, unknown> | undefined;
+  private readonly leading: Map<string, LeadingScalar>;
+
+  constructor(readonly raw: Buffer) {
+    this.leading = scanLeadingScalars(raw);
+  }
+
+  /** The whole body as an object; 400 when it is not a JSON object. */
+  fields(): Record<string, unknown> {
+    if (this.parsed) return this.parsed;
+    let value: unknown;
+    try {
+      value = JSON.parse(this.raw.toString('utf8'));
+    } catch {
+      throw invalidRequest('The request body is not valid JSON.');
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('The request body must be a JSON object.');
+    this.parsed = value as Record<string, unknown>;
+    return this.parsed;
+  }
+
+  /** A top-level member, from the bytes when that is unambiguous, else from the parse. */
+  member(name: string): unknown {
+    const leading = this.trustedLeading(name);
+    return leading ? leading.value : this.fields()[name];
+  }
+
+  /** The body with one top-level string member replaced: a byte splice when possible. */
+  withMember(name: string, value: string): Buffer {
+    const leading = this.trustedLeading(name);
+    if (leading) {
+      const replacement = Buffer.from(JSON.stringify(value));
+      return Buffer.concat([this.raw.subarray(0, leading.start), replacement, this.raw.subarray(leading.end)]);
+    }
+    return Buffer.from(JSON.stringify({ ...this.fields(), [name]: value }));
+  }
+
+  private trustedLeading(name: string): LeadingScalar | undefined {
+    if (this.parsed) return undefined;
+    const leading = this.leading.get(name);
+    if (!leading) return undefined;
+    return this.raw.indexOf(`"${name}"`, leading.end) === -1 ? leading : undefined;
+  }
+}

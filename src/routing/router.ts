@@ -1,0 +1,88 @@
+import type { RuntimeConfig, TargetConfig } from '../config/runtime-config.ts';
+import type { RoutingRuleConfig } from '../config/schema.ts';
+import type { FailureClass } from '../core/errors.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { matchRule } from './match-rule.ts';
+import type { RequestFeatures } from './request-features.ts';
+import type { ResolvedModel } from './resolve-model.ts';
+import { StickySessions } from './sticky-sessions.ts';
+import { orderTargets, type StrategyState } from './strategies/order-targets.ts';
+import { targetId } from './target-id.ts';
+
+/** Smoothing for the latency moving average (weight of the newest sample). */
+const latencyWeight = 0.2;
+
+/**
+ * Routing state shared by all requests of one gateway: circuit breakers, latency averages,
+ * round-robin positions and sticky sessions. Decisions are made by the pure functions it
+ * calls; this class only keeps the memory.
+ */
+export class Router {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly sticky: StickySessions | undefined;
+  private readonly state: StrategyState;
+
+  constructor(
+    private readonly config: RuntimeConfig,
+    random: () => number = Math.random,
+  ) {
+    const sticky = config.routing.sticky_sessions;
+    this.sticky = sticky.enabled ? new StickySessions(sticky.ttl_ms, sticky.max_sessions) : undefined;
+    this.state = { roundRobin: new Map(), latency: new Map(), random };
+  }
+
+  get retry() {
+    return this.config.routing.retry;
+  }
+
+  random(): number {
+    return this.state.random();
+  }
+
+  rule(requestedModel: string, features: RequestFeatures): RoutingRuleConfig | undefined {
+    return matchRule(this.config.routing.rules, requestedModel, features);
+  }
+
+  /** Targets in the order to try: sticky target first while healthy, open breakers last. */
+  plan(resolved: ResolvedModel, features: RequestFeatures): TargetConfig[] {
+    let order = orderTargets(resolved.alias, resolved.strategy, resolved.targets, features, this.state);
+    const stuck = features.sessionKey ? this.sticky?.get(features.sessionKey) : undefined;
+    if (stuck) {
+      const index = order.findIndex((target) => targetId(target) === stuck);
+      if (index > 0 && this.breaker(order[index]!).state() === 'closed') order = [order[index]!, ...order.slice(0, index), ...order.slice(index + 1)];
+    }
+    const open = (target: TargetConfig) => this.breaker(target).state() === 'open';
+    return [...order.filter((target) => !open(target)), ...order.filter(open)];
+  }
+
+  /** May this target take a request now? (Takes the half-open probe slot.) */
+  admit(target: TargetConfig): boolean {
+    return this.breaker(target).tryAcquire();
+  }
+
+  recordSuccess(target: TargetConfig, ttfbMs: number | null, sessionKey: string | undefined): void {
+    this.breaker(target).recordSuccess();
+    const id = targetId(target);
+    if (ttfbMs !== null) {
+      const previous = this.state.latency.get(id);
+      this.state.latency.set(id, previous === undefined ? ttfbMs : previous + latencyWeight * (ttfbMs - previous));
+    }
+    if (sessionKey) this.sticky?.set(sessionKey, id);
+  }
+
+  /** Only provider-side failures count against a target's health; a caller fault does not. */
+  recordFailure(target: TargetConfig, failureClass: FailureClass): void {
+    if (failureClass === 'transient' || failureClass === 'rate-limit' || failureClass === 'credential') this.breaker(target).recordFailure();
+  }
+
+  private breaker(target: TargetConfig): CircuitBreaker {
+    const id = targetId(target);
+    let breaker = this.breakers.get(id);
+    if (!breaker) {
+      const settings = this.config.routing.circuit_breaker;
+      breaker = new CircuitBreaker(settings.failure_threshold, settings.cooldown_ms);
+      this.breakers.set(id, breaker);
+    }
+    return breaker;
+  }
+}
