@@ -1,5 +1,19 @@
 import type Database from 'better-sqlite3';
 import type { LogQuery, RequestLogRow, RequestLogStore } from '../ports.ts';
+import type { SpendGroupBy, SpendRollupQuery, SpendRollupRow } from '../spend-store.ts';
+
+/** What a request-log rollup groups by; `(none)` stands for a row without that attribute. Tags are not in the log. */
+const rollupGroup: Partial<Record<SpendGroupBy, string>> = {
+  key: "COALESCE(key_name, '(none)')",
+  team: "COALESCE(team, '(none)')",
+  user: "COALESCE(user_name, '(none)')",
+  model: "COALESCE(served_model, model, '(none)')",
+  provider: "COALESCE(provider, '(none)')",
+  day: 'substr(started_at, 1, 10)',
+};
+
+/** The group_by values a request-log rollup answers. */
+export const requestLogRollupGroups = Object.keys(rollupGroup) as SpendGroupBy[];
 
 /**
  * Request log on SQLite. Rows are queued in memory and written in one transaction per
@@ -60,6 +74,34 @@ export class SqliteRequestLogStore implements RequestLogStore {
     parameters['limit'] = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
     const sql = `SELECT * FROM request_logs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT @limit`;
     return (this.database.prepare(sql).all(parameters) as Record<string, unknown>[]).map(fromRecord);
+  }
+
+  /**
+   * Spend per group from the request log, in one SQL GROUP BY. Only rows that were routed to a
+   * provider count (rejections cost nothing and would add unknown model names); `model` is the
+   * model that served. The cost is each request's final priced usage; the spend ledger, which
+   * bills every attempt, is the exact source when it is wired.
+   */
+  async rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
+    this.writeQueued();
+    const group = rollupGroup[query.groupBy];
+    if (!group) throw new RangeError(`request log rollup: cannot group by "${String(query.groupBy)}" (one of ${requestLogRollupGroups.join(', ')})`);
+    const where = ['provider IS NOT NULL'];
+    const parameters: Record<string, string> = {};
+    for (const [bound, operator] of [['since', '>='], ['until', '<']] as const) {
+      const value = query[bound];
+      if (value === undefined) continue;
+      const time = new Date(value).getTime();
+      if (!Number.isFinite(time)) throw new RangeError(`request log rollup: ${bound} is not a date: ${value}`);
+      where.push(`started_at ${operator} @${bound}`);
+      parameters[bound] = new Date(time).toISOString();
+    }
+    const order = query.groupBy === 'day' ? 'grp ASC' : 'cost DESC, grp ASC';
+    const sql = `SELECT ${group} AS grp, SUM(cost_micros) AS cost, COUNT(*) AS requests, SUM(input_tokens) AS input,
+      SUM(output_tokens) AS output, SUM(CASE WHEN usage_estimated = 1 THEN cost_micros ELSE 0 END) AS estimated
+      FROM request_logs WHERE ${where.join(' AND ')} GROUP BY grp ORDER BY ${order}`;
+    const rows = this.database.prepare(sql).all(parameters) as Array<{ grp: string; cost: number; requests: number; input: number; output: number; estimated: number }>;
+    return rows.map((row) => ({ group: row.grp, costMicros: row.cost, requests: row.requests, inputTokens: row.input, outputTokens: row.output, estimatedMicros: row.estimated }));
   }
 
   private writeQueued(): void {
