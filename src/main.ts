@@ -1,10 +1,12 @@
 import { ConfigError } from './config/config-error.ts';
 import { runStart } from './cli/start.ts';
+import { runKeys } from './cli/keys.ts';
 
 const usage = `Usage: switchyard <command> [options]
 
 Commands:
   start [--config FILE] [--port N] [--host H]   serve the gateway (default port 4141)
+  keys create|list|revoke                        manage virtual keys on a running gateway
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -13,6 +15,8 @@ async function main(argv: string[]): Promise<void> {
     case 'start':
     case undefined:
       return runStart(rest);
+    case 'keys':
+      return runKeys(rest);
     case 'help':
     case '--help':
     case '-h':

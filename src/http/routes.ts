@@ -6,6 +6,7 @@ import { handleModelRequest } from '../pipeline/handle-model-request.ts';
 import { responsesSurface } from '../pipeline/surfaces.ts';
 import { readCredential } from '../policy/read-credential.ts';
 import { sendJson } from './client-io.ts';
+import { handleAdminRequest } from './admin/admin-routes.ts';
 
 /** Routes one request. The only place that maps URLs to handlers. */
 export async function route(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -26,6 +27,9 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
     response.writeHead(200, { 'content-length': 0 });
     return void response.end();
   }
+  if (path.startsWith('/admin/')) {
+    if (await handleAdminRequest({ config: gateway.config, keys: gateway.storage.keys, directory: gateway.keys }, request, response, url)) return;
+  }
   const error = new GatewayError({ code: 'caller_invalid_request', status: 404, message: `No route for ${method} ${path}.` });
   sendJson(response, 404, responsesSurface.codec.encodeError(error.toShape()).body);
 }
@@ -39,9 +43,9 @@ async function ready(gateway: Gateway, response: ServerResponse): Promise<void> 
   }
 }
 
-function listModels(gateway: Gateway, request: IncomingMessage, response: ServerResponse, url: URL): void {
+async function listModels(gateway: Gateway, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
   try {
-    const key = gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
+    const key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
     const created = Math.floor(Date.now() / 1000);
     const data = gateway.resolver.visibleModels(key).map((id) => ({ id, object: 'model', created, owned_by: 'switchyard' }));
     sendJson(response, 200, { object: 'list', data });

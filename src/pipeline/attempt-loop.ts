@@ -54,7 +54,11 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
         if (context.outcome === undefined || context.outcome === 'ok') router.recordSuccess(target, context.ttfbMs, input.features.sessionKey);
         return;
       } catch (error) {
-        if (signal.aborted) throw error;
+        if (signal.aborted) {
+          // The client left: this attempt still reached the provider and is billed.
+          context.attempts.push({ provider: target.provider, model: target.model, status: context.status || null, outcome: 'client_disconnected', latencyMs: round(context.elapsedMs() - started) });
+          throw error;
+        }
         const failure = isGatewayError(error) ? error : internal(error, context.requestId);
         context.attempts.push({
           provider: target.provider,

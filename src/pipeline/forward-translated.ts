@@ -122,8 +122,7 @@ export async function forwardTranslated(
     context.errorCode = shape.code;
     context.errorMessage = shape.message;
   } finally {
-    context.usage = fold.lastUsage ?? context.usage;
-    if (!fold.lastUsage) estimateUsage(context, input.inputBytes, outputChars);
+    accountUsage(context, fold, input.inputBytes, outputChars);
   }
   if (fold.failed && !context.outcome) {
     context.outcome = 'upstream_error';
@@ -131,4 +130,24 @@ export async function forwardTranslated(
     context.errorMessage = fold.failed.message;
   }
   if (!response.destroyed) response.end();
+}
+
+/**
+ * Usage for the log and the bill. A finished stream has the provider's final numbers. A cut
+ * one keeps what the provider reported so far (Anthropic reports input at the start) and
+ * estimates the output it streamed, marked as estimated, so nothing goes unbilled.
+ */
+function accountUsage(context: RequestContext, fold: StreamFold, inputBytes: number, outputChars: number): void {
+  const seen = fold.lastUsage;
+  if (fold.ended && seen) {
+    context.usage = seen;
+    return;
+  }
+  if (!seen) {
+    estimateUsage(context, inputBytes, outputChars);
+    return;
+  }
+  const estimatedOutput = Math.ceil(outputChars / 4);
+  context.usage = { ...seen, outputTokens: Math.max(seen.outputTokens, estimatedOutput) };
+  context.usageEstimated = estimatedOutput > seen.outputTokens || seen.inputTokens === 0;
 }

@@ -1,5 +1,9 @@
 import type { RuntimeConfig } from '../config/runtime-config.ts';
-import { KeyRing } from '../policy/key-ring.ts';
+import { KeyDirectory } from '../policy/key-directory.ts';
+import { RateLimiter } from '../policy/rate-limit/rate-limiter.ts';
+import { BudgetGuard, type BudgetWarning } from '../policy/budget/budget-guard.ts';
+import { postBudgetWarning } from '../policy/budget/budget-webhook.ts';
+import { MemoryRateCounterStore } from '../store/memory/memory-rate-counter-store.ts';
 import { createProvider } from '../providers/create-provider.ts';
 import type { Provider } from '../providers/provider.ts';
 import { ModelResolver } from '../routing/resolve-model.ts';
@@ -9,7 +13,9 @@ import { UpstreamClient } from '../upstream/upstream-client.ts';
 
 /** The services one running gateway shares across requests. Built once; no I/O at import. */
 export class Gateway {
-  readonly keys: KeyRing;
+  readonly keys: KeyDirectory;
+  readonly rateLimiter: RateLimiter;
+  readonly budgets: BudgetGuard;
   readonly resolver: ModelResolver;
   readonly router: Router;
   readonly providers = new Map<string, Provider>();
@@ -22,10 +28,19 @@ export class Gateway {
     readonly storage: Storage,
     options: { random?: () => number } = {},
   ) {
-    this.keys = new KeyRing(config.keys);
+    this.keys = new KeyDirectory(config.keys, storage.keys);
+    this.rateLimiter = new RateLimiter(new MemoryRateCounterStore(), config.teamRateLimits);
+    this.budgets = new BudgetGuard(storage.spend, config.budgets, (warning) => this.onBudgetWarning(warning));
     this.resolver = new ModelResolver(config);
     this.router = new Router(config, options.random);
     for (const provider of Object.values(config.providers)) this.providers.set(provider.name, createProvider(provider));
+  }
+
+  /** A budget crossed its warn threshold: say so once, and tell the webhook if one is set. */
+  onBudgetWarning(warning: BudgetWarning): void {
+    const percent = Math.round((warning.spentMicros / Math.max(1, warning.limitMicros)) * 100);
+    console.warn(`budget warning: ${warning.scope} "${warning.subject}" at ${percent}% of its ${warning.window} ${warning.mode} limit`);
+    if (warning.webhookUrl) void postBudgetWarning(warning);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,13 @@ import type { ModelRequest } from '../core/ir/index.ts';
 import { dialectCodecs } from '../dialects/registry.ts';
 import { readBody, sendJson } from '../http/client-io.ts';
 import { RequestBody } from './request-body.ts';
+import type { RateLimitTicket } from '../policy/rate-limit/rate-limiter.ts';
+import { worstCaseMicros, type Reservation } from '../policy/budget/budget-guard.ts';
+import { findPricing } from '../observability/pricing.ts';
+import { settleSpend } from './settle-spend.ts';
+
+/** Output cap assumed for worst cases when neither the client nor the config gives one. */
+const defaultMaxOutputTokens = 16_384;
 import { readCredential } from '../policy/read-credential.ts';
 import { forwardPassthrough } from './forward-passthrough.ts';
 import { forwardTranslated } from './forward-translated.ts';
@@ -28,8 +35,10 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     if (!response.writableFinished) abort.abort();
   });
   gateway.inFlight++;
+  let ticket: RateLimitTicket | undefined;
+  let reservation: Reservation | undefined;
   try {
-    context.key = gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
+    context.key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
     const raw = await readBody(request, gateway.config.server.maxBodyBytes);
     const body = new RequestBody(raw);
     const requested = surface.readModel(body, url);
@@ -46,12 +55,19 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     const routed = rule ? gateway.resolver.resolve(rule.route_to, undefined) : resolved;
     if (rule) context.rule = rule.name;
 
+    const plan = gateway.router.plan(routed, features);
+    const maxOutputTokens = surface.readMaxOutputTokens(body) ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens));
+    const worstCase = Math.max(...plan.map((target) => worstCaseMicros({ inputTokensEstimate: features.inputTokens, maxOutputTokens, pricing: findPricing(target.model, target.pricing) })));
+    reservation = await gateway.budgets.reserve(context.key, worstCase, context.requestId);
+    ticket = await gateway.rateLimiter.acquire(context.key, features.inputTokens + maxOutputTokens);
+    for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
+
     let decoded: ModelRequest | undefined;
     await runAttemptLoop({
       context,
       router: gateway.router,
       providers: gateway.providers,
-      plan: gateway.router.plan(routed, features),
+      plan,
       features,
       signal: abort.signal,
       committed: () => response.headersSent,
@@ -86,7 +102,17 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     }
   } finally {
     context.price();
+    if (ticket) {
+      const used = context.usage ? context.usage.inputTokens + context.usage.outputTokens : 0;
+      void ticket.settle(used).finally(() => ticket?.release());
+    }
     recordRequest(context, gateway.storage.logs);
+    if (reservation) {
+      await settleSpend(reservation, context).then(
+        (warnings) => warnings.forEach((warning) => gateway.onBudgetWarning(warning)),
+        (error: unknown) => console.error(`[${context.requestId}] could not settle spend`, error),
+      );
+    }
     gateway.inFlight--;
   }
 }

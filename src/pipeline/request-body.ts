@@ -36,6 +36,15 @@ export class RequestBody {
     return leading ? leading.value : this.fields()[name];
   }
 
+  /**
+   * A member that is usually absent: when its name appears nowhere in the bytes it is
+   * absent without parsing anything.
+   */
+  optionalMember(name: string): unknown {
+    if (!this.parsed && !this.leading.has(name) && this.raw.indexOf(`"${name}"`) === -1) return undefined;
+    return this.member(name);
+  }
+
   /** The body with one top-level string member replaced: a byte splice when possible. */
   withMember(name: string, value: string): Buffer {
     const leading = this.trustedLeading(name);

@@ -9,6 +9,8 @@ export interface Surface {
   readonly codec: DialectCodec;
   readModel(body: RequestBody, url: URL): unknown;
   readStream(body: RequestBody, url: URL): boolean;
+  /** The output cap the client asked for, if any (for rate-limit and budget worst cases). */
+  readMaxOutputTokens(body: RequestBody): number | undefined;
   /** Usage from a same-dialect non-stream response body. */
   readUsage(body: unknown): Usage | undefined;
   /** Meter for same-dialect passthrough streams. */

@@ -1,3 +1,6 @@
+import type { VirtualKeyStore } from './virtual-key-store.ts';
+import type { SpendStore } from './spend-store.ts';
+
 /**
  * Storage ports. Every backend (SQLite now, Postgres later) implements the same
  * interfaces with the same file names, and one shared contract test suite runs against each.
@@ -79,6 +82,8 @@ export interface RequestLogStore {
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly logs: RequestLogStore;
+  readonly keys: VirtualKeyStore;
+  readonly spend: SpendStore;
   /** A cheap round trip proving the store answers (for `/ready`). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -36,7 +36,8 @@ export function encodeRequest(context: ExchangeContext): ChatRequest {
 
   const responseFormat = encodeResponseFormat(request);
   if (responseFormat) body.response_format = responseFormat;
-  if (request.user !== undefined) body.user = request.user;
+  // `safety_identifier` stays as a Chat client sent it; `user` is only written when it says more.
+  if (request.user !== undefined && request.user !== extension.safety_identifier) body.user = request.user;
   if (target.family === 'openai') {
     // Stored-completion metadata and cache keys are OpenAI's own; compatible servers may 400 on them.
     if (request.metadata !== undefined && extension.metadata === undefined) body.metadata = request.metadata;

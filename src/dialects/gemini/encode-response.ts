@@ -1,0 +1,75 @@
+import type { ClientContext } from '../../core/dialect.ts';
+import type { ContentBlock, ModelResponse, ToolCallBlock } from '../../core/ir/index.ts';
+import { flattenToolName } from '../../core/tool-names.ts';
+import { requestedIncludeThoughts } from './gemini-extension.ts';
+import { encodeFinishReason } from './map-stop-reason.ts';
+import { encodeUsage } from './map-usage.ts';
+import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './wire.ts';
+
+/** A Gemini client never declared namespaces; a namespaced call (foreign) is flattened. */
+export function clientToolName(block: { name: string; namespace?: string }): string {
+  return block.namespace ? flattenToolName(block.name, block.namespace, 128) : block.name;
+}
+
+/** A call's arguments as the object Gemini clients expect (a freeform input as `{input}`). */
+export function clientToolArguments(block: ToolCallBlock): Record<string, unknown> {
+  if (block.kind === 'custom') return { input: block.input };
+  try {
+    const parsed: unknown = JSON.parse(block.input === '' ? '{}' : block.input);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // An unparsable argument string becomes empty arguments rather than a broken part.
+  }
+  return {};
+}
+
+/** Whether thought text goes to this client: only when it asked `includeThoughts`, as Gemini does. */
+export function wantsThoughts(context: ClientContext): boolean {
+  return requestedIncludeThoughts(context.request) === true;
+}
+
+/**
+ * One response block as a Gemini part, or undefined. Signatures of family `gemini` go back
+ * as `thoughtSignature` on the same part; thought text only when the client asked for it;
+ * the call id travels in `functionCall.id` so the client can echo it in its response.
+ */
+export function encodeClientPart(block: ContentBlock, thoughts: boolean): GeminiPart | undefined {
+  switch (block.type) {
+    case 'text': {
+      const signature = block.signature?.family === 'gemini' ? block.signature.value : undefined;
+      if (block.text === '' && signature === undefined) return undefined;
+      return signature === undefined ? { text: block.text } : { text: block.text, thoughtSignature: signature };
+    }
+    case 'refusal':
+      return block.text === '' ? undefined : { text: block.text };
+    case 'reasoning': {
+      const signature = block.family === 'gemini' && block.signature ? block.signature : undefined;
+      const text = thoughts ? block.summary.join('') : '';
+      if (text === '' && signature === undefined) return undefined;
+      return signature === undefined ? { text, thought: true } : { text, thought: true, thoughtSignature: signature };
+    }
+    case 'tool-call': {
+      const part: GeminiPart = { functionCall: { name: clientToolName(block), args: clientToolArguments(block), id: block.callId } };
+      if (block.signature?.family === 'gemini') part.thoughtSignature = block.signature.value;
+      return part;
+    }
+    case 'image':
+      return block.source.kind === 'base64' ? { inlineData: { mimeType: block.source.mediaType, data: block.source.data } } : undefined;
+    case 'opaque':
+      return block.dialect === 'gemini' && typeof block.value === 'object' && block.value !== null ? (block.value as GeminiPart) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** IR response → a `GenerateContentResponse`, named after the model the client asked for. */
+export function encodeResponse(response: ModelResponse, context: ClientContext): GeminiGenerateContentResponse {
+  const thoughts = wantsThoughts(context);
+  const parts = response.content.map((block) => encodeClientPart(block, thoughts)).filter((part): part is GeminiPart => part !== undefined);
+  const candidate: GeminiCandidate = {
+    content: parts.length > 0 ? { role: 'model', parts } : { role: 'model' },
+    finishReason: encodeFinishReason(response.finishReason),
+    index: 0,
+  };
+  return { candidates: [candidate], usageMetadata: encodeUsage(response.usage), modelVersion: context.requestedModel, responseId: response.id || context.requestId };
+}

@@ -1,0 +1,89 @@
+import type { ClientContext } from '../../core/dialect.ts';
+import type { ModelResponse, ToolCallBlock } from '../../core/ir/index.ts';
+import { flattenToolName } from '../../core/tool-names.ts';
+import { encodeStopReason } from './map-stop-reason.ts';
+import { encodeUsage } from './map-usage.ts';
+import type { ChatCompletion, ChatToolCall } from './wire.ts';
+
+/** Text blocks of one answer are separated like paragraphs, in unary and stream alike. */
+export const textBlockSeparator = '\n\n';
+
+/**
+ * A complete IR response as the `chat.completion` a Chat client gets: `model` is what it asked
+ * for, text blocks joined, the refusal in `refusal`, calls in `tool_calls`, and reasoning
+ * display text in `reasoning_content` (what vLLM and DeepSeek clients read; OpenAI clients
+ * ignore the field).
+ */
+export function encodeResponse(response: ModelResponse, context: ClientContext): ChatCompletion {
+  const texts: string[] = [];
+  const refusals: string[] = [];
+  const reasoning: string[] = [];
+  const toolCalls: ChatToolCall[] = [];
+  for (const block of response.content) {
+    switch (block.type) {
+      case 'text':
+        texts.push(block.text);
+        break;
+      case 'refusal':
+        refusals.push(block.text);
+        break;
+      case 'reasoning': {
+        const text = block.summary.length > 0 ? block.summary.join('') : (block.text ?? []).join('');
+        if (text !== '') reasoning.push(text);
+        break;
+      }
+      case 'tool-call':
+        toolCalls.push(encodeClientToolCall(block, context));
+        break;
+      default:
+        context.warnings.add('content_dropped', `A ${block.type === 'opaque' ? `${block.dialect} opaque` : block.type} output block has no Chat Completions form; dropped.`);
+    }
+  }
+  const message: ChatCompletion['choices'][number]['message'] = {
+    role: 'assistant',
+    content: texts.length > 0 ? texts.join(textBlockSeparator) : toolCalls.length > 0 || refusals.length > 0 ? null : '',
+    refusal: refusals.length > 0 ? refusals.join(textBlockSeparator) : null,
+  };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (reasoning.length > 0) message.reasoning_content = reasoning.join(textBlockSeparator);
+  const completion: ChatCompletion = {
+    id: chatCompletionId(response.id, context.requestId),
+    object: 'chat.completion',
+    created: toSeconds(response.createdAt),
+    model: context.requestedModel,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: encodeStopReason(response.finishReason) }],
+  };
+  if (response.usage) completion.usage = encodeUsage(response.usage);
+  return completion;
+}
+
+/** An upstream `chatcmpl-…` id is kept; other dialects' ids become one from the gateway request id. */
+export function chatCompletionId(upstreamId: string, requestId: string): string {
+  return upstreamId.startsWith('chatcmpl-') ? upstreamId : `chatcmpl-${requestId.replace(/[^a-zA-Z0-9_-]/g, '') || 'switchyard'}`;
+}
+
+/** Chat `created` is in seconds; tolerate an IR value in milliseconds. */
+export function toSeconds(createdAt: number): number {
+  if (!Number.isFinite(createdAt) || createdAt <= 0) return Math.floor(Date.now() / 1000);
+  return Math.floor(createdAt > 1e12 ? createdAt / 1000 : createdAt);
+}
+
+/** The name a Chat client knows the tool by (it declared no namespaces). */
+export function clientToolName(block: Pick<ToolCallBlock, 'name' | 'namespace'>): string {
+  return block.namespace === undefined ? block.name : flattenToolName(block.name, block.namespace);
+}
+
+/**
+ * Whether a freeform call goes to the client natively (`type: "custom"`): only when it declared
+ * that tool as custom itself; otherwise as a function taking `{"input": …}`.
+ */
+export function isNativeCustomCall(block: Pick<ToolCallBlock, 'name' | 'kind'>, context: ClientContext): boolean {
+  return block.kind === 'custom' && context.request.tools.some((tool) => tool.kind === 'custom' && tool.name === block.name);
+}
+
+export function encodeClientToolCall(block: ToolCallBlock, context: ClientContext): ChatToolCall {
+  const name = clientToolName(block);
+  if (isNativeCustomCall(block, context)) return { id: block.callId, type: 'custom', custom: { name, input: block.input } };
+  const argumentsText = block.kind === 'custom' ? JSON.stringify({ input: block.input }) : block.input;
+  return { id: block.callId, type: 'function', function: { name, arguments: argumentsText } };
+}
