@@ -88,10 +88,13 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     return { scope: budget.scope, name: budget.scope === 'org' ? '*' : budget.name!, ...buildBudget(budget) };
   });
 
+  const servable = (name: string) =>
+    Object.keys(models).some((alias) => alias.toLowerCase() === name.trim().toLowerCase()) || (name.includes('/') && providers[name.slice(0, name.indexOf('/'))] !== undefined);
   for (const [index, rule] of file.routing.rules.entries()) {
-    const target = rule.route_to;
-    const known = Object.keys(models).some((alias) => alias.toLowerCase() === target.toLowerCase()) || (target.includes('/') && providers[target.slice(0, target.indexOf('/'))]);
-    if (!known) throw new ConfigError(`routing.rules.${index}.route_to: "${target}" is neither a model alias nor provider/model`);
+    if (!servable(rule.route_to)) throw new ConfigError(`routing.rules.${index}.route_to: "${rule.route_to}" is neither a model alias nor provider/model`);
+    if (rule.when.model !== undefined && !servable(rule.when.model)) {
+      throw new ConfigError(`routing.rules.${index}.when.model: "${rule.when.model}" is not a model alias`, 'a rule changes where an existing alias goes; declare the alias under models:');
+    }
   }
 
   const storageUrl = file.storage?.url ?? env['SWITCHYARD_STORAGE_URL'] ?? `sqlite:${resolve(context.cwd, '.switchyard', 'switchyard.db')}`;

@@ -84,3 +84,10 @@ test('lookup order: --config, then SWITCHYARD_CONFIG, then ./switchyard.yaml', (
   assert.equal(loadConfig({ env: { SWITCHYARD_CONFIG: 'env.yaml' }, cwd, configPath: 'flag.yaml' }).server.port, 3333);
   assert.throws(() => loadConfig({ env: {}, cwd, configPath: 'missing.yaml' }), /config file not found/);
 });
+
+test('routing rules must name existing aliases', () => {
+  const base = 'providers:\n  p: { type: openai, api_key: k }\nmodels:\n  a: { provider: p, model: m }\n';
+  assert.throws(() => parseConfigText(base + 'routing:\n  rules:\n    - { name: r, when: { model: a }, route_to: nowhere }', context()), /routing\.rules\.0\.route_to: "nowhere"/);
+  assert.throws(() => parseConfigText(base + 'routing:\n  rules:\n    - { name: r, when: { model: ghost }, route_to: a }', context()), /routing\.rules\.0\.when\.model: "ghost" is not a model alias/);
+  assert.equal(parseConfigText(base + 'routing:\n  rules:\n    - { name: r, when: { model: A, max_input_tokens: 10 }, route_to: p/other }', context()).routing.rules.length, 1);
+});
