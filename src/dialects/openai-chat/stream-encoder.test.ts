@@ -19,8 +19,8 @@ function encode(events: readonly StreamEvent[], request: ModelRequest = chatRequ
   return run(new ChatStreamEncoder(clientContext(request)), events);
 }
 
-/** The JSON payloads of the frames (`[DONE]` as the string). */
-function payloads(frames: readonly string[]): unknown[] {
+/** The JSON payloads of the frames (`[DONE]` as the string), loosely typed for assertions. */
+function payloads(frames: readonly string[]): any[] {
   for (const frame of frames) assert.match(frame, /^data: .*\n\n$/s, 'data-only frames');
   const decoder = new SseDecoder();
   return [...decoder.push(frames.join('')), ...decoder.finish()].map((event) => (event.data === '[DONE]' ? '[DONE]' : JSON.parse(event.data)));
@@ -126,7 +126,7 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
 
   test('parallel calls: the exact §13.4 chunk sequence', async () => {
     const { frames, final } = await roundTrip('parallel-tool-calls-include-usage.sse');
-    const chunks = payloads(frames) as Array<Record<string, any>>;
+    const chunks = payloads(frames);
     assert.deepEqual(chunks[0]!.choices, [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]);
     assert.deepEqual(chunks[1].choices[0].delta, { tool_calls: [{ index: 0, id: 'call_JMW1whyEaYG438VE1OIflxA2', type: 'function', function: { name: 'GetWeatherArgs', arguments: '' } }] });
     assert.deepEqual(chunks[2].choices[0].delta, { tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] });
@@ -144,7 +144,7 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
 
   test('without include_usage: no usage chunk and no usage fields', () => {
     const frames = encode([start, { type: 'block-start', index: 0, block: { kind: 'text' } }, { type: 'text-delta', index: 0, delta: 'Hi' }, { type: 'block-end', index: 0, block: { type: 'text', text: 'Hi' } }, { type: 'response-end', finishReason: { unified: 'stop' }, usage }], chatRequest({}, false));
-    const chunks = payloads(frames) as Array<Record<string, any>>;
+    const chunks = payloads(frames);
     assert.equal(chunks.length, 4);
     assert.equal(chunks.at(-1), '[DONE]');
     assert.ok(chunks.slice(0, -1).every((chunk) => !('usage' in chunk) && chunk.choices.length === 1));
@@ -165,7 +165,7 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
       { type: 'response-end', finishReason: { unified: 'stop', raw: 'end_turn' }, usage },
     ];
     const frames = encode(events);
-    const deltas = (payloads(frames) as Array<Record<string, any>>).filter((chunk) => chunk !== '[DONE]' && chunk.choices.length > 0).map((chunk) => chunk.choices[0].delta);
+    const deltas = payloads(frames).filter((chunk) => chunk !== '[DONE]' && chunk.choices.length > 0).map((chunk) => chunk.choices[0].delta);
     assert.deepEqual(deltas.slice(1, 4), [{ reasoning_content: 'Plan.' }, { content: 'One.' }, { content: '\n\nTwo.' }]);
     const iterated = await sdkIterate(frames);
     const unary = encodeResponse(foldStream(events), clientContext(chatRequest()));
@@ -185,7 +185,7 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
       { type: 'block-end', index: 0, block: call },
       { type: 'response-end', finishReason: { unified: 'tool_calls' } },
     ];
-    const native = payloads(encode(events, chatRequest({ tools: [{ kind: 'custom', name: 'apply_patch' }] }))) as Array<Record<string, any>>;
+    const native = payloads(encode(events, chatRequest({ tools: [{ kind: 'custom', name: 'apply_patch' }] })));
     const nativeCalls = native.filter((chunk) => chunk !== '[DONE]' && chunk.choices[0]?.delta?.tool_calls).map((chunk) => chunk.choices[0].delta.tool_calls[0]);
     assert.deepEqual(nativeCalls, [{ index: 0, id: 'call_1', type: 'custom', custom: { name: 'apply_patch', input: patch } }]);
     const wrappedFrames = encode(events);
@@ -210,7 +210,7 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
   });
 
   test('an IR stream that just stops ends with an error chunk; an error first is the only chunk', () => {
-    const cut = payloads(encode([start, { type: 'block-start', index: 0, block: { kind: 'text' } }])) as Array<Record<string, any>>;
+    const cut = payloads(encode([start, { type: 'block-start', index: 0, block: { kind: 'text' } }]));
     assert.equal(cut.at(-1)?.error?.type, 'server_error');
     const first = payloads(encode([{ type: 'error', error: { code: 'provider_rate_limited', message: 'Slow down.', retryAfterSeconds: 3 } }]));
     assert.deepEqual(first, [{ error: { message: 'Slow down. Please try again in 3s.', type: 'rate_limit_exceeded', code: 'rate_limit_exceeded', param: null } }]);
