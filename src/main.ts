@@ -1,12 +1,16 @@
 import { ConfigError } from './config/config-error.ts';
 import { runStart } from './cli/start.ts';
 import { runKeys } from './cli/keys.ts';
+import { runLogs } from './cli/logs.ts';
+import { runSpend } from './cli/spend.ts';
 
 const usage = `Usage: switchyard <command> [options]
 
 Commands:
   start [--config FILE] [--port N] [--host H]   serve the gateway (default port 4141)
   keys create|list|revoke                        manage virtual keys on a running gateway
+  logs [--follow] [--key K] [--model M]          show the request log
+  spend [--by key|team|model|day] [--since ISO]  show spend
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -17,6 +21,10 @@ async function main(argv: string[]): Promise<void> {
       return runStart(rest);
     case 'keys':
       return runKeys(rest);
+    case 'logs':
+      return runLogs(rest);
+    case 'spend':
+      return runSpend(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -111,6 +111,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     keys,
     budgets,
     routing: file.routing,
+    observability: buildObservability(file, env),
     teamRateLimits: { ...(file.rate_limits?.teams ?? {}) },
     storage: { url: storageUrl },
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
@@ -119,6 +120,14 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
   if (masterKey) runtime.server.masterKey = new Secret(masterKey);
   if (file.coordination) runtime.coordination = { url: file.coordination.url };
   return deepFreeze(runtime);
+}
+
+function buildObservability(file: ConfigFile, env: NodeJS.ProcessEnv): RuntimeConfig['observability'] {
+  const otlp = file.observability?.otlp;
+  const endpoint = otlp?.endpoint ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  const out: RuntimeConfig['observability'] = { processMetrics: file.observability?.metrics?.process ?? true };
+  if (endpoint) out.otlp = { endpoint, headers: otlp?.headers ?? {}, serviceName: otlp?.service_name ?? env['OTEL_SERVICE_NAME'] ?? 'switchyard' };
+  return out;
 }
 
 function buildBudget(budget: NonNullable<KeyConfigFile['budget']>): BudgetConfig {

@@ -88,6 +88,11 @@ export interface RuntimeConfig {
   /** Per-team rate limits (key limits live on the key). */
   teamRateLimits: Record<string, RateLimitConfig>;
   routing: RoutingConfig;
+  observability: {
+    processMetrics: boolean;
+    /** OTLP/HTTP trace export; absent = tracing off. */
+    otlp?: { endpoint: string; headers: Record<string, string>; serviceName: string };
+  };
   storage: { url: string };
   coordination?: { url: string };
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };

@@ -169,6 +169,18 @@ export const configSchema = z.strictObject({
       teams: z.record(z.string(), rateLimitSchema).optional(),
     })
     .optional(),
+  observability: z
+    .strictObject({
+      metrics: z.strictObject({ process: z.boolean().optional() }).optional(),
+      otlp: z
+        .strictObject({
+          endpoint: z.url().optional(),
+          headers: z.record(z.string(), z.string()).optional(),
+          service_name: z.string().min(1).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   storage: z.strictObject({ url: z.string().min(1) }).optional(),
   coordination: z.strictObject({ url: z.string().min(1) }).optional(),
   logging: z

@@ -6,7 +6,8 @@ import { handleModelRequest } from '../pipeline/handle-model-request.ts';
 import { responsesSurface } from '../pipeline/surfaces.ts';
 import { readCredential } from '../policy/read-credential.ts';
 import { sendJson } from './client-io.ts';
-import { handleAdminRequest } from './admin/admin-routes.ts';
+import { handleAdminRequest, requireMasterKey } from './admin/admin-routes.ts';
+import { handleMetrics, handleObservabilityAdmin } from './admin/observability-routes.ts';
 
 /** Routes one request. The only place that maps URLs to handlers. */
 export async function route(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -21,6 +22,7 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
   response.setHeader('x-request-id', requestId);
   if (method === 'GET' && path === '/health') return sendJson(response, 200, { status: 'ok' });
   if (method === 'GET' && path === '/ready') return ready(gateway, response);
+  if (method === 'GET' && path === '/metrics') return handleMetrics(gateway.metrics, response);
   if (method === 'GET' && (path === '/v1/models' || path === '/models')) return listModels(gateway, request, response, url);
   if ((method === 'HEAD' || method === 'GET') && path === '/api/hello') {
     // Claude Code probes this on start; any 2xx/404 is fine, 200 avoids a noisy log line.
@@ -29,6 +31,8 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
   }
   if (path.startsWith('/admin/')) {
     if (await handleAdminRequest({ config: gateway.config, keys: gateway.storage.keys, directory: gateway.keys }, request, response, url)) return;
+    const observability = { logs: gateway.storage.logs, spend: gateway.storage.spend, authorize: (incoming: IncomingMessage) => requireMasterKey(gateway.config, incoming) };
+    if (await handleObservabilityAdmin(observability, request, response, url)) return;
   }
   const error = new GatewayError({ code: 'caller_invalid_request', status: 404, message: `No route for ${method} ${path}.` });
   sendJson(response, 404, responsesSurface.codec.encodeError(error.toShape()).body);

@@ -3,6 +3,8 @@ import { KeyDirectory } from '../policy/key-directory.ts';
 import { RateLimiter } from '../policy/rate-limit/rate-limiter.ts';
 import { BudgetGuard, type BudgetWarning } from '../policy/budget/budget-guard.ts';
 import { postBudgetWarning } from '../policy/budget/budget-webhook.ts';
+import { GatewayMetrics, metricsLabelsOf } from '../observability/metrics.ts';
+import { createTracer, genAiProviderNames, type GatewayTracer } from '../observability/tracing.ts';
 import { MemoryRateCounterStore } from '../store/memory/memory-rate-counter-store.ts';
 import { createProvider } from '../providers/create-provider.ts';
 import type { Provider } from '../providers/provider.ts';
@@ -16,6 +18,8 @@ export class Gateway {
   readonly keys: KeyDirectory;
   readonly rateLimiter: RateLimiter;
   readonly budgets: BudgetGuard;
+  readonly metrics: GatewayMetrics;
+  readonly tracer: GatewayTracer;
   readonly resolver: ModelResolver;
   readonly router: Router;
   readonly providers = new Map<string, Provider>();
@@ -30,6 +34,9 @@ export class Gateway {
   ) {
     this.keys = new KeyDirectory(config.keys, storage.keys);
     this.rateLimiter = new RateLimiter(new MemoryRateCounterStore(), config.teamRateLimits);
+    this.metrics = new GatewayMetrics({ ...metricsLabelsOf(config), processMetrics: config.observability.processMetrics });
+    const otlp = config.observability.otlp;
+    this.tracer = createTracer(otlp ? { endpoint: otlp.endpoint, headers: otlp.headers, serviceName: otlp.serviceName, providerNames: genAiProviderNames(config) } : {});
     this.budgets = new BudgetGuard(storage.spend, config.budgets, (warning) => this.onBudgetWarning(warning));
     this.resolver = new ModelResolver(config);
     this.router = new Router(config, options.random);
@@ -39,12 +46,15 @@ export class Gateway {
   /** A budget crossed its warn threshold: say so once, and tell the webhook if one is set. */
   onBudgetWarning(warning: BudgetWarning): void {
     const percent = Math.round((warning.spentMicros / Math.max(1, warning.limitMicros)) * 100);
+    this.metrics.countBudgetWarning(warning.scope);
+    this.metrics.setBudgetUsage(warning.scope, warning.subject, warning.spentMicros / Math.max(1, warning.limitMicros));
     console.warn(`budget warning: ${warning.scope} "${warning.subject}" at ${percent}% of its ${warning.window} ${warning.mode} limit`);
     if (warning.webhookUrl) void postBudgetWarning(warning);
   }
 
   async close(): Promise<void> {
     await this.upstream.close();
+    await this.tracer.shutdown();
     await this.storage.close();
   }
 }

@@ -8,6 +8,8 @@ import type { RateLimitTicket } from '../policy/rate-limit/rate-limiter.ts';
 import { worstCaseMicros, type Reservation } from '../policy/budget/budget-guard.ts';
 import { findPricing } from '../observability/pricing.ts';
 import { settleSpend } from './settle-spend.ts';
+import type { Provider } from '../providers/provider.ts';
+import type { TargetConfig } from '../config/runtime-config.ts';
 
 /** Output cap assumed for worst cases when neither the client nor the config gives one. */
 const defaultMaxOutputTokens = 16_384;
@@ -35,6 +37,9 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     if (!response.writableFinished) abort.abort();
   });
   gateway.inFlight++;
+  gateway.metrics.setInflight(gateway.inFlight);
+  const span = gateway.tracer.startRequest({ requestId: context.requestId, surface: surface.dialect, endpoint: url.pathname, traceparent: headerValue(request.headers['traceparent']) });
+  let fallbacks = 0;
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
   try {
@@ -63,6 +68,15 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
 
     let decoded: ModelRequest | undefined;
+    const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number): Promise<void> => {
+      if (provider.dialect === surface.dialect) {
+        return forwardPassthrough(context, surface, provider, target, gateway.upstream, { body, clientHeaders: request.headers, fallbackCount, signal: abort.signal }, response);
+      }
+      decoded ??= surface.codec.decodeRequest(body.fields(), context.warnings);
+      const providerCodec = dialectCodecs[provider.dialect];
+      if (!providerCodec) throw new GatewayError({ code: 'caller_unsupported', message: `Provider type "${provider.config.type}" cannot be reached from ${surface.dialect} yet.` });
+      return forwardTranslated(context, provider, target, gateway.upstream, { request: decoded, clientCodec: surface.codec, providerCodec, fallbackCount, signal: abort.signal, inputBytes: raw.length }, response);
+    };
     await runAttemptLoop({
       context,
       router: gateway.router,
@@ -72,13 +86,15 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       signal: abort.signal,
       committed: () => response.headersSent,
       attempt: async (provider, target, fallbackCount) => {
-        if (provider.dialect === surface.dialect) {
-          return forwardPassthrough(context, surface, provider, target, gateway.upstream, { body, clientHeaders: request.headers, fallbackCount, signal: abort.signal }, response);
+        fallbacks = fallbackCount;
+        const attemptSpan = span.startAttempt(provider.config.name, target.model);
+        try {
+          await forward(provider, target, fallbackCount);
+          attemptSpan.end(context.status);
+        } catch (error) {
+          attemptSpan.end(isGatewayError(error) ? error.status : null, { code: isGatewayError(error) ? error.code : 'gateway_internal' });
+          throw error;
         }
-        decoded ??= surface.codec.decodeRequest(body.fields(), context.warnings);
-        const providerCodec = dialectCodecs[provider.dialect];
-        if (!providerCodec) throw new GatewayError({ code: 'caller_unsupported', message: `Provider type "${provider.config.type}" cannot be reached from ${surface.dialect} yet.` });
-        return forwardTranslated(context, provider, target, gateway.upstream, { request: decoded, clientCodec: surface.codec, providerCodec, fallbackCount, signal: abort.signal, inputBytes: raw.length }, response);
       },
     });
     context.outcome ??= 'ok';
@@ -106,7 +122,9 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       const used = context.usage ? context.usage.inputTokens + context.usage.outputTokens : 0;
       void ticket.settle(used).finally(() => ticket?.release());
     }
-    recordRequest(context, gateway.storage.logs);
+    const row = recordRequest(context, gateway.storage.logs);
+    gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: 'bypass' });
+    span.end(row, { fallbacks, cache: 'bypass' });
     if (reservation) {
       await settleSpend(reservation, context).then(
         (warnings) => warnings.forEach((warning) => gateway.onBudgetWarning(warning)),
@@ -114,10 +132,15 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       );
     }
     gateway.inFlight--;
+    gateway.metrics.setInflight(gateway.inFlight);
   }
 }
 
 function internalError(error: unknown, requestId: string): GatewayError {
   console.error(`[${requestId}]`, error);
   return new GatewayError({ code: 'gateway_internal', message: `Internal gateway error (request ${requestId}).` });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

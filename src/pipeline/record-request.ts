@@ -1,10 +1,11 @@
-import type { RequestLogStore } from '../store/ports.ts';
+import type { RequestLogRow, RequestLogStore } from '../store/ports.ts';
+import { redactNullable } from '../observability/redact.ts';
 import type { RequestContext } from './request-context.ts';
 
 /** Writes the one log row every request gets, rejected ones included. */
-export function recordRequest(context: RequestContext, logs: RequestLogStore): void {
+export function recordRequest(context: RequestContext, logs: RequestLogStore): RequestLogRow {
   const usage = context.usage;
-  logs.append({
+  const row: RequestLogRow = {
     requestId: context.requestId,
     startedAt: context.startedAt.toISOString(),
     keyName: context.key?.name ?? null,
@@ -19,7 +20,7 @@ export function recordRequest(context: RequestContext, logs: RequestLogStore): v
     status: context.status,
     outcome: context.outcome ?? 'gateway_error',
     errorCode: context.errorCode,
-    errorMessage: context.errorMessage,
+    errorMessage: redactNullable(context.errorMessage),
     inputTokens: usage?.inputTokens ?? 0,
     cachedInputTokens: usage?.cachedInputTokens ?? 0,
     cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
@@ -32,7 +33,10 @@ export function recordRequest(context: RequestContext, logs: RequestLogStore): v
     attempts: context.attempts,
     rule: context.rule,
     warnings: context.warnings.list.map((warning) => `${warning.code}: ${warning.message}`),
-    requestBody: context.requestBody,
-    responseBody: context.responseBody,
-  });
+    // Bodies are stored only when logging.bodies is on, and never with credentials in them.
+    requestBody: redactNullable(context.requestBody),
+    responseBody: redactNullable(context.responseBody),
+  };
+  logs.append(row);
+  return row;
 }

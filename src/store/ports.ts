@@ -1,5 +1,5 @@
 import type { VirtualKeyStore } from './virtual-key-store.ts';
-import type { SpendStore } from './spend-store.ts';
+import type { SpendRollupQuery, SpendRollupRow, SpendStore } from './spend-store.ts';
 
 /**
  * Storage ports. Every backend (SQLite now, Postgres later) implements the same
@@ -77,6 +77,8 @@ export interface RequestLogStore {
   append(row: RequestLogRow): void;
   flush(): Promise<void>;
   query(filter: LogQuery): Promise<RequestLogRow[]>;
+  /** Spend grouped from the log (requests that reached a provider). */
+  rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]>;
 }
 
 export interface Storage {

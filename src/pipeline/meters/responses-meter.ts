@@ -1,8 +1,7 @@
-import { SseDecoder, encodeSseEvent } from '../../core/sse-decoder.ts';
+import { encodeSseEvent } from '../../core/sse-decoder.ts';
 import type { GatewayErrorShape } from '../../core/errors.ts';
-import type { Usage } from '../../core/ir/index.ts';
 import { readResponsesUsage, responsesFailureCode } from '../../dialects/openai-responses/index.ts';
-import type { PassthroughMeter } from './passthrough-meter.ts';
+import { parseOrUndefined, SseMeter } from './sse-meter.ts';
 
 const terminalEvents: Record<string, 'completed' | 'incomplete' | 'failed'> = {
   'response.completed': 'completed',
@@ -11,22 +10,11 @@ const terminalEvents: Record<string, 'completed' | 'incomplete' | 'failed'> = {
 };
 
 /** Meters a Responses SSE stream: only terminal events are JSON-parsed. */
-export class ResponsesMeter implements PassthroughMeter {
-  private readonly decoder = new SseDecoder();
-  private events = 0;
+export class ResponsesMeter extends SseMeter {
   private responseId: string | undefined;
-  usage: Usage | undefined;
-  terminal: 'completed' | 'incomplete' | 'failed' | undefined;
-  outputChars = 0;
 
-  constructor(private readonly requestedModel: string) {}
-
-  push(chunk: Uint8Array): void {
-    for (const event of this.decoder.push(chunk)) this.observe(event.event, event.data);
-  }
-
-  finish(): void {
-    for (const event of this.decoder.finish()) this.observe(event.event, event.data);
+  constructor(private readonly requestedModel: string) {
+    super();
   }
 
   encodeFailure(error: GatewayErrorShape): string {
@@ -44,9 +32,8 @@ export class ResponsesMeter implements PassthroughMeter {
     return encodeSseEvent(JSON.stringify({ type: 'response.failed', sequence_number: this.events, response }), 'response.failed');
   }
 
-  private observe(name: string | undefined, data: string): void {
-    this.events++;
-    const type = name ?? sniffType(data);
+  protected observe(name: string | undefined, data: string): void {
+    const type = name ?? /"type"\s*:\s*"([^"]+)"/.exec(data)?.[1];
     if (type === undefined) return;
     if (type.endsWith('.delta')) {
       this.outputChars += data.length;
@@ -59,15 +46,6 @@ export class ResponsesMeter implements PassthroughMeter {
     const terminal = terminalEvents[type];
     if (!terminal) return;
     this.terminal = terminal;
-    try {
-      this.usage = readResponsesUsage(JSON.parse(data)) ?? this.usage;
-    } catch {
-      // A malformed terminal event still terminates; usage stays unknown (estimated later).
-    }
+    this.usage = readResponsesUsage(parseOrUndefined(data)) ?? this.usage;
   }
-}
-
-/** Streams without `event:` lines (some compatible servers): read `type` from the payload. */
-function sniffType(data: string): string | undefined {
-  return /"type"\s*:\s*"([^"]+)"/.exec(data)?.[1];
 }

@@ -1,0 +1,43 @@
+import { SseDecoder } from '../../core/sse-decoder.ts';
+import type { GatewayErrorShape } from '../../core/errors.ts';
+import type { Usage } from '../../core/ir/index.ts';
+import type { PassthroughMeter } from './passthrough-meter.ts';
+
+/**
+ * The shared half of every passthrough meter: an SSE decoder over a copy of the forwarded
+ * bytes. Subclasses look at each event (`observe`) and know their dialect's terminal events
+ * and failure framing.
+ */
+export abstract class SseMeter implements PassthroughMeter {
+  private readonly decoder = new SseDecoder();
+  protected events = 0;
+  usage: Usage | undefined;
+  terminal: 'completed' | 'incomplete' | 'failed' | undefined;
+  outputChars = 0;
+
+  push(chunk: Uint8Array): void {
+    for (const event of this.decoder.push(chunk)) {
+      this.events++;
+      this.observe(event.event, event.data);
+    }
+  }
+
+  finish(): void {
+    for (const event of this.decoder.finish()) {
+      this.events++;
+      this.observe(event.event, event.data);
+    }
+  }
+
+  protected abstract observe(name: string | undefined, data: string): void;
+  abstract encodeFailure(error: GatewayErrorShape): string;
+}
+
+/** JSON.parse that answers undefined for a malformed payload (a meter never throws). */
+export function parseOrUndefined(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
