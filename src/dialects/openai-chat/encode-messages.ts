@@ -81,12 +81,15 @@ export function encodeMessages(context: ExchangeContext): EncodedConversation {
   for (const message of request.messages) {
     let fresh = true;
     for (const block of message.content) {
-      if (block.type === 'opaque' && !(block.dialect === 'openai-chat' && sideOf(block, message) === 'user')) {
-        if (block.dialect === 'openai-chat') warnings.add('content_dropped', `A Chat content part in a ${message.role} message has no place there; dropped.`);
-        else takeOpaque(block.value);
+      const side = sideOf(block, message);
+      if (block.type === 'opaque' && block.dialect !== 'openai-chat') {
+        takeOpaque(block.value);
         continue;
       }
-      const side = sideOf(block, message);
+      if (block.type === 'opaque' && side !== 'user') {
+        warnings.add('content_dropped', `A Chat content part in a ${message.role} message has no place there; dropped.`);
+        continue;
+      }
       if (side === 'system') {
         addSystemBlock(block, message.role === 'developer' ? 'developer' : 'system', message, fresh);
         fresh = false;

@@ -219,6 +219,42 @@ describe('ChatStreamDecoder on sequences no recording covers', () => {
     assert.notEqual(ids[0], ids[1]);
   });
 
+  test('fragments without an index (Gemini compat): a named fragment starts a new call', () => {
+    const { out } = decode([
+      chunk({ tool_calls: [{ id: 'g1', type: 'function', function: { name: 'a', arguments: '{"x":' } }] }),
+      chunk({ tool_calls: [{ function: { arguments: '1}' } }] }),
+      chunk({ tool_calls: [{ id: 'g2', type: 'function', function: { name: 'b', arguments: '{}' } }] }),
+      chunk({}, 'tool_calls'),
+    ]);
+    assertStreamContract(out);
+    assert.deepEqual(
+      calls(out).map((call) => [call.callId, call.name, call.input]),
+      [
+        ['g1', 'a', '{"x":1}'],
+        ['g2', 'b', '{}'],
+      ],
+    );
+  });
+
+  test('a new id on an index already in use starts a new call', () => {
+    const { out } = decode([
+      chunk(callFragment(0, { id: 'p1', type: 'function', function: { name: 'glob', arguments: '{"pattern":"*"}' } })),
+      chunk(callFragment(0, { id: 'p2', type: 'function', function: { name: 'glob', arguments: '{"path":"c"}' } })),
+      chunk({ content: 'then' }),
+      chunk(callFragment(0, { id: 'p3', type: 'function', function: { name: 'glob', arguments: '{}' } })),
+      chunk({}, 'tool_calls'),
+    ]);
+    assertStreamContract(out);
+    assert.deepEqual(
+      calls(out).map((call) => [call.callId, call.input]),
+      [
+        ['p1', '{"pattern":"*"}'],
+        ['p2', '{"path":"c"}'],
+        ['p3', '{}'],
+      ],
+    );
+  });
+
   test('a name-only call with no arguments at all is `{}`, and its deltas say so', () => {
     const { out } = decode([chunk(callFragment(0, { id: 'c1', type: 'function', function: { name: 'now' } })), chunk({}, 'tool_calls')]);
     assertStreamContract(out);

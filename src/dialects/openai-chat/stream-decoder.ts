@@ -54,11 +54,14 @@ export class ChatStreamDecoder implements StreamStateMachine<SseEvent, StreamEve
   private nextIndex = 0;
   private readonly queue: Segment[] = [];
   private readonly tools = new Map<number, ToolSegment>();
-  private readonly finishedTools = new Set<number>();
+  /** Upstream indexes of calls already ended, with their ids. */
+  private readonly finishedTools = new Map<number, string | undefined>();
   private finishRaw: string | undefined;
   private usage: Usage | undefined;
   private hasToolCalls = false;
   private hasRefusal = false;
+  private implicitCount = 0;
+  private lastImplicitIndex: number | undefined;
 
   constructor(private readonly context: ExchangeContext) {}
 
@@ -145,27 +148,47 @@ export class ChatStreamDecoder implements StreamStateMachine<SseEvent, StreamEve
   }
 
   private appendTool(fragment: Record<string, unknown>, out: StreamEvent[]): void {
-    const wireIndex = typeof fragment.index === 'number' ? fragment.index : 0;
     const fn = isRecord(fragment.function) ? fragment.function : undefined;
     const custom = isRecord(fragment.custom) ? fragment.custom : undefined;
+    const wireIndex = typeof fragment.index === 'number' ? fragment.index : this.implicitIndex(fragment, custom ?? fn);
     const piece = custom !== undefined ? readArguments(custom.input) : fn !== undefined ? readArguments(fn.arguments) : '';
+    const id = typeof fragment.id === 'string' && fragment.id !== '' ? fragment.id : undefined;
     if (this.finishedTools.has(wireIndex)) {
-      // Only reachable when a server keeps writing to a call whose JSON was already complete.
-      if (piece !== '') this.context.warnings.add('tool_call_fragment_dropped', `A late argument fragment for tool call index ${wireIndex} was dropped.`);
-      return;
+      if (id === undefined || id === this.finishedTools.get(wireIndex)) {
+        // Only reachable when a server keeps writing to a call whose JSON was already complete.
+        if (piece !== '') this.context.warnings.add('tool_call_fragment_dropped', `A late argument fragment for tool call index ${wireIndex} was dropped.`);
+        return;
+      }
+      this.finishedTools.delete(wireIndex); // A new call reusing the index.
     }
     let segment = this.tools.get(wireIndex);
+    if (segment?.id !== undefined && id !== undefined && id !== segment.id) {
+      // A new id on a known index is a new call (seen from proxies that reuse index 0): the
+      // earlier call keeps a key of its own.
+      segment.wireIndex = legacyCallIndex - 1 - this.implicitCount++;
+      segment = undefined;
+    }
     if (segment === undefined) {
       segment = { kind: 'tool', wireIndex, name: '', type: 'function', payload: '', index: -1, emitted: 0 };
       this.tools.set(wireIndex, segment);
       this.queue.push(segment);
     }
-    if (typeof fragment.id === 'string' && fragment.id !== '' && segment.id === undefined) segment.id = fragment.id;
+    if (id !== undefined && segment.id === undefined) segment.id = id;
     if (fragment.type === 'custom' || custom !== undefined) segment.type = 'custom';
     const name = custom?.name ?? fn?.name;
     if (typeof name === 'string' && name !== '' && segment.name === '') segment.name = name;
     segment.payload += piece;
     this.pump(out);
+  }
+
+  /**
+   * Gemini's compat endpoint omits `index`: a fragment naming a tool (or carrying an id)
+   * starts a new call, any other continues the last one started that way.
+   */
+  private implicitIndex(fragment: Record<string, unknown>, call: Record<string, unknown> | undefined): number {
+    const startsCall = (typeof call?.name === 'string' && call.name !== '') || (typeof fragment.id === 'string' && fragment.id !== '');
+    if (startsCall || this.lastImplicitIndex === undefined) this.lastImplicitIndex = legacyCallIndex - 1 - this.implicitCount++;
+    return this.lastImplicitIndex;
   }
 
   /** Streams the head; ends it whenever it is over and something is waiting behind it. */
@@ -196,8 +219,7 @@ export class ChatStreamDecoder implements StreamStateMachine<SseEvent, StreamEve
       return;
     }
     if (segment.start !== undefined || segment.name === '') return;
-    segment.id ??= synthesizeCallId();
-    segment.start = toolCallStart(segment, segment.id, this.context);
+    segment.start = toolCallStart(segment, segment.id ?? synthesizeCallId(), this.context);
     segment.index = this.nextIndex++;
     out.push({ type: 'block-start', index: segment.index, block: segment.start });
   }
@@ -229,8 +251,8 @@ export class ChatStreamDecoder implements StreamStateMachine<SseEvent, StreamEve
       if (segment.kind === 'refusal') this.hasRefusal = true;
       return;
     }
-    this.tools.delete(segment.wireIndex);
-    this.finishedTools.add(segment.wireIndex);
+    if (this.tools.get(segment.wireIndex) === segment) this.tools.delete(segment.wireIndex);
+    this.finishedTools.set(segment.wireIndex, segment.id);
     if (segment.start === undefined) {
       this.context.warnings.add('tool_call_dropped', 'The upstream streamed a tool call without a name; it was dropped.');
       return;
