@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import type { Gateway } from '../pipeline/gateway.ts';
 import { handleModelRequest } from '../pipeline/handle-model-request.ts';
-import { responsesSurface } from '../pipeline/surfaces.ts';
+import { chatSurface, geminiPathModel, geminiSurface, messagesSurface, responsesSurface } from '../pipeline/surfaces.ts';
+import { handleCountTokens } from '../pipeline/handle-count-tokens.ts';
 import { readCredential } from '../policy/read-credential.ts';
 import { sendJson } from './client-io.ts';
 import { handleAdminRequest, requireMasterKey } from './admin/admin-routes.ts';
@@ -15,8 +16,15 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
   const path = url.pathname;
   const method = request.method ?? 'GET';
 
-  if (method === 'POST' && (path === '/v1/responses' || path === '/responses')) {
-    return handleModelRequest(gateway, responsesSurface, request, response, url);
+  if (method === 'POST') {
+    if (path === '/v1/responses' || path === '/responses') return handleModelRequest(gateway, responsesSurface, request, response, url);
+    if (path === '/v1/chat/completions' || path === '/chat/completions') return handleModelRequest(gateway, chatSurface, request, response, url);
+    if (path === '/v1/messages') return handleModelRequest(gateway, messagesSurface, request, response, url);
+    if (path === '/v1/messages/count_tokens') return handleCountTokens(gateway, messagesSurface, request, response, url);
+    if (geminiPathModel(path) !== undefined) {
+      if (path.endsWith(':generateContent') || path.endsWith(':streamGenerateContent')) return handleModelRequest(gateway, geminiSurface, request, response, url);
+      if (path.endsWith(':countTokens')) return handleCountTokens(gateway, geminiSurface, request, response, url);
+    }
   }
   const requestId = `req_${randomBytes(12).toString('hex')}`;
   response.setHeader('x-request-id', requestId);
@@ -35,7 +43,7 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
     if (await handleObservabilityAdmin(observability, request, response, url)) return;
   }
   const error = new GatewayError({ code: 'caller_invalid_request', status: 404, message: `No route for ${method} ${path}.` });
-  sendJson(response, 404, responsesSurface.codec.encodeError(error.toShape()).body);
+  sendJson(response, 404, surfaceForPath(path).codec.encodeError(error.toShape()).body);
 }
 
 async function ready(gateway: Gateway, response: ServerResponse): Promise<void> {
@@ -51,11 +59,19 @@ async function listModels(gateway: Gateway, request: IncomingMessage, response: 
   try {
     const key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
     const created = Math.floor(Date.now() / 1000);
-    const data = gateway.resolver.visibleModels(key).map((id) => ({ id, object: 'model', created, owned_by: 'switchyard' }));
+    // OpenAI's shape, plus `display_name` for Claude Code's gateway model discovery.
+    const data = gateway.resolver.visibleModels(key).map((id) => ({ id, object: 'model', created, owned_by: 'switchyard', display_name: id }));
     sendJson(response, 200, { object: 'list', data });
   } catch (error) {
     if (!isGatewayError(error)) throw error;
     const encoded = responsesSurface.codec.encodeError(error.toShape());
     sendJson(response, encoded.status, encoded.body, encoded.headers);
   }
+}
+
+/** Errors outside a model route still answer in the shape the caller's client expects. */
+function surfaceForPath(path: string) {
+  if (path.startsWith('/v1/messages')) return messagesSurface;
+  if (path.startsWith('/v1beta/') || path.startsWith('/v1alpha/')) return geminiSurface;
+  return responsesSurface;
 }

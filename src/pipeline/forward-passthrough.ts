@@ -32,7 +32,7 @@ export async function forwardPassthrough(
   input: PassthroughInput,
   response: ServerResponse,
 ): Promise<void> {
-  const outgoing = input.body.member('model') === target.model ? input.body.raw : input.body.withMember('model', target.model);
+  const outgoing = surface.withModel(input.body, target.model);
   const prepared = provider.prepare({ model: target.model, stream: context.stream });
   const headers = { ...forwardableHeaders(input.clientHeaders), ...prepared.headers };
   const upstream = await upstreamClient.send(provider.config, { url: prepared.url, headers, body: outgoing, signal: input.signal });
@@ -138,7 +138,7 @@ const neverForwarded = new Set([
   'openai-project',
 ]);
 
-function forwardableHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+export function forwardableHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string' || neverForwarded.has(name) || name.startsWith('x-switchyard-')) continue;

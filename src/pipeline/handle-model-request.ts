@@ -72,9 +72,9 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       if (provider.dialect === surface.dialect) {
         return forwardPassthrough(context, surface, provider, target, gateway.upstream, { body, clientHeaders: request.headers, fallbackCount, signal: abort.signal }, response);
       }
-      decoded ??= surface.codec.decodeRequest(body.fields(), context.warnings);
+      // The stream flag may live in the URL (Gemini): the surface's reading wins.
+      decoded ??= { ...surface.codec.decodeRequest(body.fields(), context.warnings), stream: context.stream };
       const providerCodec = dialectCodecs[provider.dialect];
-      if (!providerCodec) throw new GatewayError({ code: 'caller_unsupported', message: `Provider type "${provider.config.type}" cannot be reached from ${surface.dialect} yet.` });
       return forwardTranslated(context, provider, target, gateway.upstream, { request: decoded, clientCodec: surface.codec, providerCodec, fallbackCount, signal: abort.signal, inputBytes: raw.length }, response);
     };
     await runAttemptLoop({

@@ -13,6 +13,8 @@ export interface Surface {
   readMaxOutputTokens(body: RequestBody): number | undefined;
   /** Usage from a same-dialect non-stream response body. */
   readUsage(body: unknown): Usage | undefined;
+  /** The body for a same-dialect upstream serving `model` (the model may live in the URL instead). */
+  withModel(body: RequestBody, model: string): Buffer;
   /** Meter for same-dialect passthrough streams. */
   createMeter(requestedModel: string): PassthroughMeter;
 }

@@ -11,6 +11,10 @@ export class AnthropicProvider implements Provider {
     this.url = `${config.baseUrl}/v1/messages`;
   }
 
+  prepareCountTokens(): PreparedCall {
+    return { ...this.prepare({ model: '', stream: false }), url: `${this.config.baseUrl}/v1/messages/count_tokens` };
+  }
+
   prepare(call: { model: string; stream: boolean }): PreparedCall {
     const headers = baseHeaders(this.config, call.stream);
     if (this.config.apiKey) headers['x-api-key'] = this.config.apiKey.reveal();

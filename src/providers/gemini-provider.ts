@@ -8,6 +8,11 @@ export class GeminiProvider implements Provider {
 
   constructor(readonly config: ProviderConfig) {}
 
+  prepareCountTokens(model: string): PreparedCall {
+    const prepared = this.prepare({ model, stream: false });
+    return { ...prepared, url: prepared.url.replace(/:generateContent$/, ':countTokens') };
+  }
+
   prepare(call: { model: string; stream: boolean }): PreparedCall {
     const headers = baseHeaders(this.config, call.stream);
     if (this.config.apiKey) headers['x-goog-api-key'] = this.config.apiKey.reveal();

@@ -16,6 +16,8 @@ export interface Provider {
   readonly family: ProviderFamily;
   /** URL and headers (credentials included) for a model call. */
   prepare(call: { model: string; stream: boolean }): PreparedCall;
+  /** The provider's own token counting endpoint, when it has one. */
+  prepareCountTokens?(model: string): PreparedCall;
 }
 
 /** Headers every call carries: JSON in, the config's extra headers, and no compression (we parse SSE). */

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { GatewayError, isGatewayError } from '../core/errors.ts';
+import { readBody, sendJson } from '../http/client-io.ts';
+import { readCredential } from '../policy/read-credential.ts';
+import { forwardableHeaders } from './forward-passthrough.ts';
+import type { Gateway } from './gateway.ts';
+import { readUpstreamError } from './read-upstream-error.ts';
+import { RequestBody } from './request-body.ts';
+import type { Surface } from './surface.ts';
+
+/**
+ * `count_tokens` (Anthropic) and `:countTokens` (Gemini): exact when the model's provider
+ * speaks the same dialect and has a counting endpoint; otherwise an estimate of about four
+ * characters a token, marked with `x-switchyard-token-count: estimated`. Not a model call, so
+ * nothing is billed or logged.
+ */
+export async function handleCountTokens(gateway: Gateway, surface: Surface, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  const requestId = `req_${randomBytes(12).toString('hex')}`;
+  response.setHeader('x-request-id', requestId);
+  try {
+    const key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
+    const body = new RequestBody(await readBody(request, gateway.config.server.maxBodyBytes));
+    const requested = surface.readModel(body, url);
+    if (typeof requested !== 'string' || !requested.trim()) throw new GatewayError({ code: 'caller_invalid_request', message: '`model` is required.', param: 'model' });
+    const target = gateway.resolver.resolve(requested, key).targets[0]!;
+    const provider = gateway.providers.get(target.provider);
+    if (provider && provider.dialect === surface.dialect && provider.prepareCountTokens) {
+      const prepared = provider.prepareCountTokens(target.model);
+      const upstream = await gateway.upstream.send(provider.config, {
+        url: prepared.url,
+        headers: { ...forwardableHeaders(request.headers), ...prepared.headers },
+        body: surface.withModel(body, target.model),
+        signal: AbortSignal.timeout(provider.config.timeouts.firstByteMs),
+      });
+      if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, surface.codec);
+      sendJson(response, 200, await upstream.body.json(), { 'x-switchyard-token-count': 'exact', 'x-switchyard-provider': provider.config.name });
+      return;
+    }
+    const estimate = Math.ceil(body.raw.length / 4);
+    const answer = surface.dialect === 'gemini' ? { totalTokens: estimate } : { input_tokens: estimate };
+    sendJson(response, 200, answer, { 'x-switchyard-token-count': 'estimated' });
+  } catch (error) {
+    const failure = isGatewayError(error) ? error : new GatewayError({ code: 'gateway_internal', message: `Internal gateway error (request ${requestId}).` });
+    if (!isGatewayError(error)) console.error(`[${requestId}]`, error);
+    const encoded = surface.codec.encodeError(failure.toShape());
+    sendJson(response, encoded.status, encoded.body, { ...encoded.headers, 'x-request-id': requestId });
+  }
+}
