@@ -36,6 +36,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
       type: provider.type,
       baseUrl: baseUrl.replace(/\/+$/, ''),
       headers: provider.headers ?? {},
+      quirks: { ...(provider.quirks ?? {}) },
       timeouts: {
         connectMs: provider.timeouts?.connect_ms ?? defaultTimeouts.connectMs,
         firstByteMs: provider.timeouts?.first_byte_ms ?? defaultTimeouts.firstByteMs,

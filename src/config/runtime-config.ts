@@ -11,6 +11,8 @@ export interface ProviderConfig {
   apiKey?: Secret;
   headers: Record<string, string>;
   apiVersion?: string;
+  /** Deployment quirks handed to the dialect encoders (see the schema). */
+  quirks: Record<string, unknown>;
   timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
 }
 

@@ -23,6 +23,12 @@ export const providerSchema = z.strictObject({
   api_key: z.string().optional(),
   /** Extra headers sent upstream on every request (e.g. OpenRouter's HTTP-Referer). */
   headers: z.record(z.string(), z.string()).optional(),
+  /**
+   * What this deployment does differently (read by the dialect encoders), e.g.
+   * `images: false` (text-only models), `developer_role: true`, `reasoning_effort: true`,
+   * `system_message_first_only: true`, `thinking: adaptive|enabled|none`, `web_search: false`.
+   */
+  quirks: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
   /** Anthropic `anthropic-version`; Azure `api-version`. */
   api_version: z.string().optional(),
   timeouts: z

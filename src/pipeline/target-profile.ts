@@ -4,6 +4,7 @@ import type { Provider } from '../providers/provider.ts';
 
 export function targetProfile(target: TargetConfig, provider: Provider): TargetProfile {
   const profile: TargetProfile = { model: target.model, family: provider.family };
+  if (Object.keys(provider.config.quirks).length > 0) profile.quirks = provider.config.quirks;
   if (target.contextWindow) profile.contextWindow = target.contextWindow;
   if (target.maxOutputTokens) profile.maxOutputTokens = target.maxOutputTokens;
   if (target.reasoningEffort) profile.defaultReasoningEffort = target.reasoningEffort;

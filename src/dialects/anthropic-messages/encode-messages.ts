@@ -1,6 +1,6 @@
 import type { ExchangeContext } from '../../core/dialect.ts';
 import type { ContentBlock, Message, ToolDefinition } from '../../core/ir/index.ts';
-import { decodeResponsesToolItem } from './decode-responses-tool-items.ts';
+import { decodeResponsesToolItem } from '../shared/decode-responses-tool-items.ts';
 import { encodeContentBlock, isBlankText, type EncodedBlock } from './encode-content-block.ts';
 import { repairToolPairing, type Turn } from './repair-turns.ts';
 import type { AnthropicMessage, AnthropicTextBlock } from './wire.ts';

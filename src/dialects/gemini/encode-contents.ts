@@ -2,7 +2,7 @@ import type { ExchangeContext } from '../../core/dialect.ts';
 import { invalidRequest } from '../../core/errors.ts';
 import type { ContentBlock, Message, ToolCallBlock, ToolDefinition, ToolResultBlock } from '../../core/ir/index.ts';
 import { isSynthesizedCallId } from './call-id.ts';
-import { decodeResponsesToolItem } from './decode-responses-tool-items.ts';
+import { decodeResponsesToolItem } from '../shared/decode-responses-tool-items.ts';
 import { encodeMedia } from './encode-media.ts';
 import { geminiToolName } from './gemini-tool-name.ts';
 import { geminiModelProfile } from './model-profile.ts';
