@@ -1,0 +1,118 @@
+/** The official `@google/genai` client against every upstream. */
+import assert from 'node:assert/strict';
+import { FinishReason, GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata, type Part } from '@google/genai';
+import { reportedModel, type ClientCaseContext, type SdkClient } from './client-case.ts';
+import { requestsOf } from './scripted-cases.ts';
+import {
+  assertUpstreamAccepted,
+  expectedUsage,
+  finalAnswer,
+  toolRoundTripScenarios,
+  unaryAnswer,
+  unaryScenarios,
+  weatherArguments,
+  weatherOutput,
+  weatherTool,
+  type ExpectedUsage,
+} from './weather-conversation.ts';
+
+function client(context: ClientCaseContext): GoogleGenAI {
+  return new GoogleGenAI({ apiKey: context.clientKey, httpOptions: { baseUrl: context.gatewayUrl } });
+}
+
+/** Gemini's promptTokenCount INCLUDES cached tokens; candidatesTokenCount excludes thoughts (none here). */
+function assertUsage(usage: GenerateContentResponseUsageMetadata | undefined, expected: ExpectedUsage): void {
+  assert.ok(usage, 'usageMetadata is reported');
+  assert.deepEqual(
+    { prompt: usage.promptTokenCount, candidates: usage.candidatesTokenCount, total: usage.totalTokenCount, cached: usage.cachedContentTokenCount ?? 0 },
+    { prompt: expected.input, candidates: expected.output, total: expected.input + expected.output, cached: expected.cached },
+  );
+}
+
+const config = {
+  systemInstruction: 'You are a weather bot.',
+  tools: [{ functionDeclarations: [{ name: weatherTool.name, description: weatherTool.description, parametersJsonSchema: weatherTool.parameters }] }],
+};
+
+/**
+ * Streams one turn and rebuilds the model's content the way a chat client keeps history: every
+ * part as it arrived (signatures included), minus empty text parts that carry nothing.
+ */
+async function streamTurn(genai: GoogleGenAI, model: string, contents: Content[]) {
+  const parts: Part[] = [];
+  const finishReasons: string[] = [];
+  let text = '';
+  let usage: GenerateContentResponseUsageMetadata | undefined;
+  let modelVersion: string | undefined;
+  for await (const chunk of await genai.models.generateContentStream({ model, contents, config })) {
+    const candidate = chunk.candidates?.[0];
+    for (const part of candidate?.content?.parts ?? []) {
+      if (part.text !== undefined && !part.thought) text += part.text;
+      if (part.text === '' && part.thoughtSignature === undefined) continue;
+      parts.push(part);
+    }
+    if (candidate?.finishReason) finishReasons.push(candidate.finishReason);
+    if (chunk.usageMetadata) usage = chunk.usageMetadata;
+    modelVersion ??= chunk.modelVersion;
+  }
+  return { content: { role: 'model', parts } satisfies Content, finishReasons, text, usage, modelVersion };
+}
+
+export const genaiClient: SdkClient = {
+  name: 'google genai',
+  dialect: 'gemini',
+  cases: [
+    {
+      name: 'generateContentStream with a functionCall, then the functionResponse',
+      async run(context) {
+        const scripted = context.cases.add(`genai-stream-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream));
+        const genai = client(context);
+        const contents: Content[] = [{ role: 'user', parts: [{ text: `${scripted.marker} What is the weather in Paris?` }] }];
+        const first = await streamTurn(genai, context.upstream.alias, contents);
+        assert.deepEqual(first.finishReasons, [FinishReason.STOP], 'one finishReason, on the last chunk');
+        assert.equal(first.modelVersion, reportedModel({ dialect: 'gemini' }, context.upstream));
+        const callParts = first.content.parts.filter((part) => part.functionCall !== undefined);
+        assert.equal(callParts.length, 1);
+        const call = callParts[0]!.functionCall!;
+        assert.equal(call.name, weatherTool.name);
+        assert.deepEqual(call.args, weatherArguments);
+        assertUsage(first.usage, expectedUsage(context.upstream, 'toolCall'));
+        const returnedSignatures = first.content.parts.flatMap((part) => (part.thoughtSignature ? [part.thoughtSignature] : []));
+        if (context.upstream.kind === 'gemini') assert.ok(callParts[0]!.thoughtSignature, 'Gemini 3 signs its function call and the gateway passes it on');
+
+        contents.push(first.content, {
+          role: 'user',
+          parts: [{ functionResponse: { name: call.name!, ...(call.id ? { id: call.id } : {}), response: { result: weatherOutput } } }],
+        });
+        const second = await streamTurn(genai, context.upstream.alias, contents);
+        assert.deepEqual(second.finishReasons, [FinishReason.STOP]);
+        assert.equal(second.text, finalAnswer);
+        assert.deepEqual(second.content.parts.filter((part) => part.functionCall !== undefined), []);
+        assertUsage(second.usage, expectedUsage(context.upstream, 'answer'));
+        assertUpstreamAccepted(context.upstream, scripted, { toolResult: true });
+        if (context.upstream.kind === 'gemini') {
+          // The client sent back what the gateway returned, and it reached Gemini byte for byte.
+          const replayed = JSON.stringify(requestsOf(context.upstream.requests, scripted).at(-1)!.body.contents);
+          for (const signature of returnedSignatures) assert.ok(replayed.includes(signature), 'the thought signature went back upstream');
+        }
+      },
+    },
+    {
+      name: 'non-streaming generateContent',
+      async run(context) {
+        const scripted = context.cases.add(`genai-unary-${context.upstream.kind}`, unaryScenarios(context.upstream));
+        const response = await client(context).models.generateContent({
+          model: context.upstream.alias,
+          contents: `${scripted.marker} Say hello.`,
+          config: { maxOutputTokens: 200 },
+        });
+        assert.equal(response.text, unaryAnswer);
+        assert.equal(response.modelVersion, reportedModel({ dialect: 'gemini' }, context.upstream));
+        assert.equal(response.candidates?.[0]?.finishReason, FinishReason.STOP);
+        assert.equal(response.candidates?.[0]?.content?.role, 'model');
+        assertUsage(response.usageMetadata, expectedUsage(context.upstream, 'unary'));
+        assertUpstreamAccepted(context.upstream, scripted, { toolResult: false });
+      },
+    },
+  ],
+};

@@ -1,0 +1,94 @@
+/** The official `openai` SDK's Chat Completions client against every upstream. */
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { reportedModel, type ClientCaseContext, type SdkClient } from './client-case.ts';
+import {
+  assertUpstreamAccepted,
+  expectedUsage,
+  finalAnswer,
+  toolRoundTripScenarios,
+  unaryAnswer,
+  unaryScenarios,
+  weatherArguments,
+  weatherOutput,
+  weatherTool,
+  type ExpectedUsage,
+} from './weather-conversation.ts';
+
+function client(context: ClientCaseContext): OpenAI {
+  return new OpenAI({ apiKey: context.clientKey, baseURL: `${context.gatewayUrl}/v1`, maxRetries: 0 });
+}
+
+function assertUsage(usage: OpenAI.CompletionUsage | undefined, expected: ExpectedUsage): void {
+  assert.ok(usage, 'usage is reported');
+  assert.deepEqual(
+    { prompt: usage.prompt_tokens, completion: usage.completion_tokens, total: usage.total_tokens, cached: usage.prompt_tokens_details?.cached_tokens ?? 0 },
+    { prompt: expected.input, completion: expected.output, total: expected.input + expected.output, cached: expected.cached },
+  );
+}
+
+const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: weatherTool.name, description: weatherTool.description, parameters: weatherTool.parameters } }];
+
+export const openaiChatClient: SdkClient = {
+  name: 'openai chat.completions',
+  dialect: 'openai-chat',
+  cases: [
+    {
+      name: 'stream with a tool call, then the tool result',
+      async run(context) {
+        const scripted = context.cases.add(`chat-stream-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream));
+        const openai = client(context);
+        const messages: ChatCompletionMessageParam[] = [
+          { role: 'system', content: 'You are a weather bot.' },
+          { role: 'user', content: `${scripted.marker} What is the weather in Paris?` },
+        ];
+        const first = await openai.chat.completions
+          .stream({ model: context.upstream.alias, messages, tools, stream_options: { include_usage: true } })
+          .finalChatCompletion();
+        const [choice] = first.choices;
+        assert.equal(choice?.finish_reason, 'tool_calls');
+        assert.equal(first.model, reportedModel({ dialect: 'openai-chat' }, context.upstream));
+        const call = choice.message.tool_calls?.[0];
+        assert.ok(call && call.type === 'function', 'one function tool call');
+        assert.equal(choice.message.tool_calls?.length, 1);
+        assert.ok(call.id.length > 0, 'the call has an id');
+        assert.equal(call.function.name, weatherTool.name);
+        assert.deepEqual(JSON.parse(call.function.arguments), weatherArguments);
+        assertUsage(first.usage, expectedUsage(context.upstream, 'toolCall'));
+
+        messages.push(
+          { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }] },
+          { role: 'tool', tool_call_id: call.id, content: weatherOutput },
+        );
+        const deltas: string[] = [];
+        const stream = openai.chat.completions.stream({ model: context.upstream.alias, messages, tools, stream_options: { include_usage: true } });
+        stream.on('content', (delta) => deltas.push(delta));
+        const second = await stream.finalChatCompletion();
+        assert.equal(second.choices[0]?.finish_reason, 'stop');
+        assert.equal(second.choices[0]?.message.content, finalAnswer);
+        assert.equal(deltas.join(''), finalAnswer, 'the text arrived as deltas');
+        assertUsage(second.usage, expectedUsage(context.upstream, 'answer'));
+        assertUpstreamAccepted(context.upstream, scripted, { toolResult: true });
+      },
+    },
+    {
+      name: 'non-streaming create',
+      async run(context) {
+        const scripted = context.cases.add(`chat-unary-${context.upstream.kind}`, unaryScenarios(context.upstream));
+        const completion = await client(context).chat.completions.create({
+          model: context.upstream.alias,
+          messages: [{ role: 'user', content: `${scripted.marker} Say hello.` }],
+          max_completion_tokens: 200,
+        });
+        assert.equal(completion.object, 'chat.completion');
+        assert.equal(completion.choices[0]?.message.content, unaryAnswer);
+        assert.equal(completion.model, reportedModel({ dialect: 'openai-chat' }, context.upstream));
+        assert.equal(completion.choices[0]?.message.role, 'assistant');
+        assert.equal(completion.choices[0]?.finish_reason, 'stop');
+        assertUsage(completion.usage, expectedUsage(context.upstream, 'unary'));
+        assertUpstreamAccepted(context.upstream, scripted, { toolResult: false });
+      },
+    },
+  ],
+};
