@@ -61,8 +61,11 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     if (rule) context.rule = rule.name;
 
     const plan = gateway.router.plan(routed, features);
-    const maxOutputTokens = surface.readMaxOutputTokens(body) ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens));
-    const worstCase = Math.max(...plan.map((target) => worstCaseMicros({ inputTokensEstimate: features.inputTokens, maxOutputTokens, pricing: findPricing(target.model, target.pricing) })));
+    // Worst cases are estimated only when a budget or a rate limit will look at them.
+    const budgeted = gateway.budgets.rulesFor(context.key).length > 0;
+    const limited = gateway.rateLimiter.applies(context.key);
+    const maxOutputTokens = budgeted || limited ? (surface.readMaxOutputTokens(body) ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens))) : 0;
+    const worstCase = budgeted ? Math.max(...plan.map((target) => worstCaseMicros({ inputTokensEstimate: features.inputTokens, maxOutputTokens, pricing: findPricing(target.model, target.pricing) }))) : 0;
     reservation = await gateway.budgets.reserve(context.key, worstCase, context.requestId);
     ticket = await gateway.rateLimiter.acquire(context.key, features.inputTokens + maxOutputTokens);
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);

@@ -35,6 +35,11 @@ export class RateLimiter {
     private readonly teamLimits: Record<string, RateLimitConfig>,
   ) {}
 
+  /** Whether any limit applies to this key (callers skip estimating tokens otherwise). */
+  applies(key: KeyConfig | undefined): boolean {
+    return key !== undefined && (key.rateLimit !== undefined || (key.team !== undefined && this.teamLimits[key.team] !== undefined));
+  }
+
   async acquire(key: KeyConfig | undefined, estimatedTokens: number, now = Date.now()): Promise<RateLimitTicket> {
     const tokens = Number.isFinite(estimatedTokens) ? Math.max(0, Math.ceil(estimatedTokens)) : 0;
     const planned = this.plan(key, tokens);

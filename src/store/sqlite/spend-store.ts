@@ -65,6 +65,9 @@ export class SqliteSpendStore implements SpendStore {
   private readonly settleTransaction;
   private readonly releaseTransaction;
   private readonly recordTransaction;
+  private readonly appendBatch;
+  private pendingLedger: SpendLedgerEntry[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
   private readonly usageTransaction;
 
   constructor(database: Database.Database, options: SqliteSpendStoreOptions = {}) {
@@ -98,6 +101,9 @@ export class SqliteSpendStore implements SpendStore {
     this.settleTransaction = database.transaction((input: Parameters<SpendStore['settle']>[0]) => this.settleNow(input));
     this.releaseTransaction = database.transaction((reservationId: string) => this.releaseNow(reservationId));
     this.recordTransaction = database.transaction((input: Parameters<SpendStore['record']>[0]) => this.recordNow(input));
+    this.appendBatch = database.transaction((entries: SpendLedgerEntry[]) => {
+      for (const entry of entries) this.ledger.append(entry);
+    });
     this.usageTransaction = database.transaction((rules: BudgetRule[], now: Date) => {
       const held = heldWindows(rules, now);
       const counters = this.loadCounters(held);
@@ -106,27 +112,51 @@ export class SqliteSpendStore implements SpendStore {
   }
 
   async reserve(input: Parameters<SpendStore['reserve']>[0]): Promise<ReserveResult> {
+    this.flush();
     return this.reserveTransaction.immediate(input);
   }
 
   async settle(input: Parameters<SpendStore['settle']>[0]): Promise<SettleResult> {
+    this.flush();
     return this.settleTransaction.immediate(input);
   }
 
   async release(reservationId: string): Promise<boolean> {
+    this.flush();
     return this.releaseTransaction.immediate(reservationId);
   }
 
   async record(input: Parameters<SpendStore['record']>[0]): Promise<SettleResult> {
+    // No budget counts this spend: the ledger row alone can wait for the next batch, so a key
+    // without budgets costs the request path no transaction of its own.
+    if (input.rules.length === 0) {
+      this.pendingLedger.push(input.entry);
+      if (this.pendingLedger.length >= 200) this.flush();
+      else this.flushTimer ??= setTimeout(() => this.flush(), 100);
+      return { settled: true, crossed: [] };
+    }
+    this.flush();
     return this.recordTransaction.immediate(input);
   }
 
+  /** Writes queued ledger rows in one transaction (also run before reads and on close). */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pendingLedger.length === 0) return;
+    const rows = this.pendingLedger;
+    this.pendingLedger = [];
+    this.appendBatch.immediate(rows);
+  }
+
   async usage(rules: BudgetRule[], now: Date): Promise<BudgetUsage[]> {
+    this.flush();
     // A deferred (read) transaction: one consistent snapshot, no write lock.
     return this.usageTransaction.deferred(rules, now);
   }
 
   async rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
+    this.flush();
     return this.ledger.rollup(query);
   }
 

@@ -25,6 +25,7 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     await this.logs.flush();
+    this.spend.flush();
     this.database.close();
   }
 }
