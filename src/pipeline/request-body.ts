@@ -11,6 +11,8 @@ import { scanLeadingScalars, type LeadingScalar } from './scan-leading-scalars.t
 export class RequestBody {
   private parsed: Record<string, unknown> | undefined;
   private readonly leading: Map<string, LeadingScalar>;
+  /** Whether each leading member's key is unique in the body (each answer costs a scan). */
+  private readonly unique = new Map<string, boolean>();
 
   constructor(readonly raw: Buffer) {
     this.leading = scanLeadingScalars(raw);
@@ -59,6 +61,11 @@ export class RequestBody {
     if (this.parsed) return undefined;
     const leading = this.leading.get(name);
     if (!leading) return undefined;
-    return this.raw.indexOf(`"${name}"`, leading.end) === -1 ? leading : undefined;
+    let unique = this.unique.get(name);
+    if (unique === undefined) {
+      unique = this.raw.indexOf(`"${name}"`, leading.end) === -1;
+      this.unique.set(name, unique);
+    }
+    return unique ? leading : undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { KeyConfig } from '../config/runtime-config.ts';
 import type { PricingConfig } from '../config/schema.ts';
@@ -9,7 +9,8 @@ import type { AttemptRecord, Outcome } from '../store/ports.ts';
 
 /** Everything known about one request as it flows down the pipe; the log row is built from it. */
 export class RequestContext {
-  readonly requestId = `req_${randomBytes(12).toString('hex')}`;
+  // randomUUID draws from a cached entropy pool: far cheaper per request than randomBytes.
+  readonly requestId = `req_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
   readonly startedAt = new Date();
   readonly startedMs = performance.now();
   readonly warnings = new Warnings();

@@ -1,11 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Client keys are stored as sha256 hex. Keys are high-entropy random strings, so a fast hash
  * is enough (no dictionary to attack); the secret itself is never kept.
  */
 export function hashKey(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Constant-time comparison of two hex hashes of equal length. */
