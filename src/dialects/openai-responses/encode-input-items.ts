@@ -12,8 +12,11 @@ type Item = Record<string, unknown>;
  * Messages into `input` items (for an OpenAI upstream). A message decoded from Responses holds
  * exactly one item and comes back as that item; a message from another dialect (an Anthropic
  * assistant turn with thinking, text and tool_use) is split into sibling items in order.
+ * `Message.extra` holds wire fields of the CLIENT's dialect: they are item fields only when
+ * that is Responses (`sameDialect`); a Chat client's `name` or SDK-added `parsed` is not.
  */
-export function encodeInputItems(messages: readonly Message[], toolNames: ToolNameMap, warnings: Warnings): string | Item[] {
+export function encodeInputItems(messages: readonly Message[], toolNames: ToolNameMap, warnings: Warnings, sameDialect: boolean): string | Item[] {
+  if (!sameDialect) messages = messages.map(({ extra: _foreign, ...message }) => message);
   const only = messages[0];
   if (messages.length === 1 && only?.extra?.[INPUT_STRING_MARK] === true) {
     const block = only.content[0];

@@ -160,6 +160,24 @@ describe('encodeRequest: IR from another dialect', () => {
     maxOutputTokens: 1000,
   });
 
+  test("another dialect's Message.extra never becomes item fields (a Chat client's `name`, the openai SDK's `parsed`)", () => {
+    // The Chat decoder keeps unknown message fields in `extra` for a Chat upstream; OpenAI
+    // rejects unknown item fields ("Unknown parameter: 'input[1].parsed'").
+    const fromChat = minimalRequest({
+      extensions: { 'openai-chat': {} },
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'hi' }], extra: { name: 'alice' } },
+        { role: 'assistant', content: [{ type: 'tool-call', callId: 'call_1', name: 'f', kind: 'function', input: '{}' }], extra: { parsed: null } },
+        { role: 'tool', content: [{ type: 'tool-result', callId: 'call_1', kind: 'function', output: 'ok' }] },
+      ],
+    });
+    assert.deepEqual(encodeRequest(exchangeContext(fromChat)).input, [
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+      { type: 'function_call', call_id: 'call_1', name: 'f', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'call_1', output: 'ok' },
+    ]);
+  });
+
   test('metadata from another dialect keeps only what OpenAI accepts', () => {
     const context = exchangeContext(minimalRequest({ metadata: { user_id: 'u-1', nested: { a: 1 } } }));
     assert.deepEqual(encodeRequest(context).metadata, { user_id: 'u-1' });

@@ -20,7 +20,7 @@ export function encodeRequest(context: ExchangeContext): Record<string, unknown>
 
   const instructions = encodeInstructions(request, warnings);
   if (instructions !== undefined) body.instructions = instructions;
-  body.input = encodeInputItems(request.messages, toolNames, warnings);
+  body.input = encodeInputItems(request.messages, toolNames, warnings, sameDialect);
 
   if (request.tools.length > 0) body.tools = encodeTools(request.tools, { toolNames, warnings, sameDialect });
   if (request.toolChoice) body.tool_choice = encodeToolChoice(request.toolChoice, request.tools, toolNames);
