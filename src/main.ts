@@ -3,6 +3,8 @@ import { runStart } from './cli/start.ts';
 import { runKeys } from './cli/keys.ts';
 import { runLogs } from './cli/logs.ts';
 import { runSpend } from './cli/spend.ts';
+import { runCodexSetup } from './cli/codex.ts';
+import { runDoctor } from './cli/doctor.ts';
 
 const usage = `Usage: switchyard <command> [options]
 
@@ -11,6 +13,8 @@ Commands:
   keys create|list|revoke                        manage virtual keys on a running gateway
   logs [--follow] [--key K] [--model M]          show the request log
   spend [--by key|team|model|day] [--since ISO]  show spend
+  doctor [--config FILE]                         check every provider and print the fix
+  codex [--write] [--model ALIAS]                set up Codex CLI (provider block + model catalog)
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -25,6 +29,10 @@ async function main(argv: string[]): Promise<void> {
       return runLogs(rest);
     case 'spend':
       return runSpend(rest);
+    case 'doctor':
+      return runDoctor(rest);
+    case 'codex':
+      return runCodexSetup(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -1,0 +1,70 @@
+import { request } from 'undici';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load-config.ts';
+import { providerKeyEnv, type ProviderConfig } from '../config/runtime-config.ts';
+
+export const doctorUsage = `Usage: switchyard doctor [--config FILE]
+
+Checks every configured provider (key present, endpoint reachable, key accepted) and says how
+to fix what fails. Exits 1 when a provider is not usable.
+`;
+
+export interface ProviderCheck {
+  provider: string;
+  ok: boolean;
+  message: string;
+  fix?: string;
+}
+
+/** A cheap authenticated GET per provider type: listing models costs nothing. */
+function probe(provider: ProviderConfig): { url: string; headers: Record<string, string> } {
+  const key = provider.apiKey?.reveal() ?? '';
+  switch (provider.type) {
+    case 'anthropic':
+      return { url: `${provider.baseUrl}/v1/models`, headers: { 'x-api-key': key, 'anthropic-version': provider.apiVersion ?? '2023-06-01' } };
+    case 'gemini':
+      return { url: `${provider.baseUrl}/v1beta/models`, headers: { 'x-goog-api-key': key } };
+    case 'azure-openai':
+      return { url: `${provider.baseUrl}/models`, headers: { 'api-key': key } };
+    default:
+      return { url: `${provider.baseUrl}/models`, headers: key ? { authorization: `Bearer ${key}` } : {} };
+  }
+}
+
+export async function checkProvider(provider: ProviderConfig, timeoutMs = 5000): Promise<ProviderCheck> {
+  const envHint = providerKeyEnv[provider.type].join(' or ');
+  if (!provider.apiKey && provider.type !== 'openai-compatible') {
+    return { provider: provider.name, ok: false, message: 'no API key', fix: `set providers.${provider.name}.api_key${envHint ? ` or ${envHint}` : ''}` };
+  }
+  const { url, headers } = probe(provider);
+  try {
+    const response = await request(url, { method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    await response.body.dump();
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) return { provider: provider.name, ok: true, message: `reachable, key accepted (${url})` };
+    if (status === 401 || status === 403 || (provider.type === 'gemini' && status === 400)) {
+      return { provider: provider.name, ok: false, message: `the key was rejected (HTTP ${status})`, fix: `check providers.${provider.name}.api_key${envHint ? ` / ${envHint}` : ''}` };
+    }
+    if (status === 404) return { provider: provider.name, ok: true, message: `reachable; this server lists no models at ${url}, so the key was not verified` };
+    return { provider: provider.name, ok: false, message: `unexpected HTTP ${status} from ${url}`, fix: `check providers.${provider.name}.base_url (SDK convention: OpenAI-style URLs include /v1, Anthropic and Gemini do not)` };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).name;
+    return { provider: provider.name, ok: false, message: `cannot reach ${url} (${code})`, fix: `check providers.${provider.name}.base_url and that the server is running` };
+  }
+}
+
+export async function runDoctor(argv: string[], io: { stdout: NodeJS.WritableStream } = { stdout: process.stdout }): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) return void io.stdout.write(doctorUsage);
+  const config = loadConfig(values.config === undefined ? {} : { configPath: values.config });
+  io.stdout.write(`config: ${config.source}\n`);
+  const providers = Object.values(config.providers);
+  if (providers.length === 0) {
+    io.stdout.write('✗ no providers: add providers: to the config, or set OPENAI_API_KEY / ANTHROPIC_API_KEY / GEMINI_API_KEY\n');
+    process.exitCode = 1;
+    return;
+  }
+  const checks = await Promise.all(providers.map((provider) => checkProvider(provider)));
+  for (const check of checks) io.stdout.write(`${check.ok ? '✓' : '✗'} ${check.provider}: ${check.message}${check.fix ? `\n    fix: ${check.fix}` : ''}\n`);
+  if (checks.some((check) => !check.ok)) process.exitCode = 1;
+}
