@@ -1,7 +1,7 @@
 /** The official `@anthropic-ai/sdk` Messages client against every upstream. */
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import { reportedModel, type ClientCaseContext, type SdkClient } from './client-case.ts';
+import { reportedModel, type ClientCase, type ClientCaseContext, type SdkClient } from './client-case.ts';
 import {
   assertUpstreamAccepted,
   expectedUsage,
@@ -9,7 +9,7 @@ import {
   toolRoundTripScenarios,
   unaryAnswer,
   unaryScenarios,
-  weatherArguments,
+  toolTurns,
   weatherOutput,
   weatherTool,
   type ExpectedUsage,
@@ -33,28 +33,28 @@ export const anthropicClient: SdkClient = {
   name: 'anthropic messages',
   dialect: 'anthropic-messages',
   cases: [
-    {
-      name: 'messages.stream() with tool_use, then tool_result',
+    ...toolTurns.map((turn): ClientCase => ({
+      name: `messages.stream() with ${turn.title}, then the tool_results`,
       async run(context) {
-        const scripted = context.cases.add(`anthropic-stream-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream));
+        const scripted = context.cases.add(`anthropic-stream-${turn.id}-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream, turn));
         const anthropic = client(context);
-        const messages: Anthropic.MessageParam[] = [{ role: 'user', content: `${scripted.marker} What is the weather in Paris?` }];
+        const messages: Anthropic.MessageParam[] = [{ role: 'user', content: `${scripted.marker} What is the weather in ${turn.cities.join(' and ')}?` }];
         const first = await anthropic.messages
           .stream({ model: context.upstream.alias, max_tokens: 1024, system: 'You are a weather bot.', messages, tools })
           .finalMessage();
         assert.equal(first.stop_reason, 'tool_use');
         assert.equal(first.model, reportedModel({ dialect: 'anthropic-messages' }, context.upstream));
+        const texts = first.content.flatMap((block) => (block.type === 'text' ? [block.text] : []));
+        assert.deepEqual(texts, turn.lead === undefined ? [] : [turn.lead]);
         const toolUses = first.content.filter((block) => block.type === 'tool_use');
-        assert.equal(toolUses.length, 1);
-        const toolUse = toolUses[0]!;
-        assert.equal(toolUse.name, weatherTool.name);
-        assert.deepEqual(toolUse.input, weatherArguments);
-        assert.ok(toolUse.id.length > 0, 'the tool_use has an id');
+        assert.deepEqual(toolUses.map((block) => [block.name, block.input]), turn.cities.map((city) => [weatherTool.name, { city }]));
+        assert.ok(toolUses.every((block) => block.id.length > 0), 'every tool_use has an id');
+        assert.equal(new Set(toolUses.map((block) => block.id)).size, toolUses.length, 'ids are distinct');
         assertUsage(first.usage, expectedUsage(context.upstream, 'toolCall'));
 
         messages.push(
           { role: 'assistant', content: first.content },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: weatherOutput }] },
+          { role: 'user', content: turn.cities.map((city, index) => ({ type: 'tool_result' as const, tool_use_id: toolUses[index]!.id, content: weatherOutput(city) })) },
         );
         const deltas: string[] = [];
         const stream = anthropic.messages.stream({ model: context.upstream.alias, max_tokens: 1024, system: 'You are a weather bot.', messages, tools });
@@ -64,9 +64,9 @@ export const anthropicClient: SdkClient = {
         assert.deepEqual(second.content.filter((block) => block.type !== 'thinking').map((block) => block.type === 'text' && block.text), [finalAnswer]);
         assert.equal(deltas.join(''), finalAnswer, 'the text arrived as deltas');
         assertUsage(second.usage, expectedUsage(context.upstream, 'answer'));
-        assertUpstreamAccepted(context.upstream, scripted, { toolResult: true });
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: turn.cities.map(weatherOutput) });
       },
-    },
+    })),
     {
       name: 'non-streaming messages.create',
       async run(context) {
@@ -82,7 +82,7 @@ export const anthropicClient: SdkClient = {
         assert.equal(message.model, reportedModel({ dialect: 'anthropic-messages' }, context.upstream));
         assert.deepEqual(message.content.map((block) => block.type === 'text' && block.text), [unaryAnswer]);
         assertUsage(message.usage, expectedUsage(context.upstream, 'unary'));
-        assertUpstreamAccepted(context.upstream, scripted, { toolResult: false });
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
       },
     },
   ],

@@ -1,7 +1,7 @@
 /** The official `@google/genai` client against every upstream. */
 import assert from 'node:assert/strict';
 import { FinishReason, GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata, type Part } from '@google/genai';
-import { reportedModel, type ClientCaseContext, type SdkClient } from './client-case.ts';
+import { reportedModel, type ClientCase, type ClientCaseContext, type SdkClient } from './client-case.ts';
 import { requestsOf } from './scripted-cases.ts';
 import {
   assertUpstreamAccepted,
@@ -10,7 +10,7 @@ import {
   toolRoundTripScenarios,
   unaryAnswer,
   unaryScenarios,
-  weatherArguments,
+  toolTurns,
   weatherOutput,
   weatherTool,
   type ExpectedUsage,
@@ -62,41 +62,40 @@ export const genaiClient: SdkClient = {
   name: 'google genai',
   dialect: 'gemini',
   cases: [
-    {
-      name: 'generateContentStream with a functionCall, then the functionResponse',
+    ...toolTurns.map((turn): ClientCase => ({
+      name: `generateContentStream with ${turn.title}, then the functionResponses`,
       async run(context) {
-        const scripted = context.cases.add(`genai-stream-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream));
+        const scripted = context.cases.add(`genai-stream-${turn.id}-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream, turn));
         const genai = client(context);
-        const contents: Content[] = [{ role: 'user', parts: [{ text: `${scripted.marker} What is the weather in Paris?` }] }];
+        const contents: Content[] = [{ role: 'user', parts: [{ text: `${scripted.marker} What is the weather in ${turn.cities.join(' and ')}?` }] }];
         const first = await streamTurn(genai, context.upstream.alias, contents);
         assert.deepEqual(first.finishReasons, [FinishReason.STOP], 'one finishReason, on the last chunk');
         assert.equal(first.modelVersion, reportedModel({ dialect: 'gemini' }, context.upstream));
+        assert.equal(first.text || undefined, turn.lead);
         const callParts = first.content.parts.filter((part) => part.functionCall !== undefined);
-        assert.equal(callParts.length, 1);
-        const call = callParts[0]!.functionCall!;
-        assert.equal(call.name, weatherTool.name);
-        assert.deepEqual(call.args, weatherArguments);
+        const calls = callParts.map((part) => part.functionCall!);
+        assert.deepEqual(calls.map((call) => [call.name, call.args]), turn.cities.map((city) => [weatherTool.name, { city }]));
         assertUsage(first.usage, expectedUsage(context.upstream, 'toolCall'));
         const returnedSignatures = first.content.parts.flatMap((part) => (part.thoughtSignature ? [part.thoughtSignature] : []));
-        if (context.upstream.kind === 'gemini') assert.ok(callParts[0]!.thoughtSignature, 'Gemini 3 signs its function call and the gateway passes it on');
+        if (context.upstream.kind === 'gemini') assert.ok(callParts[0]!.thoughtSignature, 'Gemini 3 signs its first function call and the gateway passes it on');
 
         contents.push(first.content, {
           role: 'user',
-          parts: [{ functionResponse: { name: call.name!, ...(call.id ? { id: call.id } : {}), response: { result: weatherOutput } } }],
+          parts: turn.cities.map((city, index) => ({ functionResponse: { name: calls[index]!.name!, ...(calls[index]!.id ? { id: calls[index]!.id } : {}), response: { result: weatherOutput(city) } } })),
         });
         const second = await streamTurn(genai, context.upstream.alias, contents);
         assert.deepEqual(second.finishReasons, [FinishReason.STOP]);
         assert.equal(second.text, finalAnswer);
         assert.deepEqual(second.content.parts.filter((part) => part.functionCall !== undefined), []);
         assertUsage(second.usage, expectedUsage(context.upstream, 'answer'));
-        assertUpstreamAccepted(context.upstream, scripted, { toolResult: true });
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: turn.cities.map(weatherOutput) });
         if (context.upstream.kind === 'gemini') {
           // The client sent back what the gateway returned, and it reached Gemini byte for byte.
           const replayed = JSON.stringify(requestsOf(context.upstream.requests, scripted).at(-1)!.body.contents);
           for (const signature of returnedSignatures) assert.ok(replayed.includes(signature), 'the thought signature went back upstream');
         }
       },
-    },
+    })),
     {
       name: 'non-streaming generateContent',
       async run(context) {
@@ -111,7 +110,7 @@ export const genaiClient: SdkClient = {
         assert.equal(response.candidates?.[0]?.finishReason, FinishReason.STOP);
         assert.equal(response.candidates?.[0]?.content?.role, 'model');
         assertUsage(response.usageMetadata, expectedUsage(context.upstream, 'unary'));
-        assertUpstreamAccepted(context.upstream, scripted, { toolResult: false });
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
       },
     },
   ],

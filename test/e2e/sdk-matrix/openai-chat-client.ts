@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { reportedModel, type ClientCaseContext, type SdkClient } from './client-case.ts';
+import { reportedModel, type ClientCase, type ClientCaseContext, type SdkClient } from './client-case.ts';
 import {
   assertUpstreamAccepted,
   expectedUsage,
@@ -10,7 +10,7 @@ import {
   toolRoundTripScenarios,
   unaryAnswer,
   unaryScenarios,
-  weatherArguments,
+  toolTurns,
   weatherOutput,
   weatherTool,
   type ExpectedUsage,
@@ -34,14 +34,14 @@ export const openaiChatClient: SdkClient = {
   name: 'openai chat.completions',
   dialect: 'openai-chat',
   cases: [
-    {
-      name: 'stream with a tool call, then the tool result',
+    ...toolTurns.map((turn): ClientCase => ({
+      name: `stream with ${turn.title}, then the tool results`,
       async run(context) {
-        const scripted = context.cases.add(`chat-stream-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream));
+        const scripted = context.cases.add(`chat-stream-${turn.id}-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream, turn));
         const openai = client(context);
         const messages: ChatCompletionMessageParam[] = [
           { role: 'system', content: 'You are a weather bot.' },
-          { role: 'user', content: `${scripted.marker} What is the weather in Paris?` },
+          { role: 'user', content: `${scripted.marker} What is the weather in ${turn.cities.join(' and ')}?` },
         ];
         const first = await openai.chat.completions
           .stream({ model: context.upstream.alias, messages, tools, stream_options: { include_usage: true } })
@@ -49,17 +49,17 @@ export const openaiChatClient: SdkClient = {
         const [choice] = first.choices;
         assert.equal(choice?.finish_reason, 'tool_calls');
         assert.equal(first.model, reportedModel({ dialect: 'openai-chat' }, context.upstream));
-        const call = choice.message.tool_calls?.[0];
-        assert.ok(call && call.type === 'function', 'one function tool call');
-        assert.equal(choice.message.tool_calls?.length, 1);
-        assert.ok(call.id.length > 0, 'the call has an id');
-        assert.equal(call.function.name, weatherTool.name);
-        assert.deepEqual(JSON.parse(call.function.arguments), weatherArguments);
+        assert.equal(choice.message.content || undefined, turn.lead);
+        const calls = (choice.message.tool_calls ?? []).filter((call) => call.type === 'function');
+        assert.deepEqual(calls.map((call) => [call.function.name, JSON.parse(call.function.arguments)]), turn.cities.map((city) => [weatherTool.name, { city }]));
+        assert.ok(calls.every((call) => call.id.length > 0), 'every call has an id');
+        assert.equal(new Set(calls.map((call) => call.id)).size, calls.length, 'ids are distinct');
         assertUsage(first.usage, expectedUsage(context.upstream, 'toolCall'));
 
         messages.push(
-          { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }] },
-          { role: 'tool', tool_call_id: call.id, content: weatherOutput },
+          // The SDK's own message goes back verbatim, as its docs do (it carries SDK extras like `parsed`).
+          choice.message,
+          ...turn.cities.map((city, index): ChatCompletionMessageParam => ({ role: 'tool', tool_call_id: calls[index]!.id, content: weatherOutput(city) })),
         );
         const deltas: string[] = [];
         const stream = openai.chat.completions.stream({ model: context.upstream.alias, messages, tools, stream_options: { include_usage: true } });
@@ -69,9 +69,9 @@ export const openaiChatClient: SdkClient = {
         assert.equal(second.choices[0]?.message.content, finalAnswer);
         assert.equal(deltas.join(''), finalAnswer, 'the text arrived as deltas');
         assertUsage(second.usage, expectedUsage(context.upstream, 'answer'));
-        assertUpstreamAccepted(context.upstream, scripted, { toolResult: true });
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: turn.cities.map(weatherOutput) });
       },
-    },
+    })),
     {
       name: 'non-streaming create',
       async run(context) {
@@ -87,7 +87,7 @@ export const openaiChatClient: SdkClient = {
         assert.equal(completion.choices[0]?.message.role, 'assistant');
         assert.equal(completion.choices[0]?.finish_reason, 'stop');
         assertUsage(completion.usage, expectedUsage(context.upstream, 'unary'));
-        assertUpstreamAccepted(context.upstream, scripted, { toolResult: false });
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
       },
     },
   ],

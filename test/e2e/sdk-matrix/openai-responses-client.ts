@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import type { ResponseInputItem, ResponseOutputItem, ResponseUsage } from 'openai/resources/responses/responses';
-import { reportedModel, type ClientCaseContext, type SdkClient } from './client-case.ts';
+import { reportedModel, type ClientCase, type ClientCaseContext, type SdkClient } from './client-case.ts';
 import { requestsOf } from './scripted-cases.ts';
 import {
   assertUpstreamAccepted,
@@ -11,7 +11,7 @@ import {
   toolRoundTripScenarios,
   unaryAnswer,
   unaryScenarios,
-  weatherArguments,
+  toolTurns,
   weatherOutput,
   weatherTool,
   type ExpectedUsage,
@@ -52,26 +52,25 @@ export const openaiResponsesClient: SdkClient = {
   name: 'openai responses',
   dialect: 'openai-responses',
   cases: [
-    {
-      name: 'responses.stream() with a tool call, then the tool output',
+    ...toolTurns.map((turn): ClientCase => ({
+      name: `responses.stream() with ${turn.title}, then the tool outputs`,
       async run(context) {
-        const scripted = context.cases.add(`responses-stream-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream));
+        const scripted = context.cases.add(`responses-stream-${turn.id}-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream, turn));
         const openai = client(context);
-        const input: ResponseInputItem[] = [{ role: 'user', content: `${scripted.marker} What is the weather in Paris?` }];
+        const input: ResponseInputItem[] = [{ role: 'user', content: `${scripted.marker} What is the weather in ${turn.cities.join(' and ')}?` }];
         const first = await openai.responses
           .stream({ model: context.upstream.alias, instructions: 'You are a weather bot.', input, tools, include: ['reasoning.encrypted_content'], store: false })
           .finalResponse();
         assert.equal(first.status, 'completed');
         assert.equal(first.model, reportedModel({ dialect: 'openai-responses' }, context.upstream));
+        assert.equal(first.output_text || undefined, turn.lead);
         const calls = first.output.filter((item) => item.type === 'function_call');
-        assert.equal(calls.length, 1);
-        const call = calls[0]!;
-        assert.equal(call.name, weatherTool.name);
-        assert.deepEqual(JSON.parse(call.arguments), weatherArguments);
-        assert.ok(call.call_id.length > 0, 'the call has a call_id');
+        assert.deepEqual(calls.map((call) => [call.name, JSON.parse(call.arguments)]), turn.cities.map((city) => [weatherTool.name, { city }]));
+        assert.ok(calls.every((call) => call.call_id.length > 0), 'every call has a call_id');
+        assert.equal(new Set(calls.map((call) => call.call_id)).size, calls.length, 'call_ids are distinct');
         assertUsage(first.usage, expectedUsage(context.upstream, 'toolCall'));
 
-        input.push(...first.output.map(asInput), { type: 'function_call_output', call_id: call.call_id, output: weatherOutput });
+        input.push(...first.output.map(asInput), ...turn.cities.map((city, index): ResponseInputItem => ({ type: 'function_call_output', call_id: calls[index]!.call_id, output: weatherOutput(city) })));
         const deltas: string[] = [];
         const stream = openai.responses.stream({ model: context.upstream.alias, instructions: 'You are a weather bot.', input, tools, include: ['reasoning.encrypted_content'], store: false });
         stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
@@ -81,15 +80,15 @@ export const openaiResponsesClient: SdkClient = {
         assert.equal(deltas.join(''), finalAnswer, 'the text arrived as deltas');
         assert.deepEqual(second.output.filter((item) => item.type === 'function_call'), []);
         assertUsage(second.usage, expectedUsage(context.upstream, 'answer'));
-        assertUpstreamAccepted(context.upstream, scripted, { toolResult: true });
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: turn.cities.map(weatherOutput) });
         if (context.upstream.kind === 'gemini') {
           // The signature travelled to the client inside a reasoning item and came back on its call.
-          const replayed = requestsOf(context.upstream.requests, scripted)[1]!.body.contents[1].parts[0];
-          assert.ok(replayed.functionCall, 'the model turn replays the call');
-          assert.match(replayed.thoughtSignature ?? '', /^[A-Za-z0-9+/]{20,}={0,2}$/, 'the signature Gemini issued, not a dummy');
+          const modelTurn = requestsOf(context.upstream.requests, scripted)[1]!.body.contents.find((content: { role: string }) => content.role === 'model');
+          const firstCall = modelTurn.parts.find((part: { functionCall?: unknown }) => part.functionCall);
+          assert.match(firstCall.thoughtSignature ?? '', /^[A-Za-z0-9+/]{20,}={0,2}$/, 'the signature Gemini issued, not a dummy');
         }
       },
-    },
+    })),
     {
       name: 'non-streaming create',
       async run(context) {
@@ -100,7 +99,7 @@ export const openaiResponsesClient: SdkClient = {
         assert.equal(response.output_text, unaryAnswer);
         assert.equal(response.model, reportedModel({ dialect: 'openai-responses' }, context.upstream));
         assertUsage(response.usage, expectedUsage(context.upstream, 'unary'));
-        assertUpstreamAccepted(context.upstream, scripted, { toolResult: false });
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
       },
     },
   ],
