@@ -178,6 +178,18 @@ describe('encodeRequest: IR from another dialect', () => {
     ]);
   });
 
+  test('a max token limit under 16 from another dialect is raised to the 16 OpenAI requires, with a warning', () => {
+    // OpenAI: "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16";
+    // Claude Code probes with max_tokens: 1, evaluation harnesses ask for 5.
+    const context = exchangeContext(minimalRequest({ extensions: { 'anthropic-messages': {} }, maxOutputTokens: 5 }));
+    assert.equal(encodeRequest(context).max_output_tokens, 16);
+    assert.deepEqual(context.warnings.list.map((warning) => warning.code), ['max_tokens_raised']);
+    // A Responses client's own value is its own business (OpenAI's 400 says what to change).
+    const own = exchangeContext(minimalRequest({ extensions: { 'openai-responses': {} }, maxOutputTokens: 5 }));
+    assert.equal(encodeRequest(own).max_output_tokens, 5);
+    assert.equal(encodeRequest(exchangeContext(minimalRequest({ maxOutputTokens: 16 }))).max_output_tokens, 16);
+  });
+
   test('metadata from another dialect keeps only what OpenAI accepts', () => {
     const context = exchangeContext(minimalRequest({ metadata: { user_id: 'u-1', nested: { a: 1 } } }));
     assert.deepEqual(encodeRequest(context).metadata, { user_id: 'u-1' });

@@ -29,7 +29,7 @@ export function encodeRequest(context: ExchangeContext): Record<string, unknown>
   const reasoning = encodeReasoning(request, extension, context);
   if (reasoning !== undefined) body.reasoning = reasoning;
 
-  if (request.maxOutputTokens !== undefined) body.max_output_tokens = request.maxOutputTokens;
+  if (request.maxOutputTokens !== undefined) body.max_output_tokens = encodeMaxOutputTokens(request.maxOutputTokens, sameDialect, warnings);
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.topK !== undefined) warnings.add('field_dropped', 'OpenAI Responses has no top_k; it was dropped.');
@@ -53,6 +53,20 @@ export function encodeRequest(context: ExchangeContext): Record<string, unknown>
     }
   }
   return body;
+}
+
+/** OpenAI refuses `max_output_tokens` below 16 ("integer below minimum value"). */
+const minimumOutputTokens = 16;
+
+/**
+ * Other dialects allow any positive limit (Claude Code probes with `max_tokens: 1`), so theirs
+ * is raised to OpenAI's minimum: the answer may run a few tokens longer than asked, which
+ * beats a 400 naming a parameter the client never sent. A Responses client's own value stays.
+ */
+function encodeMaxOutputTokens(limit: number, sameDialect: boolean, warnings: Warnings): number {
+  if (sameDialect || limit >= minimumOutputTokens) return limit;
+  warnings.add('max_tokens_raised', `OpenAI Responses needs max_output_tokens >= ${minimumOutputTokens}; the limit of ${limit} was raised to ${minimumOutputTokens}.`);
+  return minimumOutputTokens;
 }
 
 function encodeInstructions(request: ModelRequest, warnings: Warnings): string | undefined {
