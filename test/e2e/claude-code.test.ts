@@ -1,0 +1,145 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
+import { startResponsesEmulator, type ResponsesEmulator } from '../fakes/responses-emulator.ts';
+import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
+import { runClaudeCode } from './claude-code/run-claude-code.ts';
+import { startRecordingProxy, type RecordedExchange, type RecordingProxy } from './claude-code/recording-proxy.ts';
+import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+
+// Claude Code → clientSide proxy → gateway → upstreamSide proxy → Anthropic emulator: both
+// proxies keep raw bytes, so the passthrough can be compared byte for byte.
+const clientKey = 'sk-claude-code-e2e-01';
+const upstreamKey = 'sk-ant-upstream-test';
+let anthropic: AnthropicEmulator;
+let responses: ResponsesEmulator;
+let upstreamSide: RecordingProxy;
+let clientSide: RecordingProxy;
+let gateway: TestGateway;
+
+const blocksOf = (messages: Array<{ content: unknown }> | undefined) => (messages ?? []).flatMap((message) => (Array.isArray(message.content) ? message.content : []));
+const anthropicToolResults = (request: RecordedRequest) => blocksOf(request.body?.messages).filter((block: { type: string }) => block.type === 'tool_result').length;
+const responsesToolOutputs = (request: RecordedRequest) => (request.body?.input ?? []).filter((item: { type: string }) => item.type === 'function_call_output').length;
+const writeGreeting = { command: "printf 'hello from claude code\\n' > greeting.txt", description: 'Write greeting.txt' };
+
+/** Turn 1: think, then call Claude Code's Bash tool; turn 2 (a tool result is back): think, answer. */
+function bashThenAnswer(toolResults: (request: RecordedRequest) => number) {
+  return (request: RecordedRequest): Scenario =>
+    toolResults(request) > 0
+      ? { reasoning: { text: 'The file is written.' }, text: 'Created greeting.txt.', usage: { input: 2000, output: 20, cached: 1500 } }
+      : { reasoning: { text: 'I will write the file with the shell.' }, toolCalls: [{ name: 'Bash', arguments: writeGreeting }], usage: { input: 1800, output: 40 } };
+}
+
+before(async () => {
+  anthropic = await startAnthropicEmulator({ apiKey: upstreamKey, respond: bashThenAnswer(anthropicToolResults) });
+  responses = await startResponsesEmulator({ respond: bashThenAnswer(responsesToolOutputs) });
+  upstreamSide = await startRecordingProxy(anthropic.url);
+  gateway = await startTestGateway(`
+providers:
+  anthro: { type: anthropic, base_url: "${upstreamSide.url}", api_key: ${upstreamKey} }
+  oai: { type: openai, base_url: "${responses.url}", api_key: sk-upstream-test }
+models:
+  # The alias is what Claude Code sends; the provider gets the dated name.
+  claude-sonnet-4-5: { provider: anthro, model: claude-sonnet-4-5-20250929 }
+  claude-on-gpt: { provider: oai, model: gpt-5.5 }
+keys:
+  - { name: claude-code, key: ${clientKey} }
+routing:
+  retry: { max_attempts: 1 }
+`);
+  clientSide = await startRecordingProxy(gateway.url);
+});
+
+after(async () => {
+  await clientSide.close();
+  await gateway.close();
+  await upstreamSide.close();
+  await anthropic.close();
+  await responses.close();
+});
+
+const isModelCall = (exchange: RecordedExchange) => exchange.method === 'POST' && exchange.url.split('?')[0] === '/v1/messages';
+
+describe('the real Claude Code through Switchyard', () => {
+  test('(a) Anthropic passthrough: Bash writes a file; upstream bytes are Claude Code\'s bytes but for model and key; thinking signature replayed', async () => {
+    const clientStart = clientSide.exchanges.length;
+    const upstreamStart = upstreamSide.exchanges.length;
+    const run = await runClaudeCode({ baseUrl: clientSide.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create greeting.txt containing "hello from claude code".' });
+    try {
+      assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+      assert.equal(await readFile(join(run.cwd, 'greeting.txt'), 'utf8'), 'hello from claude code\n');
+      assert.equal(run.finalText, 'Created greeting.txt.');
+      assert.equal(run.result?.num_turns, 2);
+
+      const sent = clientSide.exchanges.slice(clientStart).filter(isModelCall);
+      const forwarded = upstreamSide.exchanges.slice(upstreamStart).filter(isModelCall);
+      assert.equal(sent.length, 2, 'one request per turn');
+      assert.equal(forwarded.length, 2);
+      for (const [index, client] of sent.entries()) {
+        const upstream = forwarded[index]!;
+        const clientText = client.body.toString('utf8');
+        assert.equal(JSON.parse(clientText).model, 'claude-sonnet-4-5');
+        assert.equal(clientText.split('"model":"claude-sonnet-4-5"').length, 2, 'the model member appears once');
+        // Byte for byte: only the model value changed.
+        assert.equal(upstream.body.toString('utf8'), clientText.replace('"model":"claude-sonnet-4-5"', '"model":"claude-sonnet-4-5-20250929"'), `request ${index + 1} body`);
+        // Headers: the client's own travel unchanged (betas included); the key is swapped.
+        assert.equal(client.headers['x-api-key'], clientKey);
+        assert.equal(upstream.headers['x-api-key'], upstreamKey);
+        assert.match(String(client.headers['anthropic-beta']), /claude-code-20250219/);
+        for (const name of ['anthropic-beta', 'anthropic-version', 'user-agent', 'x-app', 'x-claude-code-session-id', 'anthropic-dangerous-direct-browser-access']) {
+          assert.equal(upstream.headers[name], client.headers[name], `header ${name}`);
+        }
+        // The answer reached Claude Code unchanged too.
+        assert.equal(client.status, 200);
+        assert.equal(client.responseBody.toString('utf8'), upstream.responseBody.toString('utf8'), `response ${index + 1} stream`);
+      }
+
+      const [first, second] = forwarded.map((exchange) => JSON.parse(exchange.body.toString('utf8')));
+      assert.ok(first.thinking?.type === 'enabled' || first.thinking?.type === 'adaptive', 'Claude Code asked for thinking');
+      assert.equal(first.system.some((block: { cache_control?: unknown }) => block.cache_control !== undefined), true, 'cache_control on system kept');
+      const lastTurn = second.messages.at(-1);
+      assert.deepEqual(lastTurn.content.at(-1).cache_control, { type: 'ephemeral' }, 'cache breakpoint on the last message kept');
+      // Turn 2 replays turn 1's signed thinking first in the assistant turn; the emulator checks
+      // the signature it issued, so the 200 above already proves it arrived intact.
+      const assistant = second.messages.findLast((message: { role: string }) => message.role === 'assistant');
+      assert.equal(assistant.content[0].type, 'thinking');
+      const issued = /"signature_delta","signature":"([^"]+)"/.exec(forwarded[0]!.responseBody.toString('utf8'))?.[1];
+      assert.ok(issued, 'the emulator signed turn 1');
+      assert.equal(assistant.content[0].signature, issued);
+      const toolUse = assistant.content.find((block: { type: string }) => block.type === 'tool_use');
+      assert.equal(toolUse.name, 'Bash');
+      assert.deepEqual(toolUse.input, writeGreeting);
+
+      const rows = await gateway.gateway.storage.logs.query({ key: 'claude-code', limit: 10 });
+      const recent = rows.filter((row) => row.model === 'claude-sonnet-4-5').slice(0, 2);
+      assert.deepEqual(recent.map((row) => row.outcome), ['ok', 'ok']);
+      assert.ok(recent.some((row) => row.inputTokens === 2000 && row.cachedInputTokens === 1500), 'usage metered from the passthrough stream');
+    } finally {
+      await run.dispose();
+    }
+  });
+
+  test('(b) translated to the Responses API: the Bash call round-trips and the file is written', async () => {
+    const start = responses.requests.length;
+    const run = await runClaudeCode({ baseUrl: gateway.url, apiKey: clientKey, model: 'claude-on-gpt', prompt: 'Create greeting.txt containing "hello from claude code".' });
+    try {
+      assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+      assert.equal(await readFile(join(run.cwd, 'greeting.txt'), 'utf8'), 'hello from claude code\n');
+      assert.equal(run.finalText, 'Created greeting.txt.');
+      const calls = responses.requests.slice(start).filter((request) => request.url.startsWith('/v1/responses'));
+      assert.equal(calls.length, 2);
+      const [first, second] = calls.map((request) => request.body);
+      assert.equal(first.model, 'gpt-5.5');
+      assert.ok(first.tools.some((tool: { type: string; name: string }) => tool.type === 'function' && tool.name === 'Bash'), 'Bash declared as a function tool');
+      const call = second.input.find((item: { type: string }) => item.type === 'function_call');
+      const output = second.input.find((item: { type: string }) => item.type === 'function_call_output');
+      assert.equal(call.name, 'Bash');
+      assert.deepEqual(JSON.parse(call.arguments), writeGreeting);
+      assert.equal(output.call_id, call.call_id, 'the tool result answers the call');
+    } finally {
+      await run.dispose();
+    }
+  });
+});
