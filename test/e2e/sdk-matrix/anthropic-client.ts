@@ -4,12 +4,15 @@ import Anthropic from '@anthropic-ai/sdk';
 import { reportedModel, type ClientCase, type ClientCaseContext, type SdkClient } from './client-case.ts';
 import {
   assertUpstreamAccepted,
+  cutAnswer,
+  cutScenarios,
   expectedUsage,
   finalAnswer,
+  smallLimit,
   toolRoundTripScenarios,
+  toolTurns,
   unaryAnswer,
   unaryScenarios,
-  toolTurns,
   weatherOutput,
   weatherTool,
   type ExpectedUsage,
@@ -82,6 +85,19 @@ export const anthropicClient: SdkClient = {
         assert.equal(message.model, reportedModel({ dialect: 'anthropic-messages' }, context.upstream));
         assert.deepEqual(message.content.map((block) => block.type === 'text' && block.text), [unaryAnswer]);
         assertUsage(message.usage, expectedUsage(context.upstream, 'unary'));
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
+      },
+    },
+    {
+      name: 'stream cut by max_tokens',
+      async run(context) {
+        const scripted = context.cases.add(`anthropic-cut-${context.upstream.kind}`, cutScenarios(context.upstream));
+        const message = await client(context)
+          .messages.stream({ model: context.upstream.alias, max_tokens: smallLimit, messages: [{ role: 'user', content: `${scripted.marker} Tell a long story.` }] })
+          .finalMessage();
+        assert.equal(message.stop_reason, 'max_tokens');
+        assert.deepEqual(message.content.map((block) => block.type === 'text' && block.text), [cutAnswer]);
+        assertUsage(message.usage, expectedUsage(context.upstream, 'cut'));
         assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
       },
     },

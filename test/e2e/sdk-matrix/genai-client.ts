@@ -1,16 +1,19 @@
 /** The official `@google/genai` client against every upstream. */
 import assert from 'node:assert/strict';
-import { FinishReason, GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata, type Part } from '@google/genai';
+import { FinishReason, GoogleGenAI, type Content, type GenerateContentConfig, type GenerateContentResponseUsageMetadata, type Part } from '@google/genai';
 import { reportedModel, type ClientCase, type ClientCaseContext, type SdkClient } from './client-case.ts';
 import { requestsOf } from './scripted-cases.ts';
 import {
   assertUpstreamAccepted,
+  cutAnswer,
+  cutScenarios,
   expectedUsage,
   finalAnswer,
+  smallLimit,
   toolRoundTripScenarios,
+  toolTurns,
   unaryAnswer,
   unaryScenarios,
-  toolTurns,
   weatherOutput,
   weatherTool,
   type ExpectedUsage,
@@ -38,13 +41,13 @@ const config = {
  * Streams one turn and rebuilds the model's content the way a chat client keeps history: every
  * part as it arrived (signatures included), minus empty text parts that carry nothing.
  */
-async function streamTurn(genai: GoogleGenAI, model: string, contents: Content[]) {
+async function streamTurn(genai: GoogleGenAI, model: string, contents: Content[], extraConfig: GenerateContentConfig = {}) {
   const parts: Part[] = [];
   const finishReasons: string[] = [];
   let text = '';
   let usage: GenerateContentResponseUsageMetadata | undefined;
   let modelVersion: string | undefined;
-  for await (const chunk of await genai.models.generateContentStream({ model, contents, config })) {
+  for await (const chunk of await genai.models.generateContentStream({ model, contents, config: { ...config, ...extraConfig } })) {
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
       if (part.text !== undefined && !part.thought) text += part.text;
@@ -110,6 +113,17 @@ export const genaiClient: SdkClient = {
         assert.equal(response.candidates?.[0]?.finishReason, FinishReason.STOP);
         assert.equal(response.candidates?.[0]?.content?.role, 'model');
         assertUsage(response.usageMetadata, expectedUsage(context.upstream, 'unary'));
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
+      },
+    },
+    {
+      name: 'generateContentStream cut by maxOutputTokens',
+      async run(context) {
+        const scripted = context.cases.add(`genai-cut-${context.upstream.kind}`, cutScenarios(context.upstream));
+        const turn = await streamTurn(client(context), context.upstream.alias, [{ role: 'user', parts: [{ text: `${scripted.marker} Tell a long story.` }] }], { maxOutputTokens: smallLimit });
+        assert.deepEqual(turn.finishReasons, [FinishReason.MAX_TOKENS]);
+        assert.equal(turn.text, cutAnswer);
+        assertUsage(turn.usage, expectedUsage(context.upstream, 'cut'));
         assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
       },
     },

@@ -5,12 +5,15 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { reportedModel, type ClientCase, type ClientCaseContext, type SdkClient } from './client-case.ts';
 import {
   assertUpstreamAccepted,
+  cutAnswer,
+  cutScenarios,
   expectedUsage,
   finalAnswer,
+  smallLimit,
   toolRoundTripScenarios,
+  toolTurns,
   unaryAnswer,
   unaryScenarios,
-  toolTurns,
   weatherOutput,
   weatherTool,
   type ExpectedUsage,
@@ -87,6 +90,19 @@ export const openaiChatClient: SdkClient = {
         assert.equal(completion.choices[0]?.message.role, 'assistant');
         assert.equal(completion.choices[0]?.finish_reason, 'stop');
         assertUsage(completion.usage, expectedUsage(context.upstream, 'unary'));
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
+      },
+    },
+    {
+      name: 'stream cut by max_tokens',
+      async run(context) {
+        const scripted = context.cases.add(`chat-cut-${context.upstream.kind}`, cutScenarios(context.upstream));
+        const completion = await client(context)
+          .chat.completions.stream({ model: context.upstream.alias, messages: [{ role: 'user', content: `${scripted.marker} Tell a long story.` }], max_tokens: smallLimit, stream_options: { include_usage: true } })
+          .finalChatCompletion();
+        assert.equal(completion.choices[0]?.finish_reason, 'length');
+        assert.equal(completion.choices[0]?.message.content, cutAnswer);
+        assertUsage(completion.usage, expectedUsage(context.upstream, 'cut'));
         assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
       },
     },

@@ -6,12 +6,14 @@ import { reportedModel, type ClientCase, type ClientCaseContext, type SdkClient 
 import { requestsOf } from './scripted-cases.ts';
 import {
   assertUpstreamAccepted,
+  cutAnswer,
+  cutScenarios,
   expectedUsage,
   finalAnswer,
   toolRoundTripScenarios,
+  toolTurns,
   unaryAnswer,
   unaryScenarios,
-  toolTurns,
   weatherOutput,
   weatherTool,
   type ExpectedUsage,
@@ -99,6 +101,19 @@ export const openaiResponsesClient: SdkClient = {
         assert.equal(response.output_text, unaryAnswer);
         assert.equal(response.model, reportedModel({ dialect: 'openai-responses' }, context.upstream));
         assertUsage(response.usage, expectedUsage(context.upstream, 'unary'));
+        assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
+      },
+    },
+    {
+      name: 'stream cut by max_output_tokens',
+      async run(context) {
+        const scripted = context.cases.add(`responses-cut-${context.upstream.kind}`, cutScenarios(context.upstream));
+        // The Responses API itself refuses a limit under 16; this client stays within it.
+        const response = await client(context).responses.stream({ model: context.upstream.alias, input: `${scripted.marker} Tell a long story.`, max_output_tokens: 16 }).finalResponse();
+        assert.equal(response.status, 'incomplete');
+        assert.equal(response.incomplete_details?.reason, 'max_output_tokens');
+        assert.equal(response.output_text, cutAnswer);
+        assertUsage(response.usage, expectedUsage(context.upstream, 'cut'));
         assertUpstreamAccepted(context.upstream, scripted, { toolResults: [] });
       },
     },

@@ -31,6 +31,9 @@ export const toolTurns: readonly ToolTurn[] = [
 export const weatherOutput = (city: string): string => `sunny in ${city}, 21 C`;
 export const finalAnswer = 'It is sunny at 21 degrees.';
 export const unaryAnswer = 'Hello from the matrix, in one piece.';
+export const cutAnswer = 'This answer stops at the limit';
+/** Small on purpose: under the 16 OpenAI Responses accepts, so the gateway must adapt it. */
+export const smallLimit = 8;
 
 /** Provider-neutral usage: `input` includes `cached` (scenario.ts). */
 export interface ExpectedUsage {
@@ -43,6 +46,7 @@ const steps = {
   toolCall: { input: 120, output: 30, cached: 40 },
   answer: { input: 180, output: 12, cached: 100 },
   unary: { input: 50, output: 7, cached: 20 },
+  cut: { input: 60, output: 8, cached: 0 },
 } as const;
 
 export function expectedUsage(upstream: Upstream, step: keyof typeof steps): ExpectedUsage {
@@ -67,6 +71,10 @@ export function toolRoundTripScenarios(upstream: Upstream, turn: ToolTurn): Scen
 
 export function unaryScenarios(upstream: Upstream): Scenario[] {
   return [{ text: unaryAnswer, usage: scenarioUsage(expectedUsage(upstream, 'unary')) }];
+}
+
+export function cutScenarios(upstream: Upstream): Scenario[] {
+  return [{ text: cutAnswer, stop: 'length', usage: scenarioUsage(expectedUsage(upstream, 'cut')) }];
 }
 
 /**
