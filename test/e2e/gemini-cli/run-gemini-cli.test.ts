@@ -62,6 +62,18 @@ describe('runGeminiCli drives the real Gemini CLI', () => {
     }
   });
 
+  test('without the API-key auth setting the CLI refuses to start, and its error document is parsed', async () => {
+    const start = emulator.requests.length;
+    const run = await runGeminiCli({ baseUrl: emulator.url, apiKey, prompt: 'hi', model: 'gemini-3-flash-preview', settings: { security: {} } });
+    try {
+      assert.equal(run.exitCode, 41);
+      assert.equal(run.result?.error?.message, 'Invalid auth method selected.');
+      assert.equal(emulator.requests.length, start, 'nothing was sent');
+    } finally {
+      await run.dispose();
+    }
+  });
+
   test('a server that never answers: the run is killed at the time limit with its process group', async () => {
     let seen = 0;
     const silent: Server = createServer(() => {

@@ -76,7 +76,7 @@ export interface RunGeminiCliResult {
   timedOut: boolean;
   stdout: string;
   stderr: string;
-  /** The parsed JSON output, undefined when the CLI printed none (killed, crashed). */
+  /** The parsed JSON output (stdout, or the `{error}` one on stderr); undefined when there is none. */
   result: GeminiCliOutput | undefined;
   /** The agent's final text (`result.response`), '' when there is none. */
   finalText: string;
@@ -143,7 +143,8 @@ export async function runGeminiCli(options: RunGeminiCliOptions): Promise<RunGem
   });
 
   const run = await spawnBounded(process.execPath, args, { cwd, env: environment, timeoutMs: options.timeoutMs ?? 60_000 });
-  const result = parseOutput(run.stdout);
+  // A failed run prints its `{error}` document on stderr, after other noise.
+  const result = parseOutput(run.stdout) ?? parseOutput(run.stderr);
   return {
     ...run,
     result,
