@@ -34,10 +34,16 @@ export class AdminUnreachableError extends Error {}
 export async function adminGet(target: AdminTarget, path: string, query: Record<string, string | undefined> = {}): Promise<unknown> {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(name, value);
-  const url = `${target.base}${path}${search.size > 0 ? `?${search}` : ''}`;
+  return adminRequest(target, 'GET', `${path}${search.size > 0 ? `?${search}` : ''}`);
+}
+
+/** Any admin call (JSON in and out), with errors fit to print. */
+export async function adminRequest(target: AdminTarget, method: string, path: string, body?: unknown): Promise<unknown> {
+  const headers: Record<string, string> = { authorization: `Bearer ${target.masterKey}`, accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(url, { headers: { authorization: `Bearer ${target.masterKey}`, accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+    response = await fetch(`${target.base}${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code === 'ECONNREFUSED') throw new AdminUnreachableError(`no gateway at ${target.base}; start it with \`switchyard start\` (or point --url / SWITCHYARD_URL at it)`);
@@ -55,7 +61,7 @@ export async function adminGet(target: AdminTarget, path: string, query: Record<
   const message = (parsed as { error?: { message?: unknown } } | undefined)?.error?.message;
   const detail = typeof message === 'string' ? message : text.slice(0, 200) || 'no body';
   const hint = response.status === 401 ? ' (check SWITCHYARD_MASTER_KEY / --master-key against server.master_key)' : '';
-  throw new Error(`GET ${path}: HTTP ${response.status}: ${detail}${hint}`);
+  throw new Error(`${method} ${path.split('?')[0]}: HTTP ${response.status}: ${detail}${hint}`);
 }
 
 /** Dollars for people: cents for whole dollars, more digits as amounts shrink (LLM calls cost fractions of a cent). */

@@ -1,3 +1,4 @@
+import { adminRequest, adminTarget } from './admin-api-client.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Where output goes and what the environment says; tests pass their own. */
@@ -135,33 +136,7 @@ function number(flag: string, text: string): number {
 }
 
 async function adminCall(values: { url?: string; 'master-key'?: string }, io: KeysCliIo, method: string, path: string, body?: unknown): Promise<unknown> {
-  const base = (values.url ?? io.env['SWITCHYARD_URL'] ?? 'http://127.0.0.1:4141').replace(/\/+$/, '');
-  if (!URL.canParse(base)) throw new Error(`--url: "${base}" is not a URL`);
-  const masterKey = values['master-key'] ?? io.env['SWITCHYARD_MASTER_KEY'];
-  if (!masterKey) throw new Error('the admin API needs the master key: set SWITCHYARD_MASTER_KEY (or pass --master-key)');
-  const headers: Record<string, string> = { authorization: `Bearer ${masterKey}`, accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code === 'ECONNREFUSED') throw new Error(`no gateway at ${base}; start it with \`switchyard start\` (or point --url / SWITCHYARD_URL at it)`);
-    if ((error as Error).name === 'TimeoutError') throw new Error(`the gateway at ${base} did not answer within 15 s`);
-    throw new Error(`could not reach ${base}: ${cause?.message ?? (error as Error).message}`);
-  }
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (response.ok && parsed !== undefined) return parsed;
-  const message = (parsed as { error?: { message?: unknown } } | undefined)?.error?.message;
-  const detail = typeof message === 'string' ? message : `${text.slice(0, 200) || 'no body'}`;
-  const hint = response.status === 401 ? ' (check SWITCHYARD_MASTER_KEY / --master-key against server.master_key)' : '';
-  throw new Error(`${method} ${path}: HTTP ${response.status}: ${detail}${hint}`);
+  return adminRequest(adminTarget(values, io.env), method, path, body);
 }
 
 function formatTable(keys: KeyView[]): string {

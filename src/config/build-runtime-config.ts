@@ -131,7 +131,8 @@ function buildObservability(file: ConfigFile, env: NodeJS.ProcessEnv): RuntimeCo
   return out;
 }
 
-function buildBudget(budget: NonNullable<KeyConfigFile['budget']>): BudgetConfig {
+/** The config file's budget spelling → the runtime one (also used for budgets sent to the admin API). */
+export function buildBudget(budget: NonNullable<KeyConfigFile['budget']>): BudgetConfig {
   const out: BudgetConfig = {
     limitUsd: budget.limit_usd,
     window: budget.window,

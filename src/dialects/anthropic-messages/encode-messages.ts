@@ -4,6 +4,7 @@ import { decodeResponsesToolItem } from '../shared/decode-responses-tool-items.t
 import { encodeContentBlock, isBlankText, type EncodedBlock } from './encode-content-block.ts';
 import { repairToolPairing, type Turn } from './repair-turns.ts';
 import type { AnthropicMessage, AnthropicTextBlock } from './wire.ts';
+import { opaqueTypeOf } from '../shared/tool-descriptions.ts';
 
 export interface EncodedConversation {
   system: AnthropicTextBlock[];
@@ -34,14 +35,6 @@ function sideOf(block: ContentBlock, message: Message): Side {
   }
 }
 
-/** `web_search_call` for an item; `content part input_audio` for a wrapped content part. */
-function opaqueTypeOf(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return 'unknown';
-  const { type, contentPart } = value as { type?: unknown; contentPart?: { type?: unknown } };
-  if (typeof type === 'string') return type;
-  if (typeof contentPart?.type === 'string') return `content part ${contentPart.type}`;
-  return 'unknown';
-}
 
 /**
  * System text and role-grouped turns. All system/developer content is hoisted into `system`

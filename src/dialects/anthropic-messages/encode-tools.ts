@@ -1,6 +1,7 @@
 import type { ExchangeContext } from '../../core/dialect.ts';
 import type { CustomToolDefinition, FunctionToolDefinition, HostedToolDefinition, ToolDefinition } from '../../core/ir/index.ts';
 import type { AnthropicTool, AnthropicToolChoice } from './wire.ts';
+import { functionToolDescription, wrappedFreeformDescription } from '../shared/tool-descriptions.ts';
 
 export interface EncodedTools {
   tools?: AnthropicTool[];
@@ -17,15 +18,9 @@ export interface ToolEncodingInput {
   thinkingOn: boolean;
 }
 
-/** Longest grammar kept in a wrapped freeform tool's description (Codex's apply_patch is ~700). */
-const grammarLimit = 4000;
 
 const emptyObjectSchema = (): Record<string, unknown> => ({ type: 'object', properties: {} });
 
-function joinDescriptions(...parts: Array<string | undefined>): string | undefined {
-  const kept = parts.filter((part): part is string => part !== undefined && part.trim().length > 0);
-  return kept.length > 0 ? kept.join('\n\n') : undefined;
-}
 
 function inputSchemaOf(tool: FunctionToolDefinition, context: ExchangeContext): Record<string, unknown> {
   const parameters = tool.parameters;
@@ -38,13 +33,7 @@ function inputSchemaOf(tool: FunctionToolDefinition, context: ExchangeContext): 
 
 /** A freeform tool as a function taking one raw string, as Codex does for such models. */
 function encodeCustomTool(tool: CustomToolDefinition, name: string, context: ExchangeContext): AnthropicTool {
-  let grammar: string | undefined;
-  if (tool.format?.type === 'grammar') {
-    const definition = tool.format.definition.length > grammarLimit ? `${tool.format.definition.slice(0, grammarLimit)}…` : tool.format.definition;
-    grammar = `Put the raw text in \`input\` (not JSON-encoded content); it must follow this ${tool.format.syntax} grammar:\n${definition.trim()}`;
-    context.warnings.add('custom_tool_wrapped', `Freeform tool ${tool.name} sent as a function with one string \`input\`; its grammar is not enforced.`);
-  }
-  const description = joinDescriptions(tool.namespaceDescription, tool.description, grammar);
+  const description = wrappedFreeformDescription(tool, context);
   return {
     name,
     ...(description !== undefined ? { description } : {}),
@@ -130,7 +119,7 @@ export function encodeTools(context: ExchangeContext, input: ToolEncodingInput):
     } else if (tool.kind === 'custom') {
       push(encodeCustomTool(tool, toolNames.wireName(tool.name, tool.namespace, 'custom'), context));
     } else {
-      const description = joinDescriptions(tool.namespaceDescription, tool.description);
+      const description = functionToolDescription(tool);
       // Strict schemas need model support; only an Anthropic client's own choice is kept.
       const strict = tool.strict === true && fromAnthropicClient;
       if (tool.strict === true && !strict) context.warnings.add('field_dropped', `strict on tool ${tool.name} is not sent to Anthropic.`);

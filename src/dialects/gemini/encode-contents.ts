@@ -7,6 +7,7 @@ import { encodeMedia } from './encode-media.ts';
 import { geminiToolName } from './gemini-tool-name.ts';
 import { geminiModelProfile } from './model-profile.ts';
 import type { GeminiContent, GeminiPart } from './wire.ts';
+import { opaqueTypeOf } from '../shared/tool-descriptions.ts';
 
 /**
  * Google's documented value for a function call whose signature was not made by Gemini
@@ -39,11 +40,6 @@ function roleOf(block: ContentBlock, message: Message): Role {
   if (block.type === 'tool-call' || block.type === 'reasoning') return 'model';
   if (block.type === 'tool-result') return 'user';
   return message.role === 'assistant' ? 'model' : 'user';
-}
-
-function opaqueTypeOf(value: unknown): string {
-  const type = (value as { type?: unknown } | null)?.type;
-  return typeof type === 'string' ? type : 'unknown';
 }
 
 /**

@@ -4,39 +4,29 @@ import { encodeParameterSchema } from './encode-schema.ts';
 import { geminiExtensionOf } from './gemini-extension.ts';
 import { geminiToolName } from './gemini-tool-name.ts';
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from './wire.ts';
+import { functionToolDescription, wrappedFreeformDescription } from '../shared/tool-descriptions.ts';
 
 export interface EncodedTools {
   tools?: GeminiTool[];
   toolConfig?: GeminiToolConfig;
 }
 
-/** Longest grammar kept in a wrapped freeform tool's description (Codex's apply_patch is ~700). */
-const grammarLimit = 4000;
 
-function joinDescriptions(...parts: Array<string | undefined>): string {
-  return parts.filter((part): part is string => part !== undefined && part.trim().length > 0).join('\n\n');
-}
 
 function encodeFunction(tool: FunctionToolDefinition, context: ExchangeContext): GeminiFunctionDeclaration {
   if (tool.strict === true) context.warnings.add('field_dropped', `strict on tool ${tool.name} has no Gemini equivalent; dropped.`);
   return {
     name: geminiToolName(context.toolNames, tool.name, tool.namespace, 'function'),
-    description: joinDescriptions(tool.namespaceDescription, tool.description),
+    description: functionToolDescription(tool) ?? '',
     parametersJsonSchema: encodeParameterSchema(tool.parameters, tool.name, context.warnings),
   };
 }
 
 /** A freeform tool as a function taking one raw string, as Codex does for such models (§5.2). */
 function encodeCustom(tool: CustomToolDefinition, context: ExchangeContext): GeminiFunctionDeclaration {
-  let grammar: string | undefined;
-  if (tool.format?.type === 'grammar') {
-    const definition = tool.format.definition.length > grammarLimit ? `${tool.format.definition.slice(0, grammarLimit)}…` : tool.format.definition;
-    grammar = `Put the raw text in \`input\` (not JSON-encoded content); it must follow this ${tool.format.syntax} grammar:\n${definition.trim()}`;
-    context.warnings.add('custom_tool_wrapped', `Freeform tool ${tool.name} sent as a function with one string \`input\`; its grammar is not enforced.`);
-  }
   return {
     name: geminiToolName(context.toolNames, tool.name, tool.namespace, 'custom'),
-    description: joinDescriptions(tool.namespaceDescription, tool.description, grammar),
+    description: wrappedFreeformDescription(tool, context) ?? '',
     parametersJsonSchema: { type: 'object', properties: { input: { type: 'string', description: 'The raw tool input.' } }, required: ['input'] },
   };
 }

@@ -4,6 +4,7 @@ import { decodeResponsesToolItem } from '../shared/decode-responses-tool-items.t
 import { arrangeTurns, type Entry } from './arrange-turns.ts';
 import { encodeToolCall, encodeToolResult, encodeUserPart } from './encode-content.ts';
 import type { ChatMessage } from './wire.ts';
+import { opaqueTypeOf } from '../shared/tool-descriptions.ts';
 
 export interface EncodedConversation {
   messages: ChatMessage[];
@@ -21,14 +22,6 @@ function sideOf(block: ContentBlock, message: Message): Side {
   return message.role === 'assistant' ? 'assistant' : 'user';
 }
 
-/** `web_search_call` for an item, `content part input_audio` for a wrapped part. */
-function opaqueTypeOf(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return 'unknown';
-  const { type, contentPart } = value as { type?: unknown; contentPart?: { type?: unknown } };
-  if (typeof type === 'string') return type;
-  if (typeof contentPart?.type === 'string') return `content part ${contentPart.type}`;
-  return 'unknown';
-}
 
 /**
  * The IR conversation as Chat messages: system content first, consecutive assistant-side

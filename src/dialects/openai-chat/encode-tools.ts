@@ -2,6 +2,7 @@ import type { ExchangeContext } from '../../core/dialect.ts';
 import type { CustomToolDefinition, FunctionToolDefinition, ToolChoice, ToolDefinition } from '../../core/ir/index.ts';
 import { satisfiesStrictSchema } from './strict-schema.ts';
 import type { ChatTool, ChatToolChoice } from './wire.ts';
+import { functionToolDescription, wrappedFreeformDescription } from '../shared/tool-descriptions.ts';
 
 export interface EncodedTools {
   tools?: ChatTool[];
@@ -9,8 +10,6 @@ export interface EncodedTools {
   parallel_tool_calls?: boolean;
 }
 
-/** Longest grammar kept in a wrapped freeform tool's description (Codex's apply_patch is ~700). */
-const grammarLimit = 4000;
 
 /** The one-string schema a freeform tool is wrapped in (what Codex itself does, §5.2). */
 export const wrappedInputSchema = (): Record<string, unknown> => ({
@@ -75,7 +74,7 @@ function encodeFunctionTool(tool: FunctionToolDefinition, context: ExchangeConte
     name: context.toolNames.wireName(tool.name, tool.namespace, 'function'),
     parameters,
   };
-  const description = joinDescriptions(tool.namespaceDescription, tool.description);
+  const description = functionToolDescription(tool);
   if (description !== undefined) fn.description = description;
   if (tool.strict === true) {
     if (satisfiesStrictSchema(parameters)) fn.strict = true;
@@ -85,13 +84,7 @@ function encodeFunctionTool(tool: FunctionToolDefinition, context: ExchangeConte
 }
 
 function encodeWrappedCustomTool(tool: CustomToolDefinition, context: ExchangeContext): ChatTool {
-  let grammar: string | undefined;
-  if (tool.format?.type === 'grammar') {
-    const definition = tool.format.definition.length > grammarLimit ? `${tool.format.definition.slice(0, grammarLimit)}…` : tool.format.definition;
-    grammar = `Put the raw text in \`input\` (not JSON-encoded content); it must follow this ${tool.format.syntax} grammar:\n${definition.trim()}`;
-    context.warnings.add('custom_tool_wrapped', `Freeform tool ${tool.name} sent as a function with one string \`input\`; its grammar is not enforced.`);
-  }
-  const description = joinDescriptions(tool.namespaceDescription, tool.description, grammar);
+  const description = wrappedFreeformDescription(tool, context);
   return {
     type: 'function',
     function: {
@@ -103,7 +96,7 @@ function encodeWrappedCustomTool(tool: CustomToolDefinition, context: ExchangeCo
 }
 
 function encodeNativeCustomTool(tool: CustomToolDefinition, context: ExchangeContext): ChatTool {
-  const description = joinDescriptions(tool.namespaceDescription, tool.description);
+  const description = functionToolDescription(tool);
   const custom: Extract<ChatTool, { type: 'custom' }>['custom'] = { name: context.toolNames.wireName(tool.name, tool.namespace, 'custom') };
   if (description !== undefined) custom.description = description;
   if (tool.format?.type === 'grammar') custom.format = { type: 'grammar', grammar: { definition: tool.format.definition, syntax: tool.format.syntax } };
@@ -141,7 +134,3 @@ function parametersOf(parameters: Record<string, unknown> | undefined): Record<s
   return parameters;
 }
 
-function joinDescriptions(...parts: Array<string | undefined>): string | undefined {
-  const kept = parts.filter((part): part is string => part !== undefined && part.trim().length > 0);
-  return kept.length > 0 ? kept.join('\n\n') : undefined;
-}

@@ -1,3 +1,4 @@
+import { buildBudget } from '../../config/build-runtime-config.ts';
 import { z } from 'zod';
 import type { BudgetConfig, RateLimitConfig } from '../../config/runtime-config.ts';
 import { budgetSchema, keySchema, rateLimitSchema } from '../../config/schema.ts';
@@ -47,18 +48,7 @@ export const createKeyFields = Object.keys(createKeyBodySchema.shape);
 export const patchKeyFields = Object.keys(patchKeyBodySchema.shape);
 
 /** The config file's budget spelling → the runtime one (same defaults, applied by the schema). */
-export function budgetFromBody(budget: z.infer<typeof budgetSchema>): BudgetConfig {
-  const out: BudgetConfig = {
-    limitUsd: budget.limit_usd,
-    window: budget.window,
-    mode: budget.mode,
-    warnAt: budget.warn_at,
-    weekStartsOn: budget.week_starts_on,
-    monthStartsOn: budget.month_starts_on,
-  };
-  if (budget.webhook_url) out.webhookUrl = budget.webhook_url;
-  return out;
-}
+export const budgetFromBody: (budget: z.infer<typeof budgetSchema>) => BudgetConfig = buildBudget;
 
 /** An empty `rate_limit: {}` means no limit, the same as leaving it out. */
 export function rateLimitFromBody(rateLimit: RateLimitConfig | null | undefined): RateLimitConfig | undefined {
