@@ -35,6 +35,13 @@ describe('decoding Anthropic HTTP errors', () => {
     for (const [status, payload, code] of cases) assert.equal(decodeError(status, payload, new Headers()).code, code, `${status} ${JSON.stringify(payload)}`);
   });
 
+  test("a rejected upstream credential says it is the gateway's, never relays Anthropic's text", () => {
+    // Relayed, "invalid x-api-key" makes Claude Code report "Invalid API key · Fix external API key" to its user.
+    const rejected = decodeError(401, body('authentication_error', 'invalid x-api-key'), new Headers());
+    assert.deepEqual([rejected.code, rejected.message, rejected.providerType], ['provider_authentication', "The upstream rejected the gateway's credentials (HTTP 401).", 'authentication_error']);
+    assert.equal(decodeError(403, body('permission_error', 'Your API key does not have permission'), new Headers()).message, "The upstream rejected the gateway's credentials (HTTP 403).");
+  });
+
   test('a JSON string body is read like an object; retry-after is kept for 429', () => {
     const error = decodeError(429, JSON.stringify(body('rate_limit_error', 'Number of requests exceeded')), new Headers({ 'retry-after': '17' }));
     assert.deepEqual([error.code, error.message, error.retryAfterSeconds], ['provider_rate_limited', 'Number of requests exceeded', 17]);
@@ -76,5 +83,13 @@ describe('encoding gateway errors for Anthropic clients', () => {
     assert.equal(budget.status, 429);
     assert.deepEqual(budget.body, { type: 'error', error: { type: 'rate_limit_error', message: 'Budget for team platform exhausted; resets 2026-12-01.' } });
     assert.deepEqual(budget.headers, { 'x-should-retry': 'false' });
+  });
+
+  test('a rejected upstream credential is a 502 that tells clients not to retry; other 5xx stay retryable', () => {
+    const credential = encodeError({ code: 'provider_authentication', message: 'The upstream rejected the gateway\'s credentials (HTTP 401).' });
+    assert.equal(credential.status, 502);
+    assert.deepEqual(credential.headers, { 'x-should-retry': 'false' });
+    assert.deepEqual(encodeError({ code: 'provider_error', message: 'boom' }).headers, {});
+    assert.deepEqual(encodeError({ code: 'routing_no_healthy_target', message: 'circuit open' }).headers, {});
   });
 });

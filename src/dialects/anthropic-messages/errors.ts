@@ -89,7 +89,9 @@ export function decodeError(status: number, body: unknown, headers: Headers): Ga
   const { type, message } = readErrorBody(body);
   const text = message ?? `Anthropic answered HTTP ${status}.`;
   const code = errorCodeOf(type, text, status);
-  const shape: GatewayErrorShape = { code, message: text };
+  // The credential is the gateway's, not the caller's: relaying "invalid x-api-key" makes
+  // Claude Code tell its user "Invalid API key · Fix external API key" about a key that works.
+  const shape: GatewayErrorShape = { code, message: code === 'provider_authentication' ? `The upstream rejected the gateway's credentials (HTTP ${status}).` : text };
   if (type !== undefined) shape.providerType = type;
   const retryAfter = retryAfterSecondsOf(headers);
   if (retryAfter !== undefined && (status === 429 || status === 529 || status === 503)) shape.retryAfterSeconds = retryAfter;
@@ -134,8 +136,12 @@ const wireErrorOf: Record<ErrorCode, { status: number; type: AnthropicErrorType 
   gateway_unavailable: { status: 503, type: 'overloaded_error' },
 };
 
-/** Codes where retrying cannot help (an exhausted budget or quota): tell SDKs not to. */
-const noRetryCodes: ReadonlySet<ErrorCode> = new Set(['policy_budget_exceeded', 'provider_quota_exceeded']);
+/**
+ * Codes where retrying cannot help: tell SDKs not to (they honour `x-should-retry`). An
+ * upstream credential failure is a 502, which Claude Code otherwise retries for minutes
+ * (observed: still retrying after 120 s); only an operator fixing the key helps.
+ */
+const noRetryCodes: ReadonlySet<ErrorCode> = new Set(['policy_budget_exceeded', 'provider_quota_exceeded', 'provider_authentication']);
 
 export function anthropicErrorTypeOf(code: ErrorCode): AnthropicErrorType {
   return wireErrorOf[code].type;
