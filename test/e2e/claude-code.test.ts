@@ -40,10 +40,12 @@ before(async () => {
 providers:
   anthro: { type: anthropic, base_url: "${upstreamSide.url}", api_key: ${upstreamKey} }
   oai: { type: openai, base_url: "${responses.url}", api_key: sk-upstream-test }
+  misconfigured: { type: anthropic, base_url: "${anthropic.url}", api_key: sk-ant-not-the-right-key }
 models:
   # The alias is what Claude Code sends; the provider gets the dated name.
   claude-sonnet-4-5: { provider: anthro, model: claude-sonnet-4-5-20250929 }
   claude-on-gpt: { provider: oai, model: gpt-5.5 }
+  claude-haiku-4-5: { provider: misconfigured, model: claude-haiku-4-5 }
 keys:
   - { name: claude-code, key: ${clientKey} }
 routing:
@@ -138,6 +140,21 @@ describe('the real Claude Code through Switchyard', () => {
       assert.equal(call.name, 'Bash');
       assert.deepEqual(JSON.parse(call.arguments), writeGreeting);
       assert.equal(output.call_id, call.call_id, 'the tool result answers the call');
+    } finally {
+      await run.dispose();
+    }
+  });
+
+  test('(c) the gateway\'s upstream key is wrong: Claude Code stops at once and blames the gateway, not its own key', async () => {
+    const start = anthropic.requests.length;
+    const run = await runClaudeCode({ baseUrl: gateway.url, apiKey: clientKey, model: 'claude-haiku-4-5', prompt: 'Say hi.' });
+    try {
+      assert.equal(run.exitCode, 1);
+      assert.equal(run.result?.api_error_status, 502);
+      assert.match(run.finalText, /The upstream rejected the gateway's credentials \(HTTP 401\)/);
+      assert.doesNotMatch(run.finalText, /Invalid API key/);
+      // x-should-retry: false — without it Claude Code retries a 502 for minutes.
+      assert.equal(anthropic.requests.slice(start).length, 1, 'no retry');
     } finally {
       await run.dispose();
     }
