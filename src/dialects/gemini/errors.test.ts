@@ -42,6 +42,14 @@ describe('Gemini errors → gateway errors', () => {
     });
   }
 
+  test("a rejected upstream key says it is the gateway's and never relays Google's text; a location or billing precondition keeps its words", () => {
+    const invalid = decodeError(400, googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.'), new Headers());
+    assert.deepEqual([invalid.code, invalid.message, invalid.providerType], ['provider_authentication', "The upstream rejected the gateway's credentials (HTTP 400).", 'INVALID_ARGUMENT']);
+    assert.equal(decodeError(403, googleError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers."), new Headers()).message, "The upstream rejected the gateway's credentials (HTTP 403).");
+    const location = decodeError(400, googleError(400, 'FAILED_PRECONDITION', 'User location is not supported for the API use.'), new Headers());
+    assert.deepEqual([location.code, location.message], ['provider_authentication', 'User location is not supported for the API use.']);
+  });
+
   test('a 429 whose only quota is per day is a quota failure (falls back, no retry)', () => {
     const body = googleError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded', [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }] }]);
     assert.equal(decodeError(429, body, new Headers()).code, 'provider_quota_exceeded');

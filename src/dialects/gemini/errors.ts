@@ -118,7 +118,14 @@ function shapeOf(read: ReadError, httpStatus: number | undefined, fallbackMessag
 
 /** A Gemini HTTP error → a gateway error (what the attempt loop classifies). */
 export function decodeError(status: number, body: unknown, headers: Headers): GatewayError {
-  const shape = shapeOf(readErrorBody(body), status, `Gemini answered HTTP ${status}.`);
+  const read = readErrorBody(body);
+  const shape = shapeOf(read, status, `Gemini answered HTTP ${status}.`);
+  // The credential is the gateway's, not the caller's: relayed, "API key not valid" would have
+  // the client's user doubt a key that works. A FAILED_PRECONDITION (location, billing) keeps
+  // its words: they name the project's problem, not a key.
+  if (shape.code === 'provider_authentication' && read.status !== 'FAILED_PRECONDITION') {
+    shape.message = `The upstream rejected the gateway's credentials (HTTP ${status}).`;
+  }
   if (shape.retryAfterSeconds === undefined && (status === 429 || status === 503)) {
     const header = retryAfterHeaderOf(headers);
     if (header !== undefined) shape.retryAfterSeconds = header;
