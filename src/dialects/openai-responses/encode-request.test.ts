@@ -222,10 +222,26 @@ describe('encodeRequest: IR from another dialect', () => {
     assert.deepEqual(encoded.reasoning, { effort: 'medium' });
     assert.equal(encoded.max_output_tokens, 1000);
     assert.equal(encoded.stream, true);
-    assert.equal(encoded.store, undefined);
+    assert.equal(encoded.store, false, "another dialect's conversation is never stored by OpenAI");
     const codes = context.warnings.list.map((warning) => warning.code).sort();
     assert.deepEqual(codes, ['field_dropped', 'reasoning_dropped', 'reasoning_mapped', 'tool_dropped', 'tool_translated']);
     // The wire name maps back to the IR name for the answer.
     assert.deepEqual(context.toolNames.identity(wireName), { name: 'mcp.files.list', kind: 'function' });
+  });
+});
+
+describe('requests from other dialects', () => {
+  test('are never stored by OpenAI, and ask for encrypted reasoning when they reason', async () => {
+    const { encodeRequest } = await import('./encode-request.ts');
+    const { ToolNameMap } = await import('../../core/tool-names.ts');
+    const { Warnings } = await import('../../core/warnings.ts');
+    const base = { model: 'x', system: [], messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }], tools: [], stream: true, extensions: { 'anthropic-messages': {} } };
+    const context = (request: object) => ({ request: { ...base, ...request }, target: { model: 'gpt-5.5', family: 'openai' as const }, toolNames: new ToolNameMap(), warnings: new Warnings() });
+    const plain = encodeRequest(context({}));
+    assert.equal(plain['store'], false);
+    assert.equal(plain['include'], undefined);
+    const reasoning = encodeRequest(context({ reasoning: { effort: 'high' } }));
+    assert.equal(reasoning['store'], false);
+    assert.deepEqual(reasoning['include'], ['reasoning.encrypted_content']);
   });
 });

@@ -44,6 +44,12 @@ export function encodeRequest(context: ExchangeContext): Record<string, unknown>
   if (request.user !== undefined && request.user !== extension?.safety_identifier) body.user = request.user;
   if (request.promptCacheKey !== undefined) body.prompt_cache_key = request.promptCacheKey;
   body.stream = request.stream;
+  if (!sameDialect) {
+    // A client of another dialect never asked OpenAI to keep anything: do not let the default
+    // (store: true) retain its conversation, and carry reasoning statelessly instead.
+    body.store = false;
+    if (body.reasoning !== undefined) body.include = ['reasoning.encrypted_content'];
+  }
 
   if (target.supportsReasoning === false) {
     for (const key of ['reasoning', 'include'] as const) {
