@@ -8,29 +8,27 @@ const terminalEvents: Record<string, 'completed' | 'incomplete' | 'failed'> = {
   'response.incomplete': 'incomplete',
   'response.failed': 'failed',
 };
-/** How terminal events name themselves inside their data (with or without `event:` lines). */
-const markers = Object.keys(terminalEvents).map((type) => Buffer.from(`"${type}"`));
-const longestMarker = Math.max(...markers.map((marker) => marker.length));
-/** Past this many buffered bytes without an event boundary, decode everything (bounded memory). */
-const maxPendingBytes = 4 * 1024 * 1024;
 /** SSE framing and JSON roughly triple generated text; used only when usage never arrives. */
 const textPerStreamedByte = 0.3;
+const lf = 0x0a;
+const cr = 0x0d;
 
 /**
- * Meters a Responses stream that is forwarded untouched. Nearly every event is a delta the
- * meter does not need, so it does not decode them: it scans the raw bytes (native indexOf)
- * for a terminal event's name and decodes only from that event's start. Usage and the
- * terminal state are exact; the output estimate for cut streams comes from the byte count.
+ * Meters a Responses stream that is forwarded untouched. A Responses stream ends with its
+ * terminal event (completed, incomplete or failed), the only one carrying usage, so the meter
+ * decodes nothing while the stream runs: per chunk it finds the last event boundary (native
+ * lastIndexOf) and keeps a view of the last complete event and the bytes after it. At the end
+ * it decodes just those. No copy is made when chunks hold whole events, the usual case.
  */
 export class ResponsesMeter extends SseMeter {
   private responseId: string | undefined;
-  private capturing = false;
-  /** Bytes since the last event boundary, while not capturing. */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private previousTail: Buffer = Buffer.alloc(0);
-  private streamedBytes = 0;
   private head: Buffer = Buffer.alloc(0);
+  /** The last complete event seen (with its terminating blank line). */
+  private lastEvent: Buffer = Buffer.alloc(0);
+  /** Bytes after the last boundary: the start of an event still arriving. */
+  private partial: Buffer[] = [];
+  private streamedBytes = 0;
+  private chunks = 0;
 
   constructor(private readonly requestedModel: string) {
     super();
@@ -38,26 +36,23 @@ export class ResponsesMeter extends SseMeter {
 
   override push(chunk: Uint8Array): void {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    this.readResponseId(bytes);
+    if (this.responseId === undefined && this.head.length < 4096) this.readResponseId(bytes);
     this.streamedBytes += bytes.length;
+    this.chunks++;
     this.outputChars = Math.round(this.streamedBytes * textPerStreamedByte);
-    if (this.capturing) return super.push(bytes);
-    if (this.containsMarker(bytes)) return this.startCapture(bytes);
-    const boundary = bytes.lastIndexOf('\n\n');
-    if (boundary === -1) {
-      this.pending.push(bytes);
-      this.pendingBytes += bytes.length;
-    } else {
-      this.pending = [bytes.subarray(boundary + 2)];
-      this.pendingBytes = this.pending[0]!.length;
+    const last = lastBoundaryEnd(bytes, bytes.length);
+    if (last === -1) {
+      this.partial.push(bytes);
+      return;
     }
-    // The last bytes seen, across chunks however small, so a marker split anywhere is found.
-    this.previousTail = bytes.length >= longestMarker ? bytes.subarray(bytes.length - longestMarker) : Buffer.concat([this.previousTail, bytes]).subarray(-longestMarker);
-    if (this.pendingBytes > maxPendingBytes) this.startCapture(Buffer.alloc(0));
+    const previous = lastBoundaryEnd(bytes, last - 2);
+    this.lastEvent = previous !== -1 ? bytes.subarray(previous, last) : Buffer.concat([...this.partial, bytes.subarray(0, last)]);
+    this.partial = last < bytes.length ? [bytes.subarray(last)] : [];
   }
 
   override finish(): void {
-    if (!this.capturing) this.startCapture(Buffer.alloc(0));
+    super.push(this.lastEvent);
+    for (const piece of this.partial) super.push(piece);
     super.finish();
   }
 
@@ -73,7 +68,7 @@ export class ResponsesMeter extends SseMeter {
       incomplete_details: null,
       usage: null,
     };
-    return encodeSseEvent(JSON.stringify({ type: 'response.failed', sequence_number: this.events, response }), 'response.failed');
+    return encodeSseEvent(JSON.stringify({ type: 'response.failed', sequence_number: this.chunks, response }), 'response.failed');
   }
 
   protected observe(name: string | undefined, data: string): void {
@@ -86,26 +81,21 @@ export class ResponsesMeter extends SseMeter {
 
   /** The response id, for a failure event we may have to append; it is in the first event. */
   private readResponseId(bytes: Buffer): void {
-    if (this.responseId !== undefined || this.head.length >= 4096) return;
-    this.head = Buffer.concat([this.head, bytes.subarray(0, 4096 - this.head.length)]);
+    this.head = this.head.length === 0 ? bytes.subarray(0, 4096) : Buffer.concat([this.head, bytes.subarray(0, 4096 - this.head.length)]);
     this.responseId = /"id"\s*:\s*"(resp_[^"]+)"/.exec(this.head.toString('latin1'))?.[1];
   }
+}
 
-  /** A marker may straddle chunks: check the seam with the bytes before as well as the chunk. */
-  private containsMarker(bytes: Buffer): boolean {
-    if (markers.some((marker) => bytes.indexOf(marker) !== -1)) return true;
-    if (this.previousTail.length === 0) return false;
-    const seam = Buffer.concat([this.previousTail, bytes.subarray(0, longestMarker)]);
-    return markers.some((marker) => seam.indexOf(marker) !== -1);
+/**
+ * Where the last event boundary (a blank line: LF LF, or CR LF CR LF) before `before` ends,
+ * or -1. Data lines are single-line JSON, so a blank line only ever separates events.
+ */
+function lastBoundaryEnd(bytes: Buffer, before: number): number {
+  let index = bytes.lastIndexOf(lf, before - 1);
+  while (index > 0) {
+    if (bytes[index - 1] === lf) return index + 1;
+    if (bytes[index - 1] === cr && index >= 3 && bytes[index - 2] === lf && bytes[index - 3] === cr) return index + 1;
+    index = bytes.lastIndexOf(lf, index - 1);
   }
-
-  /** From here on every byte is decoded, starting at the current event's boundary. */
-  private startCapture(bytes: Buffer): void {
-    this.capturing = true;
-    const backlog = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    for (const piece of backlog) super.push(piece);
-    if (bytes.length > 0) super.push(bytes);
-  }
+  return -1;
 }
