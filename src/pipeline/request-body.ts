@@ -39,6 +39,20 @@ export class RequestBody {
   }
 
   /**
+   * A leading member read without the uniqueness scan. Only for members where a contradicting
+   * duplicate can hurt nobody but the sender (the `stream` flag: a body that says both breaks
+   * its own answer, and its usage is still billed by estimate); never for `model`, which
+   * decides routing, allowlists and price.
+   */
+  leadingMember(name: string): unknown {
+    if (!this.parsed) {
+      const leading = this.leading.get(name);
+      if (leading) return leading.value;
+    }
+    return this.member(name);
+  }
+
+  /**
    * A member that is usually absent: when its name appears nowhere in the bytes it is
    * absent without parsing anything.
    */

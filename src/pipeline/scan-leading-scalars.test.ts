@@ -37,3 +37,9 @@ test('invalid JSON is a 400 once the full body is needed', () => {
   const body = new RequestBody(Buffer.from('{"model":'));
   assert.throws(() => body.fields(), /not valid JSON/);
 });
+
+test('leadingMember skips the uniqueness scan; member never does', () => {
+  const body = new RequestBody(Buffer.from('{"model":"a","stream":true,"input":"x","stream":false,"model":"b"}'));
+  assert.equal(body.leadingMember('stream'), true);
+  assert.equal(body.member('model'), 'b');
+});

@@ -24,7 +24,7 @@ export const responsesSurface: Surface = {
   dialect: 'openai-responses',
   codec: openaiResponsesCodec,
   readModel: (body) => body.member('model'),
-  readStream: (body) => body.member('stream') === true,
+  readStream: (body) => body.leadingMember('stream') === true,
   readMaxOutputTokens: (body) => positiveInteger(body.optionalMember('max_output_tokens')),
   readUsage: (body) => readResponsesUsage({ type: 'response.completed', response: body }),
   withModel: withBodyModel,
