@@ -12,6 +12,7 @@
  *   BENCH_SECONDS=5            measured seconds per cell and target; BENCH_WARMUP_SECONDS=1 before it
  *   BENCH_ROUNDS=3             the seconds are split into this many rounds, targets interleaved
  *   BENCH_CPU_PROF=DIR         write V8 CPU profiles of the floor and Switchyard into DIR
+ *   BENCH_CPU_PROF_INTERVAL=µs sampling interval for those profiles (default 1000; 100 for detail)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +48,7 @@ const warmupSeconds = secondsFromEnv('BENCH_WARMUP_SECONDS', 1);
 const rounds = Math.max(1, Math.round(secondsFromEnv('BENCH_ROUNDS', 3)));
 const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 /** Node flags for the proxies: profiles are written when they exit on SIGTERM. */
-const proxyNodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+const proxyNodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-interval', process.env['BENCH_CPU_PROF_INTERVAL'] ?? '1000', '--cpu-prof-dir', profileDir] : [];
 
 const streamBody = readFileSync(join(benchDir, 'fixtures', 'codex-request.json'));
 const unaryText = streamBody.toString('utf8').replace('"stream":true', '"stream":false');
