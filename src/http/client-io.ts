@@ -38,10 +38,13 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
-/** Writes honouring backpressure; resolves false when the client went away. */
-export async function writeChunk(response: ServerResponse, chunk: Uint8Array | string): Promise<boolean> {
+/**
+ * Writes honouring backpressure. Returns `true` when written and the socket can take more,
+ * `false` when the client is gone, or a promise when the caller must wait for `drain`: the
+ * common case costs no promise (this runs once per forwarded chunk).
+ */
+export function writeChunk(response: ServerResponse, chunk: Uint8Array | string): boolean | Promise<boolean> {
   if (response.destroyed) return false;
   if (response.write(chunk)) return true;
-  await Promise.race([once(response, 'drain'), once(response, 'close')]);
-  return !response.destroyed;
+  return Promise.race([once(response, 'drain'), once(response, 'close')]).then(() => !response.destroyed);
 }

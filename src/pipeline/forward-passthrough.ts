@@ -63,7 +63,8 @@ export async function forwardPassthrough(
         response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         context.markFirstByte();
       }
-      if (!(await writeChunk(response, chunk as Buffer))) break;
+      const written = writeChunk(response, chunk as Buffer);
+      if (written === false || (written !== true && !(await written))) break;
       meter.push(chunk as Buffer);
     }
     meter.finish();
