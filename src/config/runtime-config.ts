@@ -1,4 +1,4 @@
-import type { DialectId, ProviderFamily, ReasoningEffort } from '../core/ir/index.ts';
+import type { ProviderFamily, ReasoningEffort } from '../core/ir/index.ts';
 import type { Secret } from './secret.ts';
 import type { PricingConfig, RoutingConfig } from './schema.ts';
 
@@ -100,14 +100,6 @@ export interface RuntimeConfig {
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
-/** Which wire format a provider type speaks, and whose secrets it can read back. */
-export const providerDialect: Record<ProviderType, DialectId> = {
-  openai: 'openai-responses',
-  'azure-openai': 'openai-responses',
-  'openai-compatible': 'openai-chat',
-  anthropic: 'anthropic-messages',
-  gemini: 'gemini',
-};
 
 export const providerFamily: Record<ProviderType, ProviderFamily> = {
   openai: 'openai',

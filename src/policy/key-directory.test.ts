@@ -110,3 +110,13 @@ test('a stored record maps to the KeyConfig the pipeline uses', () => {
     expiresAt: new Date('2030-01-01T00:00:00.000Z'),
   });
 });
+
+test('config keys: the right secret passes; a near miss, a missing key and an expired key are 401', async () => {
+  const expired: KeyConfig = { name: 'old', hash: hashKey('sk-old-12345678'), tags: [], aliases: {}, expiresAt: new Date('2020-01-01T00:00:00Z') };
+  const directory = new KeyDirectory([configAlice, expired], newStore());
+  assert.equal((await directory.authenticate('sk-config-alice-1'))?.name, 'alice');
+  await rejects401(directory.authenticate('sk-config-alice-2'), /Incorrect API key/);
+  await rejects401(directory.authenticate(undefined), /No API key/);
+  await rejects401(directory.authenticate(''), /No API key/);
+  await rejects401(directory.authenticate('sk-old-12345678'), /"old" has expired/);
+});

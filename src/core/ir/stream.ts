@@ -33,8 +33,8 @@ export type StreamEvent =
   | { type: 'error'; error: GatewayErrorShape };
 
 /**
- * A small state machine turning one representation into another, fed in order. Wrapped into
- * a TransformStream by `toTransformStream`; tests feed arrays.
+ * A small state machine turning one representation into another, fed in order: driven by the
+ * pipeline's forwarding loops; tests feed arrays.
  */
 export interface StreamStateMachine<In, Out> {
   push(input: In): Out[];

@@ -177,9 +177,6 @@ const terminalQuotaIds: Partial<Record<ErrorCode, string>> = {
   provider_quota_exceeded: 'ProviderQuotaPerDay',
 };
 
-export function geminiErrorStatusOf(code: ErrorCode): GeminiErrorStatus {
-  return (wireErrorOf[code] ?? wireErrorOf.gateway_internal).canonical;
-}
 
 /** The body of a Google error: `{error:{code, message, status, details?}}`. */
 export function encodeErrorBody(error: GatewayErrorShape): GeminiErrorBody {
