@@ -100,7 +100,6 @@ export interface RuntimeConfig {
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
-
 export const providerFamily: Record<ProviderType, ProviderFamily> = {
   openai: 'openai',
   'azure-openai': 'openai',

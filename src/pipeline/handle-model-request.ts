@@ -61,13 +61,13 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     if (rule) context.rule = rule.name;
 
     const plan = gateway.router.plan(routed, features);
-    // Worst cases are estimated only when a budget or a rate limit will look at them.
-    const budgeted = gateway.budgets.rulesFor(context.key).length > 0;
-    const limited = gateway.rateLimiter.applies(context.key);
-    const maxOutputTokens = budgeted || limited ? (surface.readMaxOutputTokens(body) ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens))) : 0;
-    const worstCase = budgeted ? Math.max(...plan.map((target) => worstCaseMicros({ inputTokensEstimate: features.inputTokens, maxOutputTokens, pricing: findPricing(target.model, target.pricing) }))) : 0;
+    // Worst cases are estimated only when a budget or a rate limit will look at them (reading
+    // the output cap may mean parsing the body).
+    let maxOutput: number | undefined;
+    const maxOutputTokens = () => (maxOutput ??= surface.readMaxOutputTokens(body) ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens)));
+    const worstCase = () => Math.max(...plan.map((target) => worstCaseMicros({ inputTokensEstimate: features.inputTokens, maxOutputTokens: maxOutputTokens(), pricing: findPricing(target.model, target.pricing) })));
     reservation = await gateway.budgets.reserve(context.key, worstCase, context.requestId);
-    ticket = await gateway.rateLimiter.acquire(context.key, features.inputTokens + maxOutputTokens);
+    ticket = await gateway.rateLimiter.acquire(context.key, gateway.rateLimiter.applies(context.key) ? features.inputTokens + maxOutputTokens() : 0);
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
 
     let decoded: ModelRequest | undefined;
@@ -123,7 +123,11 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     context.price();
     if (ticket) {
       const used = context.usage ? context.usage.inputTokens + context.usage.outputTokens : 0;
-      void ticket.settle(used).finally(() => ticket?.release());
+      const held = ticket;
+      void held
+        .settle(used)
+        .finally(() => held.release())
+        .catch((error: unknown) => console.error(`[${context.requestId}] could not settle the rate-limit ticket`, error));
     }
     const row = recordRequest(context, gateway.storage.logs);
     gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: 'bypass' });

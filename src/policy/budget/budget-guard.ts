@@ -67,12 +67,17 @@ export class BudgetGuard {
     return budgetRulesFor(key, this.budgets);
   }
 
-  /** Throws `policy_budget_exceeded` (429) naming the first hard budget the worst case would overflow. */
-  async reserve(key: KeyConfig | undefined, worstCaseMicros: number, requestId: string, now: Date = this.now()): Promise<Reservation> {
+  /**
+   * Throws `policy_budget_exceeded` (429) naming the first hard budget the worst case would
+   * overflow. The worst case may be given as a function: it is then computed only when a
+   * budget applies (estimating it can mean reading the request body).
+   */
+  async reserve(key: KeyConfig | undefined, worstCase: number | (() => number), requestId: string, now: Date = this.now()): Promise<Reservation> {
     const rules = this.rulesFor(key);
     const id = `${requestId}:${randomUUID()}`;
     // No budget applies: nothing to hold, but every attempt still goes to the ledger.
     if (rules.length === 0) return this.reservation(id, rules, [], 0, false);
+    const worstCaseMicros = typeof worstCase === 'function' ? worstCase() : worstCase;
     const result = await this.store.reserve({ reservationId: id, rules, amountMicros: worstCaseMicros, now });
     if (!result.ok) throw budgetExceededError(result.blocked, result.amountMicros);
     return this.reservation(id, rules, result.usage, Math.ceil(worstCaseMicros), true);
