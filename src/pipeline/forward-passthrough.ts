@@ -10,6 +10,7 @@ import { readUpstreamError } from './read-upstream-error.ts';
 import type { RequestContext } from './request-context.ts';
 import type { Surface } from './surface.ts';
 import type { RequestBody } from './request-body.ts';
+import { estimateUsage } from './estimate-usage.ts';
 
 export interface PassthroughInput {
   body: RequestBody;
@@ -79,7 +80,8 @@ export async function forwardPassthrough(
     context.usage = meter.usage ?? context.usage;
     if (!meter.usage) estimateUsage(context, input.body.raw.length, meter.outputChars);
   }
-  if (input.signal.aborted) return;
+  // The client went away (the abort may not have fired yet): the handler records it.
+  if (input.signal.aborted || response.destroyed) return;
   if (!committed) {
     throw new GatewayError({ code: 'provider_error', message: 'The provider closed the stream without sending anything.' });
   }
@@ -102,20 +104,6 @@ function endBrokenStream(context: RequestContext, response: ServerResponse, byte
   if (!response.destroyed) response.end(bytes);
 }
 
-/**
- * No usage from the provider (a cut stream, a client that left): bill an estimate of about
- * four characters a token, marked as estimated, rather than nothing.
- */
-export function estimateUsage(context: RequestContext, inputBytes: number, outputChars: number): void {
-  context.usageEstimated = true;
-  context.usage = {
-    inputTokens: Math.ceil(inputBytes / 4),
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    outputTokens: Math.ceil(outputChars / 4),
-    reasoningTokens: 0,
-  };
-}
 
 /** Hop-by-hop headers, client credentials and our own headers never travel upstream. */
 const neverForwarded = new Set([

@@ -9,7 +9,7 @@ import { ToolNameMap } from '../core/tool-names.ts';
 import type { Provider } from '../providers/provider.ts';
 import { toGatewayError, type UpstreamClient } from '../upstream/upstream-client.ts';
 import { sendJson, writeChunk } from '../http/client-io.ts';
-import { estimateUsage } from './forward-passthrough.ts';
+import { estimateUsage } from './estimate-usage.ts';
 import { modelHeaders } from './model-headers.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
 import type { RequestContext } from './request-context.ts';

@@ -100,7 +100,8 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
         }
       },
     });
-    context.outcome ??= 'ok';
+    // A forwarder stops quietly when a write finds the client gone before the abort fired.
+    context.outcome ??= (abort.signal.aborted || response.destroyed) && !response.writableEnded ? 'client_disconnected' : 'ok';
   } catch (error) {
     if (abort.signal.aborted) {
       context.outcome = 'client_disconnected';
