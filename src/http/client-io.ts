@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
-import { GatewayError } from '../core/errors.ts';
+import { GatewayError, isGatewayError } from '../core/errors.ts';
+import type { DialectCodec } from '../core/dialect.ts';
 
 /** Reads a request body up to a byte limit (413 past it, without buffering the rest). */
 export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
@@ -26,6 +27,23 @@ export function parseJsonBody(raw: Buffer): unknown {
   } catch {
     throw new GatewayError({ code: 'caller_invalid_request', message: 'The request body is not valid JSON.' });
   }
+}
+
+/**
+ * Anything thrown while answering, as a gateway error: an unexpected one is logged here and
+ * becomes a 500 that reveals nothing but the request id.
+ */
+export function asGatewayError(error: unknown, requestId: string): GatewayError {
+  if (isGatewayError(error)) return error;
+  console.error(`[${requestId}]`, error);
+  return new GatewayError({ code: 'gateway_internal', message: `Internal gateway error (request ${requestId}).` });
+}
+
+/** Answers an error in the caller's own dialect shape, always with `x-request-id` (contract §4). Returns the status sent. */
+export function sendError(response: ServerResponse, codec: Pick<DialectCodec, 'encodeError'>, error: GatewayError, requestId: string): number {
+  const encoded = codec.encodeError(error.toShape());
+  sendJson(response, encoded.status, encoded.body, { ...encoded.headers, 'x-request-id': requestId });
+  return encoded.status;
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

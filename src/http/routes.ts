@@ -6,7 +6,7 @@ import { handleModelRequest } from '../pipeline/handle-model-request.ts';
 import { chatSurface, geminiPathModel, geminiSurface, messagesSurface, responsesSurface } from '../pipeline/surfaces.ts';
 import { handleCountTokens } from '../pipeline/handle-count-tokens.ts';
 import { readCredential } from '../policy/read-credential.ts';
-import { sendJson } from './client-io.ts';
+import { sendError, sendJson } from './client-io.ts';
 import { handleAdminRequest, requireMasterKey } from './admin/admin-routes.ts';
 import { handleMetrics, handleObservabilityAdmin } from './admin/observability-routes.ts';
 
@@ -43,7 +43,7 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
     if (await handleObservabilityAdmin(observability, request, response, url)) return;
   }
   const error = new GatewayError({ code: 'caller_invalid_request', status: 404, message: `No route for ${method} ${path}.` });
-  sendJson(response, 404, surfaceForPath(path).codec.encodeError(error.toShape()).body);
+  sendError(response, surfaceForPath(path).codec, error, requestId);
 }
 
 async function ready(gateway: Gateway, response: ServerResponse): Promise<void> {
@@ -64,8 +64,7 @@ async function listModels(gateway: Gateway, request: IncomingMessage, response: 
     sendJson(response, 200, { object: 'list', data });
   } catch (error) {
     if (!isGatewayError(error)) throw error;
-    const encoded = responsesSurface.codec.encodeError(error.toShape());
-    sendJson(response, encoded.status, encoded.body, encoded.headers);
+    sendError(response, responsesSurface.codec, error, String(response.getHeader('x-request-id')));
   }
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TargetConfig } from '../config/runtime-config.ts';
-import { GatewayError, isGatewayError } from '../core/errors.ts';
+import { GatewayError } from '../core/errors.ts';
+import { asGatewayError } from '../http/client-io.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { RequestFeatures } from '../routing/request-features.ts';
 import { retryDelayMs } from '../routing/retry-delay.ts';
@@ -59,7 +60,7 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
           context.attempts.push({ provider: target.provider, model: target.model, status: context.status || null, outcome: 'client_disconnected', latencyMs: round(context.elapsedMs() - started) });
           throw error;
         }
-        const failure = isGatewayError(error) ? error : internal(error, context.requestId);
+        const failure = asGatewayError(error, context.requestId);
         context.attempts.push({
           provider: target.provider,
           model: target.model,
@@ -96,9 +97,4 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
-}
-
-function internal(error: unknown, requestId: string): GatewayError {
-  console.error(`[${requestId}]`, error);
-  return new GatewayError({ code: 'gateway_internal', message: 'Internal error while calling the provider.' });
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { GatewayError, isGatewayError } from '../core/errors.ts';
-import { readBody, sendJson } from '../http/client-io.ts';
+import { invalidRequest } from '../core/errors.ts';
+import { asGatewayError, readBody, sendError, sendJson } from '../http/client-io.ts';
 import { readCredential } from '../policy/read-credential.ts';
 import { forwardableHeaders } from './forward-passthrough.ts';
 import type { Gateway } from './gateway.ts';
@@ -22,7 +22,7 @@ export async function handleCountTokens(gateway: Gateway, surface: Surface, requ
     const key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
     const body = new RequestBody(await readBody(request, gateway.config.server.maxBodyBytes));
     const requested = surface.readModel(body, url);
-    if (typeof requested !== 'string' || !requested.trim()) throw new GatewayError({ code: 'caller_invalid_request', message: '`model` is required.', param: 'model' });
+    if (typeof requested !== 'string' || !requested.trim()) throw invalidRequest('`model` is required.', 'model');
     const target = gateway.resolver.resolve(requested, key).targets[0]!;
     const provider = gateway.providers.get(target.provider);
     if (provider && provider.dialect === surface.dialect && provider.prepareCountTokens) {
@@ -41,9 +41,6 @@ export async function handleCountTokens(gateway: Gateway, surface: Surface, requ
     const answer = surface.dialect === 'gemini' ? { totalTokens: estimate } : { input_tokens: estimate };
     sendJson(response, 200, answer, { 'x-switchyard-token-count': 'estimated' });
   } catch (error) {
-    const failure = isGatewayError(error) ? error : new GatewayError({ code: 'gateway_internal', message: `Internal gateway error (request ${requestId}).` });
-    if (!isGatewayError(error)) console.error(`[${requestId}]`, error);
-    const encoded = surface.codec.encodeError(failure.toShape());
-    sendJson(response, encoded.status, encoded.body, { ...encoded.headers, 'x-request-id': requestId });
+    sendError(response, surface.codec, asGatewayError(error, requestId), requestId);
   }
 }

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, invalidRequest, isGatewayError } from '../core/errors.ts';
+import { invalidRequest, isGatewayError } from '../core/errors.ts';
 import type { ModelRequest } from '../core/ir/index.ts';
 import { dialectCodecs } from '../dialects/registry.ts';
-import { readBody, sendJson } from '../http/client-io.ts';
+import { asGatewayError, readBody, sendError } from '../http/client-io.ts';
 import { RequestBody } from './request-body.ts';
 import type { RateLimitTicket } from '../policy/rate-limit/rate-limiter.ts';
 import { worstCaseMicros, type Reservation } from '../policy/budget/budget-guard.ts';
@@ -107,15 +107,13 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       context.outcome = 'client_disconnected';
       context.status ||= 499;
     } else {
-      const failure = isGatewayError(error) ? error : internalError(error, context.requestId);
+      const failure = asGatewayError(error, context.requestId);
       context.outcome = outcomeOf(failure.code);
       context.status = failure.status;
       context.errorCode = failure.code;
       context.errorMessage = failure.message;
       if (!response.headersSent) {
-        const encoded = surface.codec.encodeError(failure.toShape());
-        context.status = encoded.status;
-        sendJson(response, encoded.status, encoded.body, { ...encoded.headers, 'x-request-id': context.requestId });
+        context.status = sendError(response, surface.codec, failure, context.requestId);
       } else if (!response.writableEnded) {
         response.end();
       }
@@ -142,11 +140,6 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     gateway.inFlight--;
     gateway.metrics.setInflight(gateway.inFlight);
   }
-}
-
-function internalError(error: unknown, requestId: string): GatewayError {
-  console.error(`[${requestId}]`, error);
-  return new GatewayError({ code: 'gateway_internal', message: `Internal gateway error (request ${requestId}).` });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
