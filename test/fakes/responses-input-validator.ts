@@ -56,12 +56,29 @@ export function validateInput(input: unknown, context: InputValidationContext): 
   return validatePairing(input);
 }
 
+/**
+ * The fields each modelled item type may carry (the SDK's item types, plus `phase` and
+ * `namespace` that newer Codex builds send). Like the real API, anything else is
+ * "Unknown parameter", e.g. a client-side `parsed: null` leaking into history.
+ */
+const itemFields: Record<string, readonly string[]> = {
+  message: ['type', 'id', 'role', 'content', 'status', 'phase'],
+  reasoning: ['type', 'id', 'summary', 'content', 'encrypted_content', 'status'],
+  function_call: ['type', 'id', 'call_id', 'name', 'arguments', 'status', 'namespace'],
+  custom_tool_call: ['type', 'id', 'call_id', 'name', 'input', 'status', 'namespace'],
+  function_call_output: ['type', 'id', 'call_id', 'output', 'status', 'namespace'],
+  custom_tool_call_output: ['type', 'id', 'call_id', 'output', 'status'],
+};
+
 function validateItem(item: unknown, path: string, context: InputValidationContext): OpenAIRejection | undefined {
   if (!isPlainObject(item)) return invalidType(path, 'an object', describeJsonType(item));
   // The short form {role, content} (EasyInputMessage) has no `type`.
   const type = item.type ?? ('role' in item ? 'message' : undefined);
   if (type === undefined) return missingParameter(`${path}.type`);
   if (!(itemTypes as readonly string[]).includes(type)) return invalidValue(`${path}.type`, type, itemTypes);
+  const known = itemFields[type];
+  const unknown = known && Object.keys(item).find((key) => !known.includes(key));
+  if (unknown) return openAIError(400, `Unknown parameter: '${path}.${unknown}'.`, { param: `${path}.${unknown}`, code: 'unknown_parameter' });
   switch (type) {
     case 'message':
       return validateMessage(item, path);

@@ -23,6 +23,8 @@ async function readFixture(path: string): Promise<any> {
 type Case = { name: string; body: Record<string, unknown>; status: number; param?: string | null; code?: string | null; message: RegExp };
 
 const cases: Case[] = [
+  { name: 'unknown field on an input item', body: { model: 'gpt-5', input: [{ role: 'user', content: 'hi', parsed: null }] }, status: 400, param: 'input[0].parsed', code: 'unknown_parameter', message: /^Unknown parameter: 'input\[0\]\.parsed'\.$/ },
+  { name: 'unknown field on a function_call_output', body: { model: 'gpt-5', input: [{ type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: 'x', is_error: true }] }, status: 400, param: 'input[1].is_error', code: 'unknown_parameter', message: /^Unknown parameter: 'input\[1\]\.is_error'\.$/ },
   { name: 'unknown top-level parameter', body: { model: 'gpt-5', input: 'hi', max_tokens: 10 }, status: 400, param: 'max_tokens', code: 'unknown_parameter', message: /^Unknown parameter: 'max_tokens'\.$/ },
   { name: 'missing model', body: { input: 'hi' }, status: 400, param: 'model', code: 'missing_required_parameter', message: /Missing required parameter: 'model'/ },
   { name: 'missing input', body: { model: 'gpt-5' }, status: 400, param: 'input', code: 'missing_required_parameter', message: /'input'/ },
