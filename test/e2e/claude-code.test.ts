@@ -6,7 +6,7 @@ import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthrop
 import { startResponsesEmulator, type ResponsesEmulator } from '../fakes/responses-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { runClaudeCode } from './claude-code/run-claude-code.ts';
-import { startRecordingProxy, type RecordedExchange, type RecordingProxy } from './claude-code/recording-proxy.ts';
+import { startRecordingProxy, type RecordedExchange, type RecordingProxy } from '../support/recording-proxy.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
 // Claude Code → clientSide proxy → gateway → upstreamSide proxy → Anthropic emulator: both

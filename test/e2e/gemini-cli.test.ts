@@ -6,7 +6,7 @@ import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthrop
 import { startGeminiEmulator, type GeminiEmulator } from '../fakes/gemini-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { runGeminiCli } from './gemini-cli/run-gemini-cli.ts';
-import { startRecordingProxy, type RecordedExchange, type RecordingProxy } from './claude-code/recording-proxy.ts';
+import { startRecordingProxy, type RecordedExchange, type RecordingProxy } from '../support/recording-proxy.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
 // Gemini CLI → clientSide proxy → gateway → (geminiSide proxy → Gemini emulator | Anthropic

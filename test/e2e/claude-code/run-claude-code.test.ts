@@ -12,6 +12,7 @@ import path from 'node:path';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../../fakes/anthropic-emulator.ts';
 import type { RecordedRequest } from '../../fakes/scenario.ts';
 import { runClaudeCode } from './run-claude-code.ts';
+import { processGroupGone } from '../../support/spawn-bounded.ts';
 
 const apiKey = 'sk-ant-upstream-test';
 let emulator: AnthropicEmulator;
@@ -29,19 +30,6 @@ before(async () => {
 });
 after(() => emulator.close());
 
-/** Polls (bounded) because members that were just killed may not be reaped yet. */
-async function processGroupGone(processGroupId: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      process.kill(-processGroupId, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
-      throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
 
 describe('runClaudeCode drives the real Claude Code', () => {
   test('a tool outside allowedTools is denied without a prompt; a prompt starting with "-" arrives as typed', async () => {

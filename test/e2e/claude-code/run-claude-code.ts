@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawnBounded } from './spawn-bounded.ts';
+import { spawnBounded } from '../../support/spawn-bounded.ts';
 
 /** The native binary the package's postinstall copies over its placeholder. */
 export const claudeBinaryPath = path.join(path.dirname(createRequire(import.meta.url).resolve('@anthropic-ai/claude-code/package.json')), 'bin', 'claude.exe');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { readBundledModelCatalog, withModelAlias } from './codex-model-catalog.ts';
 import { runCodex, type RunCodexResult } from './run-codex.ts';
 import { startScriptedResponsesServer, type RecordedRequest } from './scripted-responses-server.ts';
+import { processGroupGone } from '../../support/spawn-bounded.ts';
 
 const API_KEY = 'sk-switchyard-e2e';
 const ENCRYPTED_REASONING = 'gAAAAABscripted-opaque-reasoning-blob_0123456789-+/=';
@@ -29,19 +30,6 @@ function toolNamed(request: RecordedRequest | undefined, name: string): Record<s
   return (request.body.tools as Array<Record<string, any>>).find((tool) => tool.name === name);
 }
 
-/** Polls (bounded) because members that were just killed may not be reaped yet. */
-async function processGroupGone(processGroupId: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      process.kill(-processGroupId, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
-      throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
 
 describe('runCodex drives the real Codex CLI', () => {
   test('two-turn shell task: exec_command runs, reasoning is replayed verbatim', async () => {

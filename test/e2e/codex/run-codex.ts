@@ -7,12 +7,12 @@
  * working directory, so no user config, skill, login or session leaks in or out, and runs can
  * go in parallel. Findings behind each choice: docs/codex-cli-notes.md.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SWITCHYARD_API_KEY_ENV, writeCodexConfig, type CodexReasoningEffort } from './codex-config.ts';
+import { spawnBounded } from '../../support/spawn-bounded.ts';
 
 export { renderCodexConfig, writeCodexConfig, type CodexConfigOptions, type CodexReasoningEffort } from './codex-config.ts';
 
@@ -102,9 +102,6 @@ export interface RunCodexResult {
   dispose(): Promise<void>;
 }
 
-const KILL_GRACE_MS = 3000;
-const STDIO_DRAIN_MS = 2000;
-
 function parseJsonLines(text: string): CodexJsonEvent[] {
   const events: CodexJsonEvent[] = [];
   for (const line of text.split('\n')) {
@@ -116,20 +113,6 @@ function parseJsonLines(text: string): CodexJsonEvent[] {
     }
   }
   return events;
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
-
-function sleep(milliseconds: number): { promise: Promise<void>; cancel(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<void>((resolve) => (timer = setTimeout(resolve, milliseconds)));
-  return { promise, cancel: () => clearTimeout(timer) };
 }
 
 export async function runCodex(options: RunCodexOptions): Promise<RunCodexResult> {
@@ -187,45 +170,14 @@ export async function runCodex(options: RunCodexOptions): Promise<RunCodexResult
     ...options.env,
   });
 
-  const child = spawn(process.execPath, args, {
+  // Own process group with a hard limit: a timeout kills Codex, the Node wrapper and every
+  // shell it started. The prompt goes on stdin.
+  const { pid, exitCode, signal, timedOut, stdout, stderr } = await spawnBounded(process.execPath, args, {
     cwd,
     env: environment,
-    // Own process group: a timeout kills Codex, the Node wrapper and every shell it started.
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    timeoutMs: options.timeoutMs ?? 120_000,
+    stdin: options.prompt,
   });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('codex did not start');
-
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.on('error', () => {}); // EPIPE when Codex dies before reading the prompt
-  child.stdin.end(options.prompt);
-
-  let timedOut = false;
-  let graceTimer: NodeJS.Timeout | undefined;
-  const timeoutTimer = setTimeout(() => {
-    timedOut = true;
-    killGroup(pid, 'SIGTERM');
-    graceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
-  }, options.timeoutMs ?? 120_000);
-
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, exitSignal) => resolve({ exitCode: code, signal: exitSignal }));
-  });
-  clearTimeout(timeoutTimer);
-  clearTimeout(graceTimer);
-  // Anything still in the group (a background job a command left behind) goes too.
-  killGroup(pid, 'SIGKILL');
-  // 'exit' can come before the last stdout bytes: wait for the pipes to close, but not forever
-  // (an orphan holding them open must not hang the test).
-  const drain = sleep(STDIO_DRAIN_MS);
-  await Promise.race([closed, drain.promise]);
-  drain.cancel();
 
   const lastMessage = await readFile(lastMessagePath, 'utf8').catch(() => '');
   return {

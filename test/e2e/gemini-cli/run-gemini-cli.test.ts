@@ -12,6 +12,7 @@ import path from 'node:path';
 import { startGeminiEmulator, type GeminiEmulator } from '../../fakes/gemini-emulator.ts';
 import type { RecordedRequest } from '../../fakes/scenario.ts';
 import { runGeminiCli } from './run-gemini-cli.ts';
+import { processGroupGone } from '../../support/spawn-bounded.ts';
 
 const apiKey = 'gemini-upstream-test';
 let emulator: GeminiEmulator;
@@ -27,19 +28,6 @@ before(async () => {
 });
 after(() => emulator.close());
 
-/** Polls (bounded) because members that were just killed may not be reaped yet. */
-async function processGroupGone(processGroupId: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      process.kill(-processGroupId, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
-      throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
 
 describe('runGeminiCli drives the real Gemini CLI', () => {
   test('API-key auth from the private settings, the prompt as typed, the shell tool run without a prompt', async () => {

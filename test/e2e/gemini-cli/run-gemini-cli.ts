@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawnBounded } from '../claude-code/spawn-bounded.ts';
+import { spawnBounded } from '../../support/spawn-bounded.ts';
 
 export const geminiEntryPath = path.join(path.dirname(createRequire(import.meta.url).resolve('@google/gemini-cli/package.json')), 'bundle', 'gemini.js');
 

@@ -1,7 +1,7 @@
 /**
  * Runs one client CLI to completion inside its own process group, with a hard time limit.
- * Shared by the Claude Code and Gemini CLI harnesses (test/e2e/gemini-cli imports it from
- * here): both start shells and helpers that must not outlive a test.
+ * Shared by the Codex CLI, Claude Code and Gemini CLI harnesses: all three start shells and
+ * helpers that must not outlive a test.
  */
 import { spawn } from 'node:child_process';
 
@@ -81,4 +81,18 @@ export async function spawnBounded(command: string, args: readonly string[], opt
   await Promise.race([closed, new Promise<void>((resolve) => (drainTimer = setTimeout(resolve, STDIO_DRAIN_MS)))]);
   clearTimeout(drainTimer);
   return { pid, exitCode, signal, timedOut, stdout, stderr };
+}
+
+/** True once every member of the group is gone; polls (bounded) since just-killed members may not be reaped yet. */
+export async function processGroupGone(processGroupId: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      process.kill(-processGroupId, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
+      throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
