@@ -10,6 +10,7 @@ import type {
   AnthropicOtherBlock,
   AnthropicToolResultContent,
 } from './wire.ts';
+import { toolCallArguments } from '../shared/tool-calls.ts';
 
 export interface BlockEncoding {
   warnings: Warnings;
@@ -68,14 +69,8 @@ function encodeFile(block: { source: ImageSource; filename?: string }, encoding:
 
 /** The arguments object of a replayed call: Anthropic wants an object, never a string. */
 function encodeToolInput(block: ToolCallBlock, encoding: BlockEncoding): Record<string, unknown> {
-  if (block.kind === 'custom') return { input: block.input };
-  if (block.input.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(block.input);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // Falls through: a cut-off or non-JSON argument string cannot be replayed as is.
-  }
+  const input = toolCallArguments(block);
+  if (input) return input;
   encoding.warnings.add('tool_arguments_replaced', `The arguments of call ${block.callId} are not a JSON object; replayed as {}.`);
   return {};
 }

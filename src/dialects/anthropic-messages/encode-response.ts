@@ -1,32 +1,15 @@
 import type { ClientContext } from '../../core/dialect.ts';
 import type { ContentBlock, ModelResponse, ToolCallBlock } from '../../core/ir/index.ts';
-import { flattenToolName } from '../../core/tool-names.ts';
 import { encodeToolUseId } from './encode-content-block.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import type { AnthropicContentBlock, AnthropicMessagesResponse, AnthropicOtherBlock } from './wire.ts';
+import { clientToolName, toolCallArguments } from '../shared/tool-calls.ts';
 
 /** Message ids keep Anthropic's `msg_` prefix (SDKs and logs expect it). */
 export function clientMessageId(id: string, context: ClientContext): string {
   if (id.startsWith('msg_')) return id;
   return `msg_${(id || context.requestId).replace(/[^a-zA-Z0-9_-]/g, '_')}`;
-}
-
-/** An Anthropic client never declared namespaces; a namespaced call (foreign) is flattened. */
-export function clientToolName(block: { name: string; namespace?: string }): string {
-  return block.namespace ? flattenToolName(block.name, block.namespace, 128) : block.name;
-}
-
-/** The call's input as the object Anthropic clients expect (a freeform input as `{input}`). */
-export function clientToolInput(block: ToolCallBlock): Record<string, unknown> {
-  if (block.kind === 'custom') return { input: block.input };
-  try {
-    const parsed: unknown = JSON.parse(block.input === '' ? '{}' : block.input);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // An unparsable argument string becomes an empty input rather than a broken message.
-  }
-  return {};
 }
 
 /**
@@ -46,7 +29,7 @@ export function encodeClientBlock(block: ContentBlock): AnthropicContentBlock | 
       if (block.signature === undefined) return undefined;
       return { type: 'thinking', thinking: block.summary.join(''), signature: block.signature };
     case 'tool-call':
-      return { type: 'tool_use', id: encodeToolUseId(block.callId), name: clientToolName(block), input: clientToolInput(block) };
+      return { type: 'tool_use', id: encodeToolUseId(block.callId), name: clientToolName(block, 128), input: toolCallArguments(block) ?? {} };
     case 'opaque':
       return block.dialect === 'anthropic-messages' ? (block.value as AnthropicOtherBlock) : undefined;
     default:

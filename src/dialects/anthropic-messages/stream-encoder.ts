@@ -2,7 +2,8 @@ import type { ClientContext } from '../../core/dialect.ts';
 import type { BlockStart, ContentBlock, StreamEvent, StreamStateMachine, Usage } from '../../core/ir/index.ts';
 import { encodeSseEvent } from '../../core/sse-decoder.ts';
 import { encodeToolUseId } from './encode-content-block.ts';
-import { clientMessageId, clientToolName, encodeClientBlock } from './encode-response.ts';
+import { clientMessageId, encodeClientBlock } from './encode-response.ts';
+import { clientToolName } from '../shared/tool-calls.ts';
 import { anthropicErrorTypeOf } from './errors.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
@@ -120,7 +121,7 @@ export class AnthropicStreamEncoder implements StreamStateMachine<StreamEvent, s
         return [];
       case 'tool-call':
         if (start.toolKind === 'custom') return [];
-        return [this.startWire({ type: 'tool_use', id: encodeToolUseId(start.callId), name: clientToolName(start), input: {} })];
+        return [this.startWire({ type: 'tool_use', id: encodeToolUseId(start.callId), name: clientToolName(start, 128), input: {} })];
       case 'opaque':
         return [];
     }

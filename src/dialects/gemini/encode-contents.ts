@@ -8,6 +8,7 @@ import { geminiToolName } from './gemini-tool-name.ts';
 import { geminiModelProfile } from './model-profile.ts';
 import type { GeminiContent, GeminiPart } from './wire.ts';
 import { opaqueTypeOf } from '../shared/tool-descriptions.ts';
+import { toolCallArguments } from '../shared/tool-calls.ts';
 
 /**
  * Google's documented value for a function call whose signature was not made by Gemini
@@ -150,14 +151,8 @@ function encodeToolCall(block: ToolCallBlock, context: ExchangeContext): TurnPar
 
 /** `args` must be an object: a freeform input is wrapped as `{input}`, JSON text is parsed. */
 function toolArguments(block: ToolCallBlock, context: ExchangeContext): Record<string, unknown> {
-  if (block.kind === 'custom') return { input: block.input };
-  if (block.input.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(block.input);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // Falls through: cut-off or non-JSON arguments cannot be replayed as they are.
-  }
+  const args = toolCallArguments(block);
+  if (args) return args;
   context.warnings.add('tool_arguments_replaced', `The arguments of call ${block.callId} are not a JSON object; replayed to Gemini as {}.`);
   return {};
 }

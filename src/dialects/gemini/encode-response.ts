@@ -1,27 +1,10 @@
 import type { ClientContext } from '../../core/dialect.ts';
 import type { ContentBlock, ModelResponse, ToolCallBlock } from '../../core/ir/index.ts';
-import { flattenToolName } from '../../core/tool-names.ts';
 import { requestedIncludeThoughts } from './gemini-extension.ts';
 import { encodeFinishReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './wire.ts';
-
-/** A Gemini client never declared namespaces; a namespaced call (foreign) is flattened. */
-export function clientToolName(block: { name: string; namespace?: string }): string {
-  return block.namespace ? flattenToolName(block.name, block.namespace, 128) : block.name;
-}
-
-/** A call's arguments as the object Gemini clients expect (a freeform input as `{input}`). */
-export function clientToolArguments(block: ToolCallBlock): Record<string, unknown> {
-  if (block.kind === 'custom') return { input: block.input };
-  try {
-    const parsed: unknown = JSON.parse(block.input === '' ? '{}' : block.input);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // An unparsable argument string becomes empty arguments rather than a broken part.
-  }
-  return {};
-}
+import { clientToolName, toolCallArguments } from '../shared/tool-calls.ts';
 
 /** Whether thought text goes to this client: only when it asked `includeThoughts`, as Gemini does. */
 export function wantsThoughts(context: ClientContext): boolean {
@@ -49,7 +32,7 @@ export function encodeClientPart(block: ContentBlock, thoughts: boolean): Gemini
       return signature === undefined ? { text, thought: true } : { text, thought: true, thoughtSignature: signature };
     }
     case 'tool-call': {
-      const part: GeminiPart = { functionCall: { name: clientToolName(block), args: clientToolArguments(block), id: block.callId } };
+      const part: GeminiPart = { functionCall: { name: clientToolName(block, 128), args: toolCallArguments(block) ?? {}, id: block.callId } };
       if (block.signature?.family === 'gemini') part.thoughtSignature = block.signature.value;
       return part;
     }

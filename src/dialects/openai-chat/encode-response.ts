@@ -1,9 +1,9 @@
 import type { ClientContext } from '../../core/dialect.ts';
 import type { ModelResponse, ToolCallBlock } from '../../core/ir/index.ts';
-import { flattenToolName } from '../../core/tool-names.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import type { ChatCompletion, ChatToolCall } from './wire.ts';
+import { clientToolName } from '../shared/tool-calls.ts';
 
 /** Text blocks of one answer are separated like paragraphs, in unary and stream alike. */
 export const textBlockSeparator = '\n\n';
@@ -66,11 +66,6 @@ export function chatCompletionId(upstreamId: string, requestId: string): string 
 export function toSeconds(createdAt: number): number {
   if (!Number.isFinite(createdAt) || createdAt <= 0) return Math.floor(Date.now() / 1000);
   return Math.floor(createdAt > 1e12 ? createdAt / 1000 : createdAt);
-}
-
-/** The name a Chat client knows the tool by (it declared no namespaces). */
-export function clientToolName(block: Pick<ToolCallBlock, 'name' | 'namespace'>): string {
-  return block.namespace === undefined ? block.name : flattenToolName(block.name, block.namespace);
 }
 
 /**
