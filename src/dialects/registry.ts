@@ -1,14 +1,18 @@
 import type { DialectCodec } from '../core/dialect.ts';
 import type { DialectId } from '../core/ir/index.ts';
-import { anthropicMessagesCodec } from './anthropic-messages/index.ts';
-import { geminiCodec } from './gemini/index.ts';
-import { openaiChatCodec } from './openai-chat/index.ts';
-import { openaiResponsesCodec } from './openai-responses/index.ts';
+import type { Surface } from '../core/surface.ts';
+import { messagesSurface } from './anthropic-messages/index.ts';
+import { geminiSurface } from './gemini/index.ts';
+import { chatSurface } from './openai-chat/index.ts';
+import { responsesSurface } from './openai-responses/index.ts';
+
+/** Every dialect by id: adding a dialect is one folder plus one line here. */
+export const dialects: Record<DialectId, Surface> = {
+  'openai-responses': responsesSurface,
+  'openai-chat': chatSurface,
+  'anthropic-messages': messagesSurface,
+  gemini: geminiSurface,
+};
 
 /** Every codec by dialect id: any inbound surface can reach any provider through these. */
-export const dialectCodecs: Record<DialectId, DialectCodec> = {
-  'openai-responses': openaiResponsesCodec,
-  'openai-chat': openaiChatCodec,
-  'anthropic-messages': anthropicMessagesCodec,
-  gemini: geminiCodec,
-};
+export const dialectCodecs = Object.fromEntries(Object.entries(dialects).map(([id, surface]) => [id, surface.codec])) as Record<DialectId, DialectCodec>;

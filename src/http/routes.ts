@@ -3,12 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import type { Gateway } from '../pipeline/gateway.ts';
 import { handleModelRequest } from '../pipeline/handle-model-request.ts';
-import { chatSurface, geminiPathModel, geminiSurface, messagesSurface, responsesSurface } from '../pipeline/surfaces.ts';
+import { dialects } from '../dialects/registry.ts';
+import { geminiPathModel } from '../dialects/gemini/index.ts';
 import { handleCountTokens } from '../pipeline/handle-count-tokens.ts';
 import { readCredential } from '../policy/read-credential.ts';
-import { sendError, sendJson } from './client-io.ts';
+import { sendError, sendJson } from '../pipeline/client-io.ts';
 import { handleAdminRequest, requireMasterKey } from './admin/admin-routes.ts';
 import { handleMetrics, handleObservabilityAdmin } from './admin/observability-routes.ts';
+
+const responsesSurface = dialects['openai-responses'];
+const chatSurface = dialects['openai-chat'];
+const messagesSurface = dialects['anthropic-messages'];
+const geminiSurface = dialects.gemini;
 
 /** Routes one request. The only place that maps URLs to handlers. */
 export async function route(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {

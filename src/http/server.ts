@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Gateway } from '../pipeline/gateway.ts';
 import { route } from './routes.ts';
-import { sendJson } from './client-io.ts';
+import { sendJson } from '../pipeline/client-io.ts';
 
 export function createHttpServer(gateway: Gateway): Server {
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => {

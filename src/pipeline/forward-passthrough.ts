@@ -4,12 +4,12 @@ import { GatewayError, isGatewayError } from '../core/errors.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { toGatewayError } from '../upstream/upstream-client.ts';
-import { writeChunk } from '../http/client-io.ts';
+import { writeChunk } from './client-io.ts';
 import { modelHeaders } from './model-headers.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
 import type { RequestContext } from './request-context.ts';
-import type { Surface } from './surface.ts';
-import type { RequestBody } from './request-body.ts';
+import type { Surface } from '../core/surface.ts';
+import type { RequestBody } from '../core/request-body.ts';
 import { estimateUsage } from './estimate-usage.ts';
 
 export interface PassthroughInput {

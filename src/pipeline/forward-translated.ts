@@ -8,7 +8,7 @@ import { SseDecoder } from '../core/sse-decoder.ts';
 import { ToolNameMap } from '../core/tool-names.ts';
 import type { Provider } from '../providers/provider.ts';
 import { toGatewayError, type UpstreamClient } from '../upstream/upstream-client.ts';
-import { sendJson, writeChunk } from '../http/client-io.ts';
+import { sendJson, writeChunk } from './client-io.ts';
 import { estimateUsage } from './estimate-usage.ts';
 import { modelHeaders } from './model-headers.ts';
 import { readUpstreamError } from './read-upstream-error.ts';

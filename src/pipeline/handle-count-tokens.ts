@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { invalidRequest } from '../core/errors.ts';
-import { asGatewayError, readBody, sendError, sendJson } from '../http/client-io.ts';
+import { asGatewayError, readBody, sendError, sendJson } from './client-io.ts';
 import { readCredential } from '../policy/read-credential.ts';
 import { forwardableHeaders } from './forward-passthrough.ts';
 import type { Gateway } from './gateway.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
-import { RequestBody } from './request-body.ts';
-import type { Surface } from './surface.ts';
+import { RequestBody } from '../core/request-body.ts';
+import type { Surface } from '../core/surface.ts';
 
 /**
  * `count_tokens` (Anthropic) and `:countTokens` (Gemini): exact when the model's provider
@@ -38,8 +38,7 @@ export async function handleCountTokens(gateway: Gateway, surface: Surface, requ
       return;
     }
     const estimate = Math.ceil(body.raw.length / 4);
-    const answer = surface.dialect === 'gemini' ? { totalTokens: estimate } : { input_tokens: estimate };
-    sendJson(response, 200, answer, { 'x-switchyard-token-count': 'estimated' });
+    sendJson(response, 200, surface.encodeTokenCount(estimate), { 'x-switchyard-token-count': 'estimated' });
   } catch (error) {
     sendError(response, surface.codec, asGatewayError(error, requestId), requestId);
   }

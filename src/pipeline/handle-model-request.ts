@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidRequest, isGatewayError } from '../core/errors.ts';
 import type { ModelRequest } from '../core/ir/index.ts';
 import { dialectCodecs } from '../dialects/registry.ts';
-import { asGatewayError, readBody, sendError } from '../http/client-io.ts';
-import { RequestBody } from './request-body.ts';
+import { asGatewayError, readBody, sendError } from './client-io.ts';
+import { RequestBody } from '../core/request-body.ts';
 import type { RateLimitTicket } from '../policy/rate-limit/rate-limiter.ts';
 import { worstCaseMicros, type Reservation } from '../policy/budget/budget-guard.ts';
 import { findPricing } from '../observability/pricing.ts';
@@ -22,7 +22,7 @@ import type { Gateway } from './gateway.ts';
 import { outcomeOf } from './outcome-of.ts';
 import { recordRequest } from './record-request.ts';
 import { RequestContext } from './request-context.ts';
-import type { Surface } from './surface.ts';
+import type { Surface } from '../core/surface.ts';
 
 /**
  * The pipe for every model call: authenticate → read and parse → resolve and authorize the
@@ -55,7 +55,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
 
     // Rules and multi-target strategies look inside the body; a plain alias needs nothing more.
     const needsFeatures = gateway.config.routing.rules.length > 0 || resolved.targets.length > 1;
-    const features = needsFeatures ? readRequestFeatures(body.fields(), raw.length, request.headers) : minimalFeatures(raw.length, request.headers);
+    const features = needsFeatures ? readRequestFeatures(surface.readRoutingHints(body.fields()), raw.length, request.headers) : minimalFeatures(raw.length, request.headers);
     const rule = gateway.router.rule(requested, features);
     const routed = rule ? gateway.resolver.resolve(rule.route_to, undefined) : resolved;
     if (rule) context.rule = rule.name;

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RoutingHints } from '../core/surface.ts';
 
 /** What rules and strategies may look at, read cheaply from the raw request. */
 export interface RequestFeatures {
@@ -8,42 +9,28 @@ export interface RequestFeatures {
   requestKind: string | undefined;
   headers: IncomingHttpHeaders;
   metadata: Record<string, unknown>;
-  /** `prompt_cache_key`, or a session header: what sticky sessions key on. */
+  /** A cache key from the body (`prompt_cache_key`), or a session header: what sticky sessions key on. */
   sessionKey: string | undefined;
 }
 
-/** Reads features from any dialect's body (tool shapes of all four wire formats). */
-export function readRequestFeatures(body: Record<string, unknown>, bodyBytes: number, headers: IncomingHttpHeaders): RequestFeatures {
+/**
+ * Features of a parsed request: the dialect reads its own tool names, cache key and metadata
+ * (`Surface.readRoutingHints`); this adds what the headers say.
+ */
+export function readRequestFeatures(hints: RoutingHints, bodyBytes: number, headers: IncomingHttpHeaders): RequestFeatures {
   return {
     inputTokens: Math.ceil(bodyBytes / 4),
-    toolNames: toolNames(body),
+    toolNames: hints.toolNames,
     requestKind: requestKind(headers),
     headers,
-    metadata: isRecord(body['metadata']) ? body['metadata'] : {},
-    sessionKey: sessionKey(body, headers),
+    metadata: hints.metadata,
+    sessionKey: sessionKey(hints.cacheKey, headers),
   };
 }
 
 /** Features for a request no rule or strategy looks into: nothing but the size. */
 export function minimalFeatures(bodyBytes: number, headers: IncomingHttpHeaders): RequestFeatures {
   return { inputTokens: Math.ceil(bodyBytes / 4), toolNames: [], requestKind: undefined, headers, metadata: {}, sessionKey: undefined };
-}
-
-function toolNames(body: Record<string, unknown>): string[] {
-  const names: string[] = [];
-  const visit = (tool: unknown) => {
-    if (!isRecord(tool)) return;
-    if (typeof tool['name'] === 'string') names.push(tool['name']);
-    if (isRecord(tool['function']) && typeof tool['function']['name'] === 'string') names.push(tool['function']['name']);
-    if (Array.isArray(tool['tools'])) tool['tools'].forEach(visit);
-    if (Array.isArray(tool['functionDeclarations'])) tool['functionDeclarations'].forEach(visit);
-  };
-  if (Array.isArray(body['tools'])) body['tools'].forEach(visit);
-  // Responses-Lite: tools arrive as an `additional_tools` input item.
-  if (Array.isArray(body['input'])) {
-    for (const item of body['input']) if (isRecord(item) && item['type'] === 'additional_tools' && Array.isArray(item['tools'])) item['tools'].forEach(visit);
-  }
-  return names;
 }
 
 function requestKind(headers: IncomingHttpHeaders): string | undefined {
@@ -57,8 +44,8 @@ function requestKind(headers: IncomingHttpHeaders): string | undefined {
   }
 }
 
-function sessionKey(body: Record<string, unknown>, headers: IncomingHttpHeaders): string | undefined {
-  if (typeof body['prompt_cache_key'] === 'string' && body['prompt_cache_key']) return `cache:${body['prompt_cache_key']}`;
+function sessionKey(cacheKey: string | undefined, headers: IncomingHttpHeaders): string | undefined {
+  if (cacheKey) return `cache:${cacheKey}`;
   for (const name of ['session-id', 'x-session-id', 'x-switchyard-session']) {
     const value = headers[name];
     if (typeof value === 'string' && value) return `session:${value}`;

@@ -4,6 +4,7 @@ import type { TargetConfig } from '../config/runtime-config.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { matchRule } from './match-rule.ts';
 import { minimalFeatures, readRequestFeatures } from './request-features.ts';
+import { dialects } from '../dialects/registry.ts';
 import { retryDelayMs } from './retry-delay.ts';
 import { StickySessions } from './sticky-sessions.ts';
 import { orderTargets, type StrategyState } from './strategies/order-targets.ts';
@@ -86,7 +87,7 @@ test('rules: first match wins; conditions on size, tools, request kind, headers,
     { name: 'team-header', when: { headers: { 'X-Team': 'ml' }, metadata: { tier: 'gold' } }, route_to: 'strong' },
   ];
   const body = (extra: Record<string, unknown>) => ({ model: 'smart', input: 'hi', ...extra });
-  const features = (extra: Record<string, unknown>, bytes: number, headers: Record<string, string> = {}) => readRequestFeatures(body(extra), bytes, headers);
+  const features = (extra: Record<string, unknown>, bytes: number, headers: Record<string, string> = {}) => readRequestFeatures(dialects['openai-responses'].readRoutingHints(body(extra)), bytes, headers);
   assert.equal(matchRule(rules, 'smart', features({}, 100, { 'x-codex-turn-metadata': JSON.stringify({ request_kind: 'compaction' }) }))?.name, 'compaction-cheap');
   assert.equal(matchRule(rules, 'smart', features({ tools: [{ type: 'custom', name: 'apply_patch' }] }, 100))?.name, 'patch-strong');
   assert.equal(matchRule(rules, 'smart', features({}, 100))?.name, 'small-cheap');

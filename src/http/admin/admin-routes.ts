@@ -8,7 +8,7 @@ import { hashKey } from '../../policy/hash-key.ts';
 import type { KeyDirectory } from '../../policy/key-directory.ts';
 import { ModelResolver } from '../../routing/resolve-model.ts';
 import { VirtualKeyConflictError, type VirtualKeyRecord, type VirtualKeyStore } from '../../store/virtual-key-store.ts';
-import { parseJsonBody, readBody, sendJson } from '../client-io.ts';
+import { parseJsonBody, readBody, sendJson } from '../../pipeline/client-io.ts';
 import {
   budgetFromBody,
   createKeyBodySchema,

@@ -6,7 +6,7 @@ import { viewOfLogRow, viewOfSpendRow } from '../../observability/log-row-view.t
 import type { GatewayMetrics } from '../../observability/metrics.ts';
 import type { LogQuery, Outcome, RequestLogStore } from '../../store/ports.ts';
 import type { SpendGroupBy, SpendRollupQuery, SpendRollupRow } from '../../store/spend-store.ts';
-import { sendJson } from '../client-io.ts';
+import { sendJson } from '../../pipeline/client-io.ts';
 
 export interface SpendRollupSource {
   rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]>;

@@ -1,6 +1,7 @@
 import type { GatewayErrorShape } from '../../core/errors.ts';
-import { geminiCodec, readGeminiUsage } from '../../dialects/gemini/index.ts';
-import { parseOrUndefined, SseMeter } from './sse-meter.ts';
+import { encodeError } from './errors.ts';
+import { decodeUsage as readGeminiUsage } from './map-usage.ts';
+import { parseOrUndefined, SseMeter } from '../shared/sse-meter.ts';
 
 /**
  * Meters a Gemini stream: usage is cumulative on every chunk (the last one wins), and the
@@ -9,7 +10,7 @@ import { parseOrUndefined, SseMeter } from './sse-meter.ts';
  */
 export class GeminiMeter extends SseMeter {
   encodeFailure(error: GatewayErrorShape): string {
-    return `data: ${JSON.stringify(geminiCodec.encodeError(error).body)}\r\n\r\n`;
+    return `data: ${JSON.stringify(encodeError(error).body)}\r\n\r\n`;
   }
 
   protected observe(_name: string | undefined, data: string): void {

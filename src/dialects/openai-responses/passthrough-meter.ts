@@ -1,7 +1,8 @@
 import { encodeSseEvent } from '../../core/sse-decoder.ts';
 import type { GatewayErrorShape } from '../../core/errors.ts';
-import { readResponsesUsage, responsesFailureCode } from '../../dialects/openai-responses/index.ts';
-import { parseOrUndefined, SseMeter } from './sse-meter.ts';
+import { encodeFailedEventCode as responsesFailureCode } from './errors.ts';
+import { readResponsesUsage } from './read-responses-usage.ts';
+import { parseOrUndefined, SseMeter } from '../shared/sse-meter.ts';
 
 const terminalEvents: Record<string, 'completed' | 'incomplete' | 'failed'> = {
   'response.completed': 'completed',

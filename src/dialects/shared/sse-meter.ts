@@ -1,7 +1,7 @@
 import { SseDecoder } from '../../core/sse-decoder.ts';
 import type { GatewayErrorShape } from '../../core/errors.ts';
 import type { Usage } from '../../core/ir/index.ts';
-import type { PassthroughMeter } from './passthrough-meter.ts';
+import type { PassthroughMeter } from '../../core/passthrough-meter.ts';
 
 /**
  * The shared half of every passthrough meter: an SSE decoder over a copy of the forwarded

@@ -1,4 +1,4 @@
-import { invalidRequest } from '../core/errors.ts';
+import { invalidRequest } from './errors.ts';
 import { scanLeadingScalars, type LeadingScalar } from './scan-leading-scalars.ts';
 
 /**

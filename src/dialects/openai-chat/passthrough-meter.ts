@@ -1,6 +1,7 @@
 import type { GatewayErrorShape } from '../../core/errors.ts';
-import { openaiChatCodec, readChatUsage } from '../../dialects/openai-chat/index.ts';
-import { parseOrUndefined, SseMeter } from './sse-meter.ts';
+import { encodeError } from './errors.ts';
+import { readChatUsage } from './read-chat-usage.ts';
+import { parseOrUndefined, SseMeter } from '../shared/sse-meter.ts';
 
 /**
  * Meters a Chat Completions stream: `[DONE]` ends it, a `{"error":…}` chunk fails it, and
@@ -8,7 +9,7 @@ import { parseOrUndefined, SseMeter } from './sse-meter.ts';
  */
 export class ChatMeter extends SseMeter {
   encodeFailure(error: GatewayErrorShape): string {
-    return `data: ${JSON.stringify(openaiChatCodec.encodeError(error).body)}\n\n`;
+    return `data: ${JSON.stringify(encodeError(error).body)}\n\n`;
   }
 
   protected observe(_name: string | undefined, data: string): void {

@@ -1,5 +1,5 @@
-import type { GatewayErrorShape } from '../../core/errors.ts';
-import type { Usage } from '../../core/ir/index.ts';
+import type { GatewayErrorShape } from './errors.ts';
+import type { Usage } from './ir/index.ts';
 
 /**
  * Watches a same-dialect stream whose bytes are forwarded untouched: reads usage and whether

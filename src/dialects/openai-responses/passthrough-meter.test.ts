@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ResponsesMeter } from './responses-meter.ts';
+import { ResponsesMeter } from './passthrough-meter.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../dialects/openai-responses/__fixtures__/${name}`, import.meta.url));
 

@@ -1,9 +1,9 @@
 import { encodeSseEvent } from '../../core/sse-decoder.ts';
 import type { GatewayErrorShape } from '../../core/errors.ts';
-import { anthropicMessagesCodec } from '../../dialects/anthropic-messages/index.ts';
-import { decodeUsage, mergeUsage } from '../../dialects/anthropic-messages/map-usage.ts';
-import type { AnthropicUsage } from '../../dialects/anthropic-messages/wire.ts';
-import { parseOrUndefined, SseMeter } from './sse-meter.ts';
+import { encodeError } from './errors.ts';
+import { decodeUsage, mergeUsage } from './map-usage.ts';
+import type { AnthropicUsage } from './wire.ts';
+import { parseOrUndefined, SseMeter } from '../shared/sse-meter.ts';
 
 /**
  * Meters an Anthropic Messages stream: usage from `message_start` (input side) and the
@@ -13,7 +13,7 @@ export class AnthropicMeter extends SseMeter {
   private readonly raw: AnthropicUsage = {};
 
   encodeFailure(error: GatewayErrorShape): string {
-    const body = anthropicMessagesCodec.encodeError(error).body;
+    const body = encodeError(error).body;
     return encodeSseEvent(JSON.stringify(body), 'error');
   }
 

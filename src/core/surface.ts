@@ -1,0 +1,48 @@
+import type { DialectCodec } from './dialect.ts';
+import type { DialectId, Usage } from './ir/index.ts';
+import type { PassthroughMeter } from './passthrough-meter.ts';
+import type { RequestBody } from './request-body.ts';
+
+/** What routing rules and strategies may read of a request body, in any dialect. */
+export interface RoutingHints {
+  /** Every tool name the request declares (namespaced and nested ones included). */
+  toolNames: string[];
+  /** A client-chosen cache or session key in the body (Responses/Chat `prompt_cache_key`). */
+  cacheKey: string | undefined;
+  /** The request's `metadata` object, when the dialect has one. */
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * Everything the rest of the gateway needs of one wire format: its codec, where its requests
+ * keep the model, the stream flag and the output cap, where its answers keep usage, its
+ * passthrough meter and its count-tokens answer. Each dialect folder exports one.
+ */
+export interface Surface {
+  readonly dialect: DialectId;
+  readonly codec: DialectCodec;
+  readModel(body: RequestBody, url: URL): unknown;
+  readStream(body: RequestBody, url: URL): boolean;
+  /** The output cap the client asked for, if any (for rate-limit and budget worst cases). */
+  readMaxOutputTokens(body: RequestBody): number | undefined;
+  /** Usage from a same-dialect non-stream response body. */
+  readUsage(body: unknown): Usage | undefined;
+  /** The body for a same-dialect upstream serving `model` (the model may live in the URL instead). */
+  withModel(body: RequestBody, model: string): Buffer;
+  /** Meter for same-dialect passthrough streams. */
+  createMeter(requestedModel: string): PassthroughMeter;
+  /** What routing may look at in a parsed body of this dialect. */
+  readRoutingHints(body: Record<string, unknown>): RoutingHints;
+  /** The dialect's count-tokens answer for an estimated count. */
+  encodeTokenCount(tokens: number): unknown;
+}
+
+/** A positive integer, or undefined (output caps as clients send them). */
+export function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/** Dialects that name the model in the body: the passthrough rewrites it there (a byte splice). */
+export function withBodyModel(body: RequestBody, model: string): Buffer {
+  return body.member('model') === model ? body.raw : body.withMember('model', model);
+}

@@ -1,0 +1,23 @@
+import { positiveInteger, withBodyModel, type Surface } from '../../core/surface.ts';
+import { collectToolNames, isObject } from '../shared/routing-hints.ts';
+import { anthropicMessagesCodec } from './codec.ts';
+import { decodeUsage } from './map-usage.ts';
+import { AnthropicMeter } from './passthrough-meter.ts';
+
+/** `POST /v1/messages`: Claude Code and the Anthropic SDKs. */
+export const messagesSurface: Surface = {
+  dialect: 'anthropic-messages',
+  codec: anthropicMessagesCodec,
+  readModel: (body) => body.member('model'),
+  readStream: (body) => body.member('stream') === true,
+  readMaxOutputTokens: (body) => positiveInteger(body.optionalMember('max_tokens')),
+  readUsage: (body) => decodeUsage((body as { usage?: never }).usage),
+  withModel: withBodyModel,
+  createMeter: () => new AnthropicMeter(),
+  readRoutingHints: (body) => ({
+    toolNames: collectToolNames(body['tools'], (tool) => tool['name']),
+    cacheKey: undefined,
+    metadata: isObject(body['metadata']) ? body['metadata'] : {},
+  }),
+  encodeTokenCount: (tokens) => ({ input_tokens: tokens }),
+};

@@ -1,0 +1,20 @@
+import { positiveInteger, withBodyModel, type Surface } from '../../core/surface.ts';
+import { collectToolNames, isObject, openaiHints } from '../shared/routing-hints.ts';
+import { openaiChatCodec } from './codec.ts';
+import { ChatMeter } from './passthrough-meter.ts';
+import { readChatUsage } from './read-chat-usage.ts';
+
+/** `POST /v1/chat/completions`: every Chat Completions client. */
+export const chatSurface: Surface = {
+  dialect: 'openai-chat',
+  codec: openaiChatCodec,
+  readModel: (body) => body.member('model'),
+  readStream: (body) => body.member('stream') === true,
+  readMaxOutputTokens: (body) => positiveInteger(body.optionalMember('max_completion_tokens')) ?? positiveInteger(body.optionalMember('max_tokens')),
+  readUsage: (body) => readChatUsage(body),
+  withModel: withBodyModel,
+  createMeter: () => new ChatMeter(),
+  // Chat tools nest the name under `function`.
+  readRoutingHints: (body) => openaiHints(body, collectToolNames(body['tools'], (tool) => (isObject(tool['function']) ? tool['function']['name'] : undefined))),
+  encodeTokenCount: (tokens) => ({ input_tokens: tokens }),
+};
