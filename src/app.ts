@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { RuntimeConfig } from './config/runtime-config.ts';
 import { ConfigError } from './config/config-error.ts';
+import { setLogLevel } from './core/log.ts';
 import { createHttpServer } from './http/server.ts';
 import { Gateway } from './pipeline/gateway.ts';
 import { openStorage } from './store/open-storage.ts';
@@ -25,6 +26,11 @@ export async function startGateway(config: RuntimeConfig, listen: { host?: strin
   if (!isLoopback(host) && config.keys.length === 0) {
     throw new ConfigError(`refusing to listen on ${host}: no client keys are configured, so anyone who can reach it could spend your provider keys`, 'add keys: to the config, or bind 127.0.0.1');
   }
+  if (config.coordination) {
+    // Silently ignoring it would let every instance enforce budgets and limits on its own.
+    throw new ConfigError('coordination.url: Redis coordination is not available in this version, so budgets and rate limits would not be shared', 'remove coordination: and run one instance, or wait for the scale-out release');
+  }
+  setLogLevel(config.logging.level);
   const storage = openStorage(config.storage.url);
   const gateway = new Gateway(config, storage, listen.random ? { random: listen.random } : {});
   const server = createHttpServer(gateway);

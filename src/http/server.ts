@@ -1,3 +1,4 @@
+import { log } from '../core/log.ts';
 import { createServer, type Server } from 'node:http';
 import type { Gateway } from '../pipeline/gateway.ts';
 import { route } from './routes.ts';
@@ -6,7 +7,7 @@ import { sendJson } from '../pipeline/client-io.ts';
 export function createHttpServer(gateway: Gateway): Server {
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => {
     route(gateway, request, response).catch((error: unknown) => {
-      console.error('unhandled error while routing', error);
+      log.error('unhandled error while routing', error);
       if (!response.headersSent) sendJson(response, 500, { error: { message: 'Internal gateway error.', type: 'server_error', code: null, param: null } });
       else response.destroy();
     });

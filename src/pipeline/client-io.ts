@@ -1,3 +1,4 @@
+import { log } from '../core/log.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
@@ -35,7 +36,7 @@ export function parseJsonBody(raw: Buffer): unknown {
  */
 export function asGatewayError(error: unknown, requestId: string): GatewayError {
   if (isGatewayError(error)) return error;
-  console.error(`[${requestId}]`, error);
+  log.error(`[${requestId}]`, error);
   return new GatewayError({ code: 'gateway_internal', message: `Internal gateway error (request ${requestId}).` });
 }
 

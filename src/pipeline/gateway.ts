@@ -1,3 +1,4 @@
+import { log } from '../core/log.ts';
 import type { RuntimeConfig } from '../config/runtime-config.ts';
 import { KeyDirectory } from '../policy/key-directory.ts';
 import { RateLimiter } from '../policy/rate-limit/rate-limiter.ts';
@@ -48,7 +49,7 @@ export class Gateway {
     const percent = Math.round((warning.spentMicros / Math.max(1, warning.limitMicros)) * 100);
     this.metrics.countBudgetWarning(warning.scope);
     this.metrics.setBudgetUsage(warning.scope, warning.subject, warning.spentMicros / Math.max(1, warning.limitMicros));
-    console.warn(`budget warning: ${warning.scope} "${warning.subject}" at ${percent}% of its ${warning.window} ${warning.mode} limit`);
+    log.warn(`budget warning: ${warning.scope} "${warning.subject}" at ${percent}% of its ${warning.window} ${warning.mode} limit`);
     if (warning.webhookUrl) void postBudgetWarning(warning);
   }
 

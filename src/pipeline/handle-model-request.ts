@@ -1,3 +1,4 @@
+import { log } from '../core/log.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidRequest, isGatewayError } from '../core/errors.ts';
 import type { ModelRequest } from '../core/ir/index.ts';
@@ -21,6 +22,7 @@ import { minimalFeatures, readRequestFeatures } from '../routing/request-feature
 import type { Gateway } from './gateway.ts';
 import { outcomeOf } from './outcome-of.ts';
 import { recordRequest } from './record-request.ts';
+import { ResponseBodyCapture } from './capture-response-body.ts';
 import { RequestContext } from './request-context.ts';
 import type { Surface } from '../core/surface.ts';
 
@@ -42,6 +44,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
   let fallbacks = 0;
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
+  const captured = gateway.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
   try {
     context.key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
     const raw = await readBody(request, gateway.config.server.maxBodyBytes);
@@ -120,13 +123,14 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     }
   } finally {
     context.price();
+    if (captured) context.responseBody = captured.text();
     if (ticket) {
       const used = context.usage ? context.usage.inputTokens + context.usage.outputTokens : 0;
       const held = ticket;
       void held
         .settle(used)
         .finally(() => held.release())
-        .catch((error: unknown) => console.error(`[${context.requestId}] could not settle the rate-limit ticket`, error));
+        .catch((error: unknown) => log.error(`[${context.requestId}] could not settle the rate-limit ticket`, error));
     }
     const row = recordRequest(context, gateway.storage.logs);
     gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: 'bypass' });
@@ -134,7 +138,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     if (reservation) {
       await settleSpend(reservation, context).then(
         (warnings) => warnings.forEach((warning) => gateway.onBudgetWarning(warning)),
-        (error: unknown) => console.error(`[${context.requestId}] could not settle spend`, error),
+        (error: unknown) => log.error(`[${context.requestId}] could not settle spend`, error),
       );
     }
     gateway.inFlight--;

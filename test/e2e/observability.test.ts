@@ -110,10 +110,13 @@ test('a Codex task shows up in /admin/logs with the emulator token counts and co
   await gateway.gateway.storage.logs.flush();
   const database = new Database(join(gateway.dataDir, 'switchyard.db'));
   database.pragma('wal_checkpoint(TRUNCATE)');
-  const bodies = database.prepare('SELECT request_body FROM request_logs WHERE request_body IS NOT NULL').all() as Array<{ request_body: string }>;
+  const bodies = database.prepare('SELECT request_body, response_body FROM request_logs WHERE request_body IS NOT NULL').all() as Array<{ request_body: string; response_body: string | null }>;
   database.close();
   assert.equal(bodies.length, 2, 'bodies are logged when asked');
   assert.match(bodies[0]!.request_body, /REDACTED/, 'and redacted');
+  for (const row of bodies) assert.match(row.response_body ?? '', /event: response\.completed/, 'the response stream is logged too');
+  assert.ok(bodies.some((row) => row.response_body!.includes('exec_command')), 'with the tool call the client saw');
+  for (const row of logs.data) assert.match(String(row['response_body']), /response\.completed/, '/admin/logs?bodies=true shows the response body');
   const places: Record<string, string> = {
     'database files': readdirSync(gateway.dataDir).map((file) => readFileSync(join(gateway.dataDir, file)).toString('latin1')).join('\n'),
     'admin logs': JSON.stringify(logs),

@@ -1,3 +1,4 @@
+import { log } from '../../core/log.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { RuntimeConfig } from '../../config/runtime-config.ts';
@@ -207,6 +208,6 @@ function sendError(response: ServerResponse, error: unknown): void {
     const encoded = openaiResponsesCodec.encodeError(error.toShape());
     return sendJson(response, encoded.status, encoded.body, encoded.headers);
   }
-  console.error('admin API error', error);
+  log.error('admin API error', error);
   sendJson(response, 500, { error: { message: 'Internal gateway error.', type: 'server_error', code: 'server_error', param: null } });
 }

@@ -1,3 +1,4 @@
+import { log } from '../../core/log.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { GatewayError, invalidRequest, isGatewayError } from '../../core/errors.ts';
@@ -78,7 +79,7 @@ export async function handleMetrics(metrics: GatewayMetrics, response: ServerRes
     response.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
     response.end(text);
   } catch (error) {
-    console.error('metrics rendering failed', error);
+    log.error('metrics rendering failed', error);
     response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
   }
 }
@@ -138,6 +139,6 @@ function sendError(response: ServerResponse, error: unknown): void {
     const encoded = openaiResponsesCodec.encodeError(error.toShape());
     return sendJson(response, encoded.status, encoded.body, encoded.headers);
   }
-  console.error('admin API error', error);
+  log.error('admin API error', error);
   sendJson(response, 500, { error: { message: 'Internal gateway error.', type: 'server_error', code: 'server_error', param: null } });
 }
