@@ -15,15 +15,19 @@ models:
     targets:
       - { provider: anthro, model: claude-opus-4-1 }
       - { provider: oai, model: gpt-5 }
+  opus-only: { provider: anthro, model: claude-opus-4-1 }
+  gpt-only: { provider: oai, model: gpt-5 }
 keys:
   - { name: alice, key: sk-alice-123456, models_allowed: [claude-sonnet], aliases: { fast: claude-sonnet, sneaky: smart } }
   - { name: bob, key: sk-bob-12345678 }
+  - { name: carol, key: sk-carol-1234567, models_allowed: [smart, ghost], aliases: { mine: smart, premium: opus-only } }
 `,
   { env: {}, source: 't', cwd: '/tmp' },
 );
 const resolver = new ModelResolver(config);
 const alice = config.keys[0]!;
 const bob = config.keys[1]!;
+const carol = config.keys[2]!;
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -45,6 +49,22 @@ test('a key limited to one model gets 403 for any other, whatever spelling it tr
   }
   for (const spelling of ['claude-sonnet', 'Claude-Sonnet', ' claude-sonnet', 'anthro/claude-sonnet-4-5', 'fast']) {
     assert.equal(codeOf(() => resolver.resolve(spelling, alice)), 'ok', spelling);
+  }
+});
+
+test('a key allowed a multi-target alias cannot reach its targets through other aliases or provider/model names', () => {
+  for (const spelling of ['opus-only', 'GPT-ONLY', ' gpt-only', 'anthro/claude-opus-4-1', 'oai/gpt-5', 'premium']) {
+    assert.equal(codeOf(() => resolver.resolve(spelling, carol)), 'policy_model_not_allowed', spelling);
+  }
+  for (const spelling of ['smart', 'Smart ', 'mine']) assert.equal(codeOf(() => resolver.resolve(spelling, carol)), 'ok', spelling);
+});
+
+test('/v1/models lists exactly what the allowlist serves', () => {
+  // `ghost` is in the allowlist but resolves to nothing; `premium` is an alias the allowlist refuses.
+  assert.deepEqual(resolver.visibleModels(carol), ['smart', 'mine']);
+  assert.deepEqual(resolver.visibleModels(alice), ['claude-sonnet', 'fast']);
+  for (const key of [alice, bob, carol]) {
+    for (const name of resolver.visibleModels(key)) assert.equal(codeOf(() => resolver.resolve(name, key)), 'ok', `${key.name} sees ${name}`);
   }
 });
 

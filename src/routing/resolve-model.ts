@@ -49,7 +49,12 @@ export class ModelResolver {
   /** Model names a key may use, for `/v1/models` and error messages. */
   visibleModels(key: KeyConfig | undefined): string[] {
     const names = key?.modelsAllowed ?? Object.keys(this.config.models);
-    return [...new Set([...names, ...Object.keys(key?.aliases ?? {})])];
+    // Only names that would be served: /v1/models and the allowlist must agree.
+    const usable = (name: string) => {
+      const resolved = this.lookup(name, key);
+      return resolved !== undefined && (!key?.modelsAllowed || this.allowed(resolved, key));
+    };
+    return [...new Set([...names, ...Object.keys(key?.aliases ?? {})])].filter(usable);
   }
 
   private lookup(requested: string, key: KeyConfig | undefined): ResolvedModel | undefined {
@@ -82,15 +87,33 @@ export class ModelResolver {
     return { alias: `${provider}/${model}`, targets: [configured ?? { provider, model, weight: 1 }], strategy: 'failover' };
   }
 
-  /** Allowed when every resolved target is one some allowed entry resolves to. */
+  /**
+   * The allowlist grants names, not targets: a key may use the names in `models_allowed` (any
+   * case or spacing, or through its own aliases) and, for an allowed name with one target, that
+   * target's `provider/model` spelling. What an allowed alias falls back to or a rule routes to
+   * is the operator's routing, never a grant of its own: another alias that shares a target
+   * with an allowed one stays refused.
+   */
   private allowed(resolved: ResolvedModel, key: KeyConfig): boolean {
-    const permitted = new Set<string>();
+    const name = normalize(resolved.alias);
     for (const entry of key.modelsAllowed ?? []) {
       const allowedModel = this.lookup(entry, undefined);
-      for (const target of allowedModel?.targets ?? []) permitted.add(`${target.provider}\u0000${target.model}`);
+      if (!allowedModel) continue;
+      if (normalize(allowedModel.alias) === name) return true;
+      const direct = this.isDirect(resolved) && allowedModel.targets.length === 1 && resolved.targets.length === 1;
+      if (direct && sameTarget(allowedModel.targets[0]!, resolved.targets[0]!)) return true;
     }
-    return resolved.targets.every((target) => permitted.has(`${target.provider}\u0000${target.model}`));
+    return false;
   }
+
+  /** A `provider/model` name rather than a configured alias. */
+  private isDirect(resolved: ResolvedModel): boolean {
+    return !this.byLowerName.has(normalize(resolved.alias));
+  }
+}
+
+function sameTarget(a: TargetConfig, b: TargetConfig): boolean {
+  return a.provider === b.provider && a.model === b.model;
 }
 
 function normalize(name: string): string {
