@@ -71,6 +71,21 @@ export class RequestBody {
     return Buffer.from(JSON.stringify({ ...this.fields(), [name]: value }));
   }
 
+  /**
+   * The body with a top-level member set to any JSON value. When the body does not mention the
+   * member at all it is spliced in after the opening brace, without parsing the rest.
+   */
+  withAddedMember(name: string, value: unknown): Buffer {
+    const open = this.raw.indexOf(0x7b); // '{'
+    if (!this.parsed && open !== -1 && this.raw.indexOf(`"${name}"`) === -1) {
+      const rest = this.raw.subarray(open + 1);
+      const empty = rest.toString('latin1').trim() === '}';
+      const member = Buffer.from(`${JSON.stringify(name)}:${JSON.stringify(value)}${empty ? '' : ','}`);
+      return Buffer.concat([this.raw.subarray(0, open + 1), member, rest]);
+    }
+    return Buffer.from(JSON.stringify({ ...this.fields(), [name]: value }));
+  }
+
   private trustedLeading(name: string): LeadingScalar | undefined {
     if (this.parsed) return undefined;
     const leading = this.leading.get(name);

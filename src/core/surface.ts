@@ -29,6 +29,11 @@ export interface Surface {
   readUsage(body: unknown): Usage | undefined;
   /** The body for a same-dialect upstream serving `model` (the model may live in the URL instead). */
   withModel(body: RequestBody, model: string): Buffer;
+  /**
+   * The body with an output cap set (the gateway imposes the cap a budget reserved for when the
+   * client sent none, so the answer cannot cost more than was held).
+   */
+  withOutputCap(body: RequestBody, tokens: number): Buffer;
   /** Meter for same-dialect passthrough streams. */
   createMeter(requestedModel: string): PassthroughMeter;
   /** What routing may look at in a parsed body of this dialect. */

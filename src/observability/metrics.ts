@@ -57,6 +57,7 @@ export class GatewayMetrics {
   private readonly cacheResults: Counter<'result'>;
   private readonly budgetUsed: Gauge<'scope' | 'subject'>;
   private readonly budgetWarnings: Counter<'scope'>;
+  private readonly usageAnomalies: Counter<'kind'>;
   private readonly inflight: Gauge;
 
   constructor(options: GatewayMetricsOptions) {
@@ -100,6 +101,12 @@ export class GatewayMetrics {
       labelNames: ['scope', 'subject'],
       registers,
     });
+    this.usageAnomalies = new Counter({
+      name: 'switchyard_usage_anomalies_total',
+      help: 'Upstream usage that could not be booked as reported (clamped) and costs above the budget reservation (over_reservation).',
+      labelNames: ['kind'],
+      registers,
+    });
     this.budgetWarnings = new Counter({ name: 'switchyard_budget_warnings_total', help: 'Budget warn thresholds crossed.', labelNames: ['scope'], registers });
     this.inflight = new Gauge({ name: 'switchyard_inflight_requests', help: 'Model requests being answered right now.', registers });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
@@ -107,6 +114,10 @@ export class GatewayMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  countUsageAnomaly(kind: 'clamped' | 'over_reservation'): void {
+    this.usageAnomalies.inc({ kind });
   }
 
   observeRequest(row: RequestLogRow, extras: RequestExtras): void {

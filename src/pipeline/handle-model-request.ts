@@ -1,6 +1,6 @@
 import { log } from '../core/log.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { invalidRequest, isGatewayError } from '../core/errors.ts';
+import { GatewayError, invalidRequest, isGatewayError } from '../core/errors.ts';
 import type { ModelRequest } from '../core/ir/index.ts';
 import { dialectCodecs } from '../dialects/registry.ts';
 import { asGatewayError, readBody, sendError } from './client-io.ts';
@@ -23,6 +23,7 @@ import type { Gateway } from './gateway.ts';
 import { outcomeOf } from './outcome-of.ts';
 import { recordRequest } from './record-request.ts';
 import { ResponseBodyCapture } from './capture-response-body.ts';
+import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
 import { RequestContext } from './request-context.ts';
 import type { Surface } from '../core/surface.ts';
 
@@ -44,11 +45,13 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
   let fallbacks = 0;
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
+  let plan: TargetConfig[] = [];
+  let outputCap: number | undefined;
   const captured = gateway.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
   try {
     context.key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
     const raw = await readBody(request, gateway.config.server.maxBodyBytes);
-    const body = new RequestBody(raw);
+    let body = new RequestBody(raw);
     const requested = surface.readModel(body, url);
     if (typeof requested !== 'string' || requested.trim() === '') throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
     context.model = requested;
@@ -63,13 +66,25 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     const routed = rule ? gateway.resolver.resolve(rule.route_to, undefined) : resolved;
     if (rule) context.rule = rule.name;
 
-    const plan = gateway.router.plan(routed, features);
+    plan = gateway.router.plan(routed, features);
+    const budgeted = gateway.budgets.applies(context.key);
+    // A budget cannot hold money for a model without a price: such targets are not reachable by a budgeted key.
+    if (budgeted) plan = pricedTargets(plan, context);
     // Worst cases are estimated only when a budget or a rate limit will look at them (reading
     // the output cap may mean parsing the body).
     let maxOutput: number | undefined;
-    const maxOutputTokens = () => (maxOutput ??= surface.readMaxOutputTokens(body) ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens)));
-    const worstCase = () => Math.max(...plan.map((target) => worstCaseMicros({ inputTokensEstimate: features.inputTokens, maxOutputTokens: maxOutputTokens(), pricing: findPricing(target.model, target.pricing) })));
+    const requestedCap = () => surface.readMaxOutputTokens(body);
+    const maxOutputTokens = () => (maxOutput ??= requestedCap() ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens)));
+    // The held amount is an upper bound: input priced at one token per byte (a token is never shorter), all of the output cap.
+    const worstCase = () => Math.max(...plan.map((target) => worstCaseMicros({ inputTokensEstimate: raw.length, maxOutputTokens: maxOutputTokens(), pricing: findPricing(target.model, target.pricing) })));
     reservation = await gateway.budgets.reserve(context.key, worstCase, context.requestId);
+    // The upstream may not produce more than was reserved for: a budgeted request without a cap gets the one it was held at.
+    if (budgeted && requestedCap() === undefined) {
+      body = new RequestBody(surface.withOutputCap(body, maxOutputTokens()));
+      outputCap = maxOutputTokens();
+    } else {
+      outputCap = requestedCap();
+    }
     ticket = await gateway.rateLimiter.acquire(context.key, gateway.rateLimiter.applies(context.key) ? features.inputTokens + maxOutputTokens() : 0);
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
 
@@ -122,7 +137,15 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       }
     }
   } finally {
+    boundContextUsage(context, plan, outputCap, gateway);
     context.price();
+    if (reservation && reservation.amountMicros > 0 && context.costMicros > reservation.amountMicros) {
+      // Billed as it is (the money was spent), but the hard cap may now be exceeded: say so loudly.
+      const message = `cost ${context.costMicros} µ$ exceeds the ${reservation.amountMicros} µ$ reserved`;
+      context.warnings.add('spend_over_reservation', message);
+      gateway.metrics.countUsageAnomaly('over_reservation');
+      log.warn(`[${context.requestId}] ${message} for ${context.servedModel ?? 'unknown model'}`);
+    }
     if (captured) context.responseBody = captured.text();
     if (ticket) {
       const used = context.usage ? context.usage.inputTokens + context.usage.outputTokens : 0;
@@ -144,6 +167,34 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     gateway.inFlight--;
     gateway.metrics.setInflight(gateway.inFlight);
   }
+}
+
+/** The targets of a plan that have a price; a budgeted key may use only those (403 when none is left). */
+function pricedTargets(plan: TargetConfig[], context: RequestContext): TargetConfig[] {
+  const priced = plan.filter((target) => findPricing(target.model, target.pricing) !== undefined);
+  const unpriced = plan.filter((target) => !priced.includes(target)).map((target) => `${target.provider}/${target.model}`);
+  if (priced.length === 0) {
+    throw new GatewayError({
+      code: 'policy_forbidden',
+      message: `This key has a budget, and ${unpriced.join(', ')} has no price, so its spend could not be held against the budget. Ask the operator to add pricing to the model in the config.`,
+      param: 'model',
+    });
+  }
+  if (unpriced.length > 0) context.warnings.add('unpriced_target_skipped', `skipped ${unpriced.join(', ')}: no price, and this key has a budget`);
+  return priced;
+}
+
+/** Clamps usage an upstream reported beyond what the request could have used; flags it on the row and in metrics. */
+function boundContextUsage(context: RequestContext, plan: TargetConfig[], outputCap: number | undefined, gateway: Gateway): void {
+  if (!context.usage) return;
+  const served = plan.find((target) => target.provider === context.provider && target.model === context.servedModel);
+  const maxInputTokens = served?.contextWindow ?? absoluteMaxInputTokens;
+  const bounded = boundUsage(context.usage, { maxInputTokens, maxOutputTokens: outputCap ?? served?.maxOutputTokens ?? maxInputTokens });
+  if (bounded.clamped.length === 0) return;
+  context.usage = bounded.usage;
+  context.warnings.add('usage_clamped', `upstream usage out of bounds, clamped: ${bounded.clamped.join('; ')}`);
+  gateway.metrics.countUsageAnomaly('clamped');
+  log.warn(`[${context.requestId}] upstream usage out of bounds from ${context.provider ?? '?'}: ${bounded.clamped.join('; ')}`);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

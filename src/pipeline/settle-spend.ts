@@ -14,25 +14,54 @@ export async function settleSpend(reservation: Reservation, context: RequestCont
     return [];
   }
   const usage = context.usage;
-  return reservation.settle(context.costMicros, {
+  const base = {
     requestId: context.requestId,
-    attempt: upstreamAttempts.length,
     keyName: context.key?.name ?? null,
     team: context.key?.team ?? null,
     user: context.key?.user ?? null,
     tags: context.key?.tags ?? [],
-    provider: context.provider ?? '',
-    model: context.servedModel ?? '',
-    inputTokens: usage?.inputTokens ?? 0,
-    cachedInputTokens: usage?.cachedInputTokens ?? 0,
-    cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
-    outputTokens: usage?.outputTokens ?? 0,
-    reasoningTokens: usage?.reasoningTokens ?? 0,
-    costMicros: context.costMicros,
-    estimated: context.usageEstimated,
-    reason: spendReason(context),
-    createdAt: new Date().toISOString(),
-  });
+  };
+  const warnings: BudgetWarning[] = [];
+  // Every attempt that reached a provider has its ledger row; the ones before the last failed
+  // before any content (that is what allowed a retry), so they are booked at no cost.
+  for (const [index, attempt] of upstreamAttempts.slice(0, -1).entries()) {
+    warnings.push(
+      ...(await reservation.record({
+        ...base,
+        attempt: index + 1,
+        provider: attempt.provider,
+        model: attempt.model,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: 0,
+        reasoningTokens: 0,
+        costMicros: 0,
+        estimated: false,
+        reason: 'retry',
+        createdAt: new Date().toISOString(),
+      })),
+    );
+  }
+  const last = upstreamAttempts[upstreamAttempts.length - 1]!;
+  warnings.push(
+    ...(await reservation.settle(context.costMicros, {
+      ...base,
+      attempt: upstreamAttempts.length,
+      provider: context.provider ?? last.provider,
+      model: context.servedModel ?? last.model,
+      inputTokens: usage?.inputTokens ?? 0,
+      cachedInputTokens: usage?.cachedInputTokens ?? 0,
+      cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      reasoningTokens: usage?.reasoningTokens ?? 0,
+      costMicros: context.costMicros,
+      estimated: context.usageEstimated,
+      reason: spendReason(context),
+      createdAt: new Date().toISOString(),
+    })),
+  );
+  return warnings;
 }
 
 function spendReason(context: RequestContext): SpendReason {

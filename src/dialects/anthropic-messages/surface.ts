@@ -13,6 +13,7 @@ export const messagesSurface: Surface = {
   readMaxOutputTokens: (body) => positiveInteger(body.optionalMember('max_tokens')),
   readUsage: (body) => decodeUsage((body as { usage?: never }).usage),
   withModel: withBodyModel,
+  withOutputCap: (body, tokens) => body.withAddedMember('max_tokens', tokens),
   createMeter: () => new AnthropicMeter(),
   readRoutingHints: (body) => ({
     toolNames: collectToolNames(body['tools'], (tool) => tool['name']),

@@ -29,6 +29,11 @@ export const geminiSurface: Surface = {
   readUsage: (body) => decodeUsage((body as { usageMetadata?: unknown }).usageMetadata),
   // Gemini names the model in the URL: the provider builds it, the body stays byte-identical.
   withModel: (body) => body.raw,
+  withOutputCap: (body, tokens) => {
+    const fields = body.fields();
+    const config = isObject(fields['generationConfig']) ? fields['generationConfig'] : {};
+    return Buffer.from(JSON.stringify({ ...fields, generationConfig: { ...config, maxOutputTokens: tokens } }));
+  },
   createMeter: () => new GeminiMeter(),
   readRoutingHints: (body) => ({ toolNames: geminiToolNames(body), cacheKey: undefined, metadata: {} }),
   encodeTokenCount: (tokens) => ({ totalTokens: tokens }),

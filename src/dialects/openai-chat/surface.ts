@@ -13,6 +13,7 @@ export const chatSurface: Surface = {
   readMaxOutputTokens: (body) => positiveInteger(body.optionalMember('max_completion_tokens')) ?? positiveInteger(body.optionalMember('max_tokens')),
   readUsage: (body) => readChatUsage(body),
   withModel: withBodyModel,
+  withOutputCap: (body, tokens) => body.withAddedMember('max_completion_tokens', tokens),
   createMeter: () => new ChatMeter(),
   // Chat tools nest the name under `function`.
   readRoutingHints: (body) => openaiHints(body, collectToolNames(body['tools'], (tool) => (isObject(tool['function']) ? tool['function']['name'] : undefined))),

@@ -25,6 +25,7 @@ export const responsesSurface: Surface = {
   readMaxOutputTokens: (body) => positiveInteger(body.optionalMember('max_output_tokens')),
   readUsage: (body) => readResponsesUsage({ type: 'response.completed', response: body }),
   withModel: withBodyModel,
+  withOutputCap: (body, tokens) => body.withAddedMember('max_output_tokens', tokens),
   createMeter: (requestedModel) => new ResponsesMeter(requestedModel),
   readRoutingHints: (body) => openaiHints(body, responsesToolNames(body)),
   encodeTokenCount: (tokens) => ({ input_tokens: tokens }),

@@ -63,6 +63,11 @@ export class BudgetGuard {
     this.budgets = budgets;
   }
 
+  /** Whether any budget applies to this key's requests. */
+  applies(key: KeyConfig | undefined): boolean {
+    return this.rulesFor(key).length > 0;
+  }
+
   rulesFor(key: KeyConfig | undefined): BudgetRule[] {
     return budgetRulesFor(key, this.budgets);
   }
