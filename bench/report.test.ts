@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarize } from './distribution.ts';
-import { addDirectDeltas, cellTable, headlines, type CellResult, type Mode, type Target } from './report.ts';
+import { addDirectDeltas, baselineTable, cellTable, headlines, type CellResult, type Mode, type Target } from './report.ts';
 
 function cell(target: Target, mode: Mode, requestsPerSecond: number, latencies: number[], firstChunks: number[], cpu: number | null): CellResult {
   return {
@@ -47,5 +47,13 @@ describe('report', () => {
     const rows = cellTable(cells).split('\n');
     assert.equal(rows.length, 2 + cells.length);
     assert.match(rows[4]!, /^\| switchyard \| sse \| 16 \| 1600 \| 3\.00 \| 3\.00 \| \+2\.00 \| \+2\.00 \| 1\.80 \| 1\.80 \| 300 \| 0 \|$/);
+  });
+
+  test('compares switchyard with a baseline checkout measured in the same run', () => {
+    assert.equal(baselineTable(cells), undefined, 'no baseline cells, no table');
+    const withBaseline = [...cells, cell('baseline', 'sse', 2000, [2, 2, 2], [1, 1, 1], 250)];
+    const table = baselineTable(withBaseline)!;
+    assert.match(table, /\| sse \| 16 \| 0\.80 \| \+1\.000 \| 1\.20 \|/);
+    assert.doesNotMatch(table, /\| json \|/, 'only cells that have a baseline');
   });
 });

@@ -5,7 +5,8 @@
  */
 import type { Distribution } from './distribution.ts';
 
-export type Target = 'direct' | 'floor' | 'switchyard';
+/** `baseline` is Switchyard from another checkout (`--baseline DIR`): before and after in one run. */
+export type Target = 'direct' | 'floor' | 'switchyard' | 'baseline';
 export type Mode = 'json' | 'sse';
 
 export interface CellResult {
@@ -87,6 +88,19 @@ export function headlines(cells: CellResult[]): Headline[] {
     });
   }
   return result;
+}
+
+/** Switchyard ÷ baseline per cell: > 1 throughput and < 1 CPU mean the change made it faster. */
+export function baselineTable(cells: CellResult[]): string | undefined {
+  const rows = cells.filter((cell) => cell.target === 'switchyard');
+  const pairs = rows.map((gateway) => [gateway, find(cells, 'baseline', gateway.mode, gateway.concurrency)] as const).filter(([, baseline]) => baseline && baseline.requestsPerSecond > 0);
+  if (pairs.length === 0) return undefined;
+  const lines = ['| mode | C | switchyard ÷ baseline req/s | switchyard − baseline p50 ms | switchyard ÷ baseline CPU/req |', '|---|--:|--:|--:|--:|'];
+  for (const [gateway, baseline] of pairs) {
+    const cpu = gateway.proxyCpuMicrosPerRequest !== null && baseline!.proxyCpuMicrosPerRequest ? gateway.proxyCpuMicrosPerRequest / baseline!.proxyCpuMicrosPerRequest : null;
+    lines.push(`| ${gateway.mode} | ${gateway.concurrency} | ${fixed(gateway.requestsPerSecond / baseline!.requestsPerSecond, 2)} | ${signed(gateway.latencyMs.p50 - baseline!.latencyMs.p50, 3)} | ${fixed(cpu, 2)} |`);
+  }
+  return lines.join('\n');
 }
 
 function fixed(value: number | null | undefined, digits: number): string {

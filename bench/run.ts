@@ -9,6 +9,8 @@
  *   --only direct,floor        targets to measure (default: all three)
  *   --modes json,sse           response modes (default: both)
  *   --concurrency 1,16,64      client concurrency levels (default: 1,16,64)
+ *   --baseline DIR             also measure Switchyard from another checkout (e.g. a git worktree of
+ *                              the commit before a change), interleaved with this one
  *   BENCH_SECONDS=5            measured seconds per cell and target; BENCH_WARMUP_SECONDS=1 before it
  *   BENCH_ROUNDS=3             the seconds are split into this many rounds, targets interleaved
  *   BENCH_CPU_PROF=DIR         write V8 CPU profiles of the floor and Switchyard into DIR
@@ -23,7 +25,7 @@ import { request } from 'undici';
 import { ChildServerError, startChildServer, type ChildServer } from './child-server.ts';
 import { measureCell } from './measure-cell.ts';
 import { MOCK_API_KEY, MOCK_MODEL } from './mock-upstream.ts';
-import { addDirectDeltas, cellTable, headlineTable, headlines, type CellResult, type Mode, type Target } from './report.ts';
+import { addDirectDeltas, baselineTable, cellTable, headlineTable, headlines, type CellResult, type Mode, type Target } from './report.ts';
 import { GATEWAY_CLIENT_KEY, startGateway } from './start-gateway.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -43,6 +45,8 @@ function secondsFromEnv(name: string, fallback: number): number {
 const targets = listArgument<Target>('--only', ['direct', 'floor', 'switchyard']);
 const modes = listArgument<Mode>('--modes', ['json', 'sse']);
 const concurrencies = listArgument('--concurrency', ['1', '16', '64']).map(Number);
+const baselineIndex = process.argv.indexOf('--baseline');
+const baselineDir = baselineIndex >= 0 ? resolve(process.argv[baselineIndex + 1] ?? '') : undefined;
 const seconds = secondsFromEnv('BENCH_SECONDS', 5);
 const warmupSeconds = secondsFromEnv('BENCH_WARMUP_SECONDS', 1);
 const rounds = Math.max(1, Math.round(secondsFromEnv('BENCH_ROUNDS', 3)));
@@ -140,6 +144,13 @@ async function main(): Promise<number> {
           output: error instanceof ChildServerError ? error.output.slice(-8_000) : undefined });
       }
     }
+    if (baselineDir) {
+      const baselineWork = join(workDir, 'baseline');
+      mkdirSync(baselineWork);
+      const server = await startGateway({ repoRoot: baselineDir, workDir: baselineWork, mockUrl: mock.url, upstreamApiKey: MOCK_API_KEY, model: MOCK_MODEL, nodeFlags: proxyNodeFlags });
+      children.push(server);
+      baseUrls.set('baseline', { url: server.url, pid: server.pid });
+    }
     for (const [target, { url }] of [...baseUrls]) {
       const problem = await preflight(target, url);
       if (problem === undefined) continue;
@@ -152,7 +163,7 @@ async function main(): Promise<number> {
     if (gateway.state === 'failed') {
       process.stdout.write(`\nswitchyard NOT measured: ${gateway.error}\n${gateway.output ? `--- its output ---\n${gateway.output}\n---\n` : ''}\n`);
     }
-    const order = (['direct', 'floor', 'switchyard'] as const).filter((target) => baseUrls.has(target));
+    const order = (['direct', 'floor', 'baseline', 'switchyard'] as const).filter((target) => baseUrls.has(target));
     process.stdout.write(`measuring ${order.join(', ')} × ${modes.join(', ')} × C=${concurrencies.join(', ')}: ${seconds}s each in ${rounds} interleaved rounds, after ${warmupSeconds}s warm-up\n`);
     for (const mode of modes) {
       for (const concurrency of concurrencies) {
@@ -174,6 +185,8 @@ async function main(): Promise<number> {
   addDirectDeltas(cells);
   const summary = headlines(cells);
   process.stdout.write(`\n${cellTable(cells)}\n\n${summary.length > 0 ? `${headlineTable(summary)}\n` : 'no switchyard cells: no headline ratios\n'}`);
+  const versus = baselineTable(cells);
+  if (versus) process.stdout.write(`\nagainst the baseline at ${baselineDir}:\n${versus}\n`);
   const results = {
     generatedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, platform: process.platform, kernel: release(),
