@@ -36,6 +36,7 @@ models:
 keys:
   - { name: capped, key: sk-money-capped-01, budget: { limit_usd: 0.5, window: total, mode: hard } }
   - { name: free, key: sk-money-free-0001 }
+  - { name: daily, key: sk-money-daily-001, budget: { limit_usd: 0, window: day, mode: hard } }
 routing:
   retry: { max_attempts: 2, base_delay_ms: 1, max_delay_ms: 5 }
 `);
@@ -116,4 +117,20 @@ test('every attempt reaches the ledger, not only the last one', async () => {
       [2, 'completed'],
     ],
   );
+});
+
+test('a budget 429 says when the window resets in Retry-After, and still tells clients not to retry', async () => {
+  for (const [path, body, headers] of [
+    ['/v1/responses', { model: 'priced', input: 'hi' }, { authorization: 'Bearer sk-money-daily-001' }],
+    ['/v1/messages', { model: 'priced', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, { 'x-api-key': 'sk-money-daily-001', 'anthropic-version': '2023-06-01' }],
+  ] as const) {
+    const response = await fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const text = await response.text();
+    assert.equal(response.status, 429, text);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    const untilMidnight = (Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`) + 86_400_000 - Date.now()) / 1000;
+    assert.ok(retryAfter > 0 && Math.abs(retryAfter - untilMidnight) < 5, `${path}: retry-after ${retryAfter} vs ${untilMidnight.toFixed(0)} s to the reset`);
+    assert.equal(response.headers.get('x-should-retry'), 'false');
+    assert.doesNotMatch(text, /try again in/i, 'Codex must not read a retry delay from the message');
+  }
 });

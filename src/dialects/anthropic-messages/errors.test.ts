@@ -77,12 +77,12 @@ describe('encoding gateway errors for Anthropic clients', () => {
     for (const code of Object.keys(errorStatus) as ErrorCode[]) assert.ok(encodeError({ code, message: 'x' }).status >= 400, code);
   });
 
-  test('rate limits carry retry-after; an exhausted budget tells clients not to retry', () => {
+  test('rate limits carry retry-after; an exhausted budget says when it resets and tells clients not to retry', () => {
     assert.deepEqual(encodeError({ code: 'provider_rate_limited', message: 'wait', retryAfterSeconds: 2.2 }).headers, { 'retry-after': '3' });
     const budget = encodeError({ code: 'policy_budget_exceeded', message: 'Budget for team platform exhausted; resets 2026-12-01.', retryAfterSeconds: 3600 });
     assert.equal(budget.status, 429);
     assert.deepEqual(budget.body, { type: 'error', error: { type: 'rate_limit_error', message: 'Budget for team platform exhausted; resets 2026-12-01.' } });
-    assert.deepEqual(budget.headers, { 'x-should-retry': 'false' });
+    assert.deepEqual(budget.headers, { 'retry-after': '3600', 'x-should-retry': 'false' });
   });
 
   test('a rejected upstream credential is a 502 that tells clients not to retry; other 5xx stay retryable', () => {

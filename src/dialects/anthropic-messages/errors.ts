@@ -152,7 +152,8 @@ export function encodeError(error: GatewayErrorShape): EncodedError {
   const wire = wireErrorOf[error.code] ?? wireErrorOf.gateway_internal;
   const body: AnthropicErrorBody = { type: 'error', error: { type: wire.type, message: error.message } };
   const headers: Record<string, string> = {};
-  if (error.retryAfterSeconds !== undefined && !noRetryCodes.has(error.code)) {
+  // An exhausted budget says when it resets, while x-should-retry keeps clients from retrying.
+  if (error.retryAfterSeconds !== undefined && (!noRetryCodes.has(error.code) || error.code === 'policy_budget_exceeded')) {
     headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
   }
   if (noRetryCodes.has(error.code)) headers['x-should-retry'] = 'false';

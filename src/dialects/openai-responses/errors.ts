@@ -44,8 +44,9 @@ export function encodeError(error: GatewayErrorShape): EncodedError {
   if (error.retryAfterSeconds !== undefined && error.retryAfterSeconds >= 0) {
     const seconds = Math.max(1, Math.ceil(error.retryAfterSeconds));
     headers['retry-after'] = String(seconds);
-    // Codex reads the delay from the message (`try again in\s*(\d+…)\s*(s|ms|seconds?)`).
-    if (!/try again in/i.test(message)) message = `${message.trimEnd()} Please try again in ${seconds}s.`;
+    // Codex reads the delay from the message (`try again in\s*(\d+…)\s*(s|ms|seconds?)`) and
+    // retries; an exhausted budget only says when it resets, in the header.
+    if (error.code !== 'policy_budget_exceeded' && !/try again in/i.test(message)) message = `${message.trimEnd()} Please try again in ${seconds}s.`;
   }
   if (error.code === 'policy_budget_exceeded' || error.code === 'provider_quota_exceeded') {
     headers['x-should-retry'] = 'false';

@@ -15,9 +15,12 @@ export function budgetExceededError(blocked: BudgetUsage, requestMaxMicros: numb
   // Not exhausted yet: it is this request's worst case that does not fit.
   if (used < blocked.limitMicros) message += ` and this request may cost up to ${usd(requestMaxMicros)}`;
   message += blocked.resetAt === null ? '; does not reset.' : `; resets ${blocked.resetAt}.`;
+  // When the window resets, `Retry-After` says so (the surfaces still mark it as not to be retried by the client).
+  const retryAfterSeconds = blocked.resetAt === null ? undefined : Math.max(1, Math.ceil((Date.parse(blocked.resetAt) - Date.now()) / 1000));
   return new GatewayError({
     code: 'policy_budget_exceeded',
     message,
+    ...(retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds) ? { retryAfterSeconds } : {}),
     details: {
       scope: rule.scope,
       subject: rule.subject,
