@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader, so `switchyard` works straight from a
-// checkout or an install without a separate build step.
-import { register } from 'tsx/esm/api';
+// The compiled gateway (`npm run build` writes dist/; packing and installing from a checkout build it).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main.ts');
+const entry = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('switchyard: dist/ is missing; run `npm run build` in the checkout first\n');
+  process.exit(1);
+}
+await import(entry.href);

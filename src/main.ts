@@ -1,10 +1,5 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError } from './config/config-error.ts';
-import { runStart } from './cli/start.ts';
-import { runKeys } from './cli/keys.ts';
-import { runLogs } from './cli/logs.ts';
-import { runSpend } from './cli/spend.ts';
-import { runCodexSetup } from './cli/codex.ts';
-import { runDoctor } from './cli/doctor.ts';
 
 const usage = `Usage: switchyard <command> [options]
 
@@ -15,24 +10,49 @@ Commands:
   spend [--by key|team|model|day] [--since ISO]  show spend
   doctor [--config FILE]                         check every provider and print the fix
   codex [--write] [--model ALIAS]                set up Codex CLI (provider block + model catalog)
+
+Options: --help (here or after a command), --version
 `;
 
+/** The version in the package.json next to the build (or the sources, from a checkout). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return manifest.version ?? 'unknown';
+}
+
+/** `switchyard start --help`; the other commands answer `--help` themselves. */
+const startHelp = `Usage: switchyard start [--config FILE] [--port N] [--host H]
+
+Serves the gateway. Config lookup: --config, then $SWITCHYARD_CONFIG, then ./switchyard.yaml,
+then built-in defaults (providers from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY…).
+SIGTERM drains in-flight requests, flushes the log and exits.
+`;
+
+// Each command is loaded only when run: `--help`, `--version` and `start` load nothing they do not use.
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+  if ((command === 'start' || command === undefined) && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(startHelp);
+    return;
+  }
   switch (command) {
     case 'start':
     case undefined:
-      return runStart(rest);
+      return (await import('./cli/start.ts')).runStart(rest);
     case 'keys':
-      return runKeys(rest);
+      return (await import('./cli/keys.ts')).runKeys(rest);
     case 'logs':
-      return runLogs(rest);
+      return (await import('./cli/logs.ts')).runLogs(rest);
     case 'spend':
-      return runSpend(rest);
+      return (await import('./cli/spend.ts')).runSpend(rest);
     case 'doctor':
-      return runDoctor(rest);
+      return (await import('./cli/doctor.ts')).runDoctor(rest);
     case 'codex':
-      return runCodexSetup(rest);
+      return (await import('./cli/codex.ts')).runCodexSetup(rest);
     case 'help':
     case '--help':
     case '-h':

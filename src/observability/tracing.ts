@@ -1,7 +1,8 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createRequire } from 'node:module';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as Resources from '@opentelemetry/resources';
+import type * as SdkTraceBase from '@opentelemetry/sdk-trace-base';
 import type { RequestLogRow } from '../store/ports.ts';
 import { attributeNames, requestEndAttributes, safeString, type RequestEndExtras } from './trace-attributes.ts';
 
@@ -56,6 +57,11 @@ const failedOutcomes = new Set(['upstream_error', 'upstream_timeout', 'gateway_e
  */
 export function createTracer(options: TracerOptions): GatewayTracer {
   if (!options.endpoint) return noopTracer;
+  // The SDK and exporter load only when tracing is on (about 18 MB a gateway without OTLP never pays).
+  const require = createRequire(import.meta.url);
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof Resources;
+  const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof SdkTraceBase;
   const exporter = new OTLPTraceExporter({ url: tracesUrl(options.endpoint), headers: { ...options.headers } });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'switchyard' }),
