@@ -19,7 +19,6 @@ import { forwardTranslated } from './forward-translated.ts';
 import { runAttemptLoop } from './attempt-loop.ts';
 import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
 import type { Gateway } from './gateway.ts';
-import { outcomeOf } from './outcome-of.ts';
 import { recordRequest } from './record-request.ts';
 import { RequestContext } from './request-context.ts';
 import type { Surface } from './surface.ts';
@@ -108,10 +107,8 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       context.status ||= 499;
     } else {
       const failure = asGatewayError(error, context.requestId);
-      context.outcome = outcomeOf(failure.code);
+      context.fail(failure);
       context.status = failure.status;
-      context.errorCode = failure.code;
-      context.errorMessage = failure.message;
       if (!response.headersSent) {
         context.status = sendError(response, surface.codec, failure, context.requestId);
       } else if (!response.writableEnded) {
