@@ -39,3 +39,4 @@ export { ChatStreamDecoder, ChatStreamEncoder };
 export { decodeStreamError, encodeStreamError } from './errors.ts';
 export { decodeStopReason, encodeStopReason } from './map-stop-reason.ts';
 export type * from './wire.ts';
+export { chatForwardedHeaders } from './forwarded-headers.ts';

@@ -41,3 +41,4 @@ export { decodeReasoningEnvelope, encodeReasoningEnvelope, type ReasoningEnvelop
 export { decodeStopReason, encodeStopReason } from './map-stop-reason.ts';
 export { decodeResponseFailure, encodeFailedEventCode } from './errors.ts';
 export { ResponsesStreamDecoder, ResponsesStreamEncoder };
+export { responsesForwardedHeaders } from './forwarded-headers.ts';
