@@ -47,7 +47,7 @@ export async function forwardPassthrough(
   checkAnswerShape(upstream, provider.config, context.stream);
 
   if (!context.stream) {
-    const bytes = await readBoundedBody(upstream, provider.config, upstreamLimits.maxBodyBytes);
+    const bytes = await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes);
     const answer = parseUpstreamJson(bytes, provider.config);
     context.markFirstByte();
     try {
@@ -63,7 +63,7 @@ export async function forwardPassthrough(
   }
 
   const meter = surface.createMeter(context.model ?? target.model);
-  const guard = new SseEventGuard(upstreamLimits.maxSseEventBytes, provider.config.name);
+  const guard = new SseEventGuard((provider.config.limits ?? upstreamLimits).maxSseEventBytes, provider.config.name);
   let committed = false;
   try {
     for await (const chunk of upstreamChunks(upstream, provider.config)) {

@@ -63,7 +63,7 @@ export async function forwardTranslated(
   };
 
   if (!input.request.stream) {
-    const decoded = input.providerCodec.decodeResponse(parseUpstreamJson(await readBoundedBody(upstream, provider.config, upstreamLimits.maxBodyBytes), provider.config), exchange);
+    const decoded = input.providerCodec.decodeResponse(parseUpstreamJson(await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes), provider.config), exchange);
     context.markFirstByte();
     context.usage = decoded.usage;
     if (!decoded.usage) estimateUsage(context, input.inputBytes, 0);
@@ -103,7 +103,7 @@ export async function forwardTranslated(
   };
 
   try {
-    const guard = new SseEventGuard(upstreamLimits.maxSseEventBytes, provider.config.name);
+    const guard = new SseEventGuard((provider.config.limits ?? upstreamLimits).maxSseEventBytes, provider.config.name);
     for await (const chunk of upstreamChunks(upstream, provider.config)) {
       guard.push(chunk);
       const events: StreamEvent[] = [];

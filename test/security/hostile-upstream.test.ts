@@ -178,3 +178,12 @@ describe('a hostile upstream', () => {
     assert.equal(lastHeaders['x-api-key'], 'sk-upstream-ant');
   });
 });
+
+test('the upstream caps are configurable and default when absent', async () => {
+  const { parseConfigText } = await import('../../src/config/load-config.ts');
+  const base = 'providers:\n  p: { type: openai, base_url: "http://127.0.0.1:9/v1", api_key: k }\nmodels:\n  m: { provider: p, model: x }\n';
+  const set = parseConfigText(`${base}upstream: { max_body_bytes: 1024, max_sse_event_bytes: 512 }\n`, { env: {}, source: 'test', cwd: '/tmp' });
+  const unset = parseConfigText(base, { env: {}, source: 'test', cwd: '/tmp' });
+  assert.deepEqual(set.providers['p']?.limits, { maxBodyBytes: 1024, maxSseEventBytes: 512 });
+  assert.deepEqual(unset.providers['p']?.limits, { maxBodyBytes: 32 * 1024 * 1024, maxSseEventBytes: 8 * 1024 * 1024 });
+});
