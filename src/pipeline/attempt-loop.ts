@@ -115,6 +115,8 @@ function describeFailure(failure: GatewayError): string {
   const upstreamStatus = failure.details?.['upstreamStatus'];
   const status = typeof upstreamStatus === 'number' ? `HTTP ${upstreamStatus} ` : '';
   const words = [failure.providerType, failure.providerCode].filter((word): word is string => word !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(word));
-  const reason = failure.code === 'provider_timeout' ? 'timeout' : failure.code.replace(/^provider_/, '');
+  // A timeout's own (gateway-written) message says which one and after how long.
+  const which = typeof upstreamStatus !== 'number' ? /timed out \(([^)]{1,60})\)/.exec(failure.message)?.[1] : undefined;
+  const reason = failure.code === 'provider_timeout' ? `timeout${which ? ` (${which})` : ''}` : failure.code.replace(/^provider_/, '');
   return `${status}${reason}${words.length > 0 ? ` (${words.join('/')})` : ''}`;
 }
