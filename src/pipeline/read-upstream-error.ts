@@ -30,7 +30,10 @@ export async function readUpstreamError(upstream: UpstreamResponse, codec: Diale
   const decoded = codec.decodeError(upstream.statusCode, json ? body : '', headers);
   const shape = decoded.toShape();
   shape.details = { ...shape.details, upstreamStatus: upstream.statusCode };
-  if (!json || !decoded.code.startsWith('caller_')) shape.message = summarize(provider.name, upstream.statusCode, decoded);
+  // provider_authentication messages are the dialect's own words ("the upstream rejected the
+  // gateway's credentials"), or Google's FAILED_PRECONDITION reason from its JSON envelope.
+  const keep = decoded.code === 'provider_authentication' || (json && decoded.code.startsWith('caller_'));
+  if (!keep) shape.message = summarize(provider.name, upstream.statusCode, decoded);
   else shape.message = decoded.message.slice(0, 1000);
   return new GatewayError(shape);
 }
