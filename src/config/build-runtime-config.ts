@@ -1,3 +1,4 @@
+import { upstreamLimits } from '../upstream/upstream-limits.ts';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
@@ -41,6 +42,10 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
         connectMs: provider.timeouts?.connect_ms ?? defaultTimeouts.connectMs,
         firstByteMs: provider.timeouts?.first_byte_ms ?? defaultTimeouts.firstByteMs,
         idleMs: provider.timeouts?.idle_ms ?? defaultTimeouts.idleMs,
+      },
+      limits: {
+        maxBodyBytes: file.upstream?.max_body_bytes ?? upstreamLimits.maxBodyBytes,
+        maxSseEventBytes: file.upstream?.max_sse_event_bytes ?? upstreamLimits.maxSseEventBytes,
       },
     };
     if (key) config.apiKey = new Secret(key);

@@ -14,6 +14,8 @@ export interface ProviderConfig {
   /** Deployment quirks handed to the dialect encoders (see the schema). */
   quirks: Record<string, unknown>;
   timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
+  /** The top-level `upstream:` caps, copied onto each provider (defaults when absent). */
+  limits?: { maxBodyBytes: number; maxSseEventBytes: number };
 }
 
 export interface TargetConfig {

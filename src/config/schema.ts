@@ -187,6 +187,13 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** Caps on one upstream answer (docs/decisions/0003); defaults 32 MiB body, 8 MiB SSE event. */
+  upstream: z
+    .strictObject({
+      max_body_bytes: positiveInt.optional(),
+      max_sse_event_bytes: positiveInt.optional(),
+    })
+    .optional(),
   storage: z.strictObject({ url: z.string().min(1) }).optional(),
   coordination: z.strictObject({ url: z.string().min(1) }).optional(),
   logging: z

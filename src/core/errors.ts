@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'provider_quota_exceeded'
   | 'provider_authentication'
   | 'provider_not_found'
+  /** The upstream answered something that is not a model answer (HTML, a redirect, oversized, truncated). */
+  | 'provider_bad_response'
   // routing_*: no target could be used.
   | 'routing_all_targets_failed'
   | 'routing_no_healthy_target'
@@ -54,6 +56,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   provider_quota_exceeded: 429,
   provider_authentication: 502,
   provider_not_found: 404,
+  provider_bad_response: 502,
   routing_all_targets_failed: 502,
   routing_no_healthy_target: 503,
   gateway_internal: 500,
@@ -86,6 +89,8 @@ export const failureClassOf: Record<ErrorCode, FailureClass> = {
   provider_quota_exceeded: 'quota',
   provider_authentication: 'credential',
   provider_not_found: 'caller-fault',
+  // Another target may well answer properly (a captive portal or a broken proxy is per route).
+  provider_bad_response: 'transient',
   routing_all_targets_failed: 'fatal',
   routing_no_healthy_target: 'fatal',
   gateway_internal: 'fatal',
@@ -107,6 +112,8 @@ export interface GatewayErrorShape {
   providerCode?: string;
   /** Anything dialect encoders may want (e.g. the budget scope and reset time). */
   details?: Record<string, unknown>;
+  /** The error this one wraps (ES2022 `cause`); never serialised to clients. */
+  cause?: unknown;
 }
 
 export class GatewayError extends Error implements GatewayErrorShape {
@@ -119,7 +126,7 @@ export class GatewayError extends Error implements GatewayErrorShape {
   readonly details?: Record<string, unknown>;
 
   constructor(shape: GatewayErrorShape) {
-    super(shape.message);
+    super(shape.message, shape.cause === undefined ? undefined : { cause: shape.cause });
     this.name = 'GatewayError';
     this.code = shape.code;
     this.status = shape.status ?? errorStatus[shape.code];

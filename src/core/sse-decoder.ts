@@ -47,6 +47,11 @@ export class SseDecoder {
       this.pendingCr = false;
       if (text.charCodeAt(0) === 10) text = text.slice(1);
     }
+    // An event still arriving: append without rescanning what is buffered (linear, not quadratic).
+    if (this.buffer.length > 0 && text.indexOf('\n') === -1 && text.indexOf('\r') === -1) {
+      this.buffer += text;
+      return events;
+    }
     // The carried-over buffer holds no terminator, so scanning the joined text from 0 is exact.
     const data = this.buffer.length > 0 ? this.buffer + text : text;
     let start = 0;

@@ -1,14 +1,18 @@
 import { log } from '../core/log.ts';
 import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { Gateway } from '../pipeline/gateway.ts';
+import { responsesSurface } from '../dialects/openai-responses/index.ts';
 import { route } from './routes.ts';
-import { sendJson } from '../pipeline/client-io.ts';
+import { asGatewayError, sendError } from '../pipeline/client-io.ts';
 
 export function createHttpServer(gateway: Gateway): Server {
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => {
     route(gateway, request, response).catch((error: unknown) => {
-      log.error('unhandled error while routing', error);
-      if (!response.headersSent) sendJson(response, 500, { error: { message: 'Internal gateway error.', type: 'server_error', code: null, param: null } });
+      // Last resort: the same answering path as every other error (logged, nothing revealed).
+      const requestId = String(response.getHeader('x-request-id') ?? `req_${randomUUID().replaceAll('-', '').slice(0, 24)}`);
+      const failure = asGatewayError(error, requestId);
+      if (!response.headersSent) sendError(response, responsesSurface.codec, failure, requestId);
       else response.destroy();
     });
   });

@@ -36,6 +36,7 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
   const deadline = Date.now() + retry.max_total_ms;
   let lastError: GatewayError | undefined;
   let failedTargets = 0;
+  const failures: string[] = [];
 
   for (const target of input.plan) {
     const provider = input.providers.get(target.provider);
@@ -70,6 +71,7 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
           errorCode: failure.code,
         });
         lastError = failure;
+        failures.push(`${target.provider}/${target.model}: ${describeFailure(failure)}`);
         router.recordFailure(target, failure.failureClass);
         if (input.committed() || failure.failureClass === 'caller-fault' || failure.failureClass === 'fatal') throw failure;
         const retryable = failure.failureClass === 'transient' || failure.failureClass === 'rate-limit';
@@ -91,10 +93,30 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
     failedTargets++;
     if (Date.now() >= deadline) break;
   }
-  if (lastError) throw lastError;
+  if (lastError) throw allTargetsFailed(lastError, failures);
   throw new GatewayError({ code: 'routing_no_healthy_target', message: 'Every target for this model is failing right now (circuit open); try again shortly.', retryAfterSeconds: 5 });
 }
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/**
+ * When more than one attempt failed, the error tells each one's story ("all 2 attempts failed:
+ * oai/gpt-x: HTTP 503 overloaded; anthro/claude: timeout") from status and codes only, never
+ * upstream body text. Code, status and retry hint stay the last failure's (contract §4).
+ */
+function allTargetsFailed(last: GatewayError, failures: string[]): GatewayError {
+  if (failures.length < 2) return last;
+  return new GatewayError({ ...last.toShape(), message: `All ${failures.length} attempts failed: ${failures.join('; ')}.`, cause: last });
+}
+
+function describeFailure(failure: GatewayError): string {
+  const upstreamStatus = failure.details?.['upstreamStatus'];
+  const status = typeof upstreamStatus === 'number' ? `HTTP ${upstreamStatus} ` : '';
+  const words = [failure.providerType, failure.providerCode].filter((word): word is string => word !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(word));
+  // A timeout's own (gateway-written) message says which one and after how long.
+  const which = typeof upstreamStatus !== 'number' ? /timed out \(([^)]{1,60})\)/.exec(failure.message)?.[1] : undefined;
+  const reason = failure.code === 'provider_timeout' ? `timeout${which ? ` (${which})` : ''}` : failure.code.replace(/^provider_/, '');
+  return `${status}${reason}${words.length > 0 ? ` (${words.join('/')})` : ''}`;
 }

@@ -1,10 +1,15 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { asGatewayError, writeChunk } from './client-io.ts';
+import { checkAnswerShape } from '../upstream/check-answer-shape.ts';
+import { parseUpstreamJson, readBoundedBody } from '../upstream/read-bounded-body.ts';
+import { SseEventGuard } from '../upstream/sse-event-guard.ts';
+import { upstreamLimits } from '../upstream/upstream-limits.ts';
+import { forwardedHeaders } from './forwarded-headers.ts';
 import type { TargetConfig } from '../config/runtime-config.ts';
-import { GatewayError, isGatewayError } from '../core/errors.ts';
+import { GatewayError } from '../core/errors.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
-import { toGatewayError } from '../upstream/upstream-client.ts';
-import { writeChunk } from './client-io.ts';
+import { upstreamChunks } from '../upstream/upstream-chunks.ts';
 import { modelHeaders } from './model-headers.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
 import type { RequestContext } from './request-context.ts';
@@ -35,15 +40,17 @@ export async function forwardPassthrough(
 ): Promise<void> {
   const outgoing = surface.withModel(input.body, target.model);
   const prepared = provider.prepare({ model: target.model, stream: context.stream });
-  const headers = { ...forwardableHeaders(input.clientHeaders), ...prepared.headers };
+  const headers = { ...forwardedHeaders(surface.dialect, input.clientHeaders), ...prepared.headers };
   const upstream = await upstreamClient.send(provider.config, { url: prepared.url, headers, body: outgoing, signal: input.signal });
-  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, surface.codec);
+  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, surface.codec, provider.config);
+  checkAnswerShape(upstream, provider.config, context.stream);
 
   if (!context.stream) {
-    const bytes = Buffer.from(await upstream.body.arrayBuffer());
+    const bytes = await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes);
+    const answer = parseUpstreamJson(bytes, provider.config);
     context.markFirstByte();
     try {
-      context.usage = surface.readUsage(JSON.parse(bytes.toString('utf8')));
+      context.usage = surface.readUsage(answer);
     } catch {
       context.warnings.add('usage_unreadable', 'The upstream response could not be read for usage.');
     }
@@ -55,9 +62,11 @@ export async function forwardPassthrough(
   }
 
   const meter = surface.createMeter(context.model ?? target.model);
+  const guard = new SseEventGuard((provider.config.limits ?? upstreamLimits).maxSseEventBytes, provider.config.name);
   let committed = false;
   try {
-    for await (const chunk of upstream.body) {
+    for await (const chunk of upstreamChunks(upstream, provider.config)) {
+      guard.push(chunk as Buffer);
       if (!committed) {
         committed = true;
         context.status = 200;
@@ -71,8 +80,7 @@ export async function forwardPassthrough(
     meter.finish();
   } catch (error) {
     if (input.signal.aborted) throw error;
-    const cause = toGatewayError(error, provider.config);
-    const failure = isGatewayError(cause) ? cause : new GatewayError({ code: 'provider_error', message: 'The provider connection failed.' });
+    const failure = asGatewayError(error, context.requestId);
     if (!committed) throw failure;
     endBrokenStream(context, response, meter.encodeFailure(failure.toShape()), failure);
     return;
@@ -90,48 +98,11 @@ export async function forwardPassthrough(
     endBrokenStream(context, response, meter.encodeFailure(failure.toShape()), failure);
     return;
   }
-  if (meter.terminal === 'failed') {
-    context.outcome = 'upstream_error';
-    context.errorCode = 'provider_error';
-  }
+  if (meter.terminal === 'failed') context.fail({ code: 'provider_error', message: 'The provider ended the stream with its own error event.' });
   response.end();
 }
 
 function endBrokenStream(context: RequestContext, response: ServerResponse, bytes: string, failure: GatewayError): void {
-  context.outcome = failure.code === 'provider_timeout' ? 'upstream_timeout' : 'upstream_error';
-  context.errorCode = failure.code;
-  context.errorMessage = failure.message;
+  context.fail(failure);
   if (!response.destroyed) response.end(bytes);
-}
-
-
-/** Hop-by-hop headers, client credentials and our own headers never travel upstream. */
-const neverForwarded = new Set([
-  'authorization',
-  'x-api-key',
-  'x-goog-api-key',
-  'api-key',
-  'cookie',
-  'host',
-  'content-length',
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-authorization',
-  'proxy-connection',
-  'accept-encoding',
-  'openai-organization',
-  'openai-project',
-]);
-
-export function forwardableHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== 'string' || neverForwarded.has(name) || name.startsWith('x-switchyard-')) continue;
-    out[name] = value;
-  }
-  return out;
 }

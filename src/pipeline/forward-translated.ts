@@ -1,14 +1,19 @@
 import type { ServerResponse } from 'node:http';
 import type { TargetConfig } from '../config/runtime-config.ts';
 import type { ClientContext, DialectCodec, ExchangeContext } from '../core/dialect.ts';
-import { GatewayError, isGatewayError } from '../core/errors.ts';
+import { GatewayError } from '../core/errors.ts';
 import type { ModelRequest, StreamEvent } from '../core/ir/index.ts';
 import { StreamFold } from '../core/ir/fold-stream.ts';
 import { SseDecoder } from '../core/sse-decoder.ts';
 import { ToolNameMap } from '../core/tool-names.ts';
 import type { Provider } from '../providers/provider.ts';
-import { toGatewayError, type UpstreamClient } from '../upstream/upstream-client.ts';
-import { sendJson, writeChunk } from './client-io.ts';
+import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import { checkAnswerShape } from '../upstream/check-answer-shape.ts';
+import { parseUpstreamJson, readBoundedBody } from '../upstream/read-bounded-body.ts';
+import { SseEventGuard } from '../upstream/sse-event-guard.ts';
+import { upstreamChunks } from '../upstream/upstream-chunks.ts';
+import { upstreamLimits } from '../upstream/upstream-limits.ts';
+import { asGatewayError, sendJson, writeChunk } from './client-io.ts';
 import { estimateUsage } from './estimate-usage.ts';
 import { modelHeaders } from './model-headers.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
@@ -47,7 +52,8 @@ export async function forwardTranslated(
   const upstreamBody = JSON.stringify(input.providerCodec.encodeRequest(exchange));
   const prepared = provider.prepare({ model: target.model, stream: input.request.stream });
   const upstream = await upstreamClient.send(provider.config, { url: prepared.url, headers: prepared.headers, body: upstreamBody, signal: input.signal });
-  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, input.providerCodec);
+  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, input.providerCodec, provider.config);
+  checkAnswerShape(upstream, provider.config, input.request.stream);
 
   const clientContext: ClientContext = {
     requestedModel: context.model ?? target.model,
@@ -57,7 +63,7 @@ export async function forwardTranslated(
   };
 
   if (!input.request.stream) {
-    const decoded = input.providerCodec.decodeResponse(await upstream.body.json(), exchange);
+    const decoded = input.providerCodec.decodeResponse(parseUpstreamJson(await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes), provider.config), exchange);
     context.markFirstByte();
     context.usage = decoded.usage;
     if (!decoded.usage) estimateUsage(context, input.inputBytes, 0);
@@ -97,7 +103,9 @@ export async function forwardTranslated(
   };
 
   try {
-    for await (const chunk of upstream.body) {
+    const guard = new SseEventGuard((provider.config.limits ?? upstreamLimits).maxSseEventBytes, provider.config.name);
+    for await (const chunk of upstreamChunks(upstream, provider.config)) {
+      guard.push(chunk);
       const events: StreamEvent[] = [];
       for (const sseEvent of sse.push(chunk as Buffer)) events.push(...decoder.push(sseEvent));
       if (!(await deliver(events))) break;
@@ -113,22 +121,16 @@ export async function forwardTranslated(
     }
   } catch (error) {
     if (input.signal.aborted) throw error;
-    const failure = isGatewayError(error) ? error : toGatewayError(error, provider.config);
+    const failure = asGatewayError(error, context.requestId);
     if (!committed) throw failure;
-    const shape = isGatewayError(failure) ? failure.toShape() : { code: 'provider_error' as const, message: 'The provider connection failed.' };
+    const shape = failure.toShape();
     const text = encoder.push({ type: 'error', error: shape }).join('') + encoder.finish().join('');
     if (!response.destroyed) response.write(text);
-    context.outcome = shape.code === 'provider_timeout' ? 'upstream_timeout' : 'upstream_error';
-    context.errorCode = shape.code;
-    context.errorMessage = shape.message;
+    context.fail(shape);
   } finally {
     accountUsage(context, fold, input.inputBytes, outputChars);
   }
-  if (fold.failed && !context.outcome) {
-    context.outcome = 'upstream_error';
-    context.errorCode = fold.failed.code;
-    context.errorMessage = fold.failed.message;
-  }
+  if (fold.failed && !context.outcome) context.fail(fold.failed);
   if (!response.destroyed) response.end();
 }
 

@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { invalidRequest } from '../core/errors.ts';
 import { asGatewayError, readBody, sendError, sendJson } from './client-io.ts';
 import { readCredential } from '../policy/read-credential.ts';
-import { forwardableHeaders } from './forward-passthrough.ts';
+import { forwardedHeaders } from './forwarded-headers.ts';
+import { checkAnswerShape } from '../upstream/check-answer-shape.ts';
+import { parseUpstreamJson, readBoundedBody } from '../upstream/read-bounded-body.ts';
+import { upstreamLimits } from '../upstream/upstream-limits.ts';
 import type { Gateway } from './gateway.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
 import { RequestBody } from '../core/request-body.ts';
@@ -29,12 +32,14 @@ export async function handleCountTokens(gateway: Gateway, surface: Surface, requ
       const prepared = provider.prepareCountTokens(target.model);
       const upstream = await gateway.upstream.send(provider.config, {
         url: prepared.url,
-        headers: { ...forwardableHeaders(request.headers), ...prepared.headers },
+        headers: { ...forwardedHeaders(surface.dialect, request.headers), ...prepared.headers },
         body: surface.withModel(body, target.model),
         signal: AbortSignal.timeout(provider.config.timeouts.firstByteMs),
       });
-      if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, surface.codec);
-      sendJson(response, 200, await upstream.body.json(), { 'x-switchyard-token-count': 'exact', 'x-switchyard-provider': provider.config.name });
+      if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, surface.codec, provider.config);
+      checkAnswerShape(upstream, provider.config, false);
+      const answer = parseUpstreamJson(await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes), provider.config);
+      sendJson(response, 200, answer, { 'x-switchyard-token-count': 'exact', 'x-switchyard-provider': provider.config.name });
       return;
     }
     const estimate = Math.ceil(body.raw.length / 4);

@@ -20,7 +20,6 @@ import { forwardTranslated } from './forward-translated.ts';
 import { runAttemptLoop } from './attempt-loop.ts';
 import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
 import type { Gateway } from './gateway.ts';
-import { outcomeOf } from './outcome-of.ts';
 import { recordRequest } from './record-request.ts';
 import { ResponseBodyCapture } from './capture-response-body.ts';
 import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
@@ -126,10 +125,8 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       context.status ||= 499;
     } else {
       const failure = asGatewayError(error, context.requestId);
-      context.outcome = outcomeOf(failure.code);
+      context.fail(failure);
       context.status = failure.status;
-      context.errorCode = failure.code;
-      context.errorMessage = failure.message;
       if (!response.headersSent) {
         context.status = sendError(response, surface.codec, failure, context.requestId);
       } else if (!response.writableEnded) {

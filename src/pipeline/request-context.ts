@@ -6,6 +6,8 @@ import { costMicros, findPricing } from '../observability/pricing.ts';
 import type { DialectId, Usage } from '../core/ir/index.ts';
 import { Warnings } from '../core/warnings.ts';
 import type { AttemptRecord, Outcome } from '../store/ports.ts';
+import type { GatewayError } from '../core/errors.ts';
+import { outcomeOf } from './outcome-of.ts';
 
 /** Everything known about one request as it flows down the pipe; the log row is built from it. */
 export class RequestContext {
@@ -47,6 +49,13 @@ export class RequestContext {
   price(): number {
     this.costMicros = this.usage && this.servedModel ? costMicros(this.usage, findPricing(this.servedModel, this.pricing)) : 0;
     return this.costMicros;
+  }
+
+  /** Records a failure: outcome, code and message together (the log row's story). */
+  fail(error: Pick<GatewayError, 'code' | 'message'>): void {
+    this.outcome = outcomeOf(error.code);
+    this.errorCode = error.code;
+    this.errorMessage = error.message;
   }
 
   markFirstByte(): void {

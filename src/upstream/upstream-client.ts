@@ -9,6 +9,9 @@ export interface UpstreamCall {
   signal: AbortSignal;
 }
 
+/** Providers see the gateway, not the client's tool (whose user-agent is not forwarded). */
+const gatewayUserAgent = 'switchyard-gateway';
+
 export type UpstreamResponse = Dispatcher.ResponseData;
 
 /**
@@ -22,15 +25,21 @@ export class UpstreamClient {
 
   async send(provider: ProviderConfig, call: UpstreamCall): Promise<UpstreamResponse> {
     try {
-      return await request(call.url, {
+      const upstream = await request(call.url, {
         method: 'POST',
-        headers: call.headers,
+        headers: call.headers['user-agent'] === undefined ? { ...call.headers, 'user-agent': gatewayUserAgent } : call.headers,
         body: call.body,
         signal: call.signal,
         dispatcher: this.agentFor(provider),
         headersTimeout: provider.timeouts.firstByteMs,
         bodyTimeout: provider.timeouts.idleMs,
       });
+      // undici follows no redirects: a 3xx is a misconfigured base_url or a portal, never an answer.
+      if (upstream.statusCode >= 300 && upstream.statusCode < 400) {
+        discardBody(upstream);
+        throw new GatewayError({ code: 'provider_bad_response', message: `Provider "${provider.name}" answered with a redirect (HTTP ${upstream.statusCode}); check its base_url.` });
+      }
+      return upstream;
     } catch (error) {
       throw toGatewayError(error, provider);
     }
@@ -56,23 +65,43 @@ export class UpstreamClient {
   }
 }
 
-/** Maps undici's failures onto the error vocabulary; abort is re-thrown as-is. */
+/**
+ * Maps undici's failures onto the error vocabulary, keeping the original as `cause`: timeouts,
+ * refused or reset connections, DNS and TLS failures, and malformed answers. An abort (the
+ * client left) is re-thrown as it is.
+ */
 export function toGatewayError(error: unknown, provider: ProviderConfig): unknown {
   if (error instanceof GatewayError) return error;
   const code = (error as { code?: string } | undefined)?.code;
   const name = (error as { name?: string } | undefined)?.name;
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return error;
+  const who = `Provider "${provider.name}"`;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new GatewayError({ code: 'provider_timeout', message: `Provider "${provider.name}" timed out (${describeTimeout(code)}).` });
+    return new GatewayError({ code: 'provider_timeout', message: `${who} timed out (${describeTimeout(code, provider)}).`, cause: error });
   }
-  return new GatewayError({
-    code: 'provider_error',
-    message: `Provider "${provider.name}" could not be reached (${code ?? name ?? 'connection error'}).`,
-  });
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_INFO' || code?.startsWith('HPE_')) {
+    return new GatewayError({ code: 'provider_bad_response', message: `${who} sent a malformed HTTP answer (${code}).`, cause: error });
+  }
+  return new GatewayError({ code: 'provider_error', message: `${who} could not be reached (${describeConnectionFailure(code, name)}).`, cause: error });
 }
 
-function describeTimeout(code: string): string {
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect';
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'first byte';
-  return 'idle';
+function describeTimeout(code: string, provider: ProviderConfig): string {
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `connect after ${seconds(provider.timeouts.connectMs)}`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return `first byte after ${seconds(provider.timeouts.firstByteMs)}`;
+  return `idle for ${seconds(provider.timeouts.idleMs)}`;
+}
+
+function describeConnectionFailure(code: string | undefined, name: string | undefined): string {
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return 'connection reset';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  if (code !== undefined && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return `TLS failure ${code}`;
+  return code ?? name ?? 'connection error';
+}
+
+/** Drops an unread (or half-read) body and its connection; undici's late abort error is swallowed, not uncaught. */
+export function discardBody(upstream: UpstreamResponse): void {
+  upstream.body.on('error', () => undefined);
+  upstream.body.destroy();
 }

@@ -86,12 +86,15 @@ describe('the real Claude Code through Switchyard', () => {
         assert.equal(clientText.split('"model":"claude-sonnet-4-5"').length, 2, 'the model member appears once');
         // Byte for byte: only the model value changed.
         assert.equal(upstream.body.toString('utf8'), clientText.replace('"model":"claude-sonnet-4-5"', '"model":"claude-sonnet-4-5-20250929"'), `request ${index + 1} body`);
-        // Headers: the client's own travel unchanged (betas included); the key is swapped.
+        // Headers: only the allowlisted ones travel (betas, decision 0003); the key is swapped.
         assert.equal(client.headers['x-api-key'], clientKey);
         assert.equal(upstream.headers['x-api-key'], upstreamKey);
         assert.match(String(client.headers['anthropic-beta']), /claude-code-20250219/);
-        for (const name of ['anthropic-beta', 'anthropic-version', 'user-agent', 'x-app', 'x-claude-code-session-id', 'anthropic-dangerous-direct-browser-access']) {
-          assert.equal(upstream.headers[name], client.headers[name], `header ${name}`);
+        for (const name of ['anthropic-beta', 'anthropic-version']) assert.equal(upstream.headers[name], client.headers[name], `header ${name}`);
+        assert.equal(upstream.headers['user-agent'], 'switchyard-gateway');
+        for (const name of ['x-app', 'x-claude-code-session-id', 'anthropic-dangerous-direct-browser-access']) {
+          assert.ok(client.headers[name] !== undefined, `Claude Code sends ${name}`);
+          assert.equal(upstream.headers[name], undefined, `header ${name} stays at the gateway`);
         }
         // The answer reached Claude Code unchanged too.
         assert.equal(client.status, 200);

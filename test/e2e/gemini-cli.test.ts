@@ -133,7 +133,10 @@ describe('the real Gemini CLI through Switchyard', () => {
         assert.ok(upstream.body.equals(client.body), `request ${index + 1}: the body is forwarded byte for byte`);
         assert.equal(client.headers['x-goog-api-key'], clientKey);
         assert.equal(upstream.headers['x-goog-api-key'], geminiUpstreamKey);
-        for (const name of ['user-agent', 'x-goog-api-client']) assert.equal(upstream.headers[name], client.headers[name], `header ${name}`);
+        // Client telemetry headers stay at the gateway (decision 0003).
+        assert.equal(upstream.headers['user-agent'], 'switchyard-gateway');
+        assert.ok(client.headers['x-goog-api-client'] !== undefined);
+        assert.equal(upstream.headers['x-goog-api-client'], undefined);
         assert.equal(upstream.status, 200);
         assert.ok(client.responseBody.equals(upstream.responseBody), `response ${index + 1}: the stream reaches the CLI byte for byte`);
       }

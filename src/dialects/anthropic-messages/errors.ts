@@ -130,6 +130,7 @@ const wireErrorOf: Record<ErrorCode, { status: number; type: AnthropicErrorType 
   // The gateway's upstream credential failed, not the caller's key: a server-side error.
   provider_authentication: { status: 502, type: 'api_error' },
   provider_not_found: { status: 404, type: 'not_found_error' },
+  provider_bad_response: { status: 502, type: 'api_error' },
   routing_all_targets_failed: { status: 502, type: 'api_error' },
   routing_no_healthy_target: { status: 503, type: 'overloaded_error' },
   gateway_internal: { status: 500, type: 'api_error' },

@@ -6,3 +6,4 @@ export { AnthropicStreamDecoder } from './stream-decoder.ts';
 export { AnthropicStreamEncoder } from './stream-encoder.ts';
 export { anthropicModelProfile } from './model-profile.ts';
 export type * from './wire.ts';
+export { anthropicForwardedHeaders } from './forwarded-headers.ts';

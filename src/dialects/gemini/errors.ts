@@ -160,6 +160,7 @@ const wireErrorOf: Record<ErrorCode, { status: number; canonical: GeminiErrorSta
   // The gateway's upstream credential failed, not the caller's key: a server-side error.
   provider_authentication: { status: 502, canonical: 'UNAVAILABLE' },
   provider_not_found: { status: 404, canonical: 'NOT_FOUND' },
+  provider_bad_response: { status: 502, canonical: 'UNAVAILABLE' },
   routing_all_targets_failed: { status: 502, canonical: 'UNAVAILABLE' },
   routing_no_healthy_target: { status: 503, canonical: 'UNAVAILABLE' },
   gateway_internal: { status: 500, canonical: 'INTERNAL' },

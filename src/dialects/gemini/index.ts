@@ -7,3 +7,4 @@ export { GeminiStreamEncoder } from './stream-encoder.ts';
 export { geminiModelProfile } from './model-profile.ts';
 export { decodeUsage as readGeminiUsage } from './map-usage.ts';
 export type * from './wire.ts';
+export { geminiForwardedHeaders } from './forwarded-headers.ts';

@@ -8,3 +8,4 @@ export { ChatStreamEncoder } from './stream-encoder.ts';
 export { decodeStreamError, encodeStreamError } from './errors.ts';
 export { decodeStopReason, encodeStopReason } from './map-stop-reason.ts';
 export type * from './wire.ts';
+export { chatForwardedHeaders } from './forwarded-headers.ts';

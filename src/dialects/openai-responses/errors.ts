@@ -24,6 +24,7 @@ const WIRE_ERRORS: Record<ErrorCode, { type: string; code: string | null }> = {
   provider_quota_exceeded: { type: 'insufficient_quota', code: 'insufficient_quota' },
   provider_authentication: { type: 'server_error', code: 'upstream_error' },
   provider_not_found: { type: 'invalid_request_error', code: 'model_not_found' },
+  provider_bad_response: { type: 'server_error', code: 'upstream_bad_response' },
   routing_all_targets_failed: { type: 'server_error', code: 'upstream_error' },
   routing_no_healthy_target: { type: 'server_error', code: 'server_is_overloaded' },
   gateway_internal: { type: 'server_error', code: 'server_error' },

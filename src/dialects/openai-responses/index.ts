@@ -8,3 +8,4 @@ export { decodeStopReason, encodeStopReason } from './map-stop-reason.ts';
 export { decodeResponseFailure, encodeFailedEventCode } from './errors.ts';
 export { ResponsesStreamDecoder } from './stream-decoder.ts';
 export { ResponsesStreamEncoder } from './stream-encoder.ts';
+export { responsesForwardedHeaders } from './forwarded-headers.ts';

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GatewayError } from '../core/errors.ts';
+import type { Provider } from '../providers/provider.ts';
+import type { Router } from '../routing/router.ts';
+import type { TargetConfig } from '../config/runtime-config.ts';
+import { runAttemptLoop } from './attempt-loop.ts';
+import { RequestContext } from './request-context.ts';
+
+const router = {
+  retry: { max_attempts: 1, base_delay_ms: 0, max_delay_ms: 0, max_total_ms: 10_000 },
+  admit: () => true,
+  recordSuccess: () => undefined,
+  recordFailure: () => undefined,
+  random: () => 0.5,
+} as unknown as Router;
+
+test('when every target fails, the error tells each attempt without upstream body text', async () => {
+  const plan = [
+    { provider: 'oai', model: 'gpt-x' },
+    { provider: 'anthro', model: 'claude' },
+    { provider: 'gem', model: 'gemini' },
+  ] as TargetConfig[];
+  const providers = new Map(plan.map((target) => [target.provider, { config: { name: target.provider } } as unknown as Provider]));
+  const failures = [
+    new GatewayError({ code: 'provider_overloaded', message: 'secret body text', providerType: 'server_error', details: { upstreamStatus: 503 } }),
+    new GatewayError({ code: 'provider_timeout', message: 'Provider "anthro" timed out (first byte after 30 s).' }),
+    new GatewayError({ code: 'provider_bad_response', message: 'html <b>portal</b>', details: { upstreamStatus: 200 } }),
+  ];
+  const context = new RequestContext('openai-responses', '/v1/responses');
+  let index = 0;
+  await assert.rejects(
+    runAttemptLoop({ context, router, providers, plan, features: {} as never, signal: new AbortController().signal, committed: () => false, attempt: async () => { throw failures[index++]; } }),
+    (error: GatewayError) => {
+      console.log(error.message);
+      assert.equal(error.message, 'All 3 attempts failed: oai/gpt-x: HTTP 503 overloaded (server_error); anthro/claude: timeout (first byte after 30 s); gem/gemini: HTTP 200 bad_response.');
+      assert.equal(error.code, 'provider_bad_response');
+      assert.equal(error.cause, failures[2]);
+      assert.equal(error.message.includes('secret'), false);
+      return true;
+    },
+  );
+  assert.equal(context.attempts.length, 3);
+});
+
+test('one failed attempt keeps its own error', async () => {
+  const failure = new GatewayError({ code: 'provider_overloaded', message: 'Provider "oai" answered HTTP 503.' });
+  const plan = [{ provider: 'oai', model: 'gpt-x' }] as TargetConfig[];
+  const providers = new Map([['oai', { config: { name: 'oai' } } as unknown as Provider]]);
+  const context = new RequestContext('openai-responses', '/v1/responses');
+  await assert.rejects(
+    runAttemptLoop({ context, router, providers, plan, features: {} as never, signal: new AbortController().signal, committed: () => false, attempt: async () => { throw failure; } }),
+    (error) => error === failure,
+  );
+});
