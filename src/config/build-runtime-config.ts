@@ -1,4 +1,4 @@
-import { upstreamLimits } from '../upstream/upstream-limits.ts';
+import { upstreamLimits } from './upstream-limits.ts';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';

@@ -3,7 +3,7 @@ import { asGatewayError, writeChunk } from './client-io.ts';
 import { checkAnswerShape } from '../upstream/check-answer-shape.ts';
 import { parseUpstreamJson, readBoundedBody } from '../upstream/read-bounded-body.ts';
 import { SseEventGuard } from '../upstream/sse-event-guard.ts';
-import { upstreamLimits } from '../upstream/upstream-limits.ts';
+import { upstreamLimits } from '../config/upstream-limits.ts';
 import { forwardedHeaders } from './forwarded-headers.ts';
 import type { TargetConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';

@@ -12,7 +12,7 @@ import { checkAnswerShape } from '../upstream/check-answer-shape.ts';
 import { parseUpstreamJson, readBoundedBody } from '../upstream/read-bounded-body.ts';
 import { SseEventGuard } from '../upstream/sse-event-guard.ts';
 import { upstreamChunks } from '../upstream/upstream-chunks.ts';
-import { upstreamLimits } from '../upstream/upstream-limits.ts';
+import { upstreamLimits } from '../config/upstream-limits.ts';
 import { asGatewayError, sendJson, writeChunk } from './client-io.ts';
 import { estimateUsage } from './estimate-usage.ts';
 import { modelHeaders } from './model-headers.ts';

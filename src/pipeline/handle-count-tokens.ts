@@ -6,7 +6,7 @@ import { readCredential } from '../policy/read-credential.ts';
 import { forwardedHeaders } from './forwarded-headers.ts';
 import { checkAnswerShape } from '../upstream/check-answer-shape.ts';
 import { parseUpstreamJson, readBoundedBody } from '../upstream/read-bounded-body.ts';
-import { upstreamLimits } from '../upstream/upstream-limits.ts';
+import { upstreamLimits } from '../config/upstream-limits.ts';
 import type { Gateway } from './gateway.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
 import { RequestBody } from '../core/request-body.ts';

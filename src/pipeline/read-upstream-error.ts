@@ -3,7 +3,7 @@ import type { DialectCodec } from '../core/dialect.ts';
 import { GatewayError } from '../core/errors.ts';
 import { readBoundedBody } from '../upstream/read-bounded-body.ts';
 import type { UpstreamResponse } from '../upstream/upstream-client.ts';
-import { upstreamLimits } from '../upstream/upstream-limits.ts';
+import { upstreamLimits } from '../config/upstream-limits.ts';
 
 /**
  * Reads a failed upstream answer (at most 64 KiB) and lets the provider's dialect classify it.
