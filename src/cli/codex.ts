@@ -5,7 +5,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
-import { providerFamily, type RuntimeConfig } from '../config/runtime-config.ts';
+import type { RuntimeConfig } from '../config/runtime-config.ts';
+import { providerDescriptor } from '../providers/registry.ts';
 
 export const codexUsage = `Usage: switchyard codex [--config FILE] [--url URL] [--codex-home DIR] [--model ALIAS] [--write]
 
@@ -15,7 +16,6 @@ apply_patch tool and reasoning levels.
 `;
 
 /** Context windows assumed per provider family when a model entry gives none. */
-const defaultContextWindow = { openai: 272_000, anthropic: 200_000, gemini: 1_048_576, 'openai-compatible': 128_000 } as const;
 
 type ModelInfo = Record<string, unknown> & { slug: string };
 
@@ -24,7 +24,7 @@ export function buildCodexCatalog(config: RuntimeConfig, template: ModelInfo): {
   const models = Object.values(config.models).map((model, index) => {
     const target = model.targets[0]!;
     const provider = config.providers[target.provider]!;
-    const contextWindow = Math.min(...model.targets.map((entry) => entry.contextWindow ?? defaultContextWindow[providerFamily[config.providers[entry.provider]!.type]]));
+    const contextWindow = Math.min(...model.targets.map((entry) => entry.contextWindow ?? providerDescriptor(config.providers[entry.provider]!.type).defaultContextWindow));
     const reasons = target.supportsReasoning === false ? [] : ['low', 'medium', 'high'].map((effort) => ({ effort, description: effort }));
     return {
       ...template,

@@ -1,7 +1,8 @@
 import { request } from 'undici';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
-import { providerKeyEnv, type ProviderConfig } from '../config/runtime-config.ts';
+import type { ProviderConfig } from '../config/runtime-config.ts';
+import { providerDescriptor } from '../providers/registry.ts';
 
 export const doctorUsage = `Usage: switchyard doctor [--config FILE]
 
@@ -16,33 +17,19 @@ export interface ProviderCheck {
   fix?: string;
 }
 
-/** A cheap authenticated GET per provider type: listing models costs nothing. */
-function probe(provider: ProviderConfig): { url: string; headers: Record<string, string> } {
-  const key = provider.apiKey?.reveal() ?? '';
-  switch (provider.type) {
-    case 'anthropic':
-      return { url: `${provider.baseUrl}/v1/models`, headers: { 'x-api-key': key, 'anthropic-version': provider.apiVersion ?? '2023-06-01' } };
-    case 'gemini':
-      return { url: `${provider.baseUrl}/v1beta/models`, headers: { 'x-goog-api-key': key } };
-    case 'azure-openai':
-      return { url: `${provider.baseUrl}/models`, headers: { 'api-key': key } };
-    default:
-      return { url: `${provider.baseUrl}/models`, headers: key ? { authorization: `Bearer ${key}` } : {} };
-  }
-}
-
 export async function checkProvider(provider: ProviderConfig, timeoutMs = 5000): Promise<ProviderCheck> {
-  const envHint = providerKeyEnv[provider.type].join(' or ');
-  if (!provider.apiKey && provider.type !== 'openai-compatible') {
+  const descriptor = providerDescriptor(provider.type);
+  const envHint = descriptor.keyEnv.join(' or ');
+  if (!provider.apiKey && descriptor.requiresKey) {
     return { provider: provider.name, ok: false, message: 'no API key', fix: `set providers.${provider.name}.api_key${envHint ? ` or ${envHint}` : ''}` };
   }
-  const { url, headers } = probe(provider);
+  const { url, headers } = descriptor.probe(provider);
   try {
     const response = await request(url, { method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
     await response.body.dump();
     const status = response.statusCode;
     if (status >= 200 && status < 300) return { provider: provider.name, ok: true, message: `reachable, key accepted (${url})` };
-    if (status === 401 || status === 403 || (provider.type === 'gemini' && status === 400)) {
+    if (status === 401 || status === 403 || descriptor.keyRejectedStatus?.(status) === true) {
       return { provider: provider.name, ok: false, message: `the key was rejected (HTTP ${status})`, fix: `check providers.${provider.name}.api_key${envHint ? ` / ${envHint}` : ''}` };
     }
     if (status === 404) return { provider: provider.name, ok: true, message: `reachable; this server lists no models at ${url}, so the key was not verified` };

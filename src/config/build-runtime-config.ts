@@ -1,21 +1,19 @@
+import { providerDescriptor, providerTypes } from '../providers/registry.ts';
 import { upstreamLimits } from './upstream-limits.ts';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
 import type { ConfigFile, KeyConfigFile, TargetConfigFile } from './schema.ts';
 import {
-  defaultBaseUrl,
-  providerKeyEnv,
   type BudgetConfig,
   type KeyConfig,
   type ScopedBudgetConfig,
   type ModelConfig,
   type ProviderConfig,
-  type ProviderType,
   type RuntimeConfig,
   type TargetConfig,
 } from './runtime-config.ts';
-import { hashKey } from '../policy/hash-key.ts';
+import { hashKey } from '../core/hash-key.ts';
 
 const defaultTimeouts = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 };
 
@@ -29,9 +27,10 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
   const providers: Record<string, ProviderConfig> = {};
   const fileProviders = file.providers ?? providersFromEnvironment(env);
   for (const [name, provider] of Object.entries(fileProviders)) {
-    const baseUrl = provider.base_url ?? envBaseUrl(provider.type, env) ?? defaultBaseUrl[provider.type];
+    const descriptor = providerDescriptor(provider.type);
+    const baseUrl = provider.base_url ?? (descriptor.baseUrlEnv ? env[descriptor.baseUrlEnv] || undefined : undefined) ?? descriptor.defaultBaseUrl;
     if (!baseUrl) throw new ConfigError(`providers.${name}.base_url: required for type ${provider.type}`);
-    const key = provider.api_key ?? providerKeyEnv[provider.type].map((variable) => env[variable]).find((value) => value);
+    const key = provider.api_key ?? descriptor.keyEnv.map((variable) => env[variable]).find((value) => value);
     const config: ProviderConfig = {
       name,
       type: provider.type,
@@ -166,20 +165,11 @@ function buildTarget(target: TargetConfigFile, shared: { pricing?: TargetConfigF
 /** No config file: one provider per provider key found in the environment. */
 function providersFromEnvironment(env: NodeJS.ProcessEnv): NonNullable<ConfigFile['providers']> {
   const providers: NonNullable<ConfigFile['providers']> = {};
-  const candidates: Array<[string, ProviderType]> = [
-    ['openai', 'openai'],
-    ['anthropic', 'anthropic'],
-    ['gemini', 'gemini'],
-  ];
-  for (const [name, type] of candidates) {
-    if (providerKeyEnv[type].some((variable) => env[variable])) providers[name] = { type };
+  for (const type of providerTypes) {
+    const descriptor = providerDescriptor(type);
+    if (descriptor.fromEnvironment && descriptor.keyEnv.some((variable) => env[variable])) providers[type] = { type };
   }
   return providers;
-}
-
-function envBaseUrl(type: ProviderType, env: NodeJS.ProcessEnv): string | undefined {
-  const variable = { openai: 'OPENAI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL', gemini: 'GEMINI_BASE_URL' }[type as string];
-  return variable ? env[variable] || undefined : undefined;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,8 +1,11 @@
-import type { ProviderFamily, ReasoningEffort } from '../core/ir/index.ts';
+import type { ReasoningEffort } from '../core/ir/index.ts';
 import type { Secret } from './secret.ts';
 import type { PricingConfig, RoutingConfig } from './schema.ts';
 
-export type ProviderType = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'azure-openai';
+import type { Provider } from '../providers/provider.ts';
+import type { ProviderType } from '../providers/registry.ts';
+
+export type { ProviderType } from '../providers/registry.ts';
 
 export interface ProviderConfig {
   name: string;
@@ -102,25 +105,5 @@ export interface RuntimeConfig {
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
-export const providerFamily: Record<ProviderType, ProviderFamily> = {
-  openai: 'openai',
-  'azure-openai': 'openai',
-  'openai-compatible': 'openai-compatible',
-  anthropic: 'anthropic',
-  gemini: 'gemini',
-};
-
-export const defaultBaseUrl: Partial<Record<ProviderType, string>> = {
-  openai: 'https://api.openai.com/v1',
-  anthropic: 'https://api.anthropic.com',
-  gemini: 'https://generativelanguage.googleapis.com',
-};
-
-/** The environment variables a provider type's key is read from when the config gives none. */
-export const providerKeyEnv: Record<ProviderType, string[]> = {
-  openai: ['OPENAI_API_KEY'],
-  'azure-openai': ['AZURE_OPENAI_API_KEY'],
-  'openai-compatible': [],
-  anthropic: ['ANTHROPIC_API_KEY'],
-  gemini: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
-};
+/** A provider as the gateway uses it: its config bound to its type's descriptor. */
+export type ConfiguredProvider = Provider<ProviderConfig>;

@@ -15,7 +15,9 @@ export const pricingSchema = z.strictObject({
   reasoning: usd.optional(),
 });
 
-export const providerTypes = ['openai', 'openai-compatible', 'anthropic', 'gemini', 'azure-openai'] as const;
+import { providerTypes } from '../providers/registry.ts';
+
+export { providerTypes };
 
 export const providerSchema = z.strictObject({
   type: z.enum(providerTypes),

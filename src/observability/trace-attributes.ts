@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { ProviderType, RuntimeConfig } from '../config/runtime-config.ts';
+import type { RuntimeConfig } from '../config/runtime-config.ts';
+import { providerDescriptor } from '../providers/registry.ts';
 import type { RequestLogRow } from '../store/ports.ts';
 import { microsToUsd } from './pricing.ts';
 import { redactSecrets } from './redact.ts';
@@ -28,18 +29,10 @@ export const attributeNames = {
   urlPath: 'url.path',
 } as const;
 
-/** The well-known `gen_ai.provider.name` values per provider type; other vendors keep their config name. */
-const providerNameOfType: Partial<Record<ProviderType, string>> = {
-  openai: 'openai',
-  'azure-openai': 'azure.ai.openai',
-  anthropic: 'anthropic',
-  gemini: 'gcp.gemini',
-};
-
 /** Config provider name → `gen_ai.provider.name` value (pass to `createTracer`). */
 export function genAiProviderNames(config: Pick<RuntimeConfig, 'providers'>): Record<string, string> {
   const names: Record<string, string> = {};
-  for (const provider of Object.values(config.providers)) names[provider.name] = providerNameOfType[provider.type] ?? provider.name;
+  for (const provider of Object.values(config.providers)) names[provider.name] = providerDescriptor(provider.type).genAiSystem ?? provider.name;
   return names;
 }
 

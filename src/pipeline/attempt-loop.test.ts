@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from '../core/errors.ts';
-import type { Provider } from '../providers/provider.ts';
+import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 import type { Router } from '../routing/router.ts';
 import type { TargetConfig } from '../config/runtime-config.ts';
 import { runAttemptLoop } from './attempt-loop.ts';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TargetConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
 import { asGatewayError } from './client-io.ts';
-import type { Provider } from '../providers/provider.ts';
+import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 import type { RequestFeatures } from '../routing/request-features.ts';
 import { retryDelayMs } from '../routing/retry-delay.ts';
 import type { Router } from '../routing/router.ts';

@@ -7,7 +7,7 @@ import { upstreamLimits } from '../config/upstream-limits.ts';
 import { forwardedHeaders } from './forwarded-headers.ts';
 import type { TargetConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
-import type { Provider } from '../providers/provider.ts';
+import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { upstreamChunks } from '../upstream/upstream-chunks.ts';
 import { modelHeaders } from './model-headers.ts';

@@ -6,7 +6,7 @@ import type { ModelRequest, StreamEvent } from '../core/ir/index.ts';
 import { StreamFold } from '../core/ir/fold-stream.ts';
 import { SseDecoder } from '../core/sse-decoder.ts';
 import { ToolNameMap } from '../core/tool-names.ts';
-import type { Provider } from '../providers/provider.ts';
+import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { checkAnswerShape } from '../upstream/check-answer-shape.ts';
 import { parseUpstreamJson, readBoundedBody } from '../upstream/read-bounded-body.ts';

@@ -8,7 +8,7 @@ import { GatewayMetrics, metricsLabelsOf } from '../observability/metrics.ts';
 import { createTracer, genAiProviderNames, type GatewayTracer } from '../observability/tracing.ts';
 import { MemoryRateCounterStore } from '../store/memory/memory-rate-counter-store.ts';
 import { createProvider } from '../providers/create-provider.ts';
-import type { Provider } from '../providers/provider.ts';
+import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 import { ModelResolver } from '../routing/resolve-model.ts';
 import { Router } from '../routing/router.ts';
 import type { Storage } from '../store/ports.ts';

@@ -9,7 +9,7 @@ import type { RateLimitTicket } from '../policy/rate-limit/rate-limiter.ts';
 import { worstCaseMicros, type Reservation } from '../policy/budget/budget-guard.ts';
 import { findPricing } from '../observability/pricing.ts';
 import { settleSpend } from './settle-spend.ts';
-import type { Provider } from '../providers/provider.ts';
+import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 import type { TargetConfig } from '../config/runtime-config.ts';
 
 /** Output cap assumed for worst cases when neither the client nor the config gives one. */

@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/runtime-config.ts';
 import type { TargetProfile } from '../core/dialect.ts';
-import type { Provider } from '../providers/provider.ts';
+import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 
 export function targetProfile(target: TargetConfig, provider: Provider): TargetProfile {
   const profile: TargetProfile = { model: target.model, family: provider.family };

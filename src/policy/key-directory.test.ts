@@ -7,7 +7,7 @@ import { virtualKeyMigrations } from '../store/sqlite/virtual-key-migrations.ts'
 import { SqliteVirtualKeyStore } from '../store/sqlite/virtual-key-store.ts';
 import type { VirtualKeyRecord } from '../store/virtual-key-store.ts';
 import { displayPrefix, generateKeySecret } from './generate-key-secret.ts';
-import { hashKey } from './hash-key.ts';
+import { hashKey } from '../core/hash-key.ts';
 import { KeyDirectory, keyConfigOf } from './key-directory.ts';
 
 function newStore(): SqliteVirtualKeyStore {

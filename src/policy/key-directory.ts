@@ -1,7 +1,7 @@
 import type { KeyConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { VirtualKeyRecord, VirtualKeyStore } from '../store/virtual-key-store.ts';
-import { hashKey, hashesEqual } from './hash-key.ts';
+import { hashKey, hashesEqual } from '../core/hash-key.ts';
 
 /**
  * Every key the gateway accepts: the ones declared in config (fixed at start) and the ones

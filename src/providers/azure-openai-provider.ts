@@ -1,23 +1,24 @@
-import type { ProviderConfig } from '../config/runtime-config.ts';
-import { baseHeaders, type PreparedCall, type Provider } from './provider.ts';
+import { baseHeaders, type ProviderDescriptor, type ProviderSettings } from './provider-descriptor.ts';
+
+const apiKey = (settings: ProviderSettings): Record<string, string> => (settings.apiKey ? { 'api-key': settings.apiKey.reveal() } : {});
 
 /**
  * Azure OpenAI's v1 Responses API (`type: azure-openai`): base URL
  * `https://<resource>.openai.azure.com/openai/v1`, key in `api-key`.
  */
-export class AzureOpenAiProvider implements Provider {
-  readonly dialect = 'openai-responses' as const;
-  readonly family = 'openai' as const;
-  private readonly url: string;
-
-  constructor(readonly config: ProviderConfig) {
-    const query = config.apiVersion ? `?api-version=${encodeURIComponent(config.apiVersion)}` : '';
-    this.url = `${config.baseUrl}/responses${query}`;
-  }
-
-  prepare(call: { model: string; stream: boolean }): PreparedCall {
-    const headers = baseHeaders(this.config, call.stream);
-    if (this.config.apiKey) headers['api-key'] = this.config.apiKey.reveal();
-    return { url: this.url, headers };
-  }
-}
+export const azureOpenaiProvider: ProviderDescriptor = {
+  type: 'azure-openai',
+  dialect: 'openai-responses',
+  family: 'openai',
+  keyEnv: ['AZURE_OPENAI_API_KEY'],
+  requiresKey: true,
+  fromEnvironment: false,
+  modelPrefixes: [],
+  genAiSystem: 'azure.ai.openai',
+  defaultContextWindow: 272_000,
+  prepare: (settings, call) => {
+    const query = settings.apiVersion ? `?api-version=${encodeURIComponent(settings.apiVersion)}` : '';
+    return { url: `${settings.baseUrl}/responses${query}`, headers: { ...baseHeaders(settings, call.stream), ...apiKey(settings) } };
+  },
+  probe: (settings) => ({ url: `${settings.baseUrl}/models`, headers: apiKey(settings) }),
+};

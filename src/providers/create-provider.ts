@@ -1,22 +1,15 @@
-import type { ProviderConfig } from '../config/runtime-config.ts';
-import { AnthropicProvider } from './anthropic-provider.ts';
-import { AzureOpenAiProvider } from './azure-openai-provider.ts';
-import { GeminiProvider } from './gemini-provider.ts';
-import { OpenAiCompatibleProvider } from './openai-compatible-provider.ts';
-import { OpenAiProvider } from './openai-provider.ts';
 import type { Provider } from './provider.ts';
+import type { ProviderSettings } from './provider-descriptor.ts';
+import { providerDescriptor, type ProviderType } from './registry.ts';
 
-export function createProvider(config: ProviderConfig): Provider {
-  switch (config.type) {
-    case 'openai':
-      return new OpenAiProvider(config);
-    case 'azure-openai':
-      return new AzureOpenAiProvider(config);
-    case 'anthropic':
-      return new AnthropicProvider(config);
-    case 'gemini':
-      return new GeminiProvider(config);
-    case 'openai-compatible':
-      return new OpenAiCompatibleProvider(config);
-  }
+export function createProvider<C extends ProviderSettings & { type: ProviderType }>(config: C): Provider<C> {
+  const descriptor = providerDescriptor(config.type);
+  const countTokens = descriptor.prepareCountTokens;
+  return {
+    config,
+    dialect: descriptor.dialect,
+    family: descriptor.family,
+    prepare: (call) => descriptor.prepare(config, call),
+    ...(countTokens ? { prepareCountTokens: (model: string) => countTokens(config, model) } : {}),
+  };
 }

@@ -1,22 +1,18 @@
-import type { ProviderConfig } from '../config/runtime-config.ts';
-import { baseHeaders, type PreparedCall, type Provider } from './provider.ts';
+import { baseHeaders, bearer, type ProviderDescriptor } from './provider-descriptor.ts';
 
 /**
  * Any Chat Completions server (`type: openai-compatible`): vLLM, Ollama, Groq, Mistral,
  * OpenRouter, DeepSeek… Base URL includes `/v1` (or the server's equivalent).
  */
-export class OpenAiCompatibleProvider implements Provider {
-  readonly dialect = 'openai-chat' as const;
-  readonly family = 'openai-compatible' as const;
-  private readonly url: string;
-
-  constructor(readonly config: ProviderConfig) {
-    this.url = `${config.baseUrl}/chat/completions`;
-  }
-
-  prepare(call: { model: string; stream: boolean }): PreparedCall {
-    const headers = baseHeaders(this.config, call.stream);
-    if (this.config.apiKey) headers['authorization'] = `Bearer ${this.config.apiKey.reveal()}`;
-    return { url: this.url, headers };
-  }
-}
+export const openaiCompatibleProvider: ProviderDescriptor = {
+  type: 'openai-compatible',
+  dialect: 'openai-chat',
+  family: 'openai-compatible',
+  keyEnv: [],
+  requiresKey: false,
+  fromEnvironment: false,
+  modelPrefixes: [],
+  defaultContextWindow: 128_000,
+  prepare: (settings, call) => ({ url: `${settings.baseUrl}/chat/completions`, headers: { ...baseHeaders(settings, call.stream), ...bearer(settings) } }),
+  probe: (settings) => ({ url: `${settings.baseUrl}/models`, headers: bearer(settings) }),
+};

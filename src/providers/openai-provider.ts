@@ -1,19 +1,18 @@
-import type { ProviderConfig } from '../config/runtime-config.ts';
-import { baseHeaders, type PreparedCall, type Provider } from './provider.ts';
+import { baseHeaders, bearer, type ProviderDescriptor } from './provider-descriptor.ts';
 
 /** OpenAI's Responses API (`type: openai`); base URL includes `/v1` by the SDK's convention. */
-export class OpenAiProvider implements Provider {
-  readonly dialect = 'openai-responses' as const;
-  readonly family = 'openai' as const;
-  private readonly url: string;
-
-  constructor(readonly config: ProviderConfig) {
-    this.url = `${config.baseUrl}/responses`;
-  }
-
-  prepare(call: { model: string; stream: boolean }): PreparedCall {
-    const headers = baseHeaders(this.config, call.stream);
-    if (this.config.apiKey) headers['authorization'] = `Bearer ${this.config.apiKey.reveal()}`;
-    return { url: this.url, headers };
-  }
-}
+export const openaiProvider: ProviderDescriptor = {
+  type: 'openai',
+  dialect: 'openai-responses',
+  family: 'openai',
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  keyEnv: ['OPENAI_API_KEY'],
+  baseUrlEnv: 'OPENAI_BASE_URL',
+  requiresKey: true,
+  fromEnvironment: true,
+  modelPrefixes: [/^(gpt-|o\d|chatgpt-|codex-|computer-use)/],
+  genAiSystem: 'openai',
+  defaultContextWindow: 272_000,
+  prepare: (settings, call) => ({ url: `${settings.baseUrl}/responses`, headers: { ...baseHeaders(settings, call.stream), ...bearer(settings) } }),
+  probe: (settings) => ({ url: `${settings.baseUrl}/models`, headers: bearer(settings) }),
+};

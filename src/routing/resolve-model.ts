@@ -1,3 +1,4 @@
+import { providerDescriptor, providerTypes } from '../providers/registry.ts';
 import type { KeyConfig, ModelConfig, RuntimeConfig, TargetConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
 
@@ -7,13 +8,6 @@ export interface ResolvedModel {
   targets: TargetConfig[];
   strategy: ModelConfig['strategy'];
 }
-
-/** Which provider serves a bare model name when no `models:` are configured (env defaults). */
-const familyPrefixes: Array<[RegExp, string]> = [
-  [/^(gpt-|o\d|chatgpt-|codex-|computer-use)/, 'openai'],
-  [/^claude/, 'anthropic'],
-  [/^(gemini|gemma)/, 'gemini'],
-];
 
 /**
  * Resolves what a client asked for into targets, then checks the key's allowlist against the
@@ -72,8 +66,9 @@ export class ModelResolver {
       if (provider && modelName) return this.direct(provider, modelName);
     }
     if (Object.keys(this.config.models).length === 0) {
-      const match = familyPrefixes.find(([pattern, provider]) => pattern.test(name) && this.config.providers[provider]);
-      if (match) return this.direct(match[1], requested.trim());
+      // A bare name goes to the provider (named after its type) whose descriptor claims the prefix.
+      const owner = providerTypes.find((type) => this.config.providers[type] && providerDescriptor(type).modelPrefixes.some((pattern) => pattern.test(name)));
+      if (owner) return this.direct(owner, requested.trim());
       const providers = Object.keys(this.config.providers);
       if (providers.length === 1) return this.direct(providers[0]!, requested.trim());
     }

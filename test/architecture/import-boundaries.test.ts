@@ -10,7 +10,7 @@ const sources = readdirSync(root, { recursive: true })
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.includes('test-support') && !file.includes('__fixtures__'));
 
 /** Bottom to top: a layer may import itself and the layers before it, never one after it. */
-export const layers = ['core', 'dialects', 'config', 'providers', 'upstream', 'store', 'policy', 'observability', 'routing', 'pipeline', 'http', 'app.ts', 'cli', 'main.ts'];
+export const layers = ['core', 'dialects', 'providers', 'config', 'upstream', 'store', 'policy', 'observability', 'routing', 'pipeline', 'http', 'app.ts', 'cli', 'main.ts'];
 
 interface Import {
   file: string;

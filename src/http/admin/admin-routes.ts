@@ -5,7 +5,7 @@ import type { RuntimeConfig } from '../../config/runtime-config.ts';
 import { isGatewayError } from '../../core/errors.ts';
 import { openaiResponsesCodec } from '../../dialects/openai-responses/index.ts';
 import { displayPrefix, generateKeySecret } from '../../policy/generate-key-secret.ts';
-import { hashKey } from '../../policy/hash-key.ts';
+import { hashKey } from '../../core/hash-key.ts';
 import type { KeyDirectory } from '../../policy/key-directory.ts';
 import { ModelResolver } from '../../routing/resolve-model.ts';
 import { VirtualKeyConflictError, type VirtualKeyRecord, type VirtualKeyStore } from '../../store/virtual-key-store.ts';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RuntimeConfig } from '../../config/runtime-config.ts';
 import { GatewayError } from '../../core/errors.ts';
-import { hashKey, hashesEqual } from '../../policy/hash-key.ts';
+import { hashKey, hashesEqual } from '../../core/hash-key.ts';
 
 /**
  * Lets a request through only with `Authorization: Bearer <server.master_key>`. Throws a

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { hashKey } from '../../policy/hash-key.ts';
+import { hashKey } from '../../core/hash-key.ts';
 import { displayPrefix, generateKeySecret } from '../../policy/generate-key-secret.ts';
 import { VirtualKeyConflictError, type VirtualKeyRecord } from '../virtual-key-store.ts';
 import { migrateSqlite } from './migrations.ts';

@@ -1,0 +1,22 @@
+import { anthropicProvider } from './anthropic-provider.ts';
+import { azureOpenaiProvider } from './azure-openai-provider.ts';
+import { geminiProvider } from './gemini-provider.ts';
+import { openaiCompatibleProvider } from './openai-compatible-provider.ts';
+import { openaiProvider } from './openai-provider.ts';
+import type { ProviderDescriptor } from './provider-descriptor.ts';
+
+/** Every provider type: adding one that speaks an existing dialect is one descriptor file plus one line here. */
+export const providerDescriptors = {
+  openai: openaiProvider,
+  'openai-compatible': openaiCompatibleProvider,
+  anthropic: anthropicProvider,
+  gemini: geminiProvider,
+  'azure-openai': azureOpenaiProvider,
+} as const satisfies Record<string, ProviderDescriptor>;
+
+export type ProviderType = keyof typeof providerDescriptors;
+export const providerTypes = Object.keys(providerDescriptors) as [ProviderType, ...ProviderType[]];
+
+export function providerDescriptor(type: ProviderType): ProviderDescriptor {
+  return providerDescriptors[type];
+}
