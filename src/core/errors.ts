@@ -34,7 +34,9 @@ export type ErrorCode =
   | 'routing_no_healthy_target'
   // gateway_*: our own bug or state.
   | 'gateway_internal'
-  | 'gateway_unavailable';
+  | 'gateway_unavailable'
+  // The store behind budgets cannot answer (locked, down): fail closed, the caller retries.
+  | 'gateway_budget_store_unavailable';
 
 export const errorStatus: Record<ErrorCode, number> = {
   caller_invalid_request: 400,
@@ -61,6 +63,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   routing_no_healthy_target: 503,
   gateway_internal: 500,
   gateway_unavailable: 503,
+  gateway_budget_store_unavailable: 503,
 };
 
 /**
@@ -95,6 +98,7 @@ export const failureClassOf: Record<ErrorCode, FailureClass> = {
   routing_no_healthy_target: 'fatal',
   gateway_internal: 'fatal',
   gateway_unavailable: 'transient',
+  gateway_budget_store_unavailable: 'fatal',
 };
 
 /** The plain data of an error: safe to put in a stream event, a log row or a trace. */

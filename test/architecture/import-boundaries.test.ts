@@ -82,6 +82,10 @@ test('the SQLite driver is imported only under store/sqlite/', () => {
   assert.deepEqual(violations((entry) => entry.target === 'better-sqlite3' && !entry.file.startsWith('store/sqlite/')), []);
 });
 
+test('store/ imports nothing from policy/ (policy depends on store, not the other way round)', () => {
+  assert.deepEqual(violations((entry) => entry.file.startsWith('store/') && entry.target.startsWith('policy/')), []);
+});
+
 test('the HTTP client (undici) is used only by upstream/, the CLI, doctor and the budget webhook', () => {
   const allowedFiles = ['cli/doctor.ts', 'policy/budget/budget-webhook.ts'];
   assert.deepEqual(violations((entry) => entry.target === 'undici' && !entry.file.startsWith('upstream/') && !allowedFiles.includes(entry.file)), []);

@@ -62,6 +62,7 @@ describe('encoding gateway errors for Anthropic clients', () => {
       ['policy_rate_limited', 429, 'rate_limit_error'],
       ['provider_overloaded', 529, 'overloaded_error'],
       ['gateway_unavailable', 503, 'overloaded_error'],
+      ['gateway_budget_store_unavailable', 503, 'overloaded_error'],
       ['provider_timeout', 504, 'timeout_error'],
       ['gateway_internal', 500, 'api_error'],
       ['routing_all_targets_failed', 502, 'api_error'],

@@ -135,6 +135,7 @@ const wireErrorOf: Record<ErrorCode, { status: number; type: AnthropicErrorType 
   routing_no_healthy_target: { status: 503, type: 'overloaded_error' },
   gateway_internal: { status: 500, type: 'api_error' },
   gateway_unavailable: { status: 503, type: 'overloaded_error' },
+  gateway_budget_store_unavailable: { status: 503, type: 'overloaded_error' },
 };
 
 /**

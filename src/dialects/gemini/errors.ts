@@ -165,6 +165,7 @@ const wireErrorOf: Record<ErrorCode, { status: number; canonical: GeminiErrorSta
   routing_no_healthy_target: { status: 503, canonical: 'UNAVAILABLE' },
   gateway_internal: { status: 500, canonical: 'INTERNAL' },
   gateway_unavailable: { status: 503, canonical: 'UNAVAILABLE' },
+  gateway_budget_store_unavailable: { status: 503, canonical: 'UNAVAILABLE' },
 };
 
 /**

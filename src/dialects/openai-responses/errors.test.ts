@@ -27,6 +27,7 @@ describe('encodeError: the Responses surface of contract.md §4', () => {
     ['routing_all_targets_failed', 502, 'server_error', 'upstream_error'],
     ['provider_error', 502, 'server_error', 'upstream_error'],
     ['gateway_internal', 500, 'server_error', 'server_error'],
+    ['gateway_budget_store_unavailable', 503, 'server_error', 'budget_store_unavailable'],
   ];
   for (const [code, status, type, wireCode] of table) {
     test(`${code} → ${status} ${type}/${String(wireCode)}`, () => {

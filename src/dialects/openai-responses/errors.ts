@@ -29,6 +29,7 @@ const WIRE_ERRORS: Record<ErrorCode, { type: string; code: string | null }> = {
   routing_no_healthy_target: { type: 'server_error', code: 'server_is_overloaded' },
   gateway_internal: { type: 'server_error', code: 'server_error' },
   gateway_unavailable: { type: 'server_error', code: 'server_is_overloaded' },
+  gateway_budget_store_unavailable: { type: 'server_error', code: 'budget_store_unavailable' },
 };
 
 /** An error body, status and headers in the OpenAI shape, for the Responses surface. */
@@ -73,6 +74,7 @@ export function encodeFailedEventCode(error: GatewayErrorShape): string {
     case 'provider_overloaded':
     case 'routing_no_healthy_target':
     case 'gateway_unavailable':
+    case 'gateway_budget_store_unavailable':
       return 'server_is_overloaded';
     case 'caller_invalid_request':
     case 'caller_request_too_large':

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { windowOf } from '../../policy/budget/budget-window.ts';
+import { windowOf } from '../budget-window.ts';
 import {
   crossedWarnThreshold,
   wouldOverflow,

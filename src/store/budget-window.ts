@@ -2,7 +2,7 @@
  * Budget windows in UTC. A window is identified by its start instant, so every process (and
  * every store backend) that sees the same clock agrees on which counter a request belongs to.
  */
-import type { BudgetWindowKind } from '../../store/spend-store.ts';
+import type { BudgetWindowKind } from './spend-store.ts';
 
 export type { BudgetWindowKind };
 
