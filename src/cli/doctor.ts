@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
 import type { ProviderConfig } from '../config/runtime-config.ts';
 import { providerDescriptor } from '../providers/registry.ts';
+import { addressKind } from '../core/upstream-address-policy.ts';
 
 export const doctorUsage = `Usage: switchyard doctor [--config FILE]
 
@@ -28,7 +29,9 @@ export async function checkProvider(provider: ProviderConfig, timeoutMs = 5000):
     const response = await request(url, { method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
     await response.body.dump();
     const status = response.statusCode;
-    if (status >= 200 && status < 300) return { provider: provider.name, ok: true, message: `reachable, key accepted (${url})` };
+    const kind = addressKind(new URL(provider.baseUrl).hostname);
+    const where = kind === 'loopback' || kind === 'private network' ? ` — ${kind} address` : '';
+    if (status >= 200 && status < 300) return { provider: provider.name, ok: true, message: `reachable, key accepted (${url})${where}` };
     if (status === 401 || status === 403 || descriptor.keyRejectedStatus?.(status) === true) {
       return { provider: provider.name, ok: false, message: `the key was rejected (HTTP ${status})`, fix: `check providers.${provider.name}.api_key${envHint ? ` / ${envHint}` : ''}` };
     }

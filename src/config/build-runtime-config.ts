@@ -1,3 +1,4 @@
+import { checkUpstreamUrl } from '../core/upstream-address-policy.ts';
 import { providerDescriptor, providerTypes } from '../providers/registry.ts';
 import { upstreamLimits } from './upstream-limits.ts';
 import { resolve } from 'node:path';
@@ -30,11 +31,17 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     const descriptor = providerDescriptor(provider.type);
     const baseUrl = provider.base_url ?? (descriptor.baseUrlEnv ? env[descriptor.baseUrlEnv] || undefined : undefined) ?? descriptor.defaultBaseUrl;
     if (!baseUrl) throw new ConfigError(`providers.${name}.base_url: required for type ${provider.type}`);
+    let checkedUrl: URL;
+    try {
+      checkedUrl = checkUpstreamUrl(baseUrl);
+    } catch (error) {
+      throw new ConfigError(`providers.${name}.base_url: ${(error as Error).message}`);
+    }
     const key = provider.api_key ?? descriptor.keyEnv.map((variable) => env[variable]).find((value) => value);
     const config: ProviderConfig = {
       name,
       type: provider.type,
-      baseUrl: baseUrl.replace(/\/+$/, ''),
+      baseUrl: checkedUrl.href.replace(/\/+$/, ''),
       headers: provider.headers ?? {},
       quirks: { ...(provider.quirks ?? {}) },
       timeouts: {

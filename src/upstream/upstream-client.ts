@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import { guardedLookup } from './guarded-lookup.ts';
 import type { ProviderConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
 
@@ -54,7 +55,8 @@ export class UpstreamClient {
     let agent = this.agents.get(provider.name);
     if (!agent) {
       agent = new Agent({
-        connect: { timeout: provider.timeouts.connectMs },
+        // A name that resolves to a metadata or link-local address is refused at connect time too.
+        connect: { timeout: provider.timeouts.connectMs, lookup: guardedLookup },
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 600_000,
         pipelining: 1,
