@@ -87,6 +87,15 @@ export interface RuntimeConfig {
     masterKey?: Secret;
     maxBodyBytes: number;
     drainTimeoutMs: number;
+    /** Until the request head is in (slowloris). */
+    headersTimeoutMs: number;
+    /** Until the whole request (head and body) is in; never the response. */
+    requestTimeoutMs: number;
+    /** Longest pause between two body chunks. */
+    bodyIdleTimeoutMs: number;
+    /** Model calls in flight at once, all keys / one key; beyond: 503 overloaded with Retry-After. */
+    maxInFlight: number;
+    maxInFlightPerKey: number;
   };
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;

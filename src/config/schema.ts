@@ -165,6 +165,11 @@ export const configSchema = z.strictObject({
       master_key: z.string().min(8).optional(),
       max_body_bytes: positiveInt.optional(),
       drain_timeout_ms: positiveInt.optional(),
+      headers_timeout_ms: positiveInt.optional(),
+      request_timeout_ms: positiveInt.optional(),
+      body_idle_timeout_ms: positiveInt.optional(),
+      max_in_flight: positiveInt.optional(),
+      max_in_flight_per_key: positiveInt.optional(),
     })
     .optional(),
   providers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'), providerSchema).optional(),

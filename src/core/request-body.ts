@@ -21,6 +21,8 @@ export class RequestBody {
   /** The whole body as an object; 400 when it is not a JSON object. */
   fields(): Record<string, unknown> {
     if (this.parsed) return this.parsed;
+    const depth = nestingDepth(this.raw);
+    if (depth > maxNestingDepth) throw invalidRequest(`The request body nests ${depth > 10_000 ? 'more than 10000' : depth} levels deep; at most ${maxNestingDepth} are accepted.`);
     let value: unknown;
     try {
       value = JSON.parse(this.raw.toString('utf8'));
@@ -97,4 +99,28 @@ export class RequestBody {
     }
     return unique ? leading : undefined;
   }
+}
+
+/** Deeper JSON is no request a client sends; decoders and serializers recurse on it. */
+export const maxNestingDepth = 128;
+
+/** The deepest `[`/`{` nesting outside strings, in one pass over the bytes (stops counting past 10,001). */
+export function nestingDepth(raw: Buffer): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < raw.length; index++) {
+    const byte = raw[index]!;
+    if (inString) {
+      if (byte === 0x5c) index++; // backslash: skip the escaped byte
+      else if (byte === 0x22) inString = false;
+      continue;
+    }
+    if (byte === 0x22) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > 10_000) return deepest;
+    } else if (byte === 0x7d || byte === 0x5d) depth--;
+  }
+  return deepest;
 }

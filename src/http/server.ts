@@ -7,7 +7,9 @@ import { route } from './routes.ts';
 import { asGatewayError, sendError } from '../pipeline/client-io.ts';
 
 export function createHttpServer(gateway: Gateway): Server {
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => {
+  const limits = gateway.config.server;
+  // requestTimeout bounds receiving the request only: long streamed answers are not cut by it.
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: 1_000 }, (request, response) => {
     route(gateway, request, response).catch((error: unknown) => {
       // Last resort: the same answering path as every other error (logged, nothing revealed).
       const requestId = String(response.getHeader('x-request-id') ?? `req_${randomUUID().replaceAll('-', '').slice(0, 24)}`);
@@ -16,7 +18,5 @@ export function createHttpServer(gateway: Gateway): Server {
       else response.destroy();
     });
   });
-  // Long agentic streams must not be cut by Node's default header/request timeouts.
-  server.headersTimeout = 60_000;
   return server;
 }

@@ -4,17 +4,34 @@ import { once } from 'node:events';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import type { DialectCodec } from '../core/dialect.ts';
 
-/** Reads a request body up to a byte limit (413 past it, without buffering the rest). */
-export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+/** Reads a request body up to a byte limit (413 past it, without buffering the rest) and a pause limit between chunks (408). */
+export async function readBody(request: IncomingMessage, limit: number, idleMs = 30_000): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk as Buffer);
+  let idle = false;
+  // A client that stops sending mid-body holds a socket and a slot: it gets 408 and the socket is closed.
+  let timer = setTimeout(onIdle, idleMs);
+  function onIdle(): void {
+    idle = true;
+    request.destroy();
   }
+  try {
+    for await (const chunk of request) {
+      clearTimeout(timer);
+      size += (chunk as Buffer).length;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(chunk as Buffer);
+      timer = setTimeout(onIdle, idleMs);
+    }
+  } catch (error) {
+    if (idle) throw new GatewayError({ code: 'caller_invalid_request', status: 408, message: `The request body stalled for more than ${idleMs} ms.` });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (idle) throw new GatewayError({ code: 'caller_invalid_request', status: 408, message: `The request body stalled for more than ${idleMs} ms.` });
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 

@@ -27,6 +27,8 @@ export class Gateway {
   readonly upstream = new UpstreamClient();
   /** Model requests still being answered (SIGTERM waits for these). */
   inFlight = 0;
+  /** Model calls in flight per key name (the per-key concurrency cap). */
+  readonly inFlightByKey = new Map<string, number>();
 
   constructor(
     readonly config: RuntimeConfig,

@@ -45,11 +45,21 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
   let plan: TargetConfig[] = [];
+  let heldKey: string | undefined;
   let outputCap: number | undefined;
   const captured = gateway.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
   try {
+    const limits = gateway.config.server;
+    if (gateway.inFlight > limits.maxInFlight) throw overloaded(`The gateway is at its limit of ${limits.maxInFlight} requests in flight.`);
     context.key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
-    const raw = await readBody(request, gateway.config.server.maxBodyBytes);
+    if (context.key) {
+      const name = context.key.name;
+      const current = (gateway.inFlightByKey.get(name) ?? 0) + 1;
+      gateway.inFlightByKey.set(name, current);
+      heldKey = name;
+      if (current > limits.maxInFlightPerKey) throw overloaded(`This key is at its limit of ${limits.maxInFlightPerKey} requests in flight.`);
+    }
+    const raw = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
     let body = new RequestBody(raw);
     const requested = surface.readModel(body, url);
     if (typeof requested !== 'string' || requested.trim() === '') throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
@@ -162,6 +172,11 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       );
     }
     gateway.inFlight--;
+    if (heldKey !== undefined) {
+      const left = (gateway.inFlightByKey.get(heldKey) ?? 1) - 1;
+      if (left <= 0) gateway.inFlightByKey.delete(heldKey);
+      else gateway.inFlightByKey.set(heldKey, left);
+    }
     gateway.metrics.setInflight(gateway.inFlight);
   }
 }
@@ -192,6 +207,11 @@ function boundContextUsage(context: RequestContext, plan: TargetConfig[], output
   context.warnings.add('usage_clamped', `upstream usage out of bounds, clamped: ${bounded.clamped.join('; ')}`);
   gateway.metrics.countUsageAnomaly('clamped');
   log.warn(`[${context.requestId}] upstream usage out of bounds from ${context.provider ?? '?'}: ${bounded.clamped.join('; ')}`);
+}
+
+/** 503 `overloaded` with Retry-After: the caller may come back in a moment (contract: a clear, retryable answer). */
+function overloaded(message: string): GatewayError {
+  return new GatewayError({ code: 'gateway_unavailable', message, retryAfterSeconds: 1 });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
