@@ -122,6 +122,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
       bodyIdleTimeoutMs: file.server?.body_idle_timeout_ms ?? 30_000,
       maxInFlight: file.server?.max_in_flight ?? 512,
       maxInFlightPerKey: file.server?.max_in_flight_per_key ?? 128,
+      sseHeartbeatMs: file.server?.sse_heartbeat_ms ?? 15_000,
     },
     providers,
     models,

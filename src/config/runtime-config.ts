@@ -96,6 +96,8 @@ export interface RuntimeConfig {
     /** Model calls in flight at once, all keys / one key; beyond: 503 overloaded with Retry-After. */
     maxInFlight: number;
     maxInFlightPerKey: number;
+    /** Idle stream time before a `: keepalive` comment. */
+    sseHeartbeatMs: number;
   };
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;

@@ -170,6 +170,7 @@ export const configSchema = z.strictObject({
       body_idle_timeout_ms: positiveInt.optional(),
       max_in_flight: positiveInt.optional(),
       max_in_flight_per_key: positiveInt.optional(),
+      sse_heartbeat_ms: positiveInt.optional(),
     })
     .optional(),
   providers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'), providerSchema).optional(),

@@ -1,3 +1,4 @@
+import { SseHeartbeat } from './sse-heartbeat.ts';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { asGatewayError, writeChunk } from './client-io.ts';
 import { checkAnswerShape } from '../upstream/check-answer-shape.ts';
@@ -22,6 +23,8 @@ export interface PassthroughInput {
   clientHeaders: IncomingHttpHeaders;
   fallbackCount: number;
   signal: AbortSignal;
+  /** Idle time after which a comment keeps the client stream alive. */
+  heartbeatMs: number;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function forwardPassthrough(
   const meter = surface.createMeter(context.model ?? target.model);
   const guard = new SseEventGuard((provider.config.limits ?? upstreamLimits).maxSseEventBytes, provider.config.name);
   let committed = false;
+  let heartbeat: SseHeartbeat | undefined;
   try {
     for await (const chunk of upstreamChunks(upstream, provider.config)) {
       guard.push(chunk as Buffer);
@@ -72,7 +76,9 @@ export async function forwardPassthrough(
         context.status = 200;
         response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         context.markFirstByte();
+        heartbeat = new SseHeartbeat(response, input.heartbeatMs);
       }
+      heartbeat?.wrote(chunk as Buffer);
       const written = writeChunk(response, chunk as Buffer);
       if (written === false || (written !== true && !(await written))) break;
       meter.push(chunk as Buffer);
@@ -85,6 +91,7 @@ export async function forwardPassthrough(
     endBrokenStream(context, response, meter.encodeFailure(failure.toShape()), failure);
     return;
   } finally {
+    heartbeat?.stop();
     context.usage = meter.usage ?? context.usage;
     if (!meter.usage) estimateUsage(context, input.body.raw.length, meter.outputChars);
   }

@@ -1,3 +1,4 @@
+import { SseHeartbeat } from './sse-heartbeat.ts';
 import type { ServerResponse } from 'node:http';
 import type { TargetConfig } from '../config/runtime-config.ts';
 import type { ClientContext, DialectCodec, ExchangeContext } from '../core/dialect.ts';
@@ -26,6 +27,8 @@ export interface TranslatedInput {
   providerCodec: DialectCodec;
   fallbackCount: number;
   signal: AbortSignal;
+  /** Idle time after which a comment keeps the client stream alive. */
+  heartbeatMs: number;
   inputBytes: number;
 }
 
@@ -79,6 +82,7 @@ export async function forwardTranslated(
   const pending: StreamEvent[] = [];
   let committed = false;
   let outputChars = 0;
+  let heartbeat: SseHeartbeat | undefined;
 
   /** Encodes a batch of IR events; before the commit, holds them back until real content. */
   const deliver = async (events: StreamEvent[]): Promise<boolean> => {
@@ -94,12 +98,16 @@ export async function forwardTranslated(
         context.status = 200;
         response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         context.markFirstByte();
+        heartbeat = new SseHeartbeat(response, input.heartbeatMs);
         for (const held of pending.splice(0)) text += encoder.push(held).join('');
         continue;
       }
       text += encoder.push(event).join('');
     }
-    return text.length === 0 || (await writeChunk(response, text));
+    if (text.length === 0) return true;
+    // The encoders write whole events, so every write ends at a boundary.
+    heartbeat?.wrote(text);
+    return writeChunk(response, text);
   };
 
   try {
@@ -128,6 +136,7 @@ export async function forwardTranslated(
     if (!response.destroyed) response.write(text);
     context.fail(shape);
   } finally {
+    heartbeat?.stop();
     accountUsage(context, fold, input.inputBytes, outputChars);
   }
   if (fold.failed && !context.outcome) context.fail(fold.failed);

@@ -100,12 +100,12 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     let decoded: ModelRequest | undefined;
     const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number): Promise<void> => {
       if (provider.dialect === surface.dialect) {
-        return forwardPassthrough(context, surface, provider, target, gateway.upstream, { body, clientHeaders: request.headers, fallbackCount, signal: abort.signal }, response);
+        return forwardPassthrough(context, surface, provider, target, gateway.upstream, { body, clientHeaders: request.headers, fallbackCount, signal: abort.signal, heartbeatMs: limits.sseHeartbeatMs }, response);
       }
       // The stream flag may live in the URL (Gemini): the surface's reading wins.
       decoded ??= { ...surface.codec.decodeRequest(body.fields(), context.warnings), stream: context.stream };
       const providerCodec = dialectCodecs[provider.dialect];
-      return forwardTranslated(context, provider, target, gateway.upstream, { request: decoded, clientCodec: surface.codec, providerCodec, fallbackCount, signal: abort.signal, inputBytes: raw.length }, response);
+      return forwardTranslated(context, provider, target, gateway.upstream, { request: decoded, clientCodec: surface.codec, providerCodec, fallbackCount, signal: abort.signal, inputBytes: raw.length, heartbeatMs: limits.sseHeartbeatMs }, response);
     };
     await runAttemptLoop({
       context,
