@@ -46,6 +46,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
   let reservation: Reservation | undefined;
   let plan: TargetConfig[] = [];
   let heldKey: string | undefined;
+  let readCap: () => number | undefined = () => undefined;
   let outputCap: number | undefined;
   const captured = gateway.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
   try {
@@ -88,12 +89,15 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     const worstCase = () => Math.max(...plan.map((target) => worstCaseMicros({ inputTokensEstimate: raw.length, maxOutputTokens: maxOutputTokens(), pricing: findPricing(target.model, target.pricing) })));
     reservation = await gateway.budgets.reserve(context.key, worstCase, context.requestId);
     // The upstream may not produce more than was reserved for: a budgeted request without a cap gets the one it was held at.
-    if (budgeted && requestedCap() === undefined) {
-      body = new RequestBody(surface.withOutputCap(body, maxOutputTokens()));
-      outputCap = maxOutputTokens();
-    } else {
+    // (Reading the cap may parse the body: only budgeted requests pay for it up front.)
+    if (budgeted) {
       outputCap = requestedCap();
+      if (outputCap === undefined) {
+        body = new RequestBody(surface.withOutputCap(body, maxOutputTokens()));
+        outputCap = maxOutputTokens();
+      }
     }
+    readCap = requestedCap;
     ticket = await gateway.rateLimiter.acquire(context.key, gateway.rateLimiter.applies(context.key) ? features.inputTokens + maxOutputTokens() : 0);
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
 
@@ -144,7 +148,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       }
     }
   } finally {
-    boundContextUsage(context, plan, outputCap, gateway);
+    boundContextUsage(context, plan, outputCap, readCap, gateway);
     context.price();
     if (reservation && reservation.amountMicros > 0 && context.costMicros > reservation.amountMicros) {
       // Billed as it is (the money was spent), but the hard cap may now be exceeded: say so loudly.
@@ -197,11 +201,18 @@ function pricedTargets(plan: TargetConfig[], context: RequestContext): TargetCon
 }
 
 /** Clamps usage an upstream reported beyond what the request could have used; flags it on the row and in metrics. */
-function boundContextUsage(context: RequestContext, plan: TargetConfig[], outputCap: number | undefined, gateway: Gateway): void {
+function boundContextUsage(context: RequestContext, plan: TargetConfig[], outputCap: number | undefined, readCap: () => number | undefined, gateway: Gateway): void {
   if (!context.usage) return;
   const served = plan.find((target) => target.provider === context.provider && target.model === context.servedModel);
   const maxInputTokens = served?.contextWindow ?? absoluteMaxInputTokens;
-  const bounded = boundUsage(context.usage, { maxInputTokens, maxOutputTokens: outputCap ?? served?.maxOutputTokens ?? maxInputTokens });
+  let maxOutputTokens = outputCap ?? served?.maxOutputTokens ?? maxInputTokens;
+  // The client's own cap is read (which may parse the body) only when the output looks too long.
+  if (outputCap === undefined && context.usage.outputTokens > maxOutputTokens) maxOutputTokens = readCap() ?? maxOutputTokens;
+  else if (outputCap === undefined && context.usage.outputTokens > 0) {
+    const cap = context.usage.outputTokens > (served?.maxOutputTokens ?? 16_384) ? readCap() : undefined;
+    if (cap !== undefined) maxOutputTokens = Math.min(maxOutputTokens, cap);
+  }
+  const bounded = boundUsage(context.usage, { maxInputTokens, maxOutputTokens });
   if (bounded.clamped.length === 0) return;
   context.usage = bounded.usage;
   context.warnings.add('usage_clamped', `upstream usage out of bounds, clamped: ${bounded.clamped.join('; ')}`);
