@@ -6,9 +6,9 @@
  * developer messages, namespace, freeform (custom), tool_search and web_search tools must all be
  * translated before they get there.
  */
+import { clientFixture } from '../support/client-fixtures.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { runCodex } from './codex/run-codex.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
 /** Codex 0.169's first request for a gpt-5.5 slug (fixtures/clients/codex/gpt-5.5): developer messages, custom, tool_search and web_search tools. */
-const codexRequest = JSON.parse(readFileSync(new URL('./__fixtures__/codex/gpt-5.5/001-POST_v1_responses.json', import.meta.url), 'utf8')).body as OpenAI.Responses.ResponseCreateParamsStreaming;
+const codexRequest = clientFixture('codex', 'gpt-5.5', '001-POST_v1_responses.json').body as OpenAI.Responses.ResponseCreateParamsStreaming;
 
 const clientKey = 'sk-codex-gemini-chat-01';
 const dummySignatures = ['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go'];

@@ -1,5 +1,6 @@
 // Proves the Anthropic emulator rejects what the Messages API rejects (status + error envelope
 // + request-id) and accepts valid requests, including a captured Claude Code request.
+import { clientFixture } from '../support/client-fixtures.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -122,7 +123,7 @@ describe('Anthropic emulator strictness', () => {
   });
 
   test('a captured Claude Code request (adaptive thinking, system turn under its beta) is accepted', async () => {
-    const captured = JSON.parse(await readFile(new URL('./__fixtures__/claude-code/default-002-POST_v1_messages_beta_true.json', import.meta.url), 'utf8'));
+    const captured = clientFixture('claude-code', 'default', '002-POST_v1_messages_beta_true.json');
     const betaHeaders = { ...headers, 'anthropic-beta': captured.headers['anthropic-beta'] };
     const accepted = await postJson(`${emulator.url}/v1/messages?beta=true`, captured.body, betaHeaders);
     assert.equal(accepted.status, 200, accepted.text);

@@ -4,6 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { clientFixture } from '../support/client-fixtures.ts';
 import { startGeminiEmulator, type GeminiEmulatorOptions } from './gemini-emulator.ts';
 import { postJson, type PostResult } from './post-json.ts';
 import { readSseFrames } from './read-sse-frames.ts';
@@ -268,7 +269,7 @@ describe('Gemini emulator errors and extras', () => {
   test('the captured Gemini CLI requests (router generateContent and agent stream) are accepted', async () => {
     await withEmulator(() => ({ text: '{"complexity_reasoning":"trivial","complexity_score":1}' }), async ({ base }) => {
       for (const name of ['001-POST_v1beta_models_gemini_3_5_flash_lite_generateContent.json', '002-POST_v1beta_models_gemini_3_1_pro_preview_streamGenerateContent_alt_sse.json']) {
-        const captured = JSON.parse(await readFile(new URL(`./__fixtures__/gemini-cli/${name}`, import.meta.url), 'utf8'));
+        const captured = clientFixture('gemini-cli', name);
         const result = await postJson(`${base.replace(/\/v1beta\/models$/, '')}${captured.url}`, captured.body, { 'x-goog-api-key': captured.headers['x-goog-api-key'] });
         assert.equal(result.status, 200, `${name}: ${result.text}`);
       }

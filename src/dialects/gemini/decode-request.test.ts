@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { clientFixturePaths } from '../../../test/support/client-fixtures.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { ToolNameMap } from '../../core/tool-names.ts';
 import { Warnings } from '../../core/warnings.ts';
@@ -9,7 +9,7 @@ import { encodeRequest } from './encode-request.ts';
 import { readJsonFixture, recordingOf } from './test-support/fixtures.ts';
 import { validateGeminiRequest } from './test-support/validate-gemini-request.ts';
 
-const cliCaptures = readdirSync(new URL('./__fixtures__/gemini-cli/', import.meta.url)).map((file) => `gemini-cli/${file}`);
+const cliCaptures = clientFixturePaths('gemini-cli').map((file) => `gemini-cli/${file}`);
 
 function cliBody(name: string): Record<string, any> {
   return readJsonFixture<{ body: Record<string, any> }>(name).body;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { clientFixturePaths } from '../../../test/support/client-fixtures.ts';
 import type { ExchangeContext, TargetProfile } from '../../core/dialect.ts';
 import type { ModelRequest } from '../../core/ir/index.ts';
 import { ToolNameMap } from '../../core/tool-names.ts';
@@ -11,9 +11,7 @@ import { readJsonFixture, warningCodes } from './test-support/fixtures.ts';
 import { validateGeminiRequest } from './test-support/validate-gemini-request.ts';
 
 /** Every captured Codex request (Codex CLI 0.169 against a capture server). */
-const captures = readdirSync(new URL('./__fixtures__/codex/', import.meta.url)).flatMap((dir) =>
-  readdirSync(new URL(`./__fixtures__/codex/${dir}/`, import.meta.url)).map((file) => `codex/${dir}/${file}`),
-);
+const captures = clientFixturePaths('codex').map((path) => `codex/${path}`);
 
 function codexBody(name: string): Record<string, any> {
   return readJsonFixture<{ body: Record<string, any> }>(name).body;

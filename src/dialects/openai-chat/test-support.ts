@@ -1,14 +1,17 @@
 /** Shared by this folder's tests only: fixture loading, contexts and stream runners. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { ClientContext, ExchangeContext, TargetProfile } from '../../core/dialect.ts';
 import type { ModelRequest, StreamStateMachine } from '../../core/ir/index.ts';
 import { SseDecoder, type SseEvent } from '../../core/sse-decoder.ts';
 import { ToolNameMap } from '../../core/tool-names.ts';
 import { Warnings } from '../../core/warnings.ts';
+import { asClientFixtureName, clientFixture, clientFixturePaths, clientFixtureText } from '../../../test/support/client-fixtures.ts';
 
 const fixtures = new URL('./__fixtures__/', import.meta.url);
 
 export function fixtureText(name: string): string {
+  const client = asClientFixtureName(name);
+  if (client) return clientFixtureText(...client);
   return readFileSync(new URL(name, fixtures), 'utf8');
 }
 
@@ -39,15 +42,7 @@ export function fixtureEvents(name: string, chunkSize = 37): SseEvent[] {
 
 /** Every captured Codex request body, named `<capture>/<file>`. */
 export function codexCaptures(): Array<{ name: string; body: Record<string, unknown> }> {
-  const root = new URL('codex/', fixtures);
-  const captures: Array<{ name: string; body: Record<string, unknown> }> = [];
-  for (const folder of readdirSync(root).sort()) {
-    for (const file of readdirSync(new URL(`${folder}/`, root)).sort()) {
-      const capture = JSON.parse(readFileSync(new URL(`${folder}/${file}`, root), 'utf8')) as { body: Record<string, unknown> };
-      captures.push({ name: `${folder}/${file}`, body: capture.body });
-    }
-  }
-  return captures;
+  return clientFixturePaths('codex').map((name) => ({ name, body: clientFixture<{ body: Record<string, unknown> }>('codex', name).body }));
 }
 
 export function minimalRequest(overrides: Partial<ModelRequest> = {}): ModelRequest {

@@ -4,8 +4,11 @@ import type { ModelRequest, ToolDefinition } from '../../../core/ir/index.ts';
 import { SseDecoder, type SseEvent } from '../../../core/sse-decoder.ts';
 import { ToolNameMap } from '../../../core/tool-names.ts';
 import { Warnings } from '../../../core/warnings.ts';
+import { asClientFixtureName, clientFixtureText } from '../../../../test/support/client-fixtures.ts';
 
 export function readFixture(name: string): string {
+  const client = asClientFixtureName(name);
+  if (client) return clientFixtureText(...client);
   return readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8');
 }
 

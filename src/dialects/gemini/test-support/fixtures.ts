@@ -4,9 +4,12 @@ import type { ModelRequest, StreamEvent, ToolDefinition } from '../../../core/ir
 import { SseDecoder, type SseEvent } from '../../../core/sse-decoder.ts';
 import { ToolNameMap } from '../../../core/tool-names.ts';
 import { Warnings } from '../../../core/warnings.ts';
+import { asClientFixtureName, clientFixtureText } from '../../../../test/support/client-fixtures.ts';
 import { createStreamDecoder } from '../stream-decoder.ts';
 
 export function readFixture(name: string): string {
+  const client = asClientFixtureName(name);
+  if (client) return clientFixtureText(...client);
   return readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8');
 }
 
