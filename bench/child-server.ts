@@ -28,7 +28,10 @@ export interface ChildServer {
 }
 
 export class ChildServerError extends Error {
-  constructor(message: string, readonly output: string) {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
     super(message);
     this.name = 'ChildServerError';
   }
@@ -66,13 +69,17 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
   closeSync(log);
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   let failure: Error | undefined;
-  void spawnError.then((error) => { failure = error; });
+  void spawnError.then((error) => {
+    failure = error;
+  });
 
   const stop = async (graceMs = 5_000): Promise<void> => {
     if (exited(child)) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    const timer = setTimeout(() => { if (!exited(child)) child.kill('SIGKILL'); }, graceMs);
+    const timer = setTimeout(() => {
+      if (!exited(child)) child.kill('SIGKILL');
+    }, graceMs);
     await gone;
     clearTimeout(timer);
   };
@@ -91,7 +98,10 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
     }
     if (Date.now() > deadline) {
       await stop(1_000);
-      throw new ChildServerError(`${options.name} printed no http://127.0.0.1:PORT line within ${options.startTimeoutMs ?? 30_000} ms`, readLog(options.logFile));
+      throw new ChildServerError(
+        `${options.name} printed no http://127.0.0.1:PORT line within ${options.startTimeoutMs ?? 30_000} ms`,
+        readLog(options.logFile),
+      );
     }
     await sleep(50);
   }

@@ -22,7 +22,9 @@ describe('floor proxy', () => {
 
   const post = async (origin: string, body: Buffer, key: string) => {
     const response = await request(`${origin}/v1/responses`, {
-      method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     });
     return { status: response.statusCode, headers: response.headers, bytes: Buffer.from(await response.body.arrayBuffer()) };
   };

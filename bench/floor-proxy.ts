@@ -26,7 +26,17 @@ export interface FloorProxy {
 }
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the proxy sets itself. */
-const DROPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'authorization', 'proxy-authorization', 'te', 'upgrade']);
+const DROPPED_REQUEST_HEADERS = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'authorization',
+  'proxy-authorization',
+  'te',
+  'upgrade',
+]);
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'trailer']);
 
 function forwardedHeaders(incoming: IncomingHttpHeaders, apiKey: string): Record<string, string | string[]> {
@@ -51,7 +61,9 @@ async function forward(request: IncomingMessage, response: ServerResponse, pool:
   const body = await readBody(request);
   const abort = new AbortController();
   // A client that goes away must not leave the upstream request running.
-  response.on('close', () => { if (!response.writableFinished) abort.abort(); });
+  response.on('close', () => {
+    if (!response.writableFinished) abort.abort();
+  });
   const incomingPath = request.url ?? '/';
   const path = basePath + (incomingPath.startsWith('/v1/') ? incomingPath.slice(3) : incomingPath);
   const upstream = await pool.request({
@@ -79,7 +91,10 @@ export async function startFloorProxy(options: FloorProxyOptions): Promise<Floor
   const pool = new Pool(upstream.origin, { connections: 256, pipelining: 1, keepAliveTimeout: 60_000 });
   const server: Server = createServer({ keepAliveTimeout: 60_000, noDelay: true }, (request, response) => {
     forward(request, response, pool, basePath, options.apiKey).catch((error: unknown) => {
-      if (response.headersSent) { response.destroy(); return; }
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
       response.writeHead(502, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: { message: `floor proxy: ${String(error)}`, type: 'upstream_error', param: null, code: null } }));
     });

@@ -24,8 +24,12 @@ describe('percentile', () => {
 
 describe('runLoad', () => {
   let mock: MockUpstream;
-  before(async () => { mock = await startMockUpstream(); });
-  after(async () => { await mock.close(); });
+  before(async () => {
+    mock = await startMockUpstream();
+  });
+  after(async () => {
+    await mock.close();
+  });
 
   const options = (key: string) => ({
     url: `${mock.url}/v1/responses`,
@@ -40,8 +44,11 @@ describe('runLoad', () => {
     const before = mock.stats.requests;
     let measured = 0;
     const result = await runLoad({
-      ...options(MOCK_API_KEY), maxRequests: 40,
-      beforeMeasure: () => { measured = mock.stats.requests; },
+      ...options(MOCK_API_KEY),
+      maxRequests: 40,
+      beforeMeasure: () => {
+        measured = mock.stats.requests;
+      },
     });
     assert.equal(measured, before, 'no warm-up was asked for');
     assert.equal(result.requests, 40);

@@ -75,8 +75,12 @@ async function sendOne(pool: Pool, path: string, options: LoadOptions, recorder:
   const started = performance.now();
   try {
     const response = await pool.request({
-      path, method: 'POST', headers: options.headers, body: options.body,
-      headersTimeout: timeout, bodyTimeout: timeout,
+      path,
+      method: 'POST',
+      headers: options.headers,
+      body: options.body,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
     });
     let firstChunk = 0;
     const chunks: Buffer[] = [];
@@ -145,10 +149,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     };
   } finally {
     // Bounded: a connection stuck on a misbehaving target is destroyed, not waited for.
-    const closed = await Promise.race([
-      pool.close().then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
-    ]);
+    const closed = await Promise.race([pool.close().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 2_000).unref())]);
     if (!closed) await pool.destroy().catch(() => undefined);
   }
 }

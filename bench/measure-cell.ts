@@ -54,7 +54,7 @@ async function mockRequestCount(mockUrl: string): Promise<number | undefined> {
 }
 
 async function measureRound(plan: CellPlan, target: CellTarget, warmupMs: number): Promise<Round> {
-  const cpu = (pid: number | undefined): number => (pid === undefined ? 0 : processCpuMicros(pid) ?? Number.NaN);
+  const cpu = (pid: number | undefined): number => (pid === undefined ? 0 : (processCpuMicros(pid) ?? Number.NaN));
   let proxyCpuMicros = 0;
   let mockCpuMicros = 0;
   const upstreamBefore = await mockRequestCount(plan.mock.url);
@@ -77,7 +77,9 @@ async function measureRound(plan: CellPlan, target: CellTarget, warmupMs: number
   });
   const upstreamAfter = await mockRequestCount(plan.mock.url);
   return {
-    load, proxyCpuMicros, mockCpuMicros,
+    load,
+    proxyCpuMicros,
+    mockCpuMicros,
     upstreamRequests: upstreamBefore !== undefined && upstreamAfter !== undefined ? upstreamAfter - upstreamBefore : undefined,
   };
 }

@@ -23,12 +23,19 @@ describe('wantsStream', () => {
 
 describe('mock upstream', () => {
   let mock: MockUpstream;
-  before(async () => { mock = await startMockUpstream(); });
-  after(async () => { await mock.close(); });
-
-  const post = (body: Buffer, key = MOCK_API_KEY) => request(`${mock.url}/v1/responses`, {
-    method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+  before(async () => {
+    mock = await startMockUpstream();
   });
+  after(async () => {
+    await mock.close();
+  });
+
+  const post = (body: Buffer, key = MOCK_API_KEY) =>
+    request(`${mock.url}/v1/responses`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    });
 
   test('streams a Codex-like Responses event sequence ending in response.completed with usage', async () => {
     const response = await post(streamBody);
@@ -41,9 +48,19 @@ describe('mock upstream', () => {
     assert.equal(types.filter((type) => type === 'response.output_text.delta').length, 20);
     assert.deepEqual(types.slice(-4), ['response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed']);
     const payloads = events.map((event) => JSON.parse(event.data) as Record<string, unknown>);
-    assert.deepEqual(payloads.map((payload) => payload.type), types, 'event: line and payload type agree');
-    assert.deepEqual(payloads.map((payload) => payload.sequence_number), payloads.map((_, index) => index));
-    const deltas = payloads.filter((payload) => payload.type === 'response.output_text.delta').map((payload) => payload.delta).join('');
+    assert.deepEqual(
+      payloads.map((payload) => payload.type),
+      types,
+      'event: line and payload type agree',
+    );
+    assert.deepEqual(
+      payloads.map((payload) => payload.sequence_number),
+      payloads.map((_, index) => index),
+    );
+    const deltas = payloads
+      .filter((payload) => payload.type === 'response.output_text.delta')
+      .map((payload) => payload.delta)
+      .join('');
     assert.equal(deltas, MOCK_TEXT_DELTAS.join(''));
     const completed = payloads.at(-1)!.response as { status: string; usage: { input_tokens: number; output_tokens: number } };
     assert.equal(completed.status, 'completed');
@@ -68,7 +85,7 @@ describe('mock upstream', () => {
     const before = { ...mock.stats };
     const response = await post(unaryBody, 'sk-bench-client');
     assert.equal(response.statusCode, 401);
-    const body = await response.body.json() as { error: { code: string } };
+    const body = (await response.body.json()) as { error: { code: string } };
     assert.equal(body.error.code, 'invalid_api_key');
     assert.equal(mock.stats.unauthorized, before.unauthorized + 1);
     assert.equal(mock.stats.requests, before.requests + 1);

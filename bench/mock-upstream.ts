@@ -14,8 +14,26 @@ export const MOCK_API_KEY = 'sk-upstream';
 export const MOCK_MODEL = 'bench-model';
 /** What the mock answers: its text is split into this many `output_text.delta` events. */
 export const MOCK_TEXT_DELTAS = [
-  'I', ' looked', ' at', ' the', ' repository', ':', ' the', ' failing', ' test', ' expects',
-  ' `parseConfig`', ' to', ' reject', ' unknown', ' keys', ',', ' so', ' I', ' added', ' a strict schema.',
+  'I',
+  ' looked',
+  ' at',
+  ' the',
+  ' repository',
+  ':',
+  ' the',
+  ' failing',
+  ' test',
+  ' expects',
+  ' `parseConfig`',
+  ' to',
+  ' reject',
+  ' unknown',
+  ' keys',
+  ',',
+  ' so',
+  ' I',
+  ' added',
+  ' a strict schema.',
 ];
 
 export interface MockStats {
@@ -59,8 +77,7 @@ function responseObject(status: 'in_progress' | 'completed'): Record<string, unk
     max_output_tokens: null,
     model: MOCK_MODEL,
     output: done
-      ? [{ id: MESSAGE_ID, type: 'message', status: 'completed', role: 'assistant',
-          content: [{ type: 'output_text', annotations: [], logprobs: [], text }] }]
+      ? [{ id: MESSAGE_ID, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', annotations: [], logprobs: [], text }] }]
       : [],
     parallel_tool_calls: true,
     previous_response_id: null,
@@ -75,8 +92,13 @@ function responseObject(status: 'in_progress' | 'completed'): Record<string, unk
     top_p: 1.0,
     truncation: 'disabled',
     usage: done
-      ? { input_tokens: 9412, input_tokens_details: { cached_tokens: 8064 }, output_tokens: 187,
-          output_tokens_details: { reasoning_tokens: 128 }, total_tokens: 9599 }
+      ? {
+          input_tokens: 9412,
+          input_tokens_details: { cached_tokens: 8064 },
+          output_tokens: 187,
+          output_tokens_details: { reasoning_tokens: 128 },
+          total_tokens: 9599,
+        }
       : null,
     user: null,
     metadata: {},
@@ -100,16 +122,22 @@ export function prepareBodies(): PreparedBodies {
     ...MOCK_TEXT_DELTAS.map((delta) => ({ type: 'response.output_text.delta', ...where, delta, logprobs: [] })),
     { type: 'response.output_text.done', ...where, text, logprobs: [] },
     { type: 'response.content_part.done', ...where, part: { ...part, text } },
-    { type: 'response.output_item.done', output_index: 0,
-      item: { ...item, status: 'completed', content: [{ ...part, text }] } },
+    { type: 'response.output_item.done', output_index: 0, item: { ...item, status: 'completed', content: [{ ...part, text }] } },
     { type: 'response.completed', response: responseObject('completed') },
   ];
   return {
     json: Buffer.from(JSON.stringify(responseObject('completed'))),
     sseEvents: payloads.map((payload, index) => sseEvent({ ...payload, sequence_number: index })),
-    unauthorized: Buffer.from(JSON.stringify({ error: {
-      message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key',
-    } })),
+    unauthorized: Buffer.from(
+      JSON.stringify({
+        error: {
+          message: 'Incorrect API key provided.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      }),
+    ),
   };
 }
 
@@ -194,10 +222,11 @@ export async function startMockUpstream(port = 0): Promise<MockUpstream> {
   return {
     url: `http://127.0.0.1:${bound}`,
     stats,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

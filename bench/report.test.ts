@@ -5,9 +5,21 @@ import { addDirectDeltas, baselineTable, cellTable, headlines, type CellResult, 
 
 function cell(target: Target, mode: Mode, requestsPerSecond: number, latencies: number[], firstChunks: number[], cpu: number | null): CellResult {
   return {
-    target, mode, concurrency: 16, requests: latencies.length, errors: 0, errorSamples: [], gaveUp: false,
-    elapsedMs: 5_000, requestsPerSecond, latencyMs: summarize(latencies), firstChunkMs: summarize(firstChunks),
-    addedLatencyMs: null, proxyCpuMicrosPerRequest: cpu, mockCpuMicrosPerRequest: 50, clientCpuMicrosPerRequest: 80,
+    target,
+    mode,
+    concurrency: 16,
+    requests: latencies.length,
+    errors: 0,
+    errorSamples: [],
+    gaveUp: false,
+    elapsedMs: 5_000,
+    requestsPerSecond,
+    latencyMs: summarize(latencies),
+    firstChunkMs: summarize(firstChunks),
+    addedLatencyMs: null,
+    proxyCpuMicrosPerRequest: cpu,
+    mockCpuMicrosPerRequest: 50,
+    clientCpuMicrosPerRequest: 80,
     upstreamRequests: latencies.length,
   };
 }

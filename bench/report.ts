@@ -58,9 +58,10 @@ function find(cells: CellResult[], target: Target, mode: Mode, concurrency: numb
 export function addDirectDeltas(cells: CellResult[]): void {
   for (const cell of cells) {
     const direct = find(cells, 'direct', cell.mode, cell.concurrency);
-    cell.addedLatencyMs = cell.target === 'direct' || !direct || direct.requests === 0 || cell.requests === 0
-      ? null
-      : { p50: cell.latencyMs.p50 - direct.latencyMs.p50, p99: cell.latencyMs.p99 - direct.latencyMs.p99 };
+    cell.addedLatencyMs =
+      cell.target === 'direct' || !direct || direct.requests === 0 || cell.requests === 0
+        ? null
+        : { p50: cell.latencyMs.p50 - direct.latencyMs.p50, p99: cell.latencyMs.p99 - direct.latencyMs.p99 };
   }
 }
 
@@ -70,9 +71,7 @@ export function headlines(cells: CellResult[]): Headline[] {
     const floor = find(cells, 'floor', gateway.mode, gateway.concurrency);
     if (!floor || floor.requestsPerSecond === 0) continue;
     const throughputRatio = gateway.requestsPerSecond / floor.requestsPerSecond;
-    const ttfbP50DeltaMs = gateway.mode === 'sse' && gateway.requests > 0
-      ? gateway.firstChunkMs.p50 - floor.firstChunkMs.p50
-      : null;
+    const ttfbP50DeltaMs = gateway.mode === 'sse' && gateway.requests > 0 ? gateway.firstChunkMs.p50 - floor.firstChunkMs.p50 : null;
     result.push({
       mode: gateway.mode,
       concurrency: gateway.concurrency,
@@ -82,9 +81,8 @@ export function headlines(cells: CellResult[]): Headline[] {
       ttfbP50DeltaMs,
       ttfbTargetMs: TTFB_TARGET_MS,
       ttfbOk: ttfbP50DeltaMs === null ? null : ttfbP50DeltaMs <= TTFB_TARGET_MS,
-      cpuRatio: gateway.proxyCpuMicrosPerRequest !== null && floor.proxyCpuMicrosPerRequest
-        ? gateway.proxyCpuMicrosPerRequest / floor.proxyCpuMicrosPerRequest
-        : null,
+      cpuRatio:
+        gateway.proxyCpuMicrosPerRequest !== null && floor.proxyCpuMicrosPerRequest ? gateway.proxyCpuMicrosPerRequest / floor.proxyCpuMicrosPerRequest : null,
     });
   }
   return result;
@@ -93,12 +91,19 @@ export function headlines(cells: CellResult[]): Headline[] {
 /** Switchyard ÷ baseline per cell: > 1 throughput and < 1 CPU mean the change made it faster. */
 export function baselineTable(cells: CellResult[]): string | undefined {
   const rows = cells.filter((cell) => cell.target === 'switchyard');
-  const pairs = rows.map((gateway) => [gateway, find(cells, 'baseline', gateway.mode, gateway.concurrency)] as const).filter(([, baseline]) => baseline && baseline.requestsPerSecond > 0);
+  const pairs = rows
+    .map((gateway) => [gateway, find(cells, 'baseline', gateway.mode, gateway.concurrency)] as const)
+    .filter(([, baseline]) => baseline && baseline.requestsPerSecond > 0);
   if (pairs.length === 0) return undefined;
   const lines = ['| mode | C | switchyard ÷ baseline req/s | switchyard − baseline p50 ms | switchyard ÷ baseline CPU/req |', '|---|--:|--:|--:|--:|'];
   for (const [gateway, baseline] of pairs) {
-    const cpu = gateway.proxyCpuMicrosPerRequest !== null && baseline!.proxyCpuMicrosPerRequest ? gateway.proxyCpuMicrosPerRequest / baseline!.proxyCpuMicrosPerRequest : null;
-    lines.push(`| ${gateway.mode} | ${gateway.concurrency} | ${fixed(gateway.requestsPerSecond / baseline!.requestsPerSecond, 2)} | ${signed(gateway.latencyMs.p50 - baseline!.latencyMs.p50, 3)} | ${fixed(cpu, 2)} |`);
+    const cpu =
+      gateway.proxyCpuMicrosPerRequest !== null && baseline!.proxyCpuMicrosPerRequest
+        ? gateway.proxyCpuMicrosPerRequest / baseline!.proxyCpuMicrosPerRequest
+        : null;
+    lines.push(
+      `| ${gateway.mode} | ${gateway.concurrency} | ${fixed(gateway.requestsPerSecond / baseline!.requestsPerSecond, 2)} | ${signed(gateway.latencyMs.p50 - baseline!.latencyMs.p50, 3)} | ${fixed(cpu, 2)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -119,11 +124,13 @@ export function cellTable(cells: CellResult[]): string {
   ];
   for (const cell of cells) {
     const ttfb = cell.mode === 'sse';
-    lines.push(`| ${cell.target} | ${cell.mode} | ${cell.concurrency} | ${fixed(cell.requestsPerSecond, 0)} | `
-      + `${fixed(cell.latencyMs.p50, 2)} | ${fixed(cell.latencyMs.p99, 2)} | `
-      + `${signed(cell.addedLatencyMs?.p50, 2)} | ${signed(cell.addedLatencyMs?.p99, 2)} | `
-      + `${ttfb ? fixed(cell.firstChunkMs.p50, 2) : '–'} | ${ttfb ? fixed(cell.firstChunkMs.p99, 2) : '–'} | `
-      + `${fixed(cell.proxyCpuMicrosPerRequest, 0)} | ${cell.errors} |`);
+    lines.push(
+      `| ${cell.target} | ${cell.mode} | ${cell.concurrency} | ${fixed(cell.requestsPerSecond, 0)} | ` +
+        `${fixed(cell.latencyMs.p50, 2)} | ${fixed(cell.latencyMs.p99, 2)} | ` +
+        `${signed(cell.addedLatencyMs?.p50, 2)} | ${signed(cell.addedLatencyMs?.p99, 2)} | ` +
+        `${ttfb ? fixed(cell.firstChunkMs.p50, 2) : '–'} | ${ttfb ? fixed(cell.firstChunkMs.p99, 2) : '–'} | ` +
+        `${fixed(cell.proxyCpuMicrosPerRequest, 0)} | ${cell.errors} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -135,7 +142,9 @@ export function headlineTable(rows: Headline[]): string {
   ];
   for (const row of rows) {
     const ttfb = row.ttfbP50DeltaMs === null ? '–' : `${signed(row.ttfbP50DeltaMs, 3)} ${row.ttfbOk ? 'ok' : 'MISS'}`;
-    lines.push(`| ${row.mode} | ${row.concurrency} | ${fixed(row.throughputRatio, 2)} ${row.throughputOk ? 'ok' : 'MISS'} | ${ttfb} | ${fixed(row.cpuRatio, 2)} |`);
+    lines.push(
+      `| ${row.mode} | ${row.concurrency} | ${fixed(row.throughputRatio, 2)} ${row.throughputOk ? 'ok' : 'MISS'} | ${ttfb} | ${fixed(row.cpuRatio, 2)} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -34,7 +34,12 @@ const benchDir = join(repoRoot, 'bench');
 function listArgument<T extends string>(name: string, fallback: T[]): T[] {
   const index = process.argv.indexOf(name);
   const value = index >= 0 ? process.argv[index + 1] : undefined;
-  return value ? (value.split(',').map((part) => part.trim()).filter(Boolean) as T[]) : fallback;
+  return value
+    ? (value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean) as T[])
+    : fallback;
 }
 
 function secondsFromEnv(name: string, fallback: number): number {
@@ -76,7 +81,11 @@ async function preflight(target: Target, baseUrl: string): Promise<string | unde
   for (const mode of modes) {
     try {
       const response = await request(`${baseUrl}/v1/responses`, {
-        method: 'POST', headers: headersFor(target, mode), body: bodies[mode], headersTimeout: 15_000, bodyTimeout: 15_000,
+        method: 'POST',
+        headers: headersFor(target, mode),
+        body: bodies[mode],
+        headersTimeout: 15_000,
+        bodyTimeout: 15_000,
       });
       const text = await response.body.text();
       if (response.statusCode !== 200 || !text.includes(completeMarker[mode])) {
@@ -107,7 +116,12 @@ function readTail(file: string): string {
   }
 }
 
-interface GatewayStatus { state: 'not-requested' | 'ok' | 'failed'; url?: string; error?: string; output?: string }
+interface GatewayStatus {
+  state: 'not-requested' | 'ok' | 'failed';
+  url?: string;
+  error?: string;
+  output?: string;
+}
 
 async function main(): Promise<number> {
   // Other work on the box skews every target; the load average says how quiet the run was.
@@ -115,15 +129,21 @@ async function main(): Promise<number> {
   const source = sourceVersion();
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const children: ChildServer[] = [];
-  const stopAll = async (): Promise<void> => { await Promise.all(children.splice(0).map((child) => child.stop())); };
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(children.splice(0).map((child) => child.stop()));
+  };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   const gateway: GatewayStatus = { state: 'not-requested' };
   const cells: CellResult[] = [];
   try {
-    const node = (name: string, script: string, args: string[], flags: string[] = []): Promise<ChildServer> => startChildServer({
-      name, command: process.execPath, args: [...flags, '--import', 'tsx', join('bench', script), ...args],
-      cwd: repoRoot, logFile: join(workDir, `${name}.log`),
-    });
+    const node = (name: string, script: string, args: string[], flags: string[] = []): Promise<ChildServer> =>
+      startChildServer({
+        name,
+        command: process.execPath,
+        args: [...flags, '--import', 'tsx', join('bench', script), ...args],
+        cwd: repoRoot,
+        logFile: join(workDir, `${name}.log`),
+      });
     const mock = await node('mock', 'mock-upstream.ts', []);
     children.push(mock);
     const baseUrls = new Map<Target, { url: string; pid: number | undefined }>();
@@ -140,14 +160,24 @@ async function main(): Promise<number> {
         Object.assign(gateway, { state: 'ok', url: server.url });
         baseUrls.set('switchyard', { url: server.url, pid: server.pid });
       } catch (error) {
-        Object.assign(gateway, { state: 'failed', error: error instanceof Error ? error.message : String(error),
-          output: error instanceof ChildServerError ? error.output.slice(-8_000) : undefined });
+        Object.assign(gateway, {
+          state: 'failed',
+          error: error instanceof Error ? error.message : String(error),
+          output: error instanceof ChildServerError ? error.output.slice(-8_000) : undefined,
+        });
       }
     }
     if (baselineDir) {
       const baselineWork = join(workDir, 'baseline');
       mkdirSync(baselineWork);
-      const server = await startGateway({ repoRoot: baselineDir, workDir: baselineWork, mockUrl: mock.url, upstreamApiKey: MOCK_API_KEY, model: MOCK_MODEL, nodeFlags: proxyNodeFlags });
+      const server = await startGateway({
+        repoRoot: baselineDir,
+        workDir: baselineWork,
+        mockUrl: mock.url,
+        upstreamApiKey: MOCK_API_KEY,
+        model: MOCK_MODEL,
+        nodeFlags: proxyNodeFlags,
+      });
       children.push(server);
       baseUrls.set('baseline', { url: server.url, pid: server.pid });
     }
@@ -157,24 +187,34 @@ async function main(): Promise<number> {
       baseUrls.delete(target);
       if (target === 'switchyard') {
         Object.assign(gateway, { state: 'failed', error: `preflight: ${problem}`, output: readTail(join(workDir, 'switchyard.log')) });
-      }
-      else throw new Error(`${target} preflight failed: ${problem}`);
+      } else throw new Error(`${target} preflight failed: ${problem}`);
     }
     if (gateway.state === 'failed') {
       process.stdout.write(`\nswitchyard NOT measured: ${gateway.error}\n${gateway.output ? `--- its output ---\n${gateway.output}\n---\n` : ''}\n`);
     }
     const order = (['direct', 'floor', 'baseline', 'switchyard'] as const).filter((target) => baseUrls.has(target));
-    process.stdout.write(`measuring ${order.join(', ')} × ${modes.join(', ')} × C=${concurrencies.join(', ')}: ${seconds}s each in ${rounds} interleaved rounds, after ${warmupSeconds}s warm-up\n`);
+    process.stdout.write(
+      `measuring ${order.join(', ')} × ${modes.join(', ')} × C=${concurrencies.join(', ')}: ${seconds}s each in ${rounds} interleaved rounds, after ${warmupSeconds}s warm-up\n`,
+    );
     for (const mode of modes) {
       for (const concurrency of concurrencies) {
         const measured = await measureCell({
-          mode, concurrency, body: bodies[mode], headers: (target) => headersFor(target, mode), completeMarker: completeMarker[mode],
+          mode,
+          concurrency,
+          body: bodies[mode],
+          headers: (target) => headersFor(target, mode),
+          completeMarker: completeMarker[mode],
           targets: order.map((target) => ({ target, ...baseUrls.get(target)! })),
-          mock: { url: mock.url, pid: mock.pid }, durationMs: seconds * 1_000, warmupMs: warmupSeconds * 1_000, rounds,
+          mock: { url: mock.url, pid: mock.pid },
+          durationMs: seconds * 1_000,
+          warmupMs: warmupSeconds * 1_000,
+          rounds,
         });
         for (const cell of measured) {
           cells.push(cell);
-          process.stdout.write(`  ${cell.target.padEnd(10)} ${mode.padEnd(4)} C=${String(concurrency).padEnd(3)} ${cell.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${cell.latencyMs.p50.toFixed(2)} ms  errors ${cell.errors}${cell.errorSamples[0] ? ` (${cell.errorSamples[0].slice(0, 160)})` : ''}\n`);
+          process.stdout.write(
+            `  ${cell.target.padEnd(10)} ${mode.padEnd(4)} C=${String(concurrency).padEnd(3)} ${cell.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${cell.latencyMs.p50.toFixed(2)} ms  errors ${cell.errors}${cell.errorSamples[0] ? ` (${cell.errorSamples[0].slice(0, 160)})` : ''}\n`,
+          );
         }
       }
     }
@@ -189,8 +229,16 @@ async function main(): Promise<number> {
   if (versus) process.stdout.write(`\nagainst the baseline at ${baselineDir}:\n${versus}\n`);
   const results = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, platform: process.platform, kernel: release(),
-      loadAverageAtStart, loadAverageAtEnd: loadavg() },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      totalMemoryMb: Math.round(totalmem() / 2 ** 20),
+      node: process.version,
+      platform: process.platform,
+      kernel: release(),
+      loadAverageAtStart,
+      loadAverageAtEnd: loadavg(),
+    },
     settings: { seconds, warmupSeconds, rounds, targets, modes, concurrencies, requestBodyBytes: { sse: bodies.sse.length, json: bodies.json.length } },
     source,
     gateway,

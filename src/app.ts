@@ -24,11 +24,17 @@ export async function startGateway(config: RuntimeConfig, listen: { host?: strin
   const host = listen.host ?? config.server.host;
   const port = listen.port ?? config.server.port;
   if (!isLoopback(host) && config.keys.length === 0) {
-    throw new ConfigError(`refusing to listen on ${host}: no client keys are configured, so anyone who can reach it could spend your provider keys`, 'add keys: to the config, or bind 127.0.0.1');
+    throw new ConfigError(
+      `refusing to listen on ${host}: no client keys are configured, so anyone who can reach it could spend your provider keys`,
+      'add keys: to the config, or bind 127.0.0.1',
+    );
   }
   if (config.coordination) {
     // Silently ignoring it would let every instance enforce budgets and limits on its own.
-    throw new ConfigError('coordination.url: Redis coordination is not available in this version, so budgets and rate limits would not be shared', 'remove coordination: and run one instance, or wait for the scale-out release');
+    throw new ConfigError(
+      'coordination.url: Redis coordination is not available in this version, so budgets and rate limits would not be shared',
+      'remove coordination: and run one instance, or wait for the scale-out release',
+    );
   }
   setLogLevel(config.logging.level);
   const storage = openStorage(config.storage.url);

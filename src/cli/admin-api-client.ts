@@ -43,10 +43,16 @@ export async function adminRequest(target: AdminTarget, method: string, path: st
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(`${target.base}${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+    response = await fetch(`${target.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code === 'ECONNREFUSED') throw new AdminUnreachableError(`no gateway at ${target.base}; start it with \`switchyard start\` (or point --url / SWITCHYARD_URL at it)`);
+    if (cause?.code === 'ECONNREFUSED')
+      throw new AdminUnreachableError(`no gateway at ${target.base}; start it with \`switchyard start\` (or point --url / SWITCHYARD_URL at it)`);
     if ((error as Error).name === 'TimeoutError') throw new AdminUnreachableError(`the gateway at ${target.base} did not answer within 15 s`);
     throw new AdminUnreachableError(`could not reach ${target.base}: ${cause?.message ?? (error as Error).message}`);
   }

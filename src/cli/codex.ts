@@ -24,7 +24,9 @@ export function buildCodexCatalog(config: RuntimeConfig, template: ModelInfo): {
   const models = Object.values(config.models).map((model, index) => {
     const target = model.targets[0]!;
     const provider = config.providers[target.provider]!;
-    const contextWindow = Math.min(...model.targets.map((entry) => entry.contextWindow ?? providerDescriptor(config.providers[entry.provider]!.type).defaultContextWindow));
+    const contextWindow = Math.min(
+      ...model.targets.map((entry) => entry.contextWindow ?? providerDescriptor(config.providers[entry.provider]!.type).defaultContextWindow),
+    );
     const reasons = target.supportsReasoning === false ? [] : ['low', 'medium', 'high'].map((effort) => ({ effort, description: effort }));
     return {
       ...template,
@@ -65,7 +67,16 @@ export function renderCodexProviderToml(options: { url: string; model: string; c
 
 /** Codex's bundled metadata for a current model (the base prompt and tool settings), if Codex is installed. */
 async function codexTemplate(): Promise<ModelInfo> {
-  const fallback: ModelInfo = { slug: 'template', shell_type: 'shell_command', support_verbosity: false, truncation_policy: { mode: 'tokens', limit: 10000 }, supports_reasoning_summary_parameter: false, experimental_supported_tools: [], input_modalities: ['text'], base_instructions: 'You are Codex, a coding agent. Work in the user\'s repository with the tools you are given.' };
+  const fallback: ModelInfo = {
+    slug: 'template',
+    shell_type: 'shell_command',
+    support_verbosity: false,
+    truncation_policy: { mode: 'tokens', limit: 10000 },
+    supports_reasoning_summary_parameter: false,
+    experimental_supported_tools: [],
+    input_modalities: ['text'],
+    base_instructions: "You are Codex, a coding agent. Work in the user's repository with the tools you are given.",
+  };
   try {
     const { stdout } = await promisify(execFile)(...codexCommand(['debug', 'models']), { timeout: 20_000, maxBuffer: 32 * 1024 * 1024 });
     const catalog = JSON.parse(stdout) as { models?: ModelInfo[] };
@@ -85,10 +96,20 @@ function codexCommand(args: string[]): [string, string[]] {
   }
 }
 
-export async function runCodexSetup(argv: string[], io: { stdout: NodeJS.WritableStream; env: NodeJS.ProcessEnv } = { stdout: process.stdout, env: process.env }): Promise<void> {
+export async function runCodexSetup(
+  argv: string[],
+  io: { stdout: NodeJS.WritableStream; env: NodeJS.ProcessEnv } = { stdout: process.stdout, env: process.env },
+): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string' }, url: { type: 'string' }, 'codex-home': { type: 'string' }, model: { type: 'string' }, write: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      config: { type: 'string' },
+      url: { type: 'string' },
+      'codex-home': { type: 'string' },
+      model: { type: 'string' },
+      write: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
     strict: true,
   });
   if (values.help) return void io.stdout.write(codexUsage);

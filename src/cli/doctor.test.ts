@@ -21,7 +21,9 @@ test('doctor tells a working provider from a rejected key, a missing key and an 
   gone: { type: openai, base_url: "http://127.0.0.1:9/v1", api_key: good }`,
       { env: {}, source: 't', cwd: '/tmp' },
     );
-    const results = Object.fromEntries(await Promise.all(Object.values(config.providers).map(async (provider) => [provider.name, await checkProvider(provider, 2000)])));
+    const results = Object.fromEntries(
+      await Promise.all(Object.values(config.providers).map(async (provider) => [provider.name, await checkProvider(provider, 2000)])),
+    );
     assert.equal(results['fine'].ok, true);
     assert.equal(results['rejected'].ok, false);
     assert.match(results['rejected'].message, /rejected \(HTTP 401\)/);

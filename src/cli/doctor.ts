@@ -33,13 +33,28 @@ export async function checkProvider(provider: ProviderConfig, timeoutMs = 5000):
     const where = kind === 'loopback' || kind === 'private network' ? ` — ${kind} address` : '';
     if (status >= 200 && status < 300) return { provider: provider.name, ok: true, message: `reachable, key accepted (${url})${where}` };
     if (status === 401 || status === 403 || descriptor.keyRejectedStatus?.(status) === true) {
-      return { provider: provider.name, ok: false, message: `the key was rejected (HTTP ${status})`, fix: `check providers.${provider.name}.api_key${envHint ? ` / ${envHint}` : ''}` };
+      return {
+        provider: provider.name,
+        ok: false,
+        message: `the key was rejected (HTTP ${status})`,
+        fix: `check providers.${provider.name}.api_key${envHint ? ` / ${envHint}` : ''}`,
+      };
     }
     if (status === 404) return { provider: provider.name, ok: true, message: `reachable; this server lists no models at ${url}, so the key was not verified` };
-    return { provider: provider.name, ok: false, message: `unexpected HTTP ${status} from ${url}`, fix: `check providers.${provider.name}.base_url (SDK convention: OpenAI-style URLs include /v1, Anthropic and Gemini do not)` };
+    return {
+      provider: provider.name,
+      ok: false,
+      message: `unexpected HTTP ${status} from ${url}`,
+      fix: `check providers.${provider.name}.base_url (SDK convention: OpenAI-style URLs include /v1, Anthropic and Gemini do not)`,
+    };
   } catch (error) {
     const code = (error as { code?: string }).code ?? (error as Error).name;
-    return { provider: provider.name, ok: false, message: `cannot reach ${url} (${code})`, fix: `check providers.${provider.name}.base_url and that the server is running` };
+    return {
+      provider: provider.name,
+      ok: false,
+      message: `cannot reach ${url} (${code})`,
+      fix: `check providers.${provider.name}.base_url and that the server is running`,
+    };
   }
 }
 

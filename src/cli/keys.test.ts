@@ -23,8 +23,37 @@ describe('switchyard keys against a gateway admin API', () => {
 
   test('create prints the secret once with a warning; the secret authenticates', async () => {
     const out = await run(
-      ['create', '--name', 'bob', '--team', 'research', '--tag', 'ci', '--tag', 'nightly', '--model', 'smart', '--model', 'claude-sonnet', '--alias', 'fast=claude-sonnet',
-        '--budget-usd', '50', '--budget-window', 'week', '--budget-mode', 'soft', '--rpm', '60', '--tpm', '200000', '--concurrent', '8', '--expires', '2099-01-01T00:00:00Z'],
+      [
+        'create',
+        '--name',
+        'bob',
+        '--team',
+        'research',
+        '--tag',
+        'ci',
+        '--tag',
+        'nightly',
+        '--model',
+        'smart',
+        '--model',
+        'claude-sonnet',
+        '--alias',
+        'fast=claude-sonnet',
+        '--budget-usd',
+        '50',
+        '--budget-window',
+        'week',
+        '--budget-mode',
+        'soft',
+        '--rpm',
+        '60',
+        '--tpm',
+        '200000',
+        '--concurrent',
+        '8',
+        '--expires',
+        '2099-01-01T00:00:00Z',
+      ],
       env,
     );
     const secret = /(sk-sy-[0-9A-Za-z]{32})/.exec(out)?.[1];
@@ -33,8 +62,28 @@ describe('switchyard keys against a gateway admin API', () => {
     assert.match(out, /will not be shown again/);
     const key = await server.directory.authenticate(secret);
     assert.deepEqual(
-      [key?.team, key?.tags, key?.modelsAllowed, key?.aliases, key?.budget?.window, key?.budget?.mode, key?.budget?.limitUsd, key?.rateLimit, key?.expiresAt?.toISOString()],
-      ['research', ['ci', 'nightly'], ['smart', 'claude-sonnet'], { fast: 'claude-sonnet' }, 'week', 'soft', 50, { rpm: 60, tpm: 200000, concurrent: 8 }, '2099-01-01T00:00:00.000Z'],
+      [
+        key?.team,
+        key?.tags,
+        key?.modelsAllowed,
+        key?.aliases,
+        key?.budget?.window,
+        key?.budget?.mode,
+        key?.budget?.limitUsd,
+        key?.rateLimit,
+        key?.expiresAt?.toISOString(),
+      ],
+      [
+        'research',
+        ['ci', 'nightly'],
+        ['smart', 'claude-sonnet'],
+        { fast: 'claude-sonnet' },
+        'week',
+        'soft',
+        50,
+        { rpm: 60, tpm: 200000, concurrent: 8 },
+        '2099-01-01T00:00:00.000Z',
+      ],
     );
   });
 
@@ -53,7 +102,10 @@ describe('switchyard keys against a gateway admin API', () => {
     assert.match(out, /^bob\s+sk-sy-\w{6}…\s+research\s+-\s+smart,claude-sonnet\s+\$50\/week soft\s+active$/m);
     assert.equal(/sk-sy-\w{7,}/.test(out), false, 'no more than the display prefix is printed');
     const listed = JSON.parse(await run(['list', '--json'], env));
-    assert.deepEqual(listed.data.map((entry: { name: string }) => entry.name), ['alice', 'bob', 'ci-bot']);
+    assert.deepEqual(
+      listed.data.map((entry: { name: string }) => entry.name),
+      ['alice', 'bob', 'ci-bot'],
+    );
   });
 
   test('revoke takes effect at once', async () => {
@@ -68,7 +120,10 @@ describe('switchyard keys against a gateway admin API', () => {
     await assert.rejects(run(['revoke', 'alice'], env), /DELETE \/admin\/keys\/alice: HTTP 409: The key "alice" is declared in the config file/);
     await assert.rejects(run(['revoke', 'nobody'], env), /HTTP 404: No key named "nobody"/);
     await assert.rejects(run(['create', '--name', 'x', '--model', 'gpt-9'], env), /HTTP 400: models_allowed: "gpt-9" is not a model/);
-    await assert.rejects(run(['list'], { ...env, SWITCHYARD_MASTER_KEY: 'wrong-master-key' }), /HTTP 401: Incorrect master key\. \(check SWITCHYARD_MASTER_KEY/);
+    await assert.rejects(
+      run(['list'], { ...env, SWITCHYARD_MASTER_KEY: 'wrong-master-key' }),
+      /HTTP 401: Incorrect master key\. \(check SWITCHYARD_MASTER_KEY/,
+    );
   });
 });
 

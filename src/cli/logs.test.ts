@@ -95,7 +95,13 @@ describe('switchyard logs', () => {
     const stop = new AbortController();
     const run = capture(server, { signal: stop.signal, pollIntervalMs: 20 });
     const following = runLogs(['--follow', '--json'], run.io);
-    const ids = () => run.stdout().trim().split('\n').filter(Boolean).map((line) => JSON.parse(line).request_id as string);
+    const ids = () =>
+      run
+        .stdout()
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).request_id as string);
     await until(() => ids().length === 2, 'the first page');
     server.logs.append(requestLogRow({ requestId: 'req_4', startedAt: '2025-06-01T12:01:00.000Z' }));
     server.logs.append(requestLogRow({ requestId: 'req_3', startedAt: '2025-06-01T12:00:30.000Z' }));
@@ -108,6 +114,9 @@ describe('switchyard logs', () => {
     stop.abort();
     await following;
     assert.deepEqual(ids(), ['req_1', 'req_2', 'req_3', 'req_4', 'req_long']);
-    assert.ok(server.seen.some((path) => path === '/admin/logs?since=2025-06-01T11%3A51%3A00.000Z&limit=1000'), 'polls look back ten minutes from the newest row');
+    assert.ok(
+      server.seen.some((path) => path === '/admin/logs?since=2025-06-01T11%3A51%3A00.000Z&limit=1000'),
+      'polls look back ten minutes from the newest row',
+    );
   });
 });

@@ -55,7 +55,13 @@ export async function runLogs(argv: string[], io: AdminCliIo = processIo()): Pro
   await follow(target, filters, first, print, io);
 }
 
-async function follow(target: AdminTarget, filters: Record<string, string | undefined>, first: LogRowView[], print: (rows: LogRowView[]) => void, io: AdminCliIo): Promise<void> {
+async function follow(
+  target: AdminTarget,
+  filters: Record<string, string | undefined>,
+  first: LogRowView[],
+  print: (rows: LogRowView[]) => void,
+  io: AdminCliIo,
+): Promise<void> {
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   if (io.signal) io.signal.addEventListener('abort', onSignal, { once: true });
@@ -116,5 +122,15 @@ export function formatLogLine(row: LogRowView): string {
   const estimated = row.usage_estimated ? ' ~est' : '';
   const tokens = `in ${row.input_tokens}${cached} out ${row.output_tokens}${estimated}`;
   const error = row.error_code ? `  ${row.error_code}` : '';
-  return [time, (row.key_name ?? '-').padEnd(10), models.padEnd(30), `${row.outcome} ${row.status}`.padEnd(20), tokens.padEnd(28), formatUsd(row.cost_usd).padStart(9), `${Math.round(row.latency_ms)}ms`.padStart(7)].join('  ') + error;
+  return (
+    [
+      time,
+      (row.key_name ?? '-').padEnd(10),
+      models.padEnd(30),
+      `${row.outcome} ${row.status}`.padEnd(20),
+      tokens.padEnd(28),
+      formatUsd(row.cost_usd).padStart(9),
+      `${Math.round(row.latency_ms)}ms`.padStart(7),
+    ].join('  ') + error
+  );
 }

@@ -15,9 +15,32 @@ describe('switchyard spend', () => {
   let server: ObservabilityAdminServer;
   before(async () => {
     server = await startObservabilityAdminServer();
-    server.logs.append(requestLogRow({ requestId: 'r1', startedAt: '2025-06-01T10:00:00.000Z', keyName: 'alice', costMicros: 1_250_000, inputTokens: 12_000, outputTokens: 3_000 }));
-    server.logs.append(requestLogRow({ requestId: 'r2', startedAt: '2025-06-02T10:00:00.000Z', keyName: 'alice', costMicros: 100_000, inputTokens: 1_000, outputTokens: 200 }));
-    server.logs.append(requestLogRow({ requestId: 'r3', startedAt: '2025-06-02T11:00:00.000Z', keyName: 'bob', team: 'research', servedModel: 'gpt-5', provider: 'oai', costMicros: 4_567, inputTokens: 300, outputTokens: 40 }));
+    server.logs.append(
+      requestLogRow({
+        requestId: 'r1',
+        startedAt: '2025-06-01T10:00:00.000Z',
+        keyName: 'alice',
+        costMicros: 1_250_000,
+        inputTokens: 12_000,
+        outputTokens: 3_000,
+      }),
+    );
+    server.logs.append(
+      requestLogRow({ requestId: 'r2', startedAt: '2025-06-02T10:00:00.000Z', keyName: 'alice', costMicros: 100_000, inputTokens: 1_000, outputTokens: 200 }),
+    );
+    server.logs.append(
+      requestLogRow({
+        requestId: 'r3',
+        startedAt: '2025-06-02T11:00:00.000Z',
+        keyName: 'bob',
+        team: 'research',
+        servedModel: 'gpt-5',
+        provider: 'oai',
+        costMicros: 4_567,
+        inputTokens: 300,
+        outputTokens: 40,
+      }),
+    );
   });
   after(() => server.close());
 

@@ -30,7 +30,10 @@ export async function runSpend(argv: string[], io: AdminCliIo = processIo()): Pr
   if (values.help) return void io.stdout.write(spendUsage);
   const target = adminTarget(values, io.env);
   const groupBy = values.by ?? 'key';
-  const body = (await adminGet(target, '/admin/spend', { group_by: groupBy, since: values.since, until: values.until })) as { data: SpendRowView[]; source?: string };
+  const body = (await adminGet(target, '/admin/spend', { group_by: groupBy, since: values.since, until: values.until })) as {
+    data: SpendRowView[];
+    source?: string;
+  };
   if (values.json) return void io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   const range = [values.since ? ` since ${values.since}` : '', values.until ? ` until ${values.until}` : ''].join('');
   const source = body.source === 'request_log' ? ' (from the request log)' : body.source === 'ledger' ? ' (from the spend ledger)' : '';
@@ -44,7 +47,12 @@ export function formatSpendTable(groupBy: string, rows: SpendRowView[]): string 
   const count = new Intl.NumberFormat('en-US');
   const usd = (amount: number) => amount.toFixed(4);
   const total = rows.reduce(
-    (sum, row) => ({ cost: sum.cost + row.cost_usd, requests: sum.requests + row.requests, input: sum.input + row.input_tokens, output: sum.output + row.output_tokens }),
+    (sum, row) => ({
+      cost: sum.cost + row.cost_usd,
+      requests: sum.requests + row.requests,
+      input: sum.input + row.input_tokens,
+      output: sum.output + row.output_tokens,
+    }),
     { cost: 0, requests: 0, input: 0, output: 0 },
   );
   const header = [groupBy.toUpperCase(), 'COST (USD)', 'REQUESTS', 'INPUT TOKENS', 'OUTPUT TOKENS'];
@@ -54,5 +62,7 @@ export function formatSpendTable(groupBy: string, rows: SpendRowView[]): string 
     ['TOTAL', usd(total.cost), count.format(total.requests), count.format(total.input), count.format(total.output)],
   ];
   const widths = header.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
-  return lines.map((line) => line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n') + '\n';
+  return (
+    lines.map((line) => line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n') + '\n'
+  );
 }

@@ -101,11 +101,15 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
   });
 
   const servable = (name: string) =>
-    Object.keys(models).some((alias) => alias.toLowerCase() === name.trim().toLowerCase()) || (name.includes('/') && providers[name.slice(0, name.indexOf('/'))] !== undefined);
+    Object.keys(models).some((alias) => alias.toLowerCase() === name.trim().toLowerCase()) ||
+    (name.includes('/') && providers[name.slice(0, name.indexOf('/'))] !== undefined);
   for (const [index, rule] of file.routing.rules.entries()) {
     if (!servable(rule.route_to)) throw new ConfigError(`routing.rules.${index}.route_to: "${rule.route_to}" is neither a model alias nor provider/model`);
     if (rule.when.model !== undefined && !servable(rule.when.model)) {
-      throw new ConfigError(`routing.rules.${index}.when.model: "${rule.when.model}" is not a model alias`, 'a rule changes where an existing alias goes; declare the alias under models:');
+      throw new ConfigError(
+        `routing.rules.${index}.when.model: "${rule.when.model}" is not a model alias`,
+        'a rule changes where an existing alias goes; declare the alias under models:',
+      );
     }
   }
 
@@ -162,7 +166,10 @@ export function buildBudget(budget: NonNullable<KeyConfigFile['budget']>): Budge
   return out;
 }
 
-function buildTarget(target: TargetConfigFile, shared: { pricing?: TargetConfigFile['pricing']; context_window?: number; max_output_tokens?: number } | undefined): TargetConfig {
+function buildTarget(
+  target: TargetConfigFile,
+  shared: { pricing?: TargetConfigFile['pricing']; context_window?: number; max_output_tokens?: number } | undefined,
+): TargetConfig {
   const out: TargetConfig = { provider: target.provider, model: target.model, weight: target.weight ?? 1 };
   const pricing = target.pricing ?? shared?.pricing;
   if (pricing) out.pricing = pricing;

@@ -39,11 +39,14 @@ test('interpolates ${VAR} from the environment and hashes client keys', () => {
 test('${VAR:-default} uses the default; an unset variable without one names the path', () => {
   const config = parseConfigText('server: { host: "${HOST:-127.0.0.2}" }', context());
   assert.equal(config.server.host, '127.0.0.2');
-  assert.throws(() => parseConfigText(minimal, context({ ALICE_KEY: 'sk-alice-123456' })), (error: Error) => {
-    assert.ok(error instanceof ConfigError);
-    assert.match(error.message, /providers\.anthro\.api_key: \$\{ANTHROPIC_API_KEY\} is not set/);
-    return true;
-  });
+  assert.throws(
+    () => parseConfigText(minimal, context({ ALICE_KEY: 'sk-alice-123456' })),
+    (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /providers\.anthro\.api_key: \$\{ANTHROPIC_API_KEY\} is not set/);
+      return true;
+    },
+  );
 });
 
 test('an unknown key is rejected with its path and a hint', () => {
@@ -87,7 +90,17 @@ test('lookup order: --config, then SWITCHYARD_CONFIG, then ./switchyard.yaml', (
 
 test('routing rules must name existing aliases', () => {
   const base = 'providers:\n  p: { type: openai, api_key: k }\nmodels:\n  a: { provider: p, model: m }\n';
-  assert.throws(() => parseConfigText(base + 'routing:\n  rules:\n    - { name: r, when: { model: a }, route_to: nowhere }', context()), /routing\.rules\.0\.route_to: "nowhere"/);
-  assert.throws(() => parseConfigText(base + 'routing:\n  rules:\n    - { name: r, when: { model: ghost }, route_to: a }', context()), /routing\.rules\.0\.when\.model: "ghost" is not a model alias/);
-  assert.equal(parseConfigText(base + 'routing:\n  rules:\n    - { name: r, when: { model: A, max_input_tokens: 10 }, route_to: p/other }', context()).routing.rules.length, 1);
+  assert.throws(
+    () => parseConfigText(base + 'routing:\n  rules:\n    - { name: r, when: { model: a }, route_to: nowhere }', context()),
+    /routing\.rules\.0\.route_to: "nowhere"/,
+  );
+  assert.throws(
+    () => parseConfigText(base + 'routing:\n  rules:\n    - { name: r, when: { model: ghost }, route_to: a }', context()),
+    /routing\.rules\.0\.when\.model: "ghost" is not a model alias/,
+  );
+  assert.equal(
+    parseConfigText(base + 'routing:\n  rules:\n    - { name: r, when: { model: A, max_input_tokens: 10 }, route_to: p/other }', context()).routing.rules
+      .length,
+    1,
+  );
 });

@@ -96,7 +96,10 @@ export const rateLimitSchema = z.strictObject({
 });
 
 export const keySchema = z.strictObject({
-  name: z.string().min(1).regex(/^[A-Za-z0-9_.@-]+$/, 'letters, digits and _ . @ - only'),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9_.@-]+$/, 'letters, digits and _ . @ - only'),
   key: z.string().min(8, 'a client key needs at least 8 characters'),
   team: z.string().min(1).optional(),
   user: z.string().min(1).optional(),

@@ -4,7 +4,8 @@ import { log, setLogLevel } from './log.ts';
 
 test('logging.level filters the operational log by severity', (t) => {
   const written: string[] = [];
-  for (const method of ['debug', 'info', 'warn', 'error'] as const) t.mock.method(console, method, (...args: unknown[]) => void written.push(`${method}:${args.join(' ')}`));
+  for (const method of ['debug', 'info', 'warn', 'error'] as const)
+    t.mock.method(console, method, (...args: unknown[]) => void written.push(`${method}:${args.join(' ')}`));
   try {
     setLogLevel('warn');
     log.debug('d');

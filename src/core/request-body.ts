@@ -22,7 +22,8 @@ export class RequestBody {
   fields(): Record<string, unknown> {
     if (this.parsed) return this.parsed;
     const depth = nestingDepth(this.raw);
-    if (depth > maxNestingDepth) throw invalidRequest(`The request body nests ${depth > 10_000 ? 'more than 10000' : depth} levels deep; at most ${maxNestingDepth} are accepted.`);
+    if (depth > maxNestingDepth)
+      throw invalidRequest(`The request body nests ${depth > 10_000 ? 'more than 10000' : depth} levels deep; at most ${maxNestingDepth} are accepted.`);
     let value: unknown;
     try {
       value = JSON.parse(this.raw.toString('utf8'));
@@ -112,7 +113,8 @@ export function nestingDepth(raw: Buffer): number {
   for (let index = 0; index < raw.length; index++) {
     const byte = raw[index]!;
     if (inString) {
-      if (byte === 0x5c) index++; // backslash: skip the escaped byte
+      if (byte === 0x5c)
+        index++; // backslash: skip the escaped byte
       else if (byte === 0x22) inString = false;
       continue;
     }

@@ -6,7 +6,12 @@ import { RequestBody } from './request-body.ts';
 const scan = (text: string) => Object.fromEntries([...scanLeadingScalars(Buffer.from(text))].map(([key, found]) => [key, found.value]));
 
 test('reads leading scalar members and stops at the first structured value', () => {
-  assert.deepEqual(scan('{"model":"gpt-5.5","stream":true,"n":2,"x":null,"input":[{"model":"other"}],"late":1}'), { model: 'gpt-5.5', stream: true, n: 2, x: null });
+  assert.deepEqual(scan('{"model":"gpt-5.5","stream":true,"n":2,"x":null,"input":[{"model":"other"}],"late":1}'), {
+    model: 'gpt-5.5',
+    stream: true,
+    n: 2,
+    x: null,
+  });
   assert.deepEqual(scan(' { "model" : "a" , "temperature": -0.5e0 }'), { model: 'a', temperature: -0.5 });
 });
 

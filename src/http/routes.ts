@@ -28,7 +28,8 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
     if (path === '/v1/messages') return handleModelRequest(gateway, messagesSurface, request, response, url);
     if (path === '/v1/messages/count_tokens') return handleCountTokens(gateway, messagesSurface, request, response, url);
     if (geminiPathModel(path) !== undefined) {
-      if (path.endsWith(':generateContent') || path.endsWith(':streamGenerateContent')) return handleModelRequest(gateway, geminiSurface, request, response, url);
+      if (path.endsWith(':generateContent') || path.endsWith(':streamGenerateContent'))
+        return handleModelRequest(gateway, geminiSurface, request, response, url);
       if (path.endsWith(':countTokens')) return handleCountTokens(gateway, geminiSurface, request, response, url);
     }
   }
@@ -45,7 +46,11 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
   }
   if (path.startsWith('/admin/')) {
     if (await handleAdminRequest({ config: gateway.config, keys: gateway.storage.keys, directory: gateway.keys }, request, response, url)) return;
-    const observability = { logs: gateway.storage.logs, spend: gateway.storage.spend, authorize: (incoming: IncomingMessage) => requireMasterKey(gateway.config, incoming) };
+    const observability = {
+      logs: gateway.storage.logs,
+      spend: gateway.storage.spend,
+      authorize: (incoming: IncomingMessage) => requireMasterKey(gateway.config, incoming),
+    };
     if (await handleObservabilityAdmin(observability, request, response, url)) return;
   }
   const error = new GatewayError({ code: 'caller_invalid_request', status: 404, message: `No route for ${method} ${path}.` });

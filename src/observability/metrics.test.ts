@@ -35,7 +35,11 @@ describe('GatewayMetrics', () => {
     assert.deepEqual(samples(text, 'switchyard_request_duration_seconds_sum'), [
       'switchyard_request_duration_seconds_sum{surface="openai-responses",provider="anthro",model="claude-opus-4-1"} 3.069',
     ]);
-    assert.ok(samples(text, 'switchyard_time_to_first_byte_seconds_bucket').includes('switchyard_time_to_first_byte_seconds_bucket{le="0.5",surface="openai-responses",provider="anthro",model="claude-opus-4-1"} 2'));
+    assert.ok(
+      samples(text, 'switchyard_time_to_first_byte_seconds_bucket').includes(
+        'switchyard_time_to_first_byte_seconds_bucket{le="0.5",surface="openai-responses",provider="anthro",model="claude-opus-4-1"} 2',
+      ),
+    );
     assert.deepEqual(samples(text, 'switchyard_cache_results_total'), ['switchyard_cache_results_total{result="miss"} 2']);
     assert.deepEqual(samples(text, 'switchyard_errors_total'), []);
     assert.deepEqual(samples(text, 'switchyard_fallbacks_total'), []);
@@ -67,18 +71,30 @@ describe('GatewayMetrics', () => {
       'switchyard_requests_total{surface="other",provider="other",model="smart",outcome="ok",status="other"} 1',
     ]);
     assert.deepEqual(samples(text, 'switchyard_errors_total'), ['switchyard_errors_total{code="policy_model_not_found"} 1']);
-    assert.deepEqual(samples(text, 'switchyard_request_duration_seconds_count'), ['switchyard_request_duration_seconds_count{surface="other",provider="other",model="other"} 1']);
-    assert.deepEqual(samples(text, 'switchyard_cache_results_total'), ['switchyard_cache_results_total{result="bypass"} 1', 'switchyard_cache_results_total{result="hit"} 1']);
+    assert.deepEqual(samples(text, 'switchyard_request_duration_seconds_count'), [
+      'switchyard_request_duration_seconds_count{surface="other",provider="other",model="other"} 1',
+    ]);
+    assert.deepEqual(samples(text, 'switchyard_cache_results_total'), [
+      'switchyard_cache_results_total{result="bypass"} 1',
+      'switchyard_cache_results_total{result="hit"} 1',
+    ]);
     assert.ok(!text.includes('totally-made-up'), 'an unknown model name never becomes a label value');
     assert.ok(!text.includes('req_0000'), 'request ids never become label values');
   });
 
   test('fallbacks count under the alias; errors outside the vocabulary are other', async () => {
     const metrics = new GatewayMetrics(options);
-    metrics.observeRequest(requestLogRow({ status: 502, outcome: 'upstream_error', errorCode: 'provider_error' }), { alias: 'smart', fallbacks: 2, cache: 'miss' });
+    metrics.observeRequest(requestLogRow({ status: 502, outcome: 'upstream_error', errorCode: 'provider_error' }), {
+      alias: 'smart',
+      fallbacks: 2,
+      cache: 'miss',
+    });
     metrics.observeRequest(requestLogRow({ errorCode: 'made_up_code' }), { alias: 'not-configured', fallbacks: 1, cache: 'miss' });
     const text = await metrics.render();
-    assert.deepEqual(samples(text, 'switchyard_fallbacks_total'), ['switchyard_fallbacks_total{alias="smart"} 2', 'switchyard_fallbacks_total{alias="other"} 1']);
+    assert.deepEqual(samples(text, 'switchyard_fallbacks_total'), [
+      'switchyard_fallbacks_total{alias="smart"} 2',
+      'switchyard_fallbacks_total{alias="other"} 1',
+    ]);
     assert.deepEqual(samples(text, 'switchyard_errors_total'), ['switchyard_errors_total{code="provider_error"} 1', 'switchyard_errors_total{code="other"} 1']);
   });
 
@@ -116,7 +132,14 @@ describe('GatewayMetrics', () => {
     const labels = metricsLabelsOf({
       providers: { anthro: {} as never, oai: {} as never },
       models: {
-        smart: { alias: 'smart', strategy: 'failover', targets: [{ provider: 'anthro', model: 'claude-opus-4-1', weight: 1 }, { provider: 'oai', model: 'gpt-5', weight: 1 }] },
+        smart: {
+          alias: 'smart',
+          strategy: 'failover',
+          targets: [
+            { provider: 'anthro', model: 'claude-opus-4-1', weight: 1 },
+            { provider: 'oai', model: 'gpt-5', weight: 1 },
+          ],
+        },
       },
     });
     assert.deepEqual(labels, { knownModels: ['smart', 'claude-opus-4-1', 'anthro/claude-opus-4-1', 'gpt-5', 'oai/gpt-5'], knownProviders: ['anthro', 'oai'] });

@@ -77,7 +77,12 @@ export class GatewayMetrics {
       labelNames: ['provider', 'model', 'kind'],
       registers,
     });
-    this.cost = new Counter({ name: 'switchyard_cost_usd_total', help: 'Cost in US dollars of served requests.', labelNames: ['provider', 'model'], registers });
+    this.cost = new Counter({
+      name: 'switchyard_cost_usd_total',
+      help: 'Cost in US dollars of served requests.',
+      labelNames: ['provider', 'model'],
+      registers,
+    });
     this.duration = new Histogram({
       name: 'switchyard_request_duration_seconds',
       help: 'Whole request duration, fallbacks included, for requests that reached a provider.',
@@ -93,7 +98,12 @@ export class GatewayMetrics {
       registers,
     });
     this.errors = new Counter({ name: 'switchyard_errors_total', help: 'Failed requests by gateway error code.', labelNames: ['code'], registers });
-    this.fallbacks = new Counter({ name: 'switchyard_fallbacks_total', help: 'Fallbacks to a later target, by requested alias.', labelNames: ['alias'], registers });
+    this.fallbacks = new Counter({
+      name: 'switchyard_fallbacks_total',
+      help: 'Fallbacks to a later target, by requested alias.',
+      labelNames: ['alias'],
+      registers,
+    });
     this.cacheResults = new Counter({ name: 'switchyard_cache_results_total', help: 'Response cache lookups by result.', labelNames: ['result'], registers });
     this.budgetUsed = new Gauge({
       name: 'switchyard_budget_used_ratio',

@@ -27,8 +27,14 @@ describe('redactSecrets', () => {
       [`OPENAI_API_KEY=${samples.openaiLegacy} npm start`, 'OPENAI_API_KEY=[REDACTED:openai_key] npm start'],
       [`key: ${samples.openaiProject}.`, 'key: [REDACTED:openai_key].'],
       [`export ANTHROPIC_API_KEY="${samples.anthropic}"`, 'export ANTHROPIC_API_KEY="[REDACTED:anthropic_key]"'],
-      [`https://generativelanguage.googleapis.com/v1beta/models?key=${samples.google}&alt=sse`, 'https://generativelanguage.googleapis.com/v1beta/models?key=[REDACTED:google_api_key]&alt=sse'],
-      [`[default]\naws_access_key_id = ${samples.awsAccess}\naws_secret_access_key = ${samples.awsSecret}\n`, '[default]\naws_access_key_id = [REDACTED:aws_access_key]\naws_secret_access_key = [REDACTED:aws_secret_key]\n'],
+      [
+        `https://generativelanguage.googleapis.com/v1beta/models?key=${samples.google}&alt=sse`,
+        'https://generativelanguage.googleapis.com/v1beta/models?key=[REDACTED:google_api_key]&alt=sse',
+      ],
+      [
+        `[default]\naws_access_key_id = ${samples.awsAccess}\naws_secret_access_key = ${samples.awsSecret}\n`,
+        '[default]\naws_access_key_id = [REDACTED:aws_access_key]\naws_secret_access_key = [REDACTED:aws_secret_key]\n',
+      ],
       [`git clone https://${samples.github}@github.com/acme/repo.git`, 'git clone https://[REDACTED:github_token]@github.com/acme/repo.git'],
       [`token ${samples.githubFineGrained}`, 'token [REDACTED:github_token]'],
       [`SLACK_BOT_TOKEN=${samples.slack}`, 'SLACK_BOT_TOKEN=[REDACTED:slack_token]'],

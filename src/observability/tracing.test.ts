@@ -114,7 +114,9 @@ describe('createTracer over OTLP/HTTP', () => {
       endpoint: `${receiver.url}/`,
       headers: { authorization: `Bearer ${secretHeader}` },
       serviceName: 'switchyard-test',
-      providerNames: genAiProviderNames({ providers: { anthro: { name: 'anthro', type: 'anthropic' } as never, oai: { name: 'oai', type: 'openai' } as never } }),
+      providerNames: genAiProviderNames({
+        providers: { anthro: { name: 'anthro', type: 'anthropic' } as never, oai: { name: 'oai', type: 'openai' } as never },
+      }),
     });
     assert.equal(tracer.enabled, true);
     const request = tracer.startRequest({ requestId: 'req_trace_0001', surface: 'openai-responses', endpoint: '/v1/responses' });
@@ -123,7 +125,11 @@ describe('createTracer over OTLP/HTTP', () => {
     const second = request.startAttempt('anthro', 'claude-opus-4-1');
     assert.match(second.traceparent() ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     second.end(200);
-    request.end(requestLogRow({ requestId: 'req_trace_0001', requestBody: '{"input":"my prompt text"}', responseBody: 'the answer' }), { finishReasons: ['stop'], fallbacks: 1, cache: 'miss' });
+    request.end(requestLogRow({ requestId: 'req_trace_0001', requestBody: '{"input":"my prompt text"}', responseBody: 'the answer' }), {
+      finishReasons: ['stop'],
+      fallbacks: 1,
+      cache: 'miss',
+    });
     await tracer.shutdown();
 
     const exports = receiver.requests.filter((entry) => entry.path === '/v1/traces');
@@ -168,7 +174,15 @@ describe('createTracer over OTLP/HTTP', () => {
 
     const attempts = receiver.spans.filter((span) => span.parentSpanId === requestSpan.spanId);
     assert.deepEqual(
-      attempts.map((span) => [span.name, span.kind, span.traceId === requestSpan.traceId, span.attributes['gen_ai.provider.name'], span.attributes['http.response.status_code'], span.attributes['error.type'] ?? null, span.status.code ?? 0]),
+      attempts.map((span) => [
+        span.name,
+        span.kind,
+        span.traceId === requestSpan.traceId,
+        span.attributes['gen_ai.provider.name'],
+        span.attributes['http.response.status_code'],
+        span.attributes['error.type'] ?? null,
+        span.status.code ?? 0,
+      ]),
       [
         ['chat gpt-5', 3, true, 'openai', 503, 'provider_overloaded', 2],
         ['chat claude-opus-4-1', 3, true, 'anthropic', 200, null, 0],
@@ -183,7 +197,12 @@ describe('createTracer over OTLP/HTTP', () => {
   test('a client traceparent is continued; failures mark the span; secrets in model names are masked', async () => {
     const tracer = createTracer({ endpoint: `${receiver.url}/v1/traces` });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const request = tracer.startRequest({ requestId: 'req_trace_0002', surface: 'anthropic-messages', endpoint: '/v1/messages', traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    const request = tracer.startRequest({
+      requestId: 'req_trace_0002',
+      surface: 'anthropic-messages',
+      endpoint: '/v1/messages',
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
     request.startAttempt('anthro', 'claude-opus-4-1').end(null, 'provider_timeout');
     const leakedKey = `sk-ant-api03-${'x1Y2'.repeat(12)}`;
     request.end(

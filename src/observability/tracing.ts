@@ -83,7 +83,12 @@ function startRequestSpan(tracer: Tracer, providerNames: Record<string, string>,
     'chat',
     {
       kind: SpanKind.SERVER,
-      attributes: { [attributeNames.operationName]: 'chat', 'switchyard.request_id': start.requestId, 'switchyard.surface': start.surface, [attributeNames.urlPath]: start.endpoint },
+      attributes: {
+        [attributeNames.operationName]: 'chat',
+        'switchyard.request_id': start.requestId,
+        'switchyard.surface': start.surface,
+        [attributeNames.urlPath]: start.endpoint,
+      },
     },
     parent,
   );
@@ -140,9 +145,17 @@ function attemptSpan(span: Span): AttemptSpan {
 
 /** A valid W3C traceparent becomes the remote parent; anything else starts a new trace. */
 function remoteParent(header: string | undefined): Context {
-  const match = header?.trim().toLowerCase().match(/^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/);
+  const match = header
+    ?.trim()
+    .toLowerCase()
+    .match(/^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/);
   if (!match || match[1] === 'ff' || /^0+$/.test(match[2]!) || /^0+$/.test(match[3]!)) return ROOT_CONTEXT;
-  return trace.setSpanContext(ROOT_CONTEXT, { traceId: match[2]!, spanId: match[3]!, traceFlags: Number.parseInt(match[4]!, 16) & TraceFlags.SAMPLED, isRemote: true });
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: match[2]!,
+    spanId: match[3]!,
+    traceFlags: Number.parseInt(match[4]!, 16) & TraceFlags.SAMPLED,
+    isRemote: true,
+  });
 }
 
 function tracesUrl(endpoint: string): string {

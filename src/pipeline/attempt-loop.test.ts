@@ -30,10 +30,24 @@ test('when every target fails, the error tells each attempt without upstream bod
   const context = new RequestContext('openai-responses', '/v1/responses');
   let index = 0;
   await assert.rejects(
-    runAttemptLoop({ context, router, providers, plan, features: {} as never, signal: new AbortController().signal, committed: () => false, attempt: async () => { throw failures[index++]; } }),
+    runAttemptLoop({
+      context,
+      router,
+      providers,
+      plan,
+      features: {} as never,
+      signal: new AbortController().signal,
+      committed: () => false,
+      attempt: async () => {
+        throw failures[index++];
+      },
+    }),
     (error: GatewayError) => {
       console.log(error.message);
-      assert.equal(error.message, 'All 3 attempts failed: oai/gpt-x: HTTP 503 overloaded (server_error); anthro/claude: timeout (first byte after 30 s); gem/gemini: HTTP 200 bad_response.');
+      assert.equal(
+        error.message,
+        'All 3 attempts failed: oai/gpt-x: HTTP 503 overloaded (server_error); anthro/claude: timeout (first byte after 30 s); gem/gemini: HTTP 200 bad_response.',
+      );
       assert.equal(error.code, 'provider_bad_response');
       assert.equal(error.cause, failures[2]);
       assert.equal(error.message.includes('secret'), false);
@@ -49,7 +63,18 @@ test('one failed attempt keeps its own error', async () => {
   const providers = new Map([['oai', { config: { name: 'oai' } } as unknown as Provider]]);
   const context = new RequestContext('openai-responses', '/v1/responses');
   await assert.rejects(
-    runAttemptLoop({ context, router, providers, plan, features: {} as never, signal: new AbortController().signal, committed: () => false, attempt: async () => { throw failure; } }),
+    runAttemptLoop({
+      context,
+      router,
+      providers,
+      plan,
+      features: {} as never,
+      signal: new AbortController().signal,
+      committed: () => false,
+      attempt: async () => {
+        throw failure;
+      },
+    }),
     (error) => error === failure,
   );
 });

@@ -52,13 +52,25 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
       const started = context.elapsedMs();
       try {
         await input.attempt(provider, target, failedTargets);
-        context.attempts.push({ provider: target.provider, model: target.model, status: context.status, outcome: context.outcome ?? 'ok', latencyMs: round(context.elapsedMs() - started) });
+        context.attempts.push({
+          provider: target.provider,
+          model: target.model,
+          status: context.status,
+          outcome: context.outcome ?? 'ok',
+          latencyMs: round(context.elapsedMs() - started),
+        });
         if (context.outcome === undefined || context.outcome === 'ok') router.recordSuccess(target, context.ttfbMs, input.features.sessionKey);
         return;
       } catch (error) {
         if (signal.aborted) {
           // The client left: this attempt still reached the provider and is billed.
-          context.attempts.push({ provider: target.provider, model: target.model, status: context.status || null, outcome: 'client_disconnected', latencyMs: round(context.elapsedMs() - started) });
+          context.attempts.push({
+            provider: target.provider,
+            model: target.model,
+            status: context.status || null,
+            outcome: 'client_disconnected',
+            latencyMs: round(context.elapsedMs() - started),
+          });
           throw error;
         }
         const failure = asGatewayError(error, context.requestId);
@@ -94,7 +106,11 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
     if (Date.now() >= deadline) break;
   }
   if (lastError) throw allTargetsFailed(lastError, failures);
-  throw new GatewayError({ code: 'routing_no_healthy_target', message: 'Every target for this model is failing right now (circuit open); try again shortly.', retryAfterSeconds: 5 });
+  throw new GatewayError({
+    code: 'routing_no_healthy_target',
+    message: 'Every target for this model is failing right now (circuit open); try again shortly.',
+    retryAfterSeconds: 5,
+  });
 }
 
 function round(ms: number): number {

@@ -13,7 +13,10 @@ export class ResponseBodyCapture {
   private size = 0;
   private truncated = false;
 
-  constructor(response: ServerResponse, private readonly limit = loggedBodyLimit) {
+  constructor(
+    response: ServerResponse,
+    private readonly limit = loggedBodyLimit,
+  ) {
     const write = response.write.bind(response) as (...args: unknown[]) => boolean;
     const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
     response.write = ((chunk: unknown, ...rest: unknown[]) => {
@@ -28,7 +31,8 @@ export class ResponseBodyCapture {
 
   private keep(chunk: unknown): void {
     if (chunk === undefined || chunk === null || this.truncated) return;
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : undefined;
+    const bytes =
+      typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : undefined;
     if (!bytes) return;
     const room = this.limit - this.size;
     if (bytes.length > room) {

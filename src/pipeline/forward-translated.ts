@@ -66,7 +66,10 @@ export async function forwardTranslated(
   };
 
   if (!input.request.stream) {
-    const decoded = input.providerCodec.decodeResponse(parseUpstreamJson(await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes), provider.config), exchange);
+    const decoded = input.providerCodec.decodeResponse(
+      parseUpstreamJson(await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes), provider.config),
+      exchange,
+    );
     context.markFirstByte();
     context.usage = decoded.usage;
     if (!decoded.usage) estimateUsage(context, input.inputBytes, 0);

@@ -39,7 +39,9 @@ export class Gateway {
     this.rateLimiter = new RateLimiter(new MemoryRateCounterStore(), config.teamRateLimits);
     this.metrics = new GatewayMetrics({ ...metricsLabelsOf(config), processMetrics: config.observability.processMetrics });
     const otlp = config.observability.otlp;
-    this.tracer = createTracer(otlp ? { endpoint: otlp.endpoint, headers: otlp.headers, serviceName: otlp.serviceName, providerNames: genAiProviderNames(config) } : {});
+    this.tracer = createTracer(
+      otlp ? { endpoint: otlp.endpoint, headers: otlp.headers, serviceName: otlp.serviceName, providerNames: genAiProviderNames(config) } : {},
+    );
     this.budgets = new BudgetGuard(storage.spend, config.budgets, (warning) => this.onBudgetWarning(warning));
     this.resolver = new ModelResolver(config);
     this.router = new Router(config, options.random);

@@ -38,7 +38,10 @@ export async function handleCountTokens(gateway: Gateway, surface: Surface, requ
       });
       if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, surface.codec, provider.config);
       checkAnswerShape(upstream, provider.config, false);
-      const answer = parseUpstreamJson(await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes), provider.config);
+      const answer = parseUpstreamJson(
+        await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes),
+        provider.config,
+      );
       sendJson(response, 200, answer, { 'x-switchyard-token-count': 'exact', 'x-switchyard-provider': provider.config.name });
       return;
     }

@@ -40,7 +40,12 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
   });
   gateway.inFlight++;
   gateway.metrics.setInflight(gateway.inFlight);
-  const span = gateway.tracer.startRequest({ requestId: context.requestId, surface: surface.dialect, endpoint: url.pathname, traceparent: headerValue(request.headers['traceparent']) });
+  const span = gateway.tracer.startRequest({
+    requestId: context.requestId,
+    surface: surface.dialect,
+    endpoint: url.pathname,
+    traceparent: headerValue(request.headers['traceparent']),
+  });
   let fallbacks = 0;
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
@@ -71,7 +76,9 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
 
     // Rules and multi-target strategies look inside the body; a plain alias needs nothing more.
     const needsFeatures = gateway.config.routing.rules.length > 0 || resolved.targets.length > 1;
-    const features = needsFeatures ? readRequestFeatures(surface.readRoutingHints(body.fields()), raw.length, request.headers) : minimalFeatures(raw.length, request.headers);
+    const features = needsFeatures
+      ? readRequestFeatures(surface.readRoutingHints(body.fields()), raw.length, request.headers)
+      : minimalFeatures(raw.length, request.headers);
     const rule = gateway.router.rule(requested, features);
     const routed = rule ? gateway.resolver.resolve(rule.route_to, undefined) : resolved;
     if (rule) context.rule = rule.name;
@@ -86,7 +93,12 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     const requestedCap = () => surface.readMaxOutputTokens(body);
     const maxOutputTokens = () => (maxOutput ??= requestedCap() ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens)));
     // The held amount is an upper bound: input priced at one token per byte (a token is never shorter), all of the output cap.
-    const worstCase = () => Math.max(...plan.map((target) => worstCaseMicros({ inputTokensEstimate: raw.length, maxOutputTokens: maxOutputTokens(), pricing: findPricing(target.model, target.pricing) })));
+    const worstCase = () =>
+      Math.max(
+        ...plan.map((target) =>
+          worstCaseMicros({ inputTokensEstimate: raw.length, maxOutputTokens: maxOutputTokens(), pricing: findPricing(target.model, target.pricing) }),
+        ),
+      );
     reservation = await gateway.budgets.reserve(context.key, worstCase, context.requestId);
     // The upstream may not produce more than was reserved for: a budgeted request without a cap gets the one it was held at.
     // (Reading the cap may parse the body: only budgeted requests pay for it up front.)
@@ -104,12 +116,35 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     let decoded: ModelRequest | undefined;
     const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number): Promise<void> => {
       if (provider.dialect === surface.dialect) {
-        return forwardPassthrough(context, surface, provider, target, gateway.upstream, { body, clientHeaders: request.headers, fallbackCount, signal: abort.signal, heartbeatMs: limits.sseHeartbeatMs }, response);
+        return forwardPassthrough(
+          context,
+          surface,
+          provider,
+          target,
+          gateway.upstream,
+          { body, clientHeaders: request.headers, fallbackCount, signal: abort.signal, heartbeatMs: limits.sseHeartbeatMs },
+          response,
+        );
       }
       // The stream flag may live in the URL (Gemini): the surface's reading wins.
       decoded ??= { ...surface.codec.decodeRequest(body.fields(), context.warnings), stream: context.stream };
       const providerCodec = dialectCodecs[provider.dialect];
-      return forwardTranslated(context, provider, target, gateway.upstream, { request: decoded, clientCodec: surface.codec, providerCodec, fallbackCount, signal: abort.signal, inputBytes: raw.length, heartbeatMs: limits.sseHeartbeatMs }, response);
+      return forwardTranslated(
+        context,
+        provider,
+        target,
+        gateway.upstream,
+        {
+          request: decoded,
+          clientCodec: surface.codec,
+          providerCodec,
+          fallbackCount,
+          signal: abort.signal,
+          inputBytes: raw.length,
+          heartbeatMs: limits.sseHeartbeatMs,
+        },
+        response,
+      );
     };
     await runAttemptLoop({
       context,
@@ -201,7 +236,13 @@ function pricedTargets(plan: TargetConfig[], context: RequestContext): TargetCon
 }
 
 /** Clamps usage an upstream reported beyond what the request could have used; flags it on the row and in metrics. */
-function boundContextUsage(context: RequestContext, plan: TargetConfig[], outputCap: number | undefined, readCap: () => number | undefined, gateway: Gateway): void {
+function boundContextUsage(
+  context: RequestContext,
+  plan: TargetConfig[],
+  outputCap: number | undefined,
+  readCap: () => number | undefined,
+  gateway: Gateway,
+): void {
   if (!context.usage) return;
   const served = plan.find((target) => target.provider === context.provider && target.model === context.servedModel);
   const maxInputTokens = served?.contextWindow ?? absoluteMaxInputTokens;

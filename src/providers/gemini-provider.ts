@@ -24,7 +24,10 @@ export const geminiProvider: ProviderDescriptor = {
     url: modelUrl(settings, call.model, call.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'),
     headers: { ...baseHeaders(settings, call.stream), ...apiKey(settings) },
   }),
-  prepareCountTokens: (settings, model) => ({ url: modelUrl(settings, model, 'countTokens'), headers: { ...baseHeaders(settings, false), ...apiKey(settings) } }),
+  prepareCountTokens: (settings, model) => ({
+    url: modelUrl(settings, model, 'countTokens'),
+    headers: { ...baseHeaders(settings, false), ...apiKey(settings) },
+  }),
   probe: (settings) => ({ url: `${settings.baseUrl}/v1beta/models`, headers: apiKey(settings) }),
   // AI Studio answers a bad key with 400 API_KEY_INVALID.
   keyRejectedStatus: (status) => status === 400,

@@ -39,24 +39,44 @@ const codeOf = (fn: () => unknown) => {
 };
 
 test('aliases resolve to their targets', () => {
-  assert.deepEqual(resolver.resolve('smart', bob).targets.map((t) => t.model), ['claude-opus-4-1', 'gpt-5']);
+  assert.deepEqual(
+    resolver.resolve('smart', bob).targets.map((t) => t.model),
+    ['claude-opus-4-1', 'gpt-5'],
+  );
   assert.equal(resolver.resolve('claude-sonnet', alice).alias, 'claude-sonnet');
 });
 
 test('a key limited to one model gets 403 for any other, whatever spelling it tries', () => {
   for (const spelling of ['smart', 'SMART', ' smart ', 'oai/gpt-5', 'OAI/gpt-5', 'anthro/claude-opus-4-1', 'sneaky']) {
-    assert.equal(codeOf(() => resolver.resolve(spelling, alice)), 'policy_model_not_allowed', spelling);
+    assert.equal(
+      codeOf(() => resolver.resolve(spelling, alice)),
+      'policy_model_not_allowed',
+      spelling,
+    );
   }
   for (const spelling of ['claude-sonnet', 'Claude-Sonnet', ' claude-sonnet', 'anthro/claude-sonnet-4-5', 'fast']) {
-    assert.equal(codeOf(() => resolver.resolve(spelling, alice)), 'ok', spelling);
+    assert.equal(
+      codeOf(() => resolver.resolve(spelling, alice)),
+      'ok',
+      spelling,
+    );
   }
 });
 
 test('a key allowed a multi-target alias cannot reach its targets through other aliases or provider/model names', () => {
   for (const spelling of ['opus-only', 'GPT-ONLY', ' gpt-only', 'anthro/claude-opus-4-1', 'oai/gpt-5', 'premium']) {
-    assert.equal(codeOf(() => resolver.resolve(spelling, carol)), 'policy_model_not_allowed', spelling);
+    assert.equal(
+      codeOf(() => resolver.resolve(spelling, carol)),
+      'policy_model_not_allowed',
+      spelling,
+    );
   }
-  for (const spelling of ['smart', 'Smart ', 'mine']) assert.equal(codeOf(() => resolver.resolve(spelling, carol)), 'ok', spelling);
+  for (const spelling of ['smart', 'Smart ', 'mine'])
+    assert.equal(
+      codeOf(() => resolver.resolve(spelling, carol)),
+      'ok',
+      spelling,
+    );
 });
 
 test('/v1/models lists exactly what the allowlist serves', () => {
@@ -64,18 +84,26 @@ test('/v1/models lists exactly what the allowlist serves', () => {
   assert.deepEqual(resolver.visibleModels(carol), ['smart', 'mine']);
   assert.deepEqual(resolver.visibleModels(alice), ['claude-sonnet', 'fast']);
   for (const key of [alice, bob, carol]) {
-    for (const name of resolver.visibleModels(key)) assert.equal(codeOf(() => resolver.resolve(name, key)), 'ok', `${key.name} sees ${name}`);
+    for (const name of resolver.visibleModels(key))
+      assert.equal(
+        codeOf(() => resolver.resolve(name, key)),
+        'ok',
+        `${key.name} sees ${name}`,
+      );
   }
 });
 
 test('an unknown model is 404 listing what the key may use', () => {
-  assert.throws(() => resolver.resolve('nope', alice), (error: GatewayError) => {
-    assert.equal(error.code, 'policy_model_not_found');
-    assert.equal(error.status, 404);
-    assert.match(error.message, /claude-sonnet/);
-    assert.doesNotMatch(error.message, /smart/);
-    return true;
-  });
+  assert.throws(
+    () => resolver.resolve('nope', alice),
+    (error: GatewayError) => {
+      assert.equal(error.code, 'policy_model_not_found');
+      assert.equal(error.status, 404);
+      assert.match(error.message, /claude-sonnet/);
+      assert.doesNotMatch(error.message, /smart/);
+      return true;
+    },
+  );
 });
 
 test('provider/model reaches that provider directly when allowed', () => {
@@ -84,9 +112,16 @@ test('provider/model reaches that provider directly when allowed', () => {
 });
 
 test('with no models configured, bare names are routed by family to env providers', () => {
-  const bare = parseConfigText('providers:\n  openai: { type: openai, api_key: k }\n  anthropic: { type: anthropic, api_key: k }', { env: {}, source: 't', cwd: '/tmp' });
+  const bare = parseConfigText('providers:\n  openai: { type: openai, api_key: k }\n  anthropic: { type: anthropic, api_key: k }', {
+    env: {},
+    source: 't',
+    cwd: '/tmp',
+  });
   const defaults = new ModelResolver(bare);
   assert.equal(defaults.resolve('gpt-5.5', undefined).targets[0]?.provider, 'openai');
   assert.equal(defaults.resolve('claude-sonnet-4-5', undefined).targets[0]?.provider, 'anthropic');
-  assert.equal(codeOf(() => defaults.resolve('llama3', undefined)), 'policy_model_not_found');
+  assert.equal(
+    codeOf(() => defaults.resolve('llama3', undefined)),
+    'policy_model_not_found',
+  );
 });

@@ -32,16 +32,25 @@ test('weighted picks the first target in proportion to weight', () => {
 test('lowest-latency tries unmeasured targets first, then the fastest average', () => {
   const shared = state();
   shared.latency.set('p1/a', 900);
-  assert.deepEqual(orderTargets('x', 'lowest-latency', [a, b], features, shared).map((t) => t.model), ['b', 'a']);
+  assert.deepEqual(
+    orderTargets('x', 'lowest-latency', [a, b], features, shared).map((t) => t.model),
+    ['b', 'a'],
+  );
   shared.latency.set('p2/b', 1500);
-  assert.deepEqual(orderTargets('x', 'lowest-latency', [a, b], features, shared).map((t) => t.model), ['a', 'b']);
+  assert.deepEqual(
+    orderTargets('x', 'lowest-latency', [a, b], features, shared).map((t) => t.model),
+    ['a', 'b'],
+  );
 });
 
 test('cheapest prefers the lower price among targets whose context window fits', () => {
   const opus: TargetConfig = { provider: 'p', model: 'claude-opus-4', weight: 1, contextWindow: 200_000 };
   const mini: TargetConfig = { provider: 'p', model: 'gpt-5-mini', weight: 1, contextWindow: 500 };
   const nano: TargetConfig = { provider: 'p', model: 'gpt-5-nano', weight: 1, contextWindow: 400_000 };
-  assert.deepEqual(orderTargets('x', 'cheapest', [opus, mini, nano], features, state()).map((t) => t.model), ['gpt-5-nano', 'claude-opus-4', 'gpt-5-mini']);
+  assert.deepEqual(
+    orderTargets('x', 'cheapest', [opus, mini, nano], features, state()).map((t) => t.model),
+    ['gpt-5-nano', 'claude-opus-4', 'gpt-5-mini'],
+  );
 });
 
 test('retry delay: exponential with jitter, never below Retry-After, undefined past the budget', () => {
@@ -87,8 +96,12 @@ test('rules: first match wins; conditions on size, tools, request kind, headers,
     { name: 'team-header', when: { headers: { 'X-Team': 'ml' }, metadata: { tier: 'gold' } }, route_to: 'strong' },
   ];
   const body = (extra: Record<string, unknown>) => ({ model: 'smart', input: 'hi', ...extra });
-  const features = (extra: Record<string, unknown>, bytes: number, headers: Record<string, string> = {}) => readRequestFeatures(dialects['openai-responses'].readRoutingHints(body(extra)), bytes, headers);
-  assert.equal(matchRule(rules, 'smart', features({}, 100, { 'x-codex-turn-metadata': JSON.stringify({ request_kind: 'compaction' }) }))?.name, 'compaction-cheap');
+  const features = (extra: Record<string, unknown>, bytes: number, headers: Record<string, string> = {}) =>
+    readRequestFeatures(dialects['openai-responses'].readRoutingHints(body(extra)), bytes, headers);
+  assert.equal(
+    matchRule(rules, 'smart', features({}, 100, { 'x-codex-turn-metadata': JSON.stringify({ request_kind: 'compaction' }) }))?.name,
+    'compaction-cheap',
+  );
   assert.equal(matchRule(rules, 'smart', features({ tools: [{ type: 'custom', name: 'apply_patch' }] }, 100))?.name, 'patch-strong');
   assert.equal(matchRule(rules, 'smart', features({}, 100))?.name, 'small-cheap');
   assert.equal(matchRule(rules, 'other', features({}, 100)), undefined, 'model condition');

@@ -34,7 +34,10 @@ describe('windowOf', () => {
 
   test('week crossing a year boundary (Wednesday start)', () => {
     // 2027-01-01 is a Friday; the week began Wednesday 2026-12-30.
-    assert.deepEqual(windowOf('week', at('2027-01-01T08:00:00Z'), { weekStartsOn: 3, monthStartsOn: 1 }), { start: '2026-12-30T00:00:00Z', resetAt: '2027-01-06T00:00:00Z' });
+    assert.deepEqual(windowOf('week', at('2027-01-01T08:00:00Z'), { weekStartsOn: 3, monthStartsOn: 1 }), {
+      start: '2026-12-30T00:00:00Z',
+      resetAt: '2027-01-06T00:00:00Z',
+    });
   });
 
   test('month starting on the 1st: last instant of the month and exactly at the boundary', () => {
@@ -49,7 +52,10 @@ describe('windowOf', () => {
   });
 
   test('month starting on the 10th in early January reaches back to December of the previous year', () => {
-    assert.deepEqual(windowOf('month', at('2027-01-03T00:00:00Z'), { weekStartsOn: 1, monthStartsOn: 10 }), { start: '2026-12-10T00:00:00Z', resetAt: '2027-01-10T00:00:00Z' });
+    assert.deepEqual(windowOf('month', at('2027-01-03T00:00:00Z'), { weekStartsOn: 1, monthStartsOn: 10 }), {
+      start: '2026-12-10T00:00:00Z',
+      resetAt: '2027-01-10T00:00:00Z',
+    });
   });
 
   test('month starting on the 28th around February, leap year and not', () => {

@@ -38,7 +38,11 @@ export function parseUpstreamJson(bytes: Buffer, provider: ProviderConfig): unkn
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new GatewayError({ code: 'provider_bad_response', message: `Provider "${provider.name}" sent a body that is not valid JSON (${bytes.length} bytes, truncated or not JSON).`, cause: error });
+    throw new GatewayError({
+      code: 'provider_bad_response',
+      message: `Provider "${provider.name}" sent a body that is not valid JSON (${bytes.length} bytes, truncated or not JSON).`,
+      cause: error,
+    });
   }
 }
 

@@ -27,7 +27,10 @@ export class SseEventGuard {
     }
     this.tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 2)));
     if (this.pending > this.maxEventBytes) {
-      throw new GatewayError({ code: 'provider_bad_response', message: `Provider "${this.providerName}" sent a stream event larger than the ${this.maxEventBytes} byte limit.` });
+      throw new GatewayError({
+        code: 'provider_bad_response',
+        message: `Provider "${this.providerName}" sent a stream event larger than the ${this.maxEventBytes} byte limit.`,
+      });
     }
   }
 }

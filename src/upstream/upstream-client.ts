@@ -38,7 +38,10 @@ export class UpstreamClient {
       // undici follows no redirects: a 3xx is a misconfigured base_url or a portal, never an answer.
       if (upstream.statusCode >= 300 && upstream.statusCode < 400) {
         discardBody(upstream);
-        throw new GatewayError({ code: 'provider_bad_response', message: `Provider "${provider.name}" answered with a redirect (HTTP ${upstream.statusCode}); check its base_url.` });
+        throw new GatewayError({
+          code: 'provider_bad_response',
+          message: `Provider "${provider.name}" answered with a redirect (HTTP ${upstream.statusCode}); check its base_url.`,
+        });
       }
       return upstream;
     } catch (error) {

@@ -10,7 +10,22 @@ const sources = readdirSync(root, { recursive: true })
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.includes('test-support') && !file.includes('__fixtures__'));
 
 /** Bottom to top: a layer may import itself and the layers before it, never one after it. */
-export const layers = ['core', 'dialects', 'providers', 'config', 'upstream', 'store', 'policy', 'observability', 'routing', 'pipeline', 'http', 'app.ts', 'cli', 'main.ts'];
+export const layers = [
+  'core',
+  'dialects',
+  'providers',
+  'config',
+  'upstream',
+  'store',
+  'policy',
+  'observability',
+  'routing',
+  'pipeline',
+  'http',
+  'app.ts',
+  'cli',
+  'main.ts',
+];
 
 interface Import {
   file: string;
@@ -29,7 +44,7 @@ function importsOf(file: string): Import[] {
 }
 
 const all = sources.flatMap(importsOf);
-const local = (entry: Import) => entry.target.startsWith('.') || /^[a-z-]+(\/|\.ts$)/.test(entry.target) && layers.includes(entry.target.split('/')[0]!);
+const local = (entry: Import) => entry.target.startsWith('.') || (/^[a-z-]+(\/|\.ts$)/.test(entry.target) && layers.includes(entry.target.split('/')[0]!));
 const layerOf = (path: string) => path.split('/')[0]!;
 
 /** Imports that point up the layer order (or at a folder that is in no layer). */
@@ -48,7 +63,10 @@ const violations = (rule: (entry: Import) => boolean) => all.filter(rule).map((e
 
 test('every folder of src/ is in the layer order', () => {
   const topLevel = [...new Set(sources.map(layerOf))].sort();
-  assert.deepEqual(topLevel.filter((name) => !layers.includes(name)), []);
+  assert.deepEqual(
+    topLevel.filter((name) => !layers.includes(name)),
+    [],
+  );
 });
 
 test('every layer imports only itself and the layers below it', () => {
@@ -58,7 +76,13 @@ test('every layer imports only itself and the layers below it', () => {
 test('the layer rule fails on an import from a layer above (so it can fail)', () => {
   assert.deepEqual(upwardImports([{ file: 'store/x.ts', target: 'policy/y.ts' }]), ['store/x.ts → policy/y.ts']);
   assert.deepEqual(upwardImports([{ file: 'core/x.ts', target: 'dialects/registry.ts' }]), ['core/x.ts → dialects/registry.ts']);
-  assert.deepEqual(upwardImports([{ file: 'http/x.ts', target: 'pipeline/y.ts' }, { file: 'pipeline/y.ts', target: 'core/z.ts' }]), []);
+  assert.deepEqual(
+    upwardImports([
+      { file: 'http/x.ts', target: 'pipeline/y.ts' },
+      { file: 'pipeline/y.ts', target: 'core/z.ts' },
+    ]),
+    [],
+  );
 });
 
 test('dialects import only core/, dialects/shared/ and their own folder (and openai-chat the OpenAI error table, decision in architecture.md)', () => {
@@ -70,25 +94,40 @@ test('dialects import only core/, dialects/shared/ and their own folder (and ope
     if (entry.file === 'dialects/registry.ts') return /^dialects\/[^/]+\/index\.ts$/.test(entry.target);
     return dialect === 'openai-chat' && entry.target === 'dialects/openai-responses/errors.ts';
   };
-  assert.deepEqual(violations((entry) => entry.file.startsWith('dialects/') && !allowed(entry)), []);
+  assert.deepEqual(
+    violations((entry) => entry.file.startsWith('dialects/') && !allowed(entry)),
+    [],
+  );
 });
 
 test('outside dialects/, a dialect is reached only through its index.ts or the registry', () => {
   const throughIndex = (target: string) => /^dialects\/[^/]+\/index\.ts$/.test(target) || target === 'dialects/registry.ts';
-  assert.deepEqual(violations((entry) => !entry.file.startsWith('dialects/') && entry.target.startsWith('dialects/') && !throughIndex(entry.target)), []);
+  assert.deepEqual(
+    violations((entry) => !entry.file.startsWith('dialects/') && entry.target.startsWith('dialects/') && !throughIndex(entry.target)),
+    [],
+  );
 });
 
 test('the SQLite driver is imported only under store/sqlite/', () => {
-  assert.deepEqual(violations((entry) => entry.target === 'better-sqlite3' && !entry.file.startsWith('store/sqlite/')), []);
+  assert.deepEqual(
+    violations((entry) => entry.target === 'better-sqlite3' && !entry.file.startsWith('store/sqlite/')),
+    [],
+  );
 });
 
 test('store/ imports nothing from policy/ (policy depends on store, not the other way round)', () => {
-  assert.deepEqual(violations((entry) => entry.file.startsWith('store/') && entry.target.startsWith('policy/')), []);
+  assert.deepEqual(
+    violations((entry) => entry.file.startsWith('store/') && entry.target.startsWith('policy/')),
+    [],
+  );
 });
 
 test('the HTTP client (undici) is used only by upstream/, the CLI, doctor and the budget webhook', () => {
   const allowedFiles = ['cli/doctor.ts', 'policy/budget/budget-webhook.ts'];
-  assert.deepEqual(violations((entry) => entry.target === 'undici' && !entry.file.startsWith('upstream/') && !allowedFiles.includes(entry.file)), []);
+  assert.deepEqual(
+    violations((entry) => entry.target === 'undici' && !entry.file.startsWith('upstream/') && !allowedFiles.includes(entry.file)),
+    [],
+  );
 });
 
 test('the rules check real imports (so they can fail)', () => {

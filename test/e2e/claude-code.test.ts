@@ -19,9 +19,12 @@ let upstreamSide: RecordingProxy;
 let clientSide: RecordingProxy;
 let gateway: TestGateway;
 
-const blocksOf = (messages: Array<{ content: unknown }> | undefined) => (messages ?? []).flatMap((message) => (Array.isArray(message.content) ? message.content : []));
-const anthropicToolResults = (request: RecordedRequest) => blocksOf(request.body?.messages).filter((block: { type: string }) => block.type === 'tool_result').length;
-const responsesToolOutputs = (request: RecordedRequest) => (request.body?.input ?? []).filter((item: { type: string }) => item.type === 'function_call_output').length;
+const blocksOf = (messages: Array<{ content: unknown }> | undefined) =>
+  (messages ?? []).flatMap((message) => (Array.isArray(message.content) ? message.content : []));
+const anthropicToolResults = (request: RecordedRequest) =>
+  blocksOf(request.body?.messages).filter((block: { type: string }) => block.type === 'tool_result').length;
+const responsesToolOutputs = (request: RecordedRequest) =>
+  (request.body?.input ?? []).filter((item: { type: string }) => item.type === 'function_call_output').length;
 const writeGreeting = { command: "printf 'hello from claude code\\n' > greeting.txt", description: 'Write greeting.txt' };
 
 /** Turn 1: think, then call Claude Code's Bash tool; turn 2 (a tool result is back): think, answer. */
@@ -29,7 +32,11 @@ function bashThenAnswer(toolResults: (request: RecordedRequest) => number) {
   return (request: RecordedRequest): Scenario =>
     toolResults(request) > 0
       ? { reasoning: { text: 'The file is written.' }, text: 'Created greeting.txt.', usage: { input: 2000, output: 20, cached: 1500 } }
-      : { reasoning: { text: 'I will write the file with the shell.' }, toolCalls: [{ name: 'Bash', arguments: writeGreeting }], usage: { input: 1800, output: 40 } };
+      : {
+          reasoning: { text: 'I will write the file with the shell.' },
+          toolCalls: [{ name: 'Bash', arguments: writeGreeting }],
+          usage: { input: 1800, output: 40 },
+        };
 }
 
 before(async () => {
@@ -65,10 +72,15 @@ after(async () => {
 const isModelCall = (exchange: RecordedExchange) => exchange.method === 'POST' && exchange.url.split('?')[0] === '/v1/messages';
 
 describe('the real Claude Code through Switchyard', () => {
-  test('(a) Anthropic passthrough: Bash writes a file; upstream bytes are Claude Code\'s bytes but for model and key; thinking signature replayed', async () => {
+  test("(a) Anthropic passthrough: Bash writes a file; upstream bytes are Claude Code's bytes but for model and key; thinking signature replayed", async () => {
     const clientStart = clientSide.exchanges.length;
     const upstreamStart = upstreamSide.exchanges.length;
-    const run = await runClaudeCode({ baseUrl: clientSide.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create greeting.txt containing "hello from claude code".' });
+    const run = await runClaudeCode({
+      baseUrl: clientSide.url,
+      apiKey: clientKey,
+      model: 'claude-sonnet-4-5',
+      prompt: 'Create greeting.txt containing "hello from claude code".',
+    });
     try {
       assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
       assert.equal(await readFile(join(run.cwd, 'greeting.txt'), 'utf8'), 'hello from claude code\n');
@@ -85,7 +97,11 @@ describe('the real Claude Code through Switchyard', () => {
         assert.equal(JSON.parse(clientText).model, 'claude-sonnet-4-5');
         assert.equal(clientText.split('"model":"claude-sonnet-4-5"').length, 2, 'the model member appears once');
         // Byte for byte: only the model value changed.
-        assert.equal(upstream.body.toString('utf8'), clientText.replace('"model":"claude-sonnet-4-5"', '"model":"claude-sonnet-4-5-20250929"'), `request ${index + 1} body`);
+        assert.equal(
+          upstream.body.toString('utf8'),
+          clientText.replace('"model":"claude-sonnet-4-5"', '"model":"claude-sonnet-4-5-20250929"'),
+          `request ${index + 1} body`,
+        );
         // Headers: only the allowlisted ones travel (betas, decision 0003); the key is swapped.
         assert.equal(client.headers['x-api-key'], clientKey);
         assert.equal(upstream.headers['x-api-key'], upstreamKey);
@@ -103,7 +119,11 @@ describe('the real Claude Code through Switchyard', () => {
 
       const [first, second] = forwarded.map((exchange) => JSON.parse(exchange.body.toString('utf8')));
       assert.ok(first.thinking?.type === 'enabled' || first.thinking?.type === 'adaptive', 'Claude Code asked for thinking');
-      assert.equal(first.system.some((block: { cache_control?: unknown }) => block.cache_control !== undefined), true, 'cache_control on system kept');
+      assert.equal(
+        first.system.some((block: { cache_control?: unknown }) => block.cache_control !== undefined),
+        true,
+        'cache_control on system kept',
+      );
       const lastTurn = second.messages.at(-1);
       assert.deepEqual(lastTurn.content.at(-1).cache_control, { type: 'ephemeral' }, 'cache breakpoint on the last message kept');
       // Turn 2 replays turn 1's signed thinking first in the assistant turn; the emulator checks
@@ -119,8 +139,14 @@ describe('the real Claude Code through Switchyard', () => {
 
       const rows = await gateway.gateway.storage.logs.query({ key: 'claude-code', limit: 10 });
       const recent = rows.filter((row) => row.model === 'claude-sonnet-4-5').slice(0, 2);
-      assert.deepEqual(recent.map((row) => row.outcome), ['ok', 'ok']);
-      assert.ok(recent.some((row) => row.inputTokens === 2000 && row.cachedInputTokens === 1500), 'usage metered from the passthrough stream');
+      assert.deepEqual(
+        recent.map((row) => row.outcome),
+        ['ok', 'ok'],
+      );
+      assert.ok(
+        recent.some((row) => row.inputTokens === 2000 && row.cachedInputTokens === 1500),
+        'usage metered from the passthrough stream',
+      );
     } finally {
       await run.dispose();
     }
@@ -128,7 +154,12 @@ describe('the real Claude Code through Switchyard', () => {
 
   test('(b) translated to the Responses API: the Bash call round-trips and the file is written', async () => {
     const start = responses.requests.length;
-    const run = await runClaudeCode({ baseUrl: gateway.url, apiKey: clientKey, model: 'claude-on-gpt', prompt: 'Create greeting.txt containing "hello from claude code".' });
+    const run = await runClaudeCode({
+      baseUrl: gateway.url,
+      apiKey: clientKey,
+      model: 'claude-on-gpt',
+      prompt: 'Create greeting.txt containing "hello from claude code".',
+    });
     try {
       assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
       assert.equal(await readFile(join(run.cwd, 'greeting.txt'), 'utf8'), 'hello from claude code\n');
@@ -137,7 +168,10 @@ describe('the real Claude Code through Switchyard', () => {
       assert.equal(calls.length, 2);
       const [first, second] = calls.map((request) => request.body);
       assert.equal(first.model, 'gpt-5.5');
-      assert.ok(first.tools.some((tool: { type: string; name: string }) => tool.type === 'function' && tool.name === 'Bash'), 'Bash declared as a function tool');
+      assert.ok(
+        first.tools.some((tool: { type: string; name: string }) => tool.type === 'function' && tool.name === 'Bash'),
+        'Bash declared as a function tool',
+      );
       const call = second.input.find((item: { type: string }) => item.type === 'function_call');
       const output = second.input.find((item: { type: string }) => item.type === 'function_call_output');
       assert.equal(call.name, 'Bash');
@@ -148,7 +182,7 @@ describe('the real Claude Code through Switchyard', () => {
     }
   });
 
-  test('(c) the gateway\'s upstream key is wrong: Claude Code stops at once and blames the gateway, not its own key', async () => {
+  test("(c) the gateway's upstream key is wrong: Claude Code stops at once and blames the gateway, not its own key", async () => {
     const start = anthropic.requests.length;
     const run = await runClaudeCode({ baseUrl: gateway.url, apiKey: clientKey, model: 'claude-haiku-4-5', prompt: 'Say hi.' });
     try {

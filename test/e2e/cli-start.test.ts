@@ -43,7 +43,21 @@ async function slowUpstream() {
       { type: 'response.created', response: { id: 'resp_1', status: 'in_progress', output: [] } },
       { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'slow ' },
       { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'answer' },
-      { type: 'response.completed', response: { id: 'resp_1', status: 'completed', output: [], usage: { input_tokens: 11, input_tokens_details: { cached_tokens: 0 }, output_tokens: 2, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 13 } } },
+      {
+        type: 'response.completed',
+        response: {
+          id: 'resp_1',
+          status: 'completed',
+          output: [],
+          usage: {
+            input_tokens: 11,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: 2,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: 13,
+          },
+        },
+      },
     ];
     let index = 0;
     const timer = setInterval(() => {
@@ -69,7 +83,11 @@ test('`switchyard start` with only OPENAI_API_KEY serves /v1/responses; SIGTERM 
     assert.deepEqual(await health.json(), { status: 'ok' });
     assert.equal((await fetch(`${url}/ready`)).status, 200);
 
-    const response = await fetch(`${url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-5', input: 'hi', stream: true }) });
+    const response = await fetch(`${url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-5', input: 'hi', stream: true }),
+    });
     assert.equal(response.status, 200);
     const reader = response.body!.getReader();
     const first = await reader.read();
@@ -97,7 +115,11 @@ test('`switchyard start` with only OPENAI_API_KEY serves /v1/responses; SIGTERM 
 
 test('refuses to bind a non-loopback address without client keys, and names the fix', async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
-  const child = spawn(process.execPath, [binary, 'start', '--host', '0.0.0.0', '--port', '0'], { cwd, env: { PATH: process.env['PATH'], OPENAI_API_KEY: 'x' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [binary, 'start', '--host', '0.0.0.0', '--port', '0'], {
+    cwd,
+    env: { PATH: process.env['PATH'], OPENAI_API_KEY: 'x' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const [code] = await once(child, 'exit');

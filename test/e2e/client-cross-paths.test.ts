@@ -22,7 +22,10 @@ const shell = (command: string) => ({ command, description: 'Write the file' });
 const count = (items: unknown[] | undefined, match: (item: any) => boolean) => (items ?? []).filter(match).length;
 const responsesOutputs = (request: RecordedRequest) => count(request.body?.input, (item) => item.type === 'function_call_output');
 const geminiResponses = (request: RecordedRequest) =>
-  count((request.body?.contents ?? []).flatMap((content: { parts?: unknown[] }) => content.parts ?? []), (part) => part.functionResponse !== undefined);
+  count(
+    (request.body?.contents ?? []).flatMap((content: { parts?: unknown[] }) => content.parts ?? []),
+    (part) => part.functionResponse !== undefined,
+  );
 const chatToolMessages = (request: RecordedRequest) => count(request.body?.messages, (message) => message.role === 'tool');
 
 /** Turn 1: call the client's shell tool; turn 2 (its result is back): answer. */
@@ -63,7 +66,12 @@ after(async () => {
 });
 
 test('Gemini CLI on OpenAI Responses: run_shell_command round-trips and the file is written', async () => {
-  const run = await runGeminiCli({ baseUrl: gateway.url, apiKey: clientKey, model: 'gemini-2.5-pro', prompt: 'Create out.txt containing "gemini cli on openai".' });
+  const run = await runGeminiCli({
+    baseUrl: gateway.url,
+    apiKey: clientKey,
+    model: 'gemini-2.5-pro',
+    prompt: 'Create out.txt containing "gemini cli on openai".',
+  });
   try {
     assert.equal(run.exitCode, 0, `gemini failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-3000)}`);
     assert.equal(await readFile(join(run.cwd, 'out.txt'), 'utf8'), 'gemini cli on openai\n');
@@ -81,7 +89,12 @@ test('Gemini CLI on OpenAI Responses: run_shell_command round-trips and the file
 });
 
 test('Claude Code on Gemini 3: Bash round-trips; the strict emulator accepts the function-call history', async () => {
-  const run = await runClaudeCode({ baseUrl: gateway.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create out.txt containing "claude code on gemini".' });
+  const run = await runClaudeCode({
+    baseUrl: gateway.url,
+    apiKey: clientKey,
+    model: 'claude-sonnet-4-5',
+    prompt: 'Create out.txt containing "claude code on gemini".',
+  });
   try {
     assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
     assert.equal(await readFile(join(run.cwd, 'out.txt'), 'utf8'), 'claude code on gemini\n');
@@ -100,14 +113,22 @@ test('Claude Code on Gemini 3: Bash round-trips; the strict emulator accepts the
 });
 
 test('Claude Code on a strict vLLM chat template: one leading system message, function tools, Bash round-trips', async () => {
-  const run = await runClaudeCode({ baseUrl: gateway.url, apiKey: clientKey, model: 'claude-haiku-4-5', prompt: 'Create out.txt containing "claude code on vllm".' });
+  const run = await runClaudeCode({
+    baseUrl: gateway.url,
+    apiKey: clientKey,
+    model: 'claude-haiku-4-5',
+    prompt: 'Create out.txt containing "claude code on vllm".',
+  });
   try {
     assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
     assert.equal(await readFile(join(run.cwd, 'out.txt'), 'utf8'), 'claude code on vllm\n');
     const calls = chat.requests.filter((request) => request.url.startsWith('/v1/chat/completions')).map((request) => request.body);
     for (const body of calls) {
       assert.equal(body.model, 'qwen3-coder');
-      assert.equal(count(body.messages, (message) => message.role === 'system'), body.messages[0].role === 'system' ? 1 : 0);
+      assert.equal(
+        count(body.messages, (message) => message.role === 'system'),
+        body.messages[0].role === 'system' ? 1 : 0,
+      );
       assert.ok(body.tools.every((tool: { type: string }) => tool.type === 'function'));
     }
     const last = calls.at(-1)!;

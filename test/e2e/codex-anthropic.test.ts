@@ -15,7 +15,9 @@ let gateway: TestGateway;
 let script: (request: RecordedRequest) => Scenario = () => ({ text: 'unset' });
 
 const toolResults = (request: RecordedRequest): number =>
-  (request.body?.messages ?? []).flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : [])).filter((block: { type: string }) => block.type === 'tool_result').length;
+  (request.body?.messages ?? [])
+    .flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : []))
+    .filter((block: { type: string }) => block.type === 'tool_result').length;
 
 before(async () => {
   emulator = await startAnthropicEmulator({ respond: (request) => script(request) });
@@ -46,8 +48,18 @@ describe('Codex CLI on Claude through Switchyard', () => {
     script = (request) =>
       toolResults(request) > 0
         ? { reasoning: { text: 'The file exists now; report back.' }, text: 'Created hello.txt.', usage: { input: 1500, output: 30, cached: 1000 } }
-        : { reasoning: { text: 'I need to run a shell command to create the file.' }, toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from claude\\n' > hello.txt" } }], usage: { input: 1200, output: 60 } };
-    const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'claude-sonnet', reasoningEffort: 'high', prompt: 'Create hello.txt containing "from claude".' });
+        : {
+            reasoning: { text: 'I need to run a shell command to create the file.' },
+            toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from claude\\n' > hello.txt" } }],
+            usage: { input: 1200, output: 60 },
+          };
+    const run = await runCodex({
+      baseUrl: `${gateway.url}/v1`,
+      apiKey: clientKey,
+      model: 'claude-sonnet',
+      reasoningEffort: 'high',
+      prompt: 'Create hello.txt containing "from claude".',
+    });
     try {
       assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
       assert.equal(await readFile(join(run.cwd, 'hello.txt'), 'utf8'), 'from claude\n');
@@ -63,7 +75,10 @@ describe('Codex CLI on Claude through Switchyard', () => {
       assert.equal(assistant.content[0].thinking, 'I need to run a shell command to create the file.');
       assert.ok(assistant.content.some((block: { type: string }) => block.type === 'tool_use'));
       const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 });
-      assert.deepEqual(rows.map((row) => row.outcome), ['ok', 'ok']);
+      assert.deepEqual(
+        rows.map((row) => row.outcome),
+        ['ok', 'ok'],
+      );
       const last = rows.find((row) => row.inputTokens === 1500);
       assert.equal(last?.cachedInputTokens, 1000);
     } finally {
@@ -76,9 +91,14 @@ describe('Codex CLI on Claude through Switchyard', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'codex-patch-'));
     await writeFile(join(cwd, 'notes.txt'), 'alpha\nbeta\n');
     const patch = '*** Begin Patch\n*** Update File: notes.txt\n@@\n alpha\n-beta\n+gamma\n*** End Patch\n';
-    script = (request) =>
-      toolResults(request) > 0 ? { text: 'Patched notes.txt.' } : { toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] };
-    const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'gpt-5.5-claude', cwd, prompt: 'In notes.txt replace beta with gamma.' });
+    script = (request) => (toolResults(request) > 0 ? { text: 'Patched notes.txt.' } : { toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] });
+    const run = await runCodex({
+      baseUrl: `${gateway.url}/v1`,
+      apiKey: clientKey,
+      model: 'gpt-5.5-claude',
+      cwd,
+      prompt: 'In notes.txt replace beta with gamma.',
+    });
     try {
       assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
       assert.equal(await readFile(join(cwd, 'notes.txt'), 'utf8'), 'alpha\ngamma\n');
@@ -112,7 +132,11 @@ describe('Codex CLI on Claude through Switchyard', () => {
       assert.equal(calls.length, 2);
       const lastUser = calls[1]!.body.messages.at(-1);
       assert.equal(lastUser.role, 'user');
-      assert.deepEqual(lastUser.content.slice(0, 2).map((block: { type: string }) => block.type), ['tool_result', 'tool_result'], 'both results in one user message, first');
+      assert.deepEqual(
+        lastUser.content.slice(0, 2).map((block: { type: string }) => block.type),
+        ['tool_result', 'tool_result'],
+        'both results in one user message, first',
+      );
     } finally {
       await run.dispose();
     }

@@ -31,7 +31,13 @@ let gateway: TestGateway;
 let geminiScript: (request: RecordedRequest) => Scenario = () => ({ text: 'unset' });
 let chatScript: (request: RecordedRequest) => Scenario = () => ({ text: 'unset' });
 
-type GeminiPart = { text?: string; thought?: boolean; thoughtSignature?: string; functionCall?: { name: string; args: unknown }; functionResponse?: { name: string; response: unknown } };
+type GeminiPart = {
+  text?: string;
+  thought?: boolean;
+  thoughtSignature?: string;
+  functionCall?: { name: string; args: unknown };
+  functionResponse?: { name: string; response: unknown };
+};
 type GeminiContent = { role: string; parts: GeminiPart[] };
 type ChatMessage = { role: string; content: unknown; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string };
 
@@ -76,8 +82,18 @@ describe('Codex CLI on Gemini 3 through Switchyard', () => {
     geminiScript = (request) =>
       functionResponses(request) > 0
         ? { reasoning: { text: 'The command ran; report back.' }, text: 'Created hello.txt.', usage: { input: 1500, output: 30, cached: 1000 } }
-        : { reasoning: { text: 'I need a shell command to create the file.' }, toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from gemini\\n' > hello.txt" } }], usage: { input: 1200, output: 60 } };
-    const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'gemini-3-codex', reasoningEffort: 'high', prompt: 'Create hello.txt containing "from gemini".' });
+        : {
+            reasoning: { text: 'I need a shell command to create the file.' },
+            toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from gemini\\n' > hello.txt" } }],
+            usage: { input: 1200, output: 60 },
+          };
+    const run = await runCodex({
+      baseUrl: `${gateway.url}/v1`,
+      apiKey: clientKey,
+      model: 'gemini-3-codex',
+      reasoningEffort: 'high',
+      prompt: 'Create hello.txt containing "from gemini".',
+    });
     try {
       assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
       assert.equal(await readFile(join(run.cwd, 'hello.txt'), 'utf8'), 'from gemini\n');
@@ -87,8 +103,13 @@ describe('Codex CLI on Gemini 3 through Switchyard', () => {
       const [first, second] = calls as [RecordedRequest, RecordedRequest];
       assert.match(first.url, /gemini-3-flash-preview:streamGenerateContent\?alt=sse$/);
       // Codex's developer messages (its base prompt) became the systemInstruction.
-      assert.ok((first.body.systemInstruction?.parts ?? []).some((part: GeminiPart) => (part.text ?? '').length > 1000), 'the base prompt is in systemInstruction');
-      const declared = first.body.tools.flatMap((tool: { functionDeclarations?: Array<{ name: string }> }) => (tool.functionDeclarations ?? []).map((declaration) => declaration.name));
+      assert.ok(
+        (first.body.systemInstruction?.parts ?? []).some((part: GeminiPart) => (part.text ?? '').length > 1000),
+        'the base prompt is in systemInstruction',
+      );
+      const declared = first.body.tools.flatMap((tool: { functionDeclarations?: Array<{ name: string }> }) =>
+        (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
+      );
       assert.ok(declared.includes('exec_command'));
       assert.ok(declared.includes('multi_agent_v1__spawn_agent'), 'the namespace tool is flattened');
       assert.deepEqual(first.body.generationConfig.thinkingConfig, { includeThoughts: true, thinkingLevel: 'high' });
@@ -99,10 +120,16 @@ describe('Codex CLI on Gemini 3 through Switchyard', () => {
       assert.equal(callPart.functionCall.name, 'exec_command');
       assert.ok(callPart.thoughtSignature && !dummySignatures.includes(callPart.thoughtSignature), `a real signature, got ${callPart.thoughtSignature}`);
       assert.equal(geminiParts(second).find((part) => part.functionResponse)?.functionResponse?.name, 'exec_command');
-      const reasoning = run.events.filter((event) => event.type === 'item.completed').map((event) => event.item as { type: string; text?: string }).find((item) => item.type === 'reasoning');
+      const reasoning = run.events
+        .filter((event) => event.type === 'item.completed')
+        .map((event) => event.item as { type: string; text?: string })
+        .find((item) => item.type === 'reasoning');
       assert.match(reasoning?.text ?? '', /I need a shell command/, 'Gemini thoughts reach Codex as reasoning');
       const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 });
-      assert.deepEqual(rows.map((row) => row.outcome), ['ok', 'ok']);
+      assert.deepEqual(
+        rows.map((row) => row.outcome),
+        ['ok', 'ok'],
+      );
       assert.equal(rows.find((row) => row.inputTokens === 1500)?.cachedInputTokens, 1000);
     } finally {
       await run.dispose();
@@ -118,7 +145,11 @@ describe('Codex CLI on a vLLM Chat Completions server through Switchyard', () =>
     chatScript = (request) =>
       toolMessages(request) > 0
         ? { text: 'Created hello.txt.', usage: { input: 1500, output: 30, cached: 1000 } }
-        : { reasoning: { text: 'A shell command will do it.' }, toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from vllm\\n' > hello.txt" } }], usage: { input: 1200, output: 60 } };
+        : {
+            reasoning: { text: 'A shell command will do it.' },
+            toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from vllm\\n' > hello.txt" } }],
+            usage: { input: 1200, output: 60 },
+          };
     const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'qwen-coder', prompt: 'Create hello.txt containing "from vllm".' });
     try {
       assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
@@ -141,9 +172,15 @@ describe('Codex CLI on a vLLM Chat Completions server through Switchyard', () =>
       const toolMessage = second.body.messages.find((message: ChatMessage) => message.role === 'tool');
       assert.equal(toolMessage.tool_call_id, assistant.tool_calls[0].id, 'the vLLM call id went through Codex and back');
       const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 });
-      assert.deepEqual(rows.map((row) => row.outcome), ['ok', 'ok']);
+      assert.deepEqual(
+        rows.map((row) => row.outcome),
+        ['ok', 'ok'],
+      );
       assert.equal(rows.find((row) => row.inputTokens === 1500)?.cachedInputTokens, 1000);
-      assert.ok(rows.every((row) => row.warnings.some((warning) => /web_search/.test(warning))), `the dropped hosted tool is recorded: ${JSON.stringify(rows.map((row) => row.warnings))}`);
+      assert.ok(
+        rows.every((row) => row.warnings.some((warning) => /web_search/.test(warning))),
+        `the dropped hosted tool is recorded: ${JSON.stringify(rows.map((row) => row.warnings))}`,
+      );
     } finally {
       await run.dispose();
     }
@@ -154,8 +191,15 @@ describe('Codex CLI on a vLLM Chat Completions server through Switchyard', () =>
     const cwd = await mkdtemp(join(tmpdir(), 'codex-chat-patch-'));
     await writeFile(join(cwd, 'notes.txt'), 'alpha\nbeta\n');
     const patch = '*** Begin Patch\n*** Update File: notes.txt\n@@\n alpha\n-beta\n+gamma\n*** End Patch\n';
-    chatScript = (request) => (toolMessages(request) > 0 ? { text: 'Patched notes.txt.' } : { toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] });
-    const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'gpt-5.5-qwen', cwd, prompt: 'In notes.txt replace beta with gamma.' });
+    chatScript = (request) =>
+      toolMessages(request) > 0 ? { text: 'Patched notes.txt.' } : { toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] };
+    const run = await runCodex({
+      baseUrl: `${gateway.url}/v1`,
+      apiKey: clientKey,
+      model: 'gpt-5.5-qwen',
+      cwd,
+      prompt: 'In notes.txt replace beta with gamma.',
+    });
     try {
       assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
       assert.equal(await readFile(join(cwd, 'notes.txt'), 'utf8'), 'alpha\ngamma\n');
@@ -215,11 +259,15 @@ describe('(c) the openai SDK consumes the translated streams of a Codex request'
       assert.ok(call.call_id.length > 0);
       const usage = final.usage!;
       assert.deepEqual([usage.input_tokens, usage.input_tokens_details.cached_tokens, usage.output_tokens, usage.total_tokens], [2100, 2000, 80, 2180]);
-      for (const item of final.output) if (item.type === 'reasoning') assert.match(item.encrypted_content ?? '', /^sy1\./, 'foreign secrets travel in the gateway envelope');
+      for (const item of final.output)
+        if (item.type === 'reasoning') assert.match(item.encrypted_content ?? '', /^sy1\./, 'foreign secrets travel in the gateway envelope');
       const upstream = model === 'gemini-3-codex' ? generateCalls().at(-1)! : chatCalls().at(-1)!;
-      const names: string[] = model === 'gemini-3-codex'
-        ? upstream.body.tools.flatMap((tool: { functionDeclarations?: Array<{ name: string }> }) => (tool.functionDeclarations ?? []).map((declaration) => declaration.name))
-        : upstream.body.tools.map((tool: { function: { name: string } }) => tool.function.name);
+      const names: string[] =
+        model === 'gemini-3-codex'
+          ? upstream.body.tools.flatMap((tool: { functionDeclarations?: Array<{ name: string }> }) =>
+              (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
+            )
+          : upstream.body.tools.map((tool: { function: { name: string } }) => tool.function.name);
       assert.ok(names.includes('exec_command') && names.includes('apply_patch'), `declared: ${names.join(', ')}`);
     });
   }

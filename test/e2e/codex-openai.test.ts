@@ -44,7 +44,12 @@ after(async () => {
 });
 
 test('Codex CLI completes a shell-tool task through Switchyard, replaying encrypted reasoning verbatim', async () => {
-  const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'house-model', prompt: 'Create out.txt containing "switchyard works".' });
+  const run = await runCodex({
+    baseUrl: `${gateway.url}/v1`,
+    apiKey: clientKey,
+    model: 'house-model',
+    prompt: 'Create out.txt containing "switchyard works".',
+  });
   try {
     assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
     assert.equal(await readFile(join(run.cwd, 'out.txt'), 'utf8'), 'switchyard works\n');
@@ -67,8 +72,14 @@ test('Codex CLI completes a shell-tool task through Switchyard, replaying encryp
 
     const rows = await gateway.gateway.storage.logs.query({ key: 'codex-dev' });
     assert.equal(rows.length, 2);
-    assert.deepEqual(rows.map((row) => row.outcome), ['ok', 'ok']);
-    assert.deepEqual(rows.map((row) => [row.inputTokens, row.outputTokens]).sort(), [[800, 40], [900, 12]]);
+    assert.deepEqual(
+      rows.map((row) => row.outcome),
+      ['ok', 'ok'],
+    );
+    assert.deepEqual(rows.map((row) => [row.inputTokens, row.outputTokens]).sort(), [
+      [800, 40],
+      [900, 12],
+    ]);
     assert.ok(rows.every((row) => row.stream && row.servedModel === 'gpt-5.5' && row.provider === 'oai'));
   } finally {
     await run.dispose();

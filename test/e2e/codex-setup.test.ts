@@ -12,11 +12,15 @@ import { runCodex } from './codex/run-codex.ts';
 import { startTestGateway } from '../support/start-test-gateway.ts';
 
 const toolResults = (request: RecordedRequest): number =>
-  (request.body?.messages ?? []).flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : [])).filter((block: { type: string }) => block.type === 'tool_result').length;
+  (request.body?.messages ?? [])
+    .flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : []))
+    .filter((block: { type: string }) => block.type === 'tool_result').length;
 
 test('`switchyard codex` gives an alias Codex metadata: the real Codex edits a file with freeform apply_patch through it', async () => {
   const patch = '*** Begin Patch\n*** Update File: app.txt\n@@\n-old line\n+new line\n*** End Patch\n';
-  const emulator = await startAnthropicEmulator({ respond: (request) => (toolResults(request) > 0 ? { text: 'Done.' } : { toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] }) });
+  const emulator = await startAnthropicEmulator({
+    respond: (request) => (toolResults(request) > 0 ? { text: 'Done.' } : { toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] }),
+  });
   const yaml = `
 providers:
   anthro: { type: anthropic, base_url: "${emulator.url}", api_key: sk-ant-upstream-test }
@@ -27,11 +31,21 @@ models:
   const dir = mkdtempSync(join(tmpdir(), 'sy-codex-setup-'));
   writeFileSync(join(dir, 'switchyard.yaml'), yaml);
   try {
-    await runCodexSetup(['--config', join(dir, 'switchyard.yaml'), '--codex-home', join(dir, 'home'), '--write'], { stdout: new Writable({ write: (_c, _e, done) => done() }), env: {} });
+    await runCodexSetup(['--config', join(dir, 'switchyard.yaml'), '--codex-home', join(dir, 'home'), '--write'], {
+      stdout: new Writable({ write: (_c, _e, done) => done() }),
+      env: {},
+    });
     const catalog = JSON.parse(readFileSync(join(dir, 'home', 'switchyard-models.json'), 'utf8')) as object;
     const cwd = await mkdtemp(join(tmpdir(), 'sy-codex-work-'));
     await writeFile(join(cwd, 'app.txt'), 'old line\n');
-    const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: 'unused', model: 'team-claude', modelCatalog: catalog, cwd, prompt: 'Replace "old line" with "new line" in app.txt.' });
+    const run = await runCodex({
+      baseUrl: `${gateway.url}/v1`,
+      apiKey: 'unused',
+      model: 'team-claude',
+      modelCatalog: catalog,
+      cwd,
+      prompt: 'Replace "old line" with "new line" in app.txt.',
+    });
     try {
       assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
       assert.equal(await readFile(join(cwd, 'app.txt'), 'utf8'), 'new line\n');

@@ -62,8 +62,12 @@ test('Gemini countTokens is exact on Gemini and estimated elsewhere', async () =
   assert.ok((estimated.totalTokens ?? 0) > 0);
 });
 
-test('an unknown model is the surface\'s own 404 error', async () => {
-  const response = await fetch(`${gateway.url}/v1/messages/count_tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'nope', messages }) });
+test("an unknown model is the surface's own 404 error", async () => {
+  const response = await fetch(`${gateway.url}/v1/messages/count_tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'nope', messages }),
+  });
   assert.equal(response.status, 404);
   const body = (await response.json()) as { type: string; error: { type: string } };
   assert.equal(body.type, 'error');

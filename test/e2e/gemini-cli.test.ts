@@ -27,14 +27,18 @@ function anthropicScript(request: RecordedRequest): Scenario {
   const body = request.body;
   // The classifier declares no tools and wants JSON; the agent loop declares the shell tool.
   if (!(body.tools ?? []).some((tool: { name: string }) => tool.name === 'run_shell_command')) return { text: classifierAnswer };
-  const answered = (body.messages as Array<{ content: unknown }>).some((message) => Array.isArray(message.content) && message.content.some((block: { type: string }) => block.type === 'tool_result'));
+  const answered = (body.messages as Array<{ content: unknown }>).some(
+    (message) => Array.isArray(message.content) && message.content.some((block: { type: string }) => block.type === 'tool_result'),
+  );
   return answered
     ? { text: 'Created greeting.txt.' }
     : { reasoning: { text: 'One shell command writes it.' }, toolCalls: [{ name: 'run_shell_command', arguments: writeGreeting }] };
 }
 
 const functionResponses = (request: RecordedRequest) =>
-  (request.body?.contents ?? []).flatMap((content: { parts?: unknown[] }) => content.parts ?? []).filter((part: { functionResponse?: unknown }) => part.functionResponse !== undefined).length;
+  (request.body?.contents ?? [])
+    .flatMap((content: { parts?: unknown[] }) => content.parts ?? [])
+    .filter((part: { functionResponse?: unknown }) => part.functionResponse !== undefined).length;
 
 function geminiScript(request: RecordedRequest): Scenario {
   if (!(request.body?.tools ?? []).length) return { text: classifierAnswer };
@@ -90,18 +94,29 @@ describe('the real Gemini CLI through Switchyard', () => {
       const sent = clientSide.exchanges.slice(clientStart);
       assert.deepEqual(
         sent.map((exchange) => `${modelOf(exchange)} ${exchange.url.split(':').at(-1)} ${exchange.status}`),
-        ['gemini-3.5-flash-lite generateContent 200', 'gemini-3.8-flash streamGenerateContent?alt=sse 200', 'gemini-3.8-flash streamGenerateContent?alt=sse 200'],
+        [
+          'gemini-3.5-flash-lite generateContent 200',
+          'gemini-3.8-flash streamGenerateContent?alt=sse 200',
+          'gemini-3.8-flash streamGenerateContent?alt=sse 200',
+        ],
         'classifier, then two agent turns on the model it chose',
       );
       const classified = JSON.parse(sent[0]!.responseBody.toString('utf8'));
       assert.deepEqual(JSON.parse(classified.candidates[0].content.parts[0].text), JSON.parse(classifierAnswer));
 
       const upstream = anthropic.requests.slice(upstreamStart).map((request) => request.body);
-      assert.deepEqual(upstream.map((body) => body.model), ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-sonnet-4-5']);
+      assert.deepEqual(
+        upstream.map((body) => body.model),
+        ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-sonnet-4-5'],
+      );
       // The classifier's responseJsonSchema became Anthropic structured output, in JSON Schema casing.
       assert.equal(upstream[0]!.output_config?.format?.type, 'json_schema');
       assert.equal(upstream[0]!.output_config.format.schema.properties.complexity_score.type, 'integer');
-      assert.ok(upstream[1]!.tools.some((tool: { name: string; input_schema: { type: string } }) => tool.name === 'run_shell_command' && tool.input_schema.type === 'object'));
+      assert.ok(
+        upstream[1]!.tools.some(
+          (tool: { name: string; input_schema: { type: string } }) => tool.name === 'run_shell_command' && tool.input_schema.type === 'object',
+        ),
+      );
       const [assistant, results] = upstream[2]!.messages.slice(-2);
       const toolUse = assistant.content.find((block: { type: string }) => block.type === 'tool_use');
       assert.equal(toolUse.name, 'run_shell_command');
@@ -116,7 +131,12 @@ describe('the real Gemini CLI through Switchyard', () => {
   test('(b) on Gemini 3 (passthrough): bytes unchanged but for model and key; the thought signature comes back and is accepted', async () => {
     const clientStart = clientSide.exchanges.length;
     const upstreamStart = geminiSide.exchanges.length;
-    const run = await runGeminiCli({ baseUrl: clientSide.url, apiKey: clientKey, model: 'gemini-3.1-pro-preview', prompt: 'Create greeting.txt containing "hello from gemini cli".' });
+    const run = await runGeminiCli({
+      baseUrl: clientSide.url,
+      apiKey: clientKey,
+      model: 'gemini-3.1-pro-preview',
+      prompt: 'Create greeting.txt containing "hello from gemini cli".',
+    });
     try {
       assert.equal(run.exitCode, 0, `gemini failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-3000)}`);
       assert.equal(await readFile(join(run.cwd, 'greeting.txt'), 'utf8'), 'hello from gemini cli\n');
@@ -152,8 +172,14 @@ describe('the real Gemini CLI through Switchyard', () => {
 
       const rows = await gateway.gateway.storage.logs.query({ key: 'gemini-cli', limit: 20 });
       const passthrough = rows.filter((row) => row.model === 'gemini-3.1-pro-preview');
-      assert.deepEqual(passthrough.map((row) => row.outcome), ['ok', 'ok']);
-      assert.ok(passthrough.every((row) => row.inputTokens > 0 && row.outputTokens > 0), 'usage metered from the passthrough stream');
+      assert.deepEqual(
+        passthrough.map((row) => row.outcome),
+        ['ok', 'ok'],
+      );
+      assert.ok(
+        passthrough.every((row) => row.inputTokens > 0 && row.outputTokens > 0),
+        'usage metered from the passthrough stream',
+      );
     } finally {
       await run.dispose();
     }

@@ -46,7 +46,9 @@ describe('budgets never overspend', () => {
   test('50 concurrent requests, $0.30 left, $0.10 worst case each: exactly 3 forwarded, 47 rejected before any upstream call', async () => {
     const before = upstreamCalls();
     const capped = client('sk-capped-key-0001');
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => capped.responses.create({ model: 'priced', input: 'hi', max_output_tokens: 1000 })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => capped.responses.create({ model: 'priced', input: 'hi', max_output_tokens: 1000 })),
+    );
     const ok = results.filter((result) => result.status === 'fulfilled');
     const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     assert.equal(ok.length, 3);
@@ -107,7 +109,10 @@ describe('access', () => {
 
     assert.equal((await client(key).responses.create({ model: 'priced', input: 'x' })).output_text, 'ok');
     assert.equal((await fetch(`${gateway.url}/admin/keys/temp-dev`, { method: 'DELETE', headers: admin })).status, 200);
-    await assert.rejects(client(key).responses.create({ model: 'priced', input: 'x' }), (error: ApiError) => error.status === 401 && error.code === 'invalid_api_key');
+    await assert.rejects(
+      client(key).responses.create({ model: 'priced', input: 'x' }),
+      (error: ApiError) => error.status === 401 && error.code === 'invalid_api_key',
+    );
   });
 
   test('the admin API needs the master key', async () => {
@@ -142,7 +147,18 @@ test('a client that disconnects mid-stream is billed what the provider reported;
     request.resume();
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     const send = (type: string, data: object) => response.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-    send('message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 4000, cache_read_input_tokens: 1000, output_tokens: 1 } } });
+    send('message_start', {
+      message: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 4000, cache_read_input_tokens: 1000, output_tokens: 1 },
+      },
+    });
     send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
     send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Partial answer that the client will not wait for. '.repeat(4) } });
     response.on('close', () => upstreamClosed());
@@ -158,7 +174,12 @@ keys:
 `);
   try {
     const abort = new AbortController();
-    const response = await fetch(`${local.url}/v1/responses`, { method: 'POST', signal: abort.signal, headers: { authorization: 'Bearer sk-leaver-key-0001', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude', input: 'hi', stream: true }) });
+    const response = await fetch(`${local.url}/v1/responses`, {
+      method: 'POST',
+      signal: abort.signal,
+      headers: { authorization: 'Bearer sk-leaver-key-0001', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude', input: 'hi', stream: true }),
+    });
     const reader = response.body!.getReader();
     let seen = '';
     while (!seen.includes('output_text.delta')) seen += new TextDecoder().decode((await reader.read()).value);

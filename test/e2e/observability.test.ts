@@ -21,7 +21,8 @@ let gateway: TestGateway;
 let receiver: Server;
 const exported: string[] = [];
 
-const hasToolOutput = (request: RecordedRequest) => Array.isArray(request.body?.input) && request.body.input.some((item: { type?: string }) => item.type === 'function_call_output');
+const hasToolOutput = (request: RecordedRequest) =>
+  Array.isArray(request.body?.input) && request.body.input.some((item: { type?: string }) => item.type === 'function_call_output');
 
 before(async () => {
   receiver = createServer((request, response) => {
@@ -38,7 +39,10 @@ before(async () => {
     respond: (request): Scenario =>
       hasToolOutput(request)
         ? { text: 'Stored the key in secret.txt.', usage: { input: 2000, output: 50, cached: 1500 } }
-        : { toolCalls: [{ name: 'exec_command', arguments: { cmd: `printf '%s' "${promptSecret}" > secret.txt` } }], usage: { input: 1800, output: 120, reasoning: 40 } },
+        : {
+            toolCalls: [{ name: 'exec_command', arguments: { cmd: `printf '%s' "${promptSecret}" > secret.txt` } }],
+            usage: { input: 1800, output: 120, reasoning: 40 },
+          },
   });
   gateway = await startTestGateway(`
 server: { master_key: ${masterKey} }
@@ -69,7 +73,9 @@ test('a Codex task shows up in /admin/logs with the emulator token counts and co
   }
   const admin = { authorization: `Bearer ${masterKey}` };
 
-  const logs = (await (await fetch(`${gateway.url}/admin/logs?key=observer&bodies=true`, { headers: admin })).json()) as { data: Array<Record<string, unknown>> };
+  const logs = (await (await fetch(`${gateway.url}/admin/logs?key=observer&bodies=true`, { headers: admin })).json()) as {
+    data: Array<Record<string, unknown>>;
+  };
   assert.equal(logs.data.length, 2);
   const [second, first] = logs.data;
   assert.deepEqual([first!['input_tokens'], first!['output_tokens'], first!['reasoning_tokens'], first!['cached_input_tokens']], [1800, 120, 40, 0]);
@@ -89,7 +95,9 @@ test('a Codex task shows up in /admin/logs with the emulator token counts and co
   assert.match(metrics, /switchyard_cost_usd_total\{[^}]*\} 0\.00671/);
 
   await gateway.gateway.tracer.forceFlush();
-  const spans = exported.flatMap((body) => JSON.parse(body).resourceSpans.flatMap((resource: { scopeSpans: Array<{ spans: unknown[] }> }) => resource.scopeSpans.flatMap((scope) => scope.spans))) as Array<{
+  const spans = exported.flatMap((body) =>
+    JSON.parse(body).resourceSpans.flatMap((resource: { scopeSpans: Array<{ spans: unknown[] }> }) => resource.scopeSpans.flatMap((scope) => scope.spans)),
+  ) as Array<{
     name: string;
     spanId: string;
     parentSpanId?: string;
@@ -102,7 +110,10 @@ test('a Codex task shows up in /admin/logs with the emulator token counts and co
     assert.equal(attribute(span, 'gen_ai.request.model'), 'coder');
     assert.equal(attribute(span, 'gen_ai.response.model'), 'gpt-5.5');
     assert.equal(attribute(span, 'gen_ai.provider.name'), 'openai');
-    assert.ok(spans.some((child) => child.parentSpanId === span.spanId), 'an attempt span under each request');
+    assert.ok(
+      spans.some((child) => child.parentSpanId === span.spanId),
+      'an attempt span under each request',
+    );
   }
   assert.deepEqual(requests.map((span) => Number(attribute(span, 'gen_ai.usage.input_tokens'))).sort(), [1800, 2000]);
 
@@ -110,15 +121,23 @@ test('a Codex task shows up in /admin/logs with the emulator token counts and co
   await gateway.gateway.storage.logs.flush();
   const database = new Database(join(gateway.dataDir, 'switchyard.db'));
   database.pragma('wal_checkpoint(TRUNCATE)');
-  const bodies = database.prepare('SELECT request_body, response_body FROM request_logs WHERE request_body IS NOT NULL').all() as Array<{ request_body: string; response_body: string | null }>;
+  const bodies = database.prepare('SELECT request_body, response_body FROM request_logs WHERE request_body IS NOT NULL').all() as Array<{
+    request_body: string;
+    response_body: string | null;
+  }>;
   database.close();
   assert.equal(bodies.length, 2, 'bodies are logged when asked');
   assert.match(bodies[0]!.request_body, /REDACTED/, 'and redacted');
   for (const row of bodies) assert.match(row.response_body ?? '', /event: response\.completed/, 'the response stream is logged too');
-  assert.ok(bodies.some((row) => row.response_body!.includes('exec_command')), 'with the tool call the client saw');
+  assert.ok(
+    bodies.some((row) => row.response_body!.includes('exec_command')),
+    'with the tool call the client saw',
+  );
   for (const row of logs.data) assert.match(String(row['response_body']), /response\.completed/, '/admin/logs?bodies=true shows the response body');
   const places: Record<string, string> = {
-    'database files': readdirSync(gateway.dataDir).map((file) => readFileSync(join(gateway.dataDir, file)).toString('latin1')).join('\n'),
+    'database files': readdirSync(gateway.dataDir)
+      .map((file) => readFileSync(join(gateway.dataDir, file)).toString('latin1'))
+      .join('\n'),
     'admin logs': JSON.stringify(logs),
     metrics,
     traces: exported.join('\n'),
@@ -126,5 +145,8 @@ test('a Codex task shows up in /admin/logs with the emulator token counts and co
   for (const [place, text] of Object.entries(places)) {
     for (const canary of [clientKey, providerKey, promptSecret]) assert.equal(text.includes(canary), false, `${canary} found in ${place}`);
   }
-  assert.ok(emulator.requests.every((request) => request.headers.authorization === `Bearer ${providerKey}`), 'the provider did get its own key');
+  assert.ok(
+    emulator.requests.every((request) => request.headers.authorization === `Bearer ${providerKey}`),
+    'the provider did get its own key',
+  );
 });

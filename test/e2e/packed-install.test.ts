@@ -17,7 +17,11 @@ test('the packed tarball installs into an empty folder and `npx switchyard start
   assert.ok(tarball, 'npm pack wrote switchyard-gateway-<version>.tgz');
   const listing = execFileSync('tar', ['tzf', join(work, tarball)], { encoding: 'utf8' }).split('\n');
   assert.ok(listing.includes('package/dist/main.js'), 'the compiled build is packed');
-  assert.deepEqual(listing.filter((file) => /\.ts$|test|__fixtures__/.test(file) && !file.endsWith('.d.ts')), [], 'no sources, tests or fixtures');
+  assert.deepEqual(
+    listing.filter((file) => /\.ts$|test|__fixtures__/.test(file) && !file.endsWith('.d.ts')),
+    [],
+    'no sources, tests or fixtures',
+  );
 
   const app = join(work, 'app');
   execFileSync('mkdir', [app]);
@@ -27,9 +31,19 @@ test('the packed tarball installs into an empty folder and `npx switchyard start
   console.log(`npm install of the tarball: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   assert.match(execFileSync('npx', ['switchyard', '--version'], { cwd: app, encoding: 'utf8' }), /^\d+\.\d+\.\d+/);
 
-  const emulator = await startResponsesEmulator({ respond: () => ({ text: 'installed and serving', usage: { input: 5, output: 3 } }), apiKey: 'sk-upstream-pack' });
-  writeFileSync(join(app, 'switchyard.yaml'), `providers:\n  oai: { type: openai, base_url: "${emulator.url}", api_key: sk-upstream-pack }\nmodels:\n  coder: { provider: oai, model: gpt-5.5 }\n`);
-  const child = spawn('npx', ['switchyard', 'start', '--config', 'switchyard.yaml', '--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const emulator = await startResponsesEmulator({
+    respond: () => ({ text: 'installed and serving', usage: { input: 5, output: 3 } }),
+    apiKey: 'sk-upstream-pack',
+  });
+  writeFileSync(
+    join(app, 'switchyard.yaml'),
+    `providers:\n  oai: { type: openai, base_url: "${emulator.url}", api_key: sk-upstream-pack }\nmodels:\n  coder: { provider: oai, model: gpt-5.5 }\n`,
+  );
+  const child = spawn('npx', ['switchyard', 'start', '--config', 'switchyard.yaml', '--port', '0'], {
+    cwd: app,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   try {
     const execAt = Date.now();
     const url = await new Promise<string>((resolve, reject) => {
@@ -48,7 +62,11 @@ test('the packed tarball installs into an empty folder and `npx switchyard start
       child.once('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
     });
     console.log(`npx switchyard start → listening in ${Date.now() - execAt} ms (npx included)`);
-    const response = await fetch(`${url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'coder', input: 'hi' }) });
+    const response = await fetch(`${url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'coder', input: 'hi' }),
+    });
     const body = (await response.json()) as { output?: Array<{ content?: Array<{ text?: string }> }> };
     assert.equal(response.status, 200, JSON.stringify(body));
     assert.equal(body.output?.at(-1)?.content?.[0]?.text, 'installed and serving');

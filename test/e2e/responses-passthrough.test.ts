@@ -84,7 +84,15 @@ describe('POST /v1/responses passthrough to an OpenAI upstream', () => {
   });
 
   test('tool round trip: a function call, then its output in the next request', async () => {
-    const tools = [{ type: 'function' as const, name: 'get_weather', description: 'Weather', strict: false, parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
+    const tools = [
+      {
+        type: 'function' as const,
+        name: 'get_weather',
+        description: 'Weather',
+        strict: false,
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    ];
     scenarios.push({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] });
     const first = await client.responses.stream({ model: 'house-model', input: 'Weather in Paris?', tools }).finalResponse();
     const call = first.output.find((item) => item.type === 'function_call');
@@ -126,7 +134,15 @@ describe('POST /v1/responses passthrough to an OpenAI upstream', () => {
   });
 
   test('upstream errors are mapped: 429 keeps Retry-After, a 400 comes back as a 400', async () => {
-    scenarios.push({ error: { status: 429, type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached. Please try again in 7s.', headers: { 'retry-after': '7' } } });
+    scenarios.push({
+      error: {
+        status: 429,
+        type: 'requests',
+        code: 'rate_limit_exceeded',
+        message: 'Rate limit reached. Please try again in 7s.',
+        headers: { 'retry-after': '7' },
+      },
+    });
     await assert.rejects(client.responses.create({ model: 'house-model', input: 'x' }), (error: InstanceType<typeof OpenAI.APIError>) => {
       assert.equal(error.status, 429);
       assert.equal(error.code, 'rate_limit_exceeded');
@@ -143,7 +159,11 @@ describe('POST /v1/responses passthrough to an OpenAI upstream', () => {
   });
 
   test('a malformed body is a 400 naming the problem', async () => {
-    const response = await fetch(`${gateway.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${clientKey}`, 'content-type': 'application/json' }, body: '{"model":' });
+    const response = await fetch(`${gateway.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${clientKey}`, 'content-type': 'application/json' },
+      body: '{"model":',
+    });
     assert.equal(response.status, 400);
     const body = (await response.json()) as { error: { type: string; message: string } };
     assert.equal(body.error.type, 'invalid_request_error');
@@ -159,7 +179,9 @@ describe('client disconnect', () => {
     const slow = createServer((request: IncomingMessage, response) => {
       request.resume();
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(`event: response.created\ndata: ${JSON.stringify({ type: 'response.created', sequence_number: 0, response: { id: 'resp_slow', status: 'in_progress', output: [] } })}\n\n`);
+      response.write(
+        `event: response.created\ndata: ${JSON.stringify({ type: 'response.created', sequence_number: 0, response: { id: 'resp_slow', status: 'in_progress', output: [] } })}\n\n`,
+      );
       response.on('close', () => upstreamClosed());
     });
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
@@ -172,7 +194,12 @@ models:
 `);
     try {
       const abort = new AbortController();
-      const response = await fetch(`${local.url}/v1/responses`, { method: 'POST', signal: abort.signal, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', input: 'hi', stream: true }) });
+      const response = await fetch(`${local.url}/v1/responses`, {
+        method: 'POST',
+        signal: abort.signal,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', input: 'hi', stream: true }),
+      });
       const reader = response.body!.getReader();
       const first = await reader.read();
       assert.match(new TextDecoder().decode(first.value), /response\.created/);

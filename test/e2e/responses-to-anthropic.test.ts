@@ -37,7 +37,12 @@ type ApiError = InstanceType<typeof OpenAI.APIError>;
 describe('OpenAI Responses clients on an Anthropic provider', () => {
   test('responses.stream() consumes the translated stream; final response matches the emulator', async () => {
     scenarios.push({ reasoning: { text: 'Thinking about greetings.' }, text: 'Hello from Claude!', usage: { input: 300, output: 25, cached: 100 } });
-    const stream = client.responses.stream({ model: 'claude', input: 'Say hello', reasoning: { effort: 'medium', summary: 'auto' }, instructions: 'Be brief.' });
+    const stream = client.responses.stream({
+      model: 'claude',
+      input: 'Say hello',
+      reasoning: { effort: 'medium', summary: 'auto' },
+      instructions: 'Be brief.',
+    });
     const summary: string[] = [];
     stream.on('response.reasoning_summary_text.delta', (event) => summary.push(event.delta));
     const final = await stream.finalResponse();
@@ -47,7 +52,10 @@ describe('OpenAI Responses clients on an Anthropic provider', () => {
     const reasoning = final.output.find((item) => item.type === 'reasoning');
     assert.ok(reasoning && reasoning.type === 'reasoning');
     assert.match(reasoning.encrypted_content ?? '', /^sy1\./, 'Anthropic thinking travels in an envelope');
-    assert.deepEqual(final.usage && [final.usage.input_tokens, final.usage.input_tokens_details.cached_tokens, final.usage.output_tokens, final.usage.total_tokens], [300, 100, 25, 325]);
+    assert.deepEqual(
+      final.usage && [final.usage.input_tokens, final.usage.input_tokens_details.cached_tokens, final.usage.output_tokens, final.usage.total_tokens],
+      [300, 100, 25, 325],
+    );
     assert.equal(last().body.system[0].text, 'Be brief.');
     assert.equal(last().headers['x-api-key'], 'sk-ant-upstream-test');
     assert.equal(last().headers['authorization'], undefined);
@@ -65,7 +73,11 @@ describe('OpenAI Responses clients on an Anthropic provider', () => {
   test('a function tool call comes back as a function_call item with JSON arguments', async () => {
     scenarios.push({ toolCalls: [{ name: 'lookup', arguments: { q: 'switchyard' } }] });
     const final = await client.responses
-      .stream({ model: 'claude', input: 'look it up', tools: [{ type: 'function', name: 'lookup', strict: false, parameters: { type: 'object', properties: { q: { type: 'string' } } } }] })
+      .stream({
+        model: 'claude',
+        input: 'look it up',
+        tools: [{ type: 'function', name: 'lookup', strict: false, parameters: { type: 'object', properties: { q: { type: 'string' } } } }],
+      })
       .finalResponse();
     const call = final.output.find((item) => item.type === 'function_call');
     assert.ok(call && call.type === 'function_call');
@@ -84,7 +96,10 @@ describe('OpenAI Responses clients on an Anthropic provider', () => {
 
   test('errors before the stream: 529 → 503 server_is_overloaded, 429 keeps retry-after, 400 stays 400', async () => {
     scenarios.push({ error: { status: 529, type: 'overloaded_error', message: 'Overloaded' } });
-    await assert.rejects(client.responses.create({ model: 'claude', input: 'x' }), (error: ApiError) => error.status === 503 && error.code === 'server_is_overloaded');
+    await assert.rejects(
+      client.responses.create({ model: 'claude', input: 'x' }),
+      (error: ApiError) => error.status === 503 && error.code === 'server_is_overloaded',
+    );
     scenarios.push({ error: { status: 429, type: 'rate_limit_error', message: 'slow down', headers: { 'retry-after': '12' } } });
     await assert.rejects(client.responses.create({ model: 'claude', input: 'x' }), (error: ApiError) => {
       assert.equal(error.status, 429);
@@ -94,12 +109,19 @@ describe('OpenAI Responses clients on an Anthropic provider', () => {
       return true;
     });
     scenarios.push({ error: { status: 400, type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } });
-    await assert.rejects(client.responses.create({ model: 'claude', input: 'x' }), (error: ApiError) => error.status === 400 && error.code === 'context_length_exceeded');
+    await assert.rejects(
+      client.responses.create({ model: 'claude', input: 'x' }),
+      (error: ApiError) => error.status === 400 && error.code === 'context_length_exceeded',
+    );
   });
 
   test('an error after the first byte becomes response.failed with server_is_overloaded', async () => {
     scenarios.push({ text: 'partial answer that will break', midStreamError: { afterEvents: 4, type: 'overloaded_error', message: 'Overloaded' } });
-    const response = await fetch(`${gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude', input: 'x', stream: true }) });
+    const response = await fetch(`${gateway.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude', input: 'x', stream: true }),
+    });
     assert.equal(response.status, 200);
     const text = await response.text();
     const events = [...text.matchAll(/^event: (.+)$/gm)].map((match) => match[1]);
@@ -115,10 +137,17 @@ describe('OpenAI Responses clients on an Anthropic provider', () => {
   test('hosted tools Anthropic cannot run are dropped with a warning, never a 400', async () => {
     scenarios.push({ text: 'ok' });
     const { response } = await client.responses
-      .create({ model: 'claude', input: 'hi', tools: [{ type: 'image_generation' } as never, { type: 'function', name: 'f', strict: false, parameters: { type: 'object', properties: {} } }] })
+      .create({
+        model: 'claude',
+        input: 'hi',
+        tools: [{ type: 'image_generation' } as never, { type: 'function', name: 'f', strict: false, parameters: { type: 'object', properties: {} } }],
+      })
       .withResponse();
     assert.equal(response.status, 200);
     assert.match(response.headers.get('x-switchyard-warnings') ?? '', /tool/);
-    assert.deepEqual(last().body.tools.map((tool: { name: string }) => tool.name), ['f']);
+    assert.deepEqual(
+      last().body.tools.map((tool: { name: string }) => tool.name),
+      ['f'],
+    );
   });
 });

@@ -17,13 +17,19 @@ let cheap: ResponsesEmulator;
 let gateway: TestGateway;
 let primaryScript: (request: RecordedRequest) => Scenario = () => ({ text: 'primary' });
 
-const hasToolOutput = (request: RecordedRequest) => Array.isArray(request.body?.input) && request.body.input.some((item: { type?: string }) => item.type === 'function_call_output');
+const hasToolOutput = (request: RecordedRequest) =>
+  Array.isArray(request.body?.input) && request.body.input.some((item: { type?: string }) => item.type === 'function_call_output');
 const calls = (emulator: { requests: RecordedRequest[] }) => emulator.requests.filter((request) => request.method === 'POST').length;
 
 before(async () => {
   primary = await startAnthropicEmulator({ respond: (request) => primaryScript(request) });
   backup = await startResponsesEmulator({
-    respond: (request) => (hasToolOutput(request) ? { text: 'Backup finished the task.' } : request.body?.tools ? { toolCalls: [{ name: 'exec_command', arguments: { cmd: 'printf fallback > routed.txt' } }] } : { text: 'backup' }),
+    respond: (request) =>
+      hasToolOutput(request)
+        ? { text: 'Backup finished the task.' }
+        : request.body?.tools
+          ? { toolCalls: [{ name: 'exec_command', arguments: { cmd: 'printf fallback > routed.txt' } }] }
+          : { text: 'backup' },
   });
   cheap = await startResponsesEmulator({ respond: () => ({ text: 'cheap' }) });
   gateway = await startTestGateway(
@@ -75,7 +81,11 @@ describe('fallback and retry', () => {
       const first = rows.at(-1)!;
       assert.deepEqual(
         first.attempts.map((attempt) => [attempt.provider, attempt.status]),
-        [['anthro', 503], ['anthro', 503], ['oai', 200]],
+        [
+          ['anthro', 503],
+          ['anthro', 503],
+          ['oai', 200],
+        ],
       );
       assert.equal(first.attempts[0]?.errorCode, 'provider_overloaded');
       assert.equal(first.outcome, 'ok');
@@ -103,7 +113,11 @@ describe('fallback and retry', () => {
 
   test('x-switchyard-fallback-count says how many targets failed before the one that answered', async () => {
     primaryScript = () => ({ error: { status: 503, type: 'api_error', message: 'down' } });
-    const response = await fetch(`${gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'resilient', input: 'hi' }) });
+    const response = await fetch(`${gateway.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'resilient', input: 'hi' }),
+    });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('x-switchyard-fallback-count'), '1');
     assert.equal(response.headers.get('x-switchyard-provider'), 'oai');
@@ -127,11 +141,13 @@ describe('rules and load balancing', () => {
     const [backupBefore, cheapBefore] = [calls(backup), calls(cheap)];
     const body = JSON.stringify({ model: 'split', input: 'hi' });
     for (let batch = 0; batch < 50; batch++) {
-      await Promise.all(Array.from({ length: 20 }, async () => {
-        const response = await fetch(`${gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        assert.equal(response.status, 200);
-        await response.arrayBuffer();
-      }));
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const response = await fetch(`${gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          assert.equal(response.status, 200);
+          await response.arrayBuffer();
+        }),
+      );
     }
     const heavy = calls(backup) - backupBefore;
     const light = calls(cheap) - cheapBefore;

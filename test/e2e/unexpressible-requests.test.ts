@@ -77,7 +77,19 @@ describe('an image to a Chat server configured text-only (quirk images: false)',
 
   test('openai responses: input_image → 400 naming the model and the gap', async () => {
     await assertGap(
-      () => openai.responses.create({ model: 'text-model', input: [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', detail: 'auto', image_url: `data:image/png;base64,${pngBase64}` }] }] }),
+      () =>
+        openai.responses.create({
+          model: 'text-model',
+          input: [
+            {
+              role: 'user',
+              content: [
+                { type: 'input_text', text: 'What is this?' },
+                { type: 'input_image', detail: 'auto', image_url: `data:image/png;base64,${pngBase64}` },
+              ],
+            },
+          ],
+        }),
       gap,
       textOnlyChat,
     );
@@ -85,28 +97,56 @@ describe('an image to a Chat server configured text-only (quirk images: false)',
 
   test('anthropic messages: an image block → 400 in the Anthropic error shape', async () => {
     await assertGap(
-      () => anthropic.messages.create({ model: 'text-model', max_tokens: 100, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngBase64 } }, { type: 'text', text: 'What is this?' }] }] }),
+      () =>
+        anthropic.messages.create({
+          model: 'text-model',
+          max_tokens: 100,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngBase64 } },
+                { type: 'text', text: 'What is this?' },
+              ],
+            },
+          ],
+        }),
       gap,
       textOnlyChat,
     );
     const [row] = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 1 });
-    assert.equal(row?.outcome, 'invalid_request', 'logged as the caller\'s fault, not the provider\'s');
+    assert.equal(row?.outcome, 'invalid_request', "logged as the caller's fault, not the provider's");
   });
 
   test('google genai: an inlineData part → 400', async () => {
     await assertGap(
-      () => genai.models.generateContent({ model: 'text-model', contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: pngBase64 } }, { text: 'What is this?' }] }] }),
+      () =>
+        genai.models.generateContent({
+          model: 'text-model',
+          contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: pngBase64 } }, { text: 'What is this?' }] }],
+        }),
       gap,
       textOnlyChat,
     );
   });
 
-  test('openai chat (same dialect, passthrough): the server\'s own 400 reaches the client as a 400', async () => {
+  test("openai chat (same dialect, passthrough): the server's own 400 reaches the client as a 400", async () => {
     // The passthrough forwards bytes without decoding them, so the quirk is not consulted; the
     // text-only server refuses the image itself and that refusal is passed on, status intact.
     const before = textOnlyChat.requests.length;
     await assert.rejects(
-      openai.chat.completions.create({ model: 'text-model', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${pngBase64}` } }] }] }),
+      openai.chat.completions.create({
+        model: 'text-model',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is this?' },
+              { type: 'image_url', image_url: { url: `data:image/png;base64,${pngBase64}` } },
+            ],
+          },
+        ],
+      }),
       (error: StatusError) => error.status === 400 && /image_url is only supported by certain models/.test(error.message),
     );
     assert.equal(textOnlyChat.requests.length, before + 1);
@@ -123,7 +163,19 @@ describe('an http image URL to Gemini (it only takes inline bytes or its own fil
 
   test('openai responses: input_image by URL → 400 saying to send the bytes', async () => {
     await assertGap(
-      () => openai.responses.create({ model: 'gemini-model', input: [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', detail: 'auto', image_url: remoteImage }] }] }),
+      () =>
+        openai.responses.create({
+          model: 'gemini-model',
+          input: [
+            {
+              role: 'user',
+              content: [
+                { type: 'input_text', text: 'What is this?' },
+                { type: 'input_image', detail: 'auto', image_url: remoteImage },
+              ],
+            },
+          ],
+        }),
       gap,
       gemini,
     );
@@ -131,7 +183,19 @@ describe('an http image URL to Gemini (it only takes inline bytes or its own fil
 
   test('openai chat: image_url by URL → 400', async () => {
     await assertGap(
-      () => openai.chat.completions.create({ model: 'gemini-model', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: remoteImage } }] }] }),
+      () =>
+        openai.chat.completions.create({
+          model: 'gemini-model',
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is this?' },
+                { type: 'image_url', image_url: { url: remoteImage } },
+              ],
+            },
+          ],
+        }),
       gap,
       gemini,
     );
@@ -139,7 +203,20 @@ describe('an http image URL to Gemini (it only takes inline bytes or its own fil
 
   test('anthropic messages: a url image source → 400', async () => {
     await assertGap(
-      () => anthropic.messages.create({ model: 'gemini-model', max_tokens: 100, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: remoteImage } }, { type: 'text', text: 'What is this?' }] }] }),
+      () =>
+        anthropic.messages.create({
+          model: 'gemini-model',
+          max_tokens: 100,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'image', source: { type: 'url', url: remoteImage } },
+                { type: 'text', text: 'What is this?' },
+              ],
+            },
+          ],
+        }),
       gap,
       gemini,
     );
@@ -148,10 +225,21 @@ describe('an http image URL to Gemini (it only takes inline bytes or its own fil
   test('the same image as a data: URL is sent inline and answered', async () => {
     const response = await openai.chat.completions.create({
       model: 'gemini-model',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${pngBase64}` } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${pngBase64}` } },
+          ],
+        },
+      ],
     });
     assert.equal(response.choices[0]?.message.content, 'A transparent pixel.');
     const parts = gemini.requests.at(-1)!.body.contents[0].parts;
-    assert.deepEqual(parts.find((part: { inlineData?: unknown }) => part.inlineData), { inlineData: { mimeType: 'image/png', data: pngBase64 } });
+    assert.deepEqual(
+      parts.find((part: { inlineData?: unknown }) => part.inlineData),
+      { inlineData: { mimeType: 'image/png', data: pngBase64 } },
+    );
   });
 });

@@ -100,16 +100,25 @@ describe('Anthropic emulator streams', () => {
   test('a real model does not think when thinking is off', async () => {
     await withEmulator([{ reasoning: { text: 'secret' }, text: 'answer' }], async (url) => {
       const content = assistantContent(await stream(url, request()));
-      assert.deepEqual(content.map((block) => block.type), ['text']);
+      assert.deepEqual(
+        content.map((block) => block.type),
+        ['text'],
+      );
     });
   });
 
   test('thinking tool loop: faithful replay passes; edited thinking or a missing block is rejected', async () => {
-    const loop = [{ reasoning: { text: 'I need the weather tool.' }, toolCalls: [{ name: 'get_weather', arguments: { location: 'Paris' } }] }, { text: 'Sunny.' }];
+    const loop = [
+      { reasoning: { text: 'I need the weather tool.' }, toolCalls: [{ name: 'get_weather', arguments: { location: 'Paris' } }] },
+      { text: 'Sunny.' },
+    ];
     await withEmulator(loop, async (url) => {
       const thinking = { thinking: { type: 'enabled', budget_tokens: 2048 } };
       const content = assistantContent(await stream(url, request({ ...thinking, tools: [weather] })));
-      assert.deepEqual(content.map((block) => block.type), ['thinking', 'tool_use']);
+      assert.deepEqual(
+        content.map((block) => block.type),
+        ['thinking', 'tool_use'],
+      );
       const result = { role: 'user', content: [{ type: 'tool_result', tool_use_id: content[1]?.id, content: 'sunny' }] };
       const followUp = (assistant: Array<Record<string, any>>) =>
         request({ ...thinking, tools: [weather], stream: false, messages: [user, { role: 'assistant', content: assistant }, result] });
@@ -141,7 +150,10 @@ describe('Anthropic emulator streams', () => {
       assert.ok(!omittedFrames.some((frame) => frame.data.delta?.type === 'thinking_delta'));
       const omitted = assistantContent(omittedFrames);
       assert.equal(omitted[0]?.thinking, '');
-      for (const [content, thinking] of [[redacted, { type: 'enabled', budget_tokens: 1024 }], [omitted, { type: 'adaptive' }]] as const) {
+      for (const [content, thinking] of [
+        [redacted, { type: 'enabled', budget_tokens: 1024 }],
+        [omitted, { type: 'adaptive' }],
+      ] as const) {
         const result = { role: 'user', content: [{ type: 'tool_result', tool_use_id: content[1]?.id, content: 'ok' }] };
         const replay = await postJson(url, request({ thinking, tools: [weather], messages: [user, { role: 'assistant', content }, result] }), headers);
         assert.equal(replay.status, 200, replay.text);
@@ -165,7 +177,10 @@ describe('Anthropic emulator streams', () => {
       const frames = await stream(url, request({ tools: [weather] }));
       assert.equal(frames.find((frame) => frame.data.type === 'message_delta')?.data.delta.stop_reason, 'max_tokens');
       assert.ok(!frames.some((frame) => frame.data.type === 'content_block_stop'));
-      const json = frames.filter((frame) => frame.data.delta?.type === 'input_json_delta').map((frame) => frame.data.delta.partial_json).join('');
+      const json = frames
+        .filter((frame) => frame.data.delta?.type === 'input_json_delta')
+        .map((frame) => frame.data.delta.partial_json)
+        .join('');
       assert.throws(() => JSON.parse(json));
     });
   });
@@ -195,27 +210,37 @@ describe('Anthropic emulator streams', () => {
   });
 
   test('non-streaming answer is a Message with thinking, text and tool_use blocks', async () => {
-    await withEmulator([{ reasoning: { text: 'plan' }, text: 'Checking.', toolCalls: [{ name: 'get_weather', arguments: { location: 'Oslo' } }] }], async (url) => {
-      const result = await postJson(url, request({ stream: false, tools: [weather], thinking: { type: 'enabled', budget_tokens: 1024 } }), headers);
-      assert.equal(result.status, 200);
-      assert.equal(result.json.type, 'message');
-      assert.match(result.json.id, /^msg_01/);
-      assert.equal(result.json.stop_reason, 'tool_use');
-      assert.deepEqual(result.json.content.map((block: any) => block.type), ['thinking', 'text', 'tool_use']);
-      assert.deepEqual(result.json.content[2].input, { location: 'Oslo' });
-    });
+    await withEmulator(
+      [{ reasoning: { text: 'plan' }, text: 'Checking.', toolCalls: [{ name: 'get_weather', arguments: { location: 'Oslo' } }] }],
+      async (url) => {
+        const result = await postJson(url, request({ stream: false, tools: [weather], thinking: { type: 'enabled', budget_tokens: 1024 } }), headers);
+        assert.equal(result.status, 200);
+        assert.equal(result.json.type, 'message');
+        assert.match(result.json.id, /^msg_01/);
+        assert.equal(result.json.stop_reason, 'tool_use');
+        assert.deepEqual(
+          result.json.content.map((block: any) => block.type),
+          ['thinking', 'text', 'tool_use'],
+        );
+        assert.deepEqual(result.json.content[2].input, { location: 'Oslo' });
+      },
+    );
   });
 
   test('undeclared tools and an empty queue fail loudly with 500 api_error; padJson:false writes plain JSON', async () => {
-    await withEmulator([{ toolCalls: [{ name: 'ghost', arguments: {} }] }, { text: 'plain' }], async (url) => {
-      const ghost = await postJson(url, request({ stream: false }), headers);
-      assert.equal(ghost.status, 500);
-      assert.match(ghost.json.error.message, /tool 'ghost' that the request did not declare/);
-      const plain = await stream(url, request());
-      assert.ok(plain.every((frame) => frame.raw === JSON.stringify(frame.data) || frame.data.type === 'ping'));
-      const empty = await postJson(url, request(), headers);
-      assert.equal(empty.status, 500);
-      assert.equal(empty.json.error.type, 'api_error');
-    }, { padJson: false });
+    await withEmulator(
+      [{ toolCalls: [{ name: 'ghost', arguments: {} }] }, { text: 'plain' }],
+      async (url) => {
+        const ghost = await postJson(url, request({ stream: false }), headers);
+        assert.equal(ghost.status, 500);
+        assert.match(ghost.json.error.message, /tool 'ghost' that the request did not declare/);
+        const plain = await stream(url, request());
+        assert.ok(plain.every((frame) => frame.raw === JSON.stringify(frame.data) || frame.data.type === 'ping'));
+        const empty = await postJson(url, request(), headers);
+        assert.equal(empty.status, 500);
+        assert.equal(empty.json.error.type, 'api_error');
+      },
+      { padJson: false },
+    );
   });
 });

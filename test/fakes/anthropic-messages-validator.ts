@@ -123,7 +123,9 @@ function validateToolResult(block: Record<string, any>, path: string): Anthropic
   if (!Array.isArray(block.content)) return invalidRequest(`${path}.content: Input should be a valid list`);
   for (const [index, inner] of block.content.entries()) {
     if (!isPlainObject(inner) || !['text', 'image', 'document', 'search_result'].includes(inner.type)) {
-      return invalidRequest(`${path}.content.${index}: Input tag '${inner?.type}' found using 'type' does not match any of the expected tags: 'text', 'image', 'document', 'search_result'`);
+      return invalidRequest(
+        `${path}.content.${index}: Input tag '${inner?.type}' found using 'type' does not match any of the expected tags: 'text', 'image', 'document', 'search_result'`,
+      );
     }
     if (inner.type === 'text') {
       const rejection = validateText(inner.text);
@@ -139,7 +141,9 @@ const blocksOf = (message: any): any[] => (Array.isArray(message?.content) ? mes
 function validateToolPairing(messages: any[]): AnthropicRejection | undefined {
   for (const [index, message] of messages.entries()) {
     if (message.role === 'assistant') {
-      const useIds = blocksOf(message).filter((block) => block.type === 'tool_use').map((block) => block.id as string);
+      const useIds = blocksOf(message)
+        .filter((block) => block.type === 'tool_use')
+        .map((block) => block.id as string);
       if (useIds.length === 0) continue;
       const next = messages[index + 1];
       const leading: string[] = [];
@@ -158,9 +162,12 @@ function validateToolPairing(messages: any[]): AnthropicRejection | undefined {
     }
     if (message.role === 'user') {
       const previous = messages[index - 1];
-      const available = previous?.role === 'assistant'
-        ? blocksOf(previous).filter((block) => block.type === 'tool_use').map((block) => block.id)
-        : [];
+      const available =
+        previous?.role === 'assistant'
+          ? blocksOf(previous)
+              .filter((block) => block.type === 'tool_use')
+              .map((block) => block.id)
+          : [];
       for (const [blockIndex, block] of blocksOf(message).entries()) {
         if (block.type === 'tool_result' && !available.includes(block.tool_use_id)) {
           return invalidRequest(

@@ -39,10 +39,7 @@ export function buildAnthropicReply(body: Record<string, any>, scenario: Scenari
       const signature = signer.signThinking(shown);
       addBlock(
         { type: 'thinking', thinking: '', signature: '' },
-        [
-          ...splitIntoDeltas(shown).map((thinking) => ({ type: 'thinking_delta', thinking })),
-          { type: 'signature_delta', signature },
-        ],
+        [...splitIntoDeltas(shown).map((thinking) => ({ type: 'thinking_delta', thinking })), { type: 'signature_delta', signature }],
         { type: 'thinking', thinking: shown, signature },
       );
     }

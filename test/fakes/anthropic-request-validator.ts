@@ -142,7 +142,9 @@ function validateToolChoice(toolChoice: unknown): AnthropicRejection | undefined
   if (toolChoice === undefined) return undefined;
   if (!isPlainObject(toolChoice)) return invalidRequest('tool_choice: Input should be a valid dictionary or object to extract fields from');
   if (!['auto', 'any', 'tool', 'none'].includes(toolChoice.type)) {
-    return invalidRequest(`tool_choice: Input tag '${toolChoice.type}' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'`);
+    return invalidRequest(
+      `tool_choice: Input tag '${toolChoice.type}' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'`,
+    );
   }
   if (toolChoice.type === 'tool' && typeof toolChoice.name !== 'string') return invalidRequest('tool_choice.tool.name: Field required');
   return undefined;
@@ -153,7 +155,9 @@ function validateThinking(body: Record<string, any>, mode: ThinkingMode, endpoin
   if (thinking === undefined) return undefined;
   if (!isPlainObject(thinking)) return invalidRequest('thinking: Input should be a valid dictionary or object to extract fields from');
   if (!['enabled', 'adaptive', 'disabled'].includes(thinking.type)) {
-    return invalidRequest(`thinking: Input tag '${thinking.type}' found using 'type' does not match any of the expected tags: 'adaptive', 'disabled', 'enabled'`);
+    return invalidRequest(
+      `thinking: Input tag '${thinking.type}' found using 'type' does not match any of the expected tags: 'adaptive', 'disabled', 'enabled'`,
+    );
   }
   if (thinking.display !== undefined && !['summarized', 'omitted'].includes(thinking.display)) {
     return invalidRequest(`thinking.${thinking.type}.display: Input should be 'summarized' or 'omitted'`);

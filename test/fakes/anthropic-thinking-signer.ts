@@ -18,8 +18,7 @@ export function createThinkingSigner(): ThinkingSigner {
   const sameBytes = (left: Buffer, right: Buffer) => left.length === right.length && timingSafeEqual(left, right);
   return {
     signThinking: (thinking) => mac(thinking).toString('base64'),
-    verifyThinking: (thinking, signature) =>
-      typeof signature === 'string' && sameBytes(Buffer.from(signature, 'base64'), mac(thinking)),
+    verifyThinking: (thinking, signature) => typeof signature === 'string' && sameBytes(Buffer.from(signature, 'base64'), mac(thinking)),
     issueRedactedData() {
       const id = randomBytes(24);
       return Buffer.concat([id, mac(`redacted:${id.toString('hex')}`)]).toString('base64');

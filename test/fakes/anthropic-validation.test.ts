@@ -26,39 +26,214 @@ const cases: Case[] = [
   { name: 'max_tokens not an integer', body: { ...base, max_tokens: 1.5, messages: [user] }, message: /valid integer/ },
   { name: 'missing messages', body: { ...base }, message: /^messages: Field required$/ },
   { name: 'empty messages', body: { ...base, messages: [] }, message: /^messages: at least one message is required$/ },
-  { name: 'system role inside messages', body: { ...base, messages: [user, { role: 'system', content: 'be nice' }] }, message: /^messages\.1\.role: Input should be 'user' or 'assistant'$/ },
-  { name: 'first message from the assistant', body: { ...base, messages: [{ role: 'assistant', content: 'hello' }, user] }, message: /first message must use the "user" role/ },
-  { name: 'empty text block', body: { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }, message: /^messages: text content blocks must be non-empty$/ },
-  { name: 'whitespace-only text block', body: { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: ' \n ' }] }] }, message: /must contain non-whitespace text/ },
+  {
+    name: 'system role inside messages',
+    body: { ...base, messages: [user, { role: 'system', content: 'be nice' }] },
+    message: /^messages\.1\.role: Input should be 'user' or 'assistant'$/,
+  },
+  {
+    name: 'first message from the assistant',
+    body: { ...base, messages: [{ role: 'assistant', content: 'hello' }, user] },
+    message: /first message must use the "user" role/,
+  },
+  {
+    name: 'empty text block',
+    body: { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] },
+    message: /^messages: text content blocks must be non-empty$/,
+  },
+  {
+    name: 'whitespace-only text block',
+    body: { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: ' \n ' }] }] },
+    message: /must contain non-whitespace text/,
+  },
   { name: 'empty string content', body: { ...base, messages: [{ role: 'user', content: '' }] }, message: /text content blocks must be non-empty/ },
-  { name: 'unknown block type', body: { ...base, messages: [{ role: 'user', content: [{ type: 'input_text', text: 'x' }] }] }, message: /^messages\.0\.content\.0: Input tag 'input_text' found using 'type' does not match any of the expected tags/ },
-  { name: 'tool_use in a user message', body: { ...base, tools: [weather], messages: [{ role: 'user', content: [toolUse('toolu_1')] }] }, message: /`tool_use` blocks can only be in `assistant` messages/ },
-  { name: 'empty content on a non-final message', body: { ...base, messages: [{ role: 'user', content: [] }, { role: 'assistant', content: 'x' }, user] }, message: /^messages\.0: all messages must have non-empty content except for the optional final assistant message$/ },
-  { name: 'tool_use not answered', body: { ...base, tools: [weather], messages: [user, { role: 'assistant', content: [toolUse('toolu_1')] }, { role: 'user', content: 'and?' }] }, message: /^messages\.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1\. Each `tool_use` block must have a corresponding `tool_result` block in the next message\.$/ },
-  { name: 'tool_result after text', body: { ...base, tools: [weather], messages: [user, { role: 'assistant', content: [toolUse('toolu_1')] }, { role: 'user', content: [{ type: 'text', text: 'here' }, toolResult('toolu_1')] }] }, message: /`tool_use` ids were found without `tool_result` blocks immediately after: toolu_1/ },
-  { name: 'tool_result one turn too late', body: { ...base, tools: [weather], messages: [user, { role: 'assistant', content: [toolUse('toolu_1')] }, { role: 'user', content: 'wait' }, { role: 'assistant', content: 'ok' }, { role: 'user', content: [toolResult('toolu_1')] }] }, message: /immediately after: toolu_1/ },
-  { name: 'tool_result for an unknown id', body: { ...base, tools: [weather], messages: [user, { role: 'assistant', content: [toolUse('toolu_1')] }, { role: 'user', content: [toolResult('toolu_1'), toolResult('toolu_9')] }] }, message: /^messages\.2\.content\.1: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9\. Each `tool_result` block must have a corresponding `tool_use` block in the previous message\.$/ },
-  { name: 'tool_use id with a dot', body: { ...base, tools: [weather], messages: [user, { role: 'assistant', content: [toolUse('call.1')] }, { role: 'user', content: [toolResult('call.1')] }] }, message: /^messages\.1\.content\.0\.id: String should match pattern/ },
-  { name: 'tool name with a dot', body: { ...base, messages: [user], tools: [weather, { ...weather, name: 'mcp.read' }] }, message: /^tools\.1\.custom\.name: String should match pattern '\^\[a-zA-Z0-9_-\]\{1,128\}\$'$/ },
-  { name: 'tool name of 129 characters', body: { ...base, messages: [user], tools: [{ ...weather, name: 'a'.repeat(129) }] }, message: /tools\.0\.custom\.name: String should match pattern/ },
-  { name: 'tool without input_schema', body: { ...base, messages: [user], tools: [{ name: 'f' }] }, message: /^tools\.0\.custom\.input_schema: Field required$/ },
-  { name: 'input_schema that is not an object schema', body: { ...base, messages: [user], tools: [{ name: 'f', input_schema: { type: 'string' } }] }, message: /^tools\.0\.custom\.input_schema\.type: Input should be 'object'$/ },
-  { name: 'OpenAI-style parameters field', body: { ...base, messages: [user], tools: [{ name: 'f', parameters: {}, input_schema: { type: 'object' } }] }, message: /^tools\.0\.custom\.parameters: Extra inputs are not permitted$/ },
+  {
+    name: 'unknown block type',
+    body: { ...base, messages: [{ role: 'user', content: [{ type: 'input_text', text: 'x' }] }] },
+    message: /^messages\.0\.content\.0: Input tag 'input_text' found using 'type' does not match any of the expected tags/,
+  },
+  {
+    name: 'tool_use in a user message',
+    body: { ...base, tools: [weather], messages: [{ role: 'user', content: [toolUse('toolu_1')] }] },
+    message: /`tool_use` blocks can only be in `assistant` messages/,
+  },
+  {
+    name: 'empty content on a non-final message',
+    body: { ...base, messages: [{ role: 'user', content: [] }, { role: 'assistant', content: 'x' }, user] },
+    message: /^messages\.0: all messages must have non-empty content except for the optional final assistant message$/,
+  },
+  {
+    name: 'tool_use not answered',
+    body: { ...base, tools: [weather], messages: [user, { role: 'assistant', content: [toolUse('toolu_1')] }, { role: 'user', content: 'and?' }] },
+    message:
+      /^messages\.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1\. Each `tool_use` block must have a corresponding `tool_result` block in the next message\.$/,
+  },
+  {
+    name: 'tool_result after text',
+    body: {
+      ...base,
+      tools: [weather],
+      messages: [
+        user,
+        { role: 'assistant', content: [toolUse('toolu_1')] },
+        { role: 'user', content: [{ type: 'text', text: 'here' }, toolResult('toolu_1')] },
+      ],
+    },
+    message: /`tool_use` ids were found without `tool_result` blocks immediately after: toolu_1/,
+  },
+  {
+    name: 'tool_result one turn too late',
+    body: {
+      ...base,
+      tools: [weather],
+      messages: [
+        user,
+        { role: 'assistant', content: [toolUse('toolu_1')] },
+        { role: 'user', content: 'wait' },
+        { role: 'assistant', content: 'ok' },
+        { role: 'user', content: [toolResult('toolu_1')] },
+      ],
+    },
+    message: /immediately after: toolu_1/,
+  },
+  {
+    name: 'tool_result for an unknown id',
+    body: {
+      ...base,
+      tools: [weather],
+      messages: [user, { role: 'assistant', content: [toolUse('toolu_1')] }, { role: 'user', content: [toolResult('toolu_1'), toolResult('toolu_9')] }],
+    },
+    message:
+      /^messages\.2\.content\.1: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9\. Each `tool_result` block must have a corresponding `tool_use` block in the previous message\.$/,
+  },
+  {
+    name: 'tool_use id with a dot',
+    body: {
+      ...base,
+      tools: [weather],
+      messages: [user, { role: 'assistant', content: [toolUse('call.1')] }, { role: 'user', content: [toolResult('call.1')] }],
+    },
+    message: /^messages\.1\.content\.0\.id: String should match pattern/,
+  },
+  {
+    name: 'tool name with a dot',
+    body: { ...base, messages: [user], tools: [weather, { ...weather, name: 'mcp.read' }] },
+    message: /^tools\.1\.custom\.name: String should match pattern '\^\[a-zA-Z0-9_-\]\{1,128\}\$'$/,
+  },
+  {
+    name: 'tool name of 129 characters',
+    body: { ...base, messages: [user], tools: [{ ...weather, name: 'a'.repeat(129) }] },
+    message: /tools\.0\.custom\.name: String should match pattern/,
+  },
+  {
+    name: 'tool without input_schema',
+    body: { ...base, messages: [user], tools: [{ name: 'f' }] },
+    message: /^tools\.0\.custom\.input_schema: Field required$/,
+  },
+  {
+    name: 'input_schema that is not an object schema',
+    body: { ...base, messages: [user], tools: [{ name: 'f', input_schema: { type: 'string' } }] },
+    message: /^tools\.0\.custom\.input_schema\.type: Input should be 'object'$/,
+  },
+  {
+    name: 'OpenAI-style parameters field',
+    body: { ...base, messages: [user], tools: [{ name: 'f', parameters: {}, input_schema: { type: 'object' } }] },
+    message: /^tools\.0\.custom\.parameters: Extra inputs are not permitted$/,
+  },
   { name: 'duplicate tool names', body: { ...base, messages: [user], tools: [weather, weather] }, message: /^tools: Tool names must be unique\.$/ },
-  { name: 'unknown server tool type', body: { ...base, messages: [user], tools: [{ type: 'web_search', name: 'web_search' }] }, message: /^tools\.0: Input tag 'web_search' found using 'type'/ },
-  { name: 'tool_choice as an OpenAI string', body: { ...base, messages: [user], tools: [weather], tool_choice: 'auto' }, message: /^tool_choice: Input should be a valid dictionary/ },
+  {
+    name: 'unknown server tool type',
+    body: { ...base, messages: [user], tools: [{ type: 'web_search', name: 'web_search' }] },
+    message: /^tools\.0: Input tag 'web_search' found using 'type'/,
+  },
+  {
+    name: 'tool_choice as an OpenAI string',
+    body: { ...base, messages: [user], tools: [weather], tool_choice: 'auto' },
+    message: /^tool_choice: Input should be a valid dictionary/,
+  },
   { name: 'temperature above 1', body: { ...base, messages: [user], temperature: 1.5 }, message: /^temperature: Input should be less than or equal to 1$/ },
-  { name: 'metadata with an unknown key', body: { ...base, messages: [user], metadata: { session: 'x' } }, message: /^metadata\.session: Extra inputs are not permitted$/ },
-  { name: 'thinking budget below 1024', body: { ...base, messages: [user], thinking: { type: 'enabled', budget_tokens: 500 } }, message: /^thinking\.enabled\.budget_tokens: Input should be greater than or equal to 1024$/ },
-  { name: 'max_tokens not above the thinking budget', body: { ...base, max_tokens: 1024, messages: [user], ...thinking }, message: /^`max_tokens` must be greater than `thinking\.budget_tokens`/ },
-  { name: 'temperature with thinking', body: { ...base, messages: [user], ...thinking, temperature: 0.5 }, message: /^`temperature` may only be set to 1 when thinking is enabled/ },
+  {
+    name: 'metadata with an unknown key',
+    body: { ...base, messages: [user], metadata: { session: 'x' } },
+    message: /^metadata\.session: Extra inputs are not permitted$/,
+  },
+  {
+    name: 'thinking budget below 1024',
+    body: { ...base, messages: [user], thinking: { type: 'enabled', budget_tokens: 500 } },
+    message: /^thinking\.enabled\.budget_tokens: Input should be greater than or equal to 1024$/,
+  },
+  {
+    name: 'max_tokens not above the thinking budget',
+    body: { ...base, max_tokens: 1024, messages: [user], ...thinking },
+    message: /^`max_tokens` must be greater than `thinking\.budget_tokens`/,
+  },
+  {
+    name: 'temperature with thinking',
+    body: { ...base, messages: [user], ...thinking, temperature: 0.5 },
+    message: /^`temperature` may only be set to 1 when thinking is enabled/,
+  },
   { name: 'top_k with thinking', body: { ...base, messages: [user], ...thinking, top_k: 5 }, message: /^`top_k` must be unset when thinking is enabled/ },
-  { name: 'forced tool_choice any with thinking', body: { ...base, messages: [user], ...thinking, tools: [weather], tool_choice: { type: 'any' } }, message: /^Thinking may not be enabled when tool_choice forces tool use\.$/ },
-  { name: 'forced tool_choice tool with adaptive thinking', body: { ...base, messages: [user], thinking: { type: 'adaptive' }, tools: [weather], tool_choice: { type: 'tool', name: 'get_weather' } }, message: /forces tool use/ },
-  { name: 'thinking tool loop without the thinking block', body: { ...base, ...thinking, tools: [weather], messages: [user, { role: 'assistant', content: [{ type: 'text', text: 'checking' }, toolUse('toolu_1')] }, { role: 'user', content: [toolResult('toolu_1')] }] }, message: /^messages\.1\.content\.0\.type: Expected `thinking` or `redacted_thinking`, but found `text`\. When `thinking` is enabled, a final `assistant` message must start with a thinking block/ },
-  { name: 'forged thinking signature', body: { ...base, tools: [weather], messages: [user, { role: 'assistant', content: [{ type: 'thinking', thinking: 'I should run echo.', signature: 'SIG_MOCK_123' }, toolUse('toolu_1')] }, { role: 'user', content: [toolResult('toolu_1')] }] }, message: /^messages\.1\.content\.0: Invalid `signature` in `thinking` block$/ },
-  { name: 'forged redacted_thinking data', body: { ...base, messages: [user, { role: 'assistant', content: [{ type: 'redacted_thinking', data: 'EqkECkYIBxgCKkA8' }, { type: 'text', text: 'ok' }] }, user] }, message: /Invalid `data` in `redacted_thinking` block/ },
-  { name: 'assistant prefill with thinking', body: { ...base, ...thinking, messages: [user, { role: 'assistant', content: 'The answer is' }] }, message: /^This model does not support assistant message prefill\. The conversation must end with a user message\.$/ },
+  {
+    name: 'forced tool_choice any with thinking',
+    body: { ...base, messages: [user], ...thinking, tools: [weather], tool_choice: { type: 'any' } },
+    message: /^Thinking may not be enabled when tool_choice forces tool use\.$/,
+  },
+  {
+    name: 'forced tool_choice tool with adaptive thinking',
+    body: { ...base, messages: [user], thinking: { type: 'adaptive' }, tools: [weather], tool_choice: { type: 'tool', name: 'get_weather' } },
+    message: /forces tool use/,
+  },
+  {
+    name: 'thinking tool loop without the thinking block',
+    body: {
+      ...base,
+      ...thinking,
+      tools: [weather],
+      messages: [
+        user,
+        { role: 'assistant', content: [{ type: 'text', text: 'checking' }, toolUse('toolu_1')] },
+        { role: 'user', content: [toolResult('toolu_1')] },
+      ],
+    },
+    message:
+      /^messages\.1\.content\.0\.type: Expected `thinking` or `redacted_thinking`, but found `text`\. When `thinking` is enabled, a final `assistant` message must start with a thinking block/,
+  },
+  {
+    name: 'forged thinking signature',
+    body: {
+      ...base,
+      tools: [weather],
+      messages: [
+        user,
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'I should run echo.', signature: 'SIG_MOCK_123' }, toolUse('toolu_1')] },
+        { role: 'user', content: [toolResult('toolu_1')] },
+      ],
+    },
+    message: /^messages\.1\.content\.0: Invalid `signature` in `thinking` block$/,
+  },
+  {
+    name: 'forged redacted_thinking data',
+    body: {
+      ...base,
+      messages: [
+        user,
+        {
+          role: 'assistant',
+          content: [
+            { type: 'redacted_thinking', data: 'EqkECkYIBxgCKkA8' },
+            { type: 'text', text: 'ok' },
+          ],
+        },
+        user,
+      ],
+    },
+    message: /Invalid `data` in `redacted_thinking` block/,
+  },
+  {
+    name: 'assistant prefill with thinking',
+    body: { ...base, ...thinking, messages: [user, { role: 'assistant', content: 'The answer is' }] },
+    message: /^This model does not support assistant message prefill\. The conversation must end with a user message\.$/,
+  },
 ];
 
 describe('Anthropic emulator strictness', () => {

@@ -14,16 +14,26 @@ import type { Scenario } from './scenario.ts';
 const auth = { authorization: 'Bearer sk-chat-upstream-test' };
 const tool = (name: string) => ({ type: 'function' as const, function: { name, parameters: { type: 'object', properties: { city: { type: 'string' } } } } });
 const tools = [tool('get_weather'), tool('get_time')];
-const messages = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'Weather and time in Paris?' }];
+const messages = [
+  { role: 'system' as const, content: 'Be brief.' },
+  { role: 'user' as const, content: 'Weather and time in Paris?' },
+];
 const request = { model: 'test-model', messages, tools };
 const flavors: ChatFlavor[] = ['openai', 'vllm', 'ollama'];
 const twoCalls: Scenario = {
   reasoning: { text: 'I should call both tools.' },
   text: 'Checking both.',
-  toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }, { name: 'get_time', arguments: { city: 'Paris', zone: 'CET' } }],
+  toolCalls: [
+    { name: 'get_weather', arguments: { city: 'Paris' } },
+    { name: 'get_time', arguments: { city: 'Paris', zone: 'CET' } },
+  ],
 };
 
-async function withEmulator(respond: ChatEmulatorOptions['respond'], options: Partial<ChatEmulatorOptions>, run: (client: OpenAI, url: string) => Promise<void>) {
+async function withEmulator(
+  respond: ChatEmulatorOptions['respond'],
+  options: Partial<ChatEmulatorOptions>,
+  run: (client: OpenAI, url: string) => Promise<void>,
+) {
   const emulator = await startChatEmulator({ respond, ...options });
   try {
     await run(new OpenAI({ apiKey: 'sk-chat-upstream-test', baseURL: emulator.url, maxRetries: 0 }), emulator.url);
@@ -46,19 +56,23 @@ async function recordedFrames(name: string): Promise<string[]> {
 
 /** One label per chunk, e.g. "role", "content", "call-open:0", "call-args:1", "finish:tool_calls", "usage". */
 function labels(frames: string[]): string[] {
-  return collapseRuns(frames.map((frame) => {
-    if (frame === '[DONE]') return 'done';
-    const chunk = JSON.parse(frame);
-    if (chunk.error) return 'error';
-    if (chunk.choices.length === 0) return 'usage';
-    const [choice] = chunk.choices;
-    if (choice.finish_reason) return `finish:${choice.finish_reason}`;
-    const delta = choice.delta ?? {};
-    if (delta.tool_calls) return `call-${delta.tool_calls[0].id || delta.tool_calls[0].function.name ? 'open' : 'args'}:${delta.tool_calls[0].index}`;
-    if (delta.reasoning_content || delta.reasoning) return 'reasoning';
-    if (delta.content) return 'content';
-    return delta.role ? 'role' : 'empty';
-  }).filter((label) => label !== 'empty'));
+  return collapseRuns(
+    frames
+      .map((frame) => {
+        if (frame === '[DONE]') return 'done';
+        const chunk = JSON.parse(frame);
+        if (chunk.error) return 'error';
+        if (chunk.choices.length === 0) return 'usage';
+        const [choice] = chunk.choices;
+        if (choice.finish_reason) return `finish:${choice.finish_reason}`;
+        const delta = choice.delta ?? {};
+        if (delta.tool_calls) return `call-${delta.tool_calls[0].id || delta.tool_calls[0].function.name ? 'open' : 'args'}:${delta.tool_calls[0].index}`;
+        if (delta.reasoning_content || delta.reasoning) return 'reasoning';
+        if (delta.content) return 'content';
+        return delta.role ? 'role' : 'empty';
+      })
+      .filter((label) => label !== 'empty'),
+  );
 }
 
 describe('Chat emulator streams match the recorded server families', () => {
@@ -72,7 +86,10 @@ describe('Chat emulator streams match the recorded server families', () => {
       assert.deepEqual(Object.keys(opening), ['index', 'id', 'type', 'function']);
       assert.deepEqual(opening.function, { name: 'get_weather', arguments: '' });
       assert.deepEqual(chunks.at(-2).choices[0].delta, {});
-      assert.ok(chunks.slice(0, -1).every((chunk) => chunk.usage === null), 'usage: null on every chunk but the last');
+      assert.ok(
+        chunks.slice(0, -1).every((chunk) => chunk.usage === null),
+        'usage: null on every chunk but the last',
+      );
       assert.equal(chunks[0].choices[0].delta.content, null, 'tool-only answer starts with content null as recorded');
     });
   });
@@ -88,7 +105,10 @@ describe('Chat emulator streams match the recorded server families', () => {
       assert.deepEqual(Object.keys(openingOf(ours!).function), ['name']);
       assert.match(openingOf(ours!).id, /^chatcmpl-tool-/);
       assert.deepEqual(ours!.at(-1).choices[0], { ...theirs!.at(-1).choices[0], finish_reason: 'tool_calls' });
-      const reasoning = (await rawStream(url, request)).frames.slice(0, -1).map((frame) => JSON.parse(frame).choices[0].delta.reasoning_content ?? '').join('');
+      const reasoning = (await rawStream(url, request)).frames
+        .slice(0, -1)
+        .map((frame) => JSON.parse(frame).choices[0].delta.reasoning_content ?? '')
+        .join('');
       assert.equal(reasoning, 'I should call both tools.');
     });
   });
@@ -106,7 +126,10 @@ describe('Chat emulator streams match the recorded server families', () => {
         assert.equal(chunk.choices[0].delta.role, 'assistant');
       });
       assert.deepEqual(JSON.parse(ours[0].choices[0].delta.tool_calls[0].function.arguments), { city: 'Paris' });
-      const reasoning = (await rawStream(url, request)).frames.slice(0, -1).map((frame) => JSON.parse(frame).choices[0].delta.reasoning ?? '').join('');
+      const reasoning = (await rawStream(url, request)).frames
+        .slice(0, -1)
+        .map((frame) => JSON.parse(frame).choices[0].delta.reasoning ?? '')
+        .join('');
       assert.equal(reasoning, 'I should call both tools.');
     });
   });
@@ -118,7 +141,10 @@ describe('Chat emulator streams match the recorded server families', () => {
       const { frames } = await rawStream(url, { ...request, stream_options: { include_usage: true } });
       assert.deepEqual(labels(frames), labels(await recordedFrames('finish-length-include-usage.sse')));
       assert.deepEqual(JSON.parse(frames.at(-2)!).usage.prompt_tokens, 79);
-      const args = (await rawStream(url, request)).frames.slice(0, -1).map((frame) => JSON.parse(frame).choices[0].delta.tool_calls?.[0]?.function?.arguments ?? '').join('');
+      const args = (await rawStream(url, request)).frames
+        .slice(0, -1)
+        .map((frame) => JSON.parse(frame).choices[0].delta.tool_calls?.[0]?.function?.arguments ?? '')
+        .join('');
       assert.throws(() => JSON.parse(args));
     });
     await withEmulator([cutCall], { flavor: 'ollama' }, async (_client, url) => {
@@ -127,7 +153,10 @@ describe('Chat emulator streams match the recorded server families', () => {
   });
 
   test('no usage chunk without include_usage; midStreamError ends with a data error object and no [DONE]', async () => {
-    const failing: Scenario = { text: 'partial answer goes here', midStreamError: { afterEvents: 2, type: 'server_error', code: 'server_is_overloaded', message: 'Overloaded' } };
+    const failing: Scenario = {
+      text: 'partial answer goes here',
+      midStreamError: { afterEvents: 2, type: 'server_error', code: 'server_is_overloaded', message: 'Overloaded' },
+    };
     await withEmulator([{ text: 'hi' }, failing], { flavor: 'vllm' }, async (_client, url) => {
       assert.ok(!labels((await rawStream(url, request)).frames).includes('usage'));
       const { text, frames } = await rawStream(url, request);
@@ -141,33 +170,46 @@ describe('Chat emulator streams match the recorded server families', () => {
 describe('the official openai SDK consumes every flavor', () => {
   for (const flavor of flavors) {
     test(`${flavor}: create({stream:true}) chunks and .stream().finalChatCompletion() give the scripted text and calls`, async () => {
-      await withEmulator(() => twoCalls, { flavor }, async (client) => {
-        const stream = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
-        let content = '';
-        const calls: Array<{ name: string; arguments: string }> = [];
-        let usage;
-        for await (const chunk of stream) {
-          if (chunk.usage) usage = chunk.usage;
-          const delta = chunk.choices[0]?.delta;
-          content += delta?.content ?? '';
-          for (const call of delta?.tool_calls ?? []) {
-            calls[call.index] ??= { name: '', arguments: '' };
-            calls[call.index]!.name += call.function?.name ?? '';
-            calls[call.index]!.arguments += call.function?.arguments ?? '';
+      await withEmulator(
+        () => twoCalls,
+        { flavor },
+        async (client) => {
+          const stream = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
+          let content = '';
+          const calls: Array<{ name: string; arguments: string }> = [];
+          let usage;
+          for await (const chunk of stream) {
+            if (chunk.usage) usage = chunk.usage;
+            const delta = chunk.choices[0]?.delta;
+            content += delta?.content ?? '';
+            for (const call of delta?.tool_calls ?? []) {
+              calls[call.index] ??= { name: '', arguments: '' };
+              calls[call.index]!.name += call.function?.name ?? '';
+              calls[call.index]!.arguments += call.function?.arguments ?? '';
+            }
           }
-        }
-        assert.equal(content, 'Checking both.');
-        assert.deepEqual(calls.map((call) => [call.name, JSON.parse(call.arguments)]), [['get_weather', { city: 'Paris' }], ['get_time', { city: 'Paris', zone: 'CET' }]]);
-        assert.ok(usage && usage.total_tokens === usage.prompt_tokens + usage.completion_tokens);
+          assert.equal(content, 'Checking both.');
+          assert.deepEqual(
+            calls.map((call) => [call.name, JSON.parse(call.arguments)]),
+            [
+              ['get_weather', { city: 'Paris' }],
+              ['get_time', { city: 'Paris', zone: 'CET' }],
+            ],
+          );
+          assert.ok(usage && usage.total_tokens === usage.prompt_tokens + usage.completion_tokens);
 
-        const final = await client.chat.completions.stream({ ...request, stream: true }).finalChatCompletion();
-        const message = final.choices[0]!.message;
-        assert.equal(final.choices[0]!.finish_reason, 'tool_calls');
-        assert.equal(message.content, 'Checking both.');
-        assert.deepEqual(message.tool_calls!.map((call: any) => [call.function.name, JSON.parse(call.function.arguments)]), calls.map((call) => [call.name, JSON.parse(call.arguments)]));
-        // Ollama sends no ids; the SDK synthesises call_<uuid> ones, which the next request must be able to use.
-        assert.ok(message.tool_calls!.every((call) => /^(call_|chatcmpl-tool-)/.test(call.id)));
-      });
+          const final = await client.chat.completions.stream({ ...request, stream: true }).finalChatCompletion();
+          const message = final.choices[0]!.message;
+          assert.equal(final.choices[0]!.finish_reason, 'tool_calls');
+          assert.equal(message.content, 'Checking both.');
+          assert.deepEqual(
+            message.tool_calls!.map((call: any) => [call.function.name, JSON.parse(call.function.arguments)]),
+            calls.map((call) => [call.name, JSON.parse(call.arguments)]),
+          );
+          // Ollama sends no ids; the SDK synthesises call_<uuid> ones, which the next request must be able to use.
+          assert.ok(message.tool_calls!.every((call) => /^(call_|chatcmpl-tool-)/.test(call.id)));
+        },
+      );
     });
   }
 

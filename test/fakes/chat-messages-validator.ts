@@ -64,12 +64,17 @@ function validateContent(content: unknown, role: string, index: number, context:
     if (!isPlainObject(part)) return asChatRejection(flavor, invalidType(partPath, 'an object', describeJsonType(part)));
     if (!allowed.includes(part.type)) return asChatRejection(flavor, invalidValue(`${partPath}.type`, part.type, allowed));
     if (part.type === 'text' && typeof part.text !== 'string') {
-      return part.text === undefined ? asChatRejection(flavor, missingParameter(`${partPath}.text`)) : asChatRejection(flavor, invalidType(`${partPath}.text`, 'a string', describeJsonType(part.text)));
+      return part.text === undefined
+        ? asChatRejection(flavor, missingParameter(`${partPath}.text`))
+        : asChatRejection(flavor, invalidType(`${partPath}.text`, 'a string', describeJsonType(part.text)));
     }
     if (part.type === 'image_url') {
-      if (!isPlainObject(part.image_url) || typeof part.image_url.url !== 'string') return asChatRejection(flavor, missingParameter(`${partPath}.image_url.url`));
+      if (!isPlainObject(part.image_url) || typeof part.image_url.url !== 'string')
+        return asChatRejection(flavor, missingParameter(`${partPath}.image_url.url`));
       if (context.textOnly) {
-        return chatRejection(flavor, 400, 'Invalid content type. image_url is only supported by certain models.', { param: `messages.[${index}].content.[${partIndex}].type` });
+        return chatRejection(flavor, 400, 'Invalid content type. image_url is only supported by certain models.', {
+          param: `messages.[${index}].content.[${partIndex}].type`,
+        });
       }
     }
   }

@@ -31,14 +31,24 @@ export function buildChatReply(body: Record<string, any>, scenario: Scenario, fl
     const raw = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
     const fragments = splitIntoFragments(raw);
     const sent = truncated && index === all.length - 1 ? fragments.slice(0, Math.ceil(fragments.length / 2)) : fragments;
-    const id = flavor === 'vllm' ? `chatcmpl-tool-${randomHex(16)}` : flavor === 'ollama' ? `call_${randomAlphanumeric(8).toLowerCase()}` : `call_${randomAlphanumeric(24)}`;
+    const id =
+      flavor === 'vllm'
+        ? `chatcmpl-tool-${randomHex(16)}`
+        : flavor === 'ollama'
+          ? `call_${randomAlphanumeric(8).toLowerCase()}`
+          : `call_${randomAlphanumeric(24)}`;
     return { id, name: call.name, raw, sent };
   });
   const reasoning = flavor === 'openai' ? '' : (scenario.reasoning?.text ?? '');
   const text = scenario.text ?? '';
   const finishReason = truncated ? 'length' : calls.length > 0 ? 'tool_calls' : 'stop';
 
-  const id = flavor === 'openai' ? `chatcmpl-${randomAlphanumeric(29)}` : flavor === 'vllm' ? `chatcmpl-${randomHex(16)}` : `chatcmpl-${Math.floor(Math.random() * 1000)}`;
+  const id =
+    flavor === 'openai'
+      ? `chatcmpl-${randomAlphanumeric(29)}`
+      : flavor === 'vllm'
+        ? `chatcmpl-${randomHex(16)}`
+        : `chatcmpl-${Math.floor(Math.random() * 1000)}`;
   const created = Math.floor(Date.now() / 1000);
   const includeUsage = body.stream_options?.include_usage === true;
   const head = {
@@ -50,13 +60,15 @@ export function buildChatReply(body: Record<string, any>, scenario: Scenario, fl
   };
   const chunk = (delta: Record<string, unknown>, finish: string | null = null): ChatChunk => ({
     ...head,
-    choices: [{
-      index: 0,
-      delta: flavor === 'ollama' ? { role: 'assistant', content: '', ...delta } : delta,
-      ...(flavor === 'ollama' ? {} : { logprobs: null }),
-      finish_reason: finish,
-      ...(flavor === 'vllm' && finish ? { stop_reason: null } : {}),
-    }],
+    choices: [
+      {
+        index: 0,
+        delta: flavor === 'ollama' ? { role: 'assistant', content: '', ...delta } : delta,
+        ...(flavor === 'ollama' ? {} : { logprobs: null }),
+        finish_reason: finish,
+        ...(flavor === 'vllm' && finish ? { stop_reason: null } : {}),
+      },
+    ],
     // OpenAI sends `usage: null` on every chunk once include_usage is on.
     ...(flavor === 'openai' && includeUsage ? { usage: null } : {}),
   });
@@ -72,9 +84,10 @@ export function buildChatReply(body: Record<string, any>, scenario: Scenario, fl
       chunks.push(chunk({ tool_calls: [{ index, type: 'function', function: { name: call.name, arguments: call.raw } }] }));
       continue;
     }
-    const opening = flavor === 'vllm'
-      ? { id: call.id, type: 'function', index, function: { name: call.name } }
-      : { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };
+    const opening =
+      flavor === 'vllm'
+        ? { id: call.id, type: 'function', index, function: { name: call.name } }
+        : { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };
     chunks.push(chunk({ tool_calls: [opening] }));
     for (const fragment of call.sent) chunks.push(chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }));
   }
@@ -86,7 +99,14 @@ export function buildChatReply(body: Record<string, any>, scenario: Scenario, fl
     content: text === '' && flavor !== 'ollama' ? null : text,
     ...(reasoning ? { [reasoningField]: reasoning } : {}),
     ...(calls.length > 0
-      ? { tool_calls: calls.map((call, index) => ({ id: call.id, ...(flavor === 'ollama' ? { index } : {}), type: 'function', function: { name: call.name, arguments: call.sent.join('') } })) }
+      ? {
+          tool_calls: calls.map((call, index) => ({
+            id: call.id,
+            ...(flavor === 'ollama' ? { index } : {}),
+            type: 'function',
+            function: { name: call.name, arguments: call.sent.join('') },
+          })),
+        }
       : {}),
     ...(flavor === 'openai' ? { refusal: null, annotations: [] } : {}),
   };

@@ -10,10 +10,41 @@ import { invalidType, invalidValue, missingParameter } from './openai-error.ts';
 export type ChatValidationContext = { flavor: ChatFlavor; textOnly: boolean; knownModels?: readonly string[] };
 
 const openAIParameters = [
-  'model', 'messages', 'stream', 'stream_options', 'tools', 'tool_choice', 'parallel_tool_calls', 'functions', 'function_call',
-  'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'n', 'stop', 'presence_penalty', 'frequency_penalty', 'logit_bias',
-  'logprobs', 'top_logprobs', 'seed', 'user', 'safety_identifier', 'prompt_cache_key', 'prompt_cache_retention', 'response_format',
-  'reasoning_effort', 'verbosity', 'service_tier', 'store', 'metadata', 'modalities', 'audio', 'prediction', 'web_search_options',
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'functions',
+  'function_call',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'n',
+  'stop',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'seed',
+  'user',
+  'safety_identifier',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'response_format',
+  'reasoning_effort',
+  'verbosity',
+  'service_tier',
+  'store',
+  'metadata',
+  'modalities',
+  'audio',
+  'prediction',
+  'web_search_options',
 ];
 const namePattern = /^[a-zA-Z0-9_-]+$/;
 
@@ -53,16 +84,26 @@ function validateTools(tools: unknown, flavor: ChatFlavor): ChatRejection | unde
     if (name === undefined) return asChatRejection(flavor, missingParameter(`${path}.function.name`));
     if (typeof name !== 'string') return asChatRejection(flavor, invalidType(`${path}.function.name`, 'a string', describeJsonType(name)));
     if (!namePattern.test(name)) {
-      return chatRejection(flavor, 400, `Invalid '${path}.function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`, {
-        param: `${path}.function.name`,
-        code: 'invalid_value',
-      });
+      return chatRejection(
+        flavor,
+        400,
+        `Invalid '${path}.function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`,
+        {
+          param: `${path}.function.name`,
+          code: 'invalid_value',
+        },
+      );
     }
     if (name.length > 64) {
-      return chatRejection(flavor, 400, `Invalid '${path}.function.name': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`, {
-        param: `${path}.function.name`,
-        code: 'string_above_max_length',
-      });
+      return chatRejection(
+        flavor,
+        400,
+        `Invalid '${path}.function.name': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`,
+        {
+          param: `${path}.function.name`,
+          code: 'string_above_max_length',
+        },
+      );
     }
     if (parameters !== undefined && !isPlainObject(parameters)) {
       return asChatRejection(flavor, invalidType(`${path}.function.parameters`, 'an object', describeJsonType(parameters)));
@@ -78,7 +119,9 @@ function validateToolChoice(toolChoice: unknown, tools: unknown, flavor: ChatFla
     return chatRejection(flavor, 400, "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", { param: 'tool_choice' });
   }
   if (typeof toolChoice === 'string') {
-    return ['none', 'auto', 'required'].includes(toolChoice) ? undefined : asChatRejection(flavor, invalidValue('tool_choice', toolChoice, ['none', 'auto', 'required']));
+    return ['none', 'auto', 'required'].includes(toolChoice)
+      ? undefined
+      : asChatRejection(flavor, invalidValue('tool_choice', toolChoice, ['none', 'auto', 'required']));
   }
   if (!isPlainObject(toolChoice) || toolChoice.type !== 'function' || !isPlainObject(toolChoice.function)) {
     return asChatRejection(flavor, invalidValue('tool_choice.type', isPlainObject(toolChoice) ? toolChoice.type : toolChoice, ['function']));

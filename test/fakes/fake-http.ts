@@ -25,12 +25,7 @@ export async function startFakeServer(handler: FakeHandler, requests: RecordedRe
   };
 }
 
-async function handleIncoming(
-  incoming: IncomingMessage,
-  response: ServerResponse,
-  handler: FakeHandler,
-  requests: RecordedRequest[],
-): Promise<void> {
+async function handleIncoming(incoming: IncomingMessage, response: ServerResponse, handler: FakeHandler, requests: RecordedRequest[]): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of incoming) chunks.push(chunk as Buffer);
   const rawBody = Buffer.concat(chunks).toString('utf8');
@@ -83,13 +78,7 @@ export function writeSseData(response: ServerResponse, dataText: string, separat
 }
 
 /** Writes an already serialised body (e.g. Google's pretty-printed JSON) with its exact content type. */
-export function writeText(
-  response: ServerResponse,
-  status: number,
-  contentType: string,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
+export function writeText(response: ServerResponse, status: number, contentType: string, text: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)), ...headers });
   response.end(text);
 }

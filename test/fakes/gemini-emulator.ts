@@ -88,7 +88,12 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions): Promi
     if (method === 'countTokens') {
       const counted = readField(body, 'generateContentRequest') ?? body;
       const totalTokens = estimateTokens(JSON.stringify([readField(counted, 'systemInstruction') ?? '', asList(counted.contents), counted.tools ?? []]));
-      return writeText(response, 200, jsonType, `${JSON.stringify({ totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] }, null, 2)}\n`);
+      return writeText(
+        response,
+        200,
+        jsonType,
+        `${JSON.stringify({ totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] }, null, 2)}\n`,
+      );
     }
 
     const scenario = nextScenario(request);

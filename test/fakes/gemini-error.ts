@@ -127,7 +127,12 @@ export function scriptedGeminiError(error: NonNullable<Scenario['error']>): Gemi
     details.push(
       {
         '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-        violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' }],
+        violations: [
+          {
+            quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+            quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+          },
+        ],
       },
       { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfter ?? '1'}s` },
     );

@@ -40,7 +40,11 @@ export function buildGeminiReply(body: Record<string, any>, scenario: Scenario, 
   const callChars = calls.reduce((sum, call) => sum + JSON.stringify(call.args).length + call.name.length, 0);
 
   const pieces: Piece[] = [
-    ...(showThoughts ? splitIntoDeltas(reasoning, 2) : []).map((delta) => ({ parts: [{ text: delta, thought: true }], thoughtChars: delta.length, answerChars: 0 })),
+    ...(showThoughts ? splitIntoDeltas(reasoning, 2) : []).map((delta) => ({
+      parts: [{ text: delta, thought: true }],
+      thoughtChars: delta.length,
+      answerChars: 0,
+    })),
     ...splitIntoDeltas(text, 3).map((delta) => ({ parts: [{ text: delta }], thoughtChars: 0, answerChars: delta.length })),
     ...(calls.length > 0 ? [{ parts: callParts(), thoughtChars: 0, answerChars: callChars }] : []),
   ];
@@ -67,11 +71,7 @@ export function buildGeminiReply(body: Record<string, any>, scenario: Scenario, 
     return envelope(piece.parts, totals.usageAt(showThoughts ? thoughtChars / reasoning.length : 1, answerChars), index === pieces.length - 1);
   });
 
-  const finalParts = [
-    ...(showThoughts ? [{ text: reasoning, thought: true }] : []),
-    ...(text !== '' ? [{ text, ...textSignature }] : []),
-    ...callParts(),
-  ];
+  const finalParts = [...(showThoughts ? [{ text: reasoning, thought: true }] : []), ...(text !== '' ? [{ text, ...textSignature }] : []), ...callParts()];
   return { chunks, response: envelope(finalParts, totals.usageAt(1, text.length + callChars), true) };
 }
 

@@ -64,7 +64,14 @@ const part = message(
     inlineData: message('Blob', () => ({ mimeType: string, data: { kind: 'bytes' } })),
     fileData: message('FileData', () => ({ mimeType: string, fileUri: string })),
     functionCall: message('FunctionCall', () => ({ id: string, name: string, args: struct })),
-    functionResponse: message('FunctionResponse', () => ({ id: string, name: string, response: struct, parts: list(any), willContinue: bool, scheduling: any })),
+    functionResponse: message('FunctionResponse', () => ({
+      id: string,
+      name: string,
+      response: struct,
+      parts: list(any),
+      willContinue: bool,
+      scheduling: any,
+    })),
     executableCode: any,
     codeExecutionResult: any,
     thought: bool,
@@ -179,7 +186,10 @@ function walkMessage(object: Record<string, unknown>, spec: Extract<Spec, { kind
       oneofSet = true;
     }
     if (Array.isArray(value) && fieldSpec.kind !== 'repeated' && fieldSpec.kind !== 'any') {
-      out.push({ ...(at ? { field: at } : {}), description: `Invalid JSON payload received. Unknown name "${key}"${where}: Proto field is not repeating, cannot start list.` });
+      out.push({
+        ...(at ? { field: at } : {}),
+        description: `Invalid JSON payload received. Unknown name "${key}"${where}: Proto field is not repeating, cannot start list.`,
+      });
       continue;
     }
     walkValue(value, fieldSpec, childAt, out);

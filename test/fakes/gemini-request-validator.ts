@@ -3,14 +3,7 @@
 // .<path>: …"), then roles, thinkingConfig, function-turn pairing and thought signatures.
 import { isPlainObject } from './fake-http.ts';
 import { payloadRejection, protoRejection, type GeminiRejection } from './gemini-error.ts';
-import {
-  countTokensRequestSpec,
-  generateContentRequestSpec,
-  parseGeminiPayload,
-  partDataFields,
-  readField,
-  toCamel,
-} from './gemini-payload-parser.ts';
+import { countTokensRequestSpec, generateContentRequestSpec, parseGeminiPayload, partDataFields, readField, toCamel } from './gemini-payload-parser.ts';
 import { readThinkingConfig, validateThinkingConfig, modelGeneration } from './gemini-thinking.ts';
 import { asList, validateFunctionTurns, validateRoles, validateThoughtSignatures } from './gemini-turn-validator.ts';
 
@@ -43,9 +36,7 @@ export function validateGeminiRequest(body: unknown, context: GeminiValidationCo
     validateRoles(contents) ??
     validateThinkingConfig(context.model, thinking) ??
     validateFunctionTurns(contents) ??
-    (context.endpoint === 'generateContent' && modelGeneration(context.model) >= 3
-      ? validateThoughtSignatures(contents, context.isIssuedSignature)
-      : undefined)
+    (context.endpoint === 'generateContent' && modelGeneration(context.model) >= 3 ? validateThoughtSignatures(contents, context.isIssuedSignature) : undefined)
   );
 }
 
@@ -61,9 +52,14 @@ function contentConstraints(request: Record<string, any>): Constraint[] {
     if (parts.length === 0) found.push({ path: `${path}.parts`, reason: 'contents.parts must not be empty.' });
     parts.forEach((part, partIndex) => {
       const partPath = `${path}.parts[${partIndex}]`;
-      const dataFields = Object.keys(part).map(toCamel).filter((key) => (partDataFields as readonly string[]).includes(key));
+      const dataFields = Object.keys(part)
+        .map(toCamel)
+        .filter((key) => (partDataFields as readonly string[]).includes(key));
       if (dataFields.length === 0) found.push({ path: `${partPath}.data`, reason: "required oneof field 'data' must have one initialized field" });
-      for (const [field, wire] of [['functionCall', 'function_call'], ['functionResponse', 'function_response']] as const) {
+      for (const [field, wire] of [
+        ['functionCall', 'function_call'],
+        ['functionResponse', 'function_response'],
+      ] as const) {
         const value = readField(part, field);
         if (value !== undefined && (typeof value.name !== 'string' || value.name === '')) {
           found.push({ path: `${partPath}.${wire}.name`, reason: 'Name cannot be empty.' });

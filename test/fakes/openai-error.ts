@@ -7,11 +7,7 @@ export type OpenAIErrorBody = {
 
 export type OpenAIRejection = { status: number; body: OpenAIErrorBody; headers?: Record<string, string> };
 
-export function openAIError(
-  status: number,
-  message: string,
-  options: { param?: string | null; code?: string | null; type?: string } = {},
-): OpenAIRejection {
+export function openAIError(status: number, message: string, options: { param?: string | null; code?: string | null; type?: string } = {}): OpenAIRejection {
   return {
     status,
     body: {
@@ -39,8 +35,7 @@ export function invalidType(param: string, expected: string, actual: string): Op
 /** "Supported values are: 'a', 'b', and 'c'." — OpenAI's enumeration phrasing. */
 export function invalidValue(param: string, value: unknown, supported: readonly string[]): OpenAIRejection {
   const quoted = supported.map((entry) => `'${entry}'`);
-  const list =
-    quoted.length <= 2 ? quoted.join(' and ') : `${quoted.slice(0, -1).join(', ')}, and ${quoted[quoted.length - 1]}`;
+  const list = quoted.length <= 2 ? quoted.join(' and ') : `${quoted.slice(0, -1).join(', ')}, and ${quoted[quoted.length - 1]}`;
   return openAIError(400, `Invalid value: '${String(value)}'. Supported values are: ${list}.`, {
     param,
     code: 'invalid_value',

@@ -22,7 +22,11 @@ async function withEmulator<T>(respond: Scenario[], run: (client: OpenAI, url: s
 
 async function fixtureFrames(name: string): Promise<Array<Record<string, any>>> {
   const text = await readFile(new URL(`./__fixtures__/openai-responses/${name}`, import.meta.url), 'utf8');
-  if (name.endsWith('.jsonl')) return text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  if (name.endsWith('.jsonl'))
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
   return readSseFrames(text).map((frame) => JSON.parse(frame.data));
 }
 
@@ -54,30 +58,33 @@ describe('Responses emulator streams', () => {
   });
 
   test('every event carries at least the fields of the recorded gpt-5.1 events', async () => {
-    await withEmulator([{ reasoning: { text: 'Plan the calculation.' }, text: 'The result is 570.', toolCalls: [{ name: 'shell', arguments: { a: 1 } }] }], async (_client, url) => {
-      const frames = await rawStream(url, {
-        model: 'gpt-5',
-        input: 'go',
-        tools: [shellTool],
-        reasoning: { summary: 'auto' },
-        include: ['reasoning.encrypted_content'],
-      });
-      const recorded = await fixtureFrames('reasoning-summary-encrypted-multiturn.jsonl');
-      const recordedKeys = new Map<string, Set<string>>();
-      for (const event of recorded) recordedKeys.set(`${event.type}/${event.item?.type ?? ''}`, new Set(Object.keys(event)));
-      let compared = 0;
-      for (const { data } of frames) {
-        const expected = recordedKeys.get(`${data.type}/${data.item?.type ?? ''}`);
-        if (!expected) continue;
-        compared++;
-        for (const key of expected) assert.ok(key in data, `${data.type} lacks recorded field ${key}`);
-        if (data.item) {
-          const recordedItem = recorded.find((event) => event.type === data.type && event.item?.type === data.item.type)?.item;
-          assert.deepEqual(Object.keys(data.item).sort(), Object.keys(recordedItem).sort(), `${data.type} ${data.item.type} item fields`);
+    await withEmulator(
+      [{ reasoning: { text: 'Plan the calculation.' }, text: 'The result is 570.', toolCalls: [{ name: 'shell', arguments: { a: 1 } }] }],
+      async (_client, url) => {
+        const frames = await rawStream(url, {
+          model: 'gpt-5',
+          input: 'go',
+          tools: [shellTool],
+          reasoning: { summary: 'auto' },
+          include: ['reasoning.encrypted_content'],
+        });
+        const recorded = await fixtureFrames('reasoning-summary-encrypted-multiturn.jsonl');
+        const recordedKeys = new Map<string, Set<string>>();
+        for (const event of recorded) recordedKeys.set(`${event.type}/${event.item?.type ?? ''}`, new Set(Object.keys(event)));
+        let compared = 0;
+        for (const { data } of frames) {
+          const expected = recordedKeys.get(`${data.type}/${data.item?.type ?? ''}`);
+          if (!expected) continue;
+          compared++;
+          for (const key of expected) assert.ok(key in data, `${data.type} lacks recorded field ${key}`);
+          if (data.item) {
+            const recordedItem = recorded.find((event) => event.type === data.type && event.item?.type === data.item.type)?.item;
+            assert.deepEqual(Object.keys(data.item).sort(), Object.keys(recordedItem).sort(), `${data.type} ${data.item.type} item fields`);
+          }
         }
-      }
-      assert.ok(compared >= 15, `compared ${compared} events`);
-    });
+        assert.ok(compared >= 15, `compared ${compared} events`);
+      },
+    );
   });
 
   test('reasoning without summary then a function call: same event order as the recorded gpt-5 stream', async () => {
@@ -92,26 +99,39 @@ describe('Responses emulator streams', () => {
   });
 
   test('SDK sees reasoning summary, text and function call with parsed arguments', async () => {
-    await withEmulator([{ reasoning: { text: '**Plan**\n\nlist files' }, text: 'Listing.', toolCalls: [{ name: 'shell', arguments: { cmd: ['ls', '-la'] } }], usage: { input: 120, output: 40, cached: 100, reasoning: 25 } }], async (client) => {
-      const final = await client.responses
-        .stream({ model: 'gpt-5', input: 'ls', tools: [shellTool], reasoning: { summary: 'auto', effort: 'low' } })
-        .finalResponse();
-      assert.deepEqual(final.output.map((item) => item.type), ['reasoning', 'message', 'function_call']);
-      const [reasoning, , call] = final.output;
-      assert.equal(reasoning?.type === 'reasoning' && reasoning.summary[0]?.text, '**Plan**\n\nlist files');
-      assert.equal(reasoning?.type === 'reasoning' && reasoning.encrypted_content, undefined);
-      assert.ok(call?.type === 'function_call');
-      assert.deepEqual(JSON.parse(call.arguments), { cmd: ['ls', '-la'] });
-      assert.match(call.call_id, /^call_/);
-      assert.match(call.id ?? '', /^fc_/);
-      assert.deepEqual(final.usage, {
-        input_tokens: 120,
-        input_tokens_details: { cached_tokens: 100 },
-        output_tokens: 40,
-        output_tokens_details: { reasoning_tokens: 25 },
-        total_tokens: 160,
-      });
-    });
+    await withEmulator(
+      [
+        {
+          reasoning: { text: '**Plan**\n\nlist files' },
+          text: 'Listing.',
+          toolCalls: [{ name: 'shell', arguments: { cmd: ['ls', '-la'] } }],
+          usage: { input: 120, output: 40, cached: 100, reasoning: 25 },
+        },
+      ],
+      async (client) => {
+        const final = await client.responses
+          .stream({ model: 'gpt-5', input: 'ls', tools: [shellTool], reasoning: { summary: 'auto', effort: 'low' } })
+          .finalResponse();
+        assert.deepEqual(
+          final.output.map((item) => item.type),
+          ['reasoning', 'message', 'function_call'],
+        );
+        const [reasoning, , call] = final.output;
+        assert.equal(reasoning?.type === 'reasoning' && reasoning.summary[0]?.text, '**Plan**\n\nlist files');
+        assert.equal(reasoning?.type === 'reasoning' && reasoning.encrypted_content, undefined);
+        assert.ok(call?.type === 'function_call');
+        assert.deepEqual(JSON.parse(call.arguments), { cmd: ['ls', '-la'] });
+        assert.match(call.call_id, /^call_/);
+        assert.match(call.id ?? '', /^fc_/);
+        assert.deepEqual(final.usage, {
+          input_tokens: 120,
+          input_tokens_details: { cached_tokens: 100 },
+          output_tokens: 40,
+          output_tokens_details: { reasoning_tokens: 25 },
+          total_tokens: 160,
+        });
+      },
+    );
   });
 
   test('a custom tool gets a custom_tool_call with input deltas; a namespaced tool carries namespace', async () => {
@@ -120,25 +140,35 @@ describe('Responses emulator streams', () => {
       { type: 'namespace', name: 'multi_agent_v1', description: 'agents', tools: [shellTool] },
     ];
     const patch = '*** Begin Patch\n*** Add File: a.txt\n+hello\n*** End Patch';
-    await withEmulator([{ toolCalls: [{ name: 'apply_patch', arguments: patch }, { name: 'multi_agent_v1.shell', arguments: {} }] }], async (_client, url) => {
-      const frames = await rawStream(url, { model: 'gpt-5', input: 'edit', tools });
-      const types = frames.map((frame) => frame.data.type);
-      assert.ok(types.includes('response.custom_tool_call_input.delta'));
-      assert.ok(types.includes('response.custom_tool_call_input.done'));
-      const completed = frames.at(-1)?.data;
-      assert.equal(completed.type, 'response.completed');
-      const [custom, namespaced] = completed.response.output;
-      assert.equal(custom.type, 'custom_tool_call');
-      assert.equal(custom.input, patch);
-      assert.match(custom.id, /^ctc_/);
-      assert.equal(namespaced.type, 'function_call');
-      assert.equal(namespaced.name, 'shell');
-      assert.equal(namespaced.namespace, 'multi_agent_v1');
-      const recorded = await fixtureFrames('custom-tool-call-freeform.jsonl');
-      const recordedDelta = recorded.find((event) => event.type === 'response.custom_tool_call_input.delta');
-      const delta = frames.find((frame) => frame.data.type === 'response.custom_tool_call_input.delta')?.data;
-      assert.deepEqual(Object.keys(delta).sort(), Object.keys(recordedDelta ?? {}).sort());
-    });
+    await withEmulator(
+      [
+        {
+          toolCalls: [
+            { name: 'apply_patch', arguments: patch },
+            { name: 'multi_agent_v1.shell', arguments: {} },
+          ],
+        },
+      ],
+      async (_client, url) => {
+        const frames = await rawStream(url, { model: 'gpt-5', input: 'edit', tools });
+        const types = frames.map((frame) => frame.data.type);
+        assert.ok(types.includes('response.custom_tool_call_input.delta'));
+        assert.ok(types.includes('response.custom_tool_call_input.done'));
+        const completed = frames.at(-1)?.data;
+        assert.equal(completed.type, 'response.completed');
+        const [custom, namespaced] = completed.response.output;
+        assert.equal(custom.type, 'custom_tool_call');
+        assert.equal(custom.input, patch);
+        assert.match(custom.id, /^ctc_/);
+        assert.equal(namespaced.type, 'function_call');
+        assert.equal(namespaced.name, 'shell');
+        assert.equal(namespaced.namespace, 'multi_agent_v1');
+        const recorded = await fixtureFrames('custom-tool-call-freeform.jsonl');
+        const recordedDelta = recorded.find((event) => event.type === 'response.custom_tool_call_input.delta');
+        const delta = frames.find((frame) => frame.data.type === 'response.custom_tool_call_input.delta')?.data;
+        assert.deepEqual(Object.keys(delta).sort(), Object.keys(recordedDelta ?? {}).sort());
+      },
+    );
   });
 
   test("stop 'length' ends with response.incomplete / max_output_tokens", async () => {
@@ -151,7 +181,10 @@ describe('Responses emulator streams', () => {
   });
 
   test('midStreamError: nested error event then response.failed, never completed; SDK throws', async () => {
-    const failure = { midStreamError: { afterEvents: 4, type: 'server_error', code: 'server_is_overloaded', message: 'Overloaded, try again.' }, text: 'partial answer here' };
+    const failure = {
+      midStreamError: { afterEvents: 4, type: 'server_error', code: 'server_is_overloaded', message: 'Overloaded, try again.' },
+      text: 'partial answer here',
+    };
     await withEmulator([failure, failure], async (client, url) => {
       const frames = await rawStream(url, { model: 'gpt-5', input: 'x' });
       const types = frames.map((frame) => frame.data.type);
@@ -169,17 +202,20 @@ describe('Responses emulator streams', () => {
   });
 
   test('scenario.error: 429 with retry-after and OpenAI error body, surfaced by the SDK', async () => {
-    await withEmulator([{ error: { status: 429, message: 'Rate limit reached. Please try again in 7s.', headers: { 'retry-after': '7' } } }], async (client) => {
-      const error = await client.responses.create({ model: 'gpt-5', input: 'x' }).then(
-        () => assert.fail('expected a 429'),
-        (caught: unknown) => caught,
-      );
-      assert.ok(error instanceof OpenAI.RateLimitError);
-      assert.equal(error.status, 429);
-      assert.equal(error.headers.get('retry-after'), '7');
-      assert.equal(error.code, 'rate_limit_exceeded');
-      assert.match(error.message, /try again in 7s/);
-    });
+    await withEmulator(
+      [{ error: { status: 429, message: 'Rate limit reached. Please try again in 7s.', headers: { 'retry-after': '7' } } }],
+      async (client) => {
+        const error = await client.responses.create({ model: 'gpt-5', input: 'x' }).then(
+          () => assert.fail('expected a 429'),
+          (caught: unknown) => caught,
+        );
+        assert.ok(error instanceof OpenAI.RateLimitError);
+        assert.equal(error.status, 429);
+        assert.equal(error.headers.get('retry-after'), '7');
+        assert.equal(error.code, 'rate_limit_exceeded');
+        assert.match(error.message, /try again in 7s/);
+      },
+    );
   });
 
   test('non-streaming create returns the Response object and the request is recorded', async () => {

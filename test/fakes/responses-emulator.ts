@@ -2,14 +2,7 @@
 // It rejects what OpenAI rejects, with OpenAI's statuses and error bodies, and streams
 // SDK-correct SSE (`event:` lines, sequence_number from 0). Standalone: no imports from src/.
 import type { ServerResponse } from 'node:http';
-import {
-  delay,
-  openSse,
-  randomHex,
-  startFakeServer,
-  writeJson,
-  writeSseFrame,
-} from './fake-http.ts';
+import { delay, openSse, randomHex, startFakeServer, writeJson, writeSseFrame } from './fake-http.ts';
 import { defaultOpenAIErrorType, openAIError, type OpenAIRejection } from './openai-error.ts';
 import { buildResponsesReply, ScenarioMismatchError, type ResponsesEvent } from './responses-output.ts';
 import { validateResponsesRequest } from './responses-request-validator.ts';
@@ -49,8 +42,7 @@ export async function startResponsesEmulator(options: ResponsesEmulatorOptions):
 
   const server = await startFakeServer(async (request, response, rawBody) => {
     const requestId = `req_${randomHex(16)}`;
-    const reject = (rejection: OpenAIRejection) =>
-      writeJson(response, rejection.status, rejection.body, { 'x-request-id': requestId, ...rejection.headers });
+    const reject = (rejection: OpenAIRejection) => writeJson(response, rejection.status, rejection.body, { 'x-request-id': requestId, ...rejection.headers });
 
     const path = request.url.split('?')[0];
     if (request.method !== 'POST' || path !== '/v1/responses') {

@@ -135,9 +135,7 @@ function validateMessage(item: Record<string, any>, path: string): OpenAIRejecti
 
 function validateReasoning(item: Record<string, any>, path: string, context: InputValidationContext): OpenAIRejection | undefined {
   if (!Array.isArray(item.summary)) {
-    return item.summary === undefined
-      ? missingParameter(`${path}.summary`)
-      : invalidType(`${path}.summary`, 'an array', describeJsonType(item.summary));
+    return item.summary === undefined ? missingParameter(`${path}.summary`) : invalidType(`${path}.summary`, 'an array', describeJsonType(item.summary));
   }
   const encrypted = item.encrypted_content;
   if (encrypted !== undefined && encrypted !== null) {

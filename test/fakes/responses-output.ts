@@ -113,20 +113,23 @@ export function buildResponsesReply(body: Record<string, any>, scenario: Scenari
     const id = `rs_${randomHex(24)}`;
     const text = scenario.reasoning.text;
     const wantsSummary = typeof body.reasoning?.summary === 'string';
-    const encrypted = Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content')
-      ? { encrypted_content: issuer.issueEncryptedContent() }
-      : {};
+    const encrypted =
+      Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content') ? { encrypted_content: issuer.issueEncryptedContent() } : {};
     const summary = wantsSummary ? [{ type: 'summary_text', text }] : [];
-    addItem({ id, type: 'reasoning', ...encrypted, summary: [] }, (outputIndex) => {
-      if (!wantsSummary) return [];
-      const base = { item_id: id, output_index: outputIndex, summary_index: 0 };
-      return [
-        { type: 'response.reasoning_summary_part.added', ...base, part: { type: 'summary_text', text: '' } },
-        ...splitIntoDeltas(text).map((delta) => withObfuscation({ type: 'response.reasoning_summary_text.delta', ...base, delta })),
-        { type: 'response.reasoning_summary_text.done', ...base, text },
-        { type: 'response.reasoning_summary_part.done', ...base, part: { type: 'summary_text', text } },
-      ];
-    }, { id, type: 'reasoning', ...encrypted, summary });
+    addItem(
+      { id, type: 'reasoning', ...encrypted, summary: [] },
+      (outputIndex) => {
+        if (!wantsSummary) return [];
+        const base = { item_id: id, output_index: outputIndex, summary_index: 0 };
+        return [
+          { type: 'response.reasoning_summary_part.added', ...base, part: { type: 'summary_text', text: '' } },
+          ...splitIntoDeltas(text).map((delta) => withObfuscation({ type: 'response.reasoning_summary_text.delta', ...base, delta })),
+          { type: 'response.reasoning_summary_text.done', ...base, text },
+          { type: 'response.reasoning_summary_part.done', ...base, part: { type: 'summary_text', text } },
+        ];
+      },
+      { id, type: 'reasoning', ...encrypted, summary },
+    );
   }
 
   if (scenario.text !== undefined) {
@@ -134,15 +137,19 @@ export function buildResponsesReply(body: Record<string, any>, scenario: Scenari
     const text = scenario.text;
     const part = { type: 'output_text', annotations: [], logprobs: [], text };
     const status = truncated && calls.length === 0 ? 'incomplete' : 'completed';
-    addItem({ id, type: 'message', status: 'in_progress', content: [], role: 'assistant' }, (outputIndex) => {
-      const base = { item_id: id, output_index: outputIndex, content_index: 0 };
-      return [
-        { type: 'response.content_part.added', ...base, part: { ...part, text: '' } },
-        ...splitIntoDeltas(text).map((delta) => withObfuscation({ type: 'response.output_text.delta', ...base, delta, logprobs: [] })),
-        { type: 'response.output_text.done', ...base, text, logprobs: [] },
-        { type: 'response.content_part.done', ...base, part },
-      ];
-    }, { id, type: 'message', status, content: [part], role: 'assistant' });
+    addItem(
+      { id, type: 'message', status: 'in_progress', content: [], role: 'assistant' },
+      (outputIndex) => {
+        const base = { item_id: id, output_index: outputIndex, content_index: 0 };
+        return [
+          { type: 'response.content_part.added', ...base, part: { ...part, text: '' } },
+          ...splitIntoDeltas(text).map((delta) => withObfuscation({ type: 'response.output_text.delta', ...base, delta, logprobs: [] })),
+          { type: 'response.output_text.done', ...base, text, logprobs: [] },
+          { type: 'response.content_part.done', ...base, part },
+        ];
+      },
+      { id, type: 'message', status, content: [part], role: 'assistant' },
+    );
   }
 
   for (const [index, { call, tool }] of calls.entries()) {
@@ -153,19 +160,29 @@ export function buildResponsesReply(body: Record<string, any>, scenario: Scenari
     if (tool.kind === 'custom') {
       const id = `ctc_${randomHex(24)}`;
       const item = { id, type: 'custom_tool_call', call_id: callId, input: '', name: tool.name, ...namespace };
-      addItem({ ...item, status: 'in_progress' }, (outputIndex) => [
-        ...splitIntoFragments(raw).map((delta) =>
-          withObfuscation({ type: 'response.custom_tool_call_input.delta', item_id: id, output_index: outputIndex, delta })),
-        { type: 'response.custom_tool_call_input.done', item_id: id, output_index: outputIndex, input: raw },
-      ], { ...item, status, input: raw });
+      addItem(
+        { ...item, status: 'in_progress' },
+        (outputIndex) => [
+          ...splitIntoFragments(raw).map((delta) =>
+            withObfuscation({ type: 'response.custom_tool_call_input.delta', item_id: id, output_index: outputIndex, delta }),
+          ),
+          { type: 'response.custom_tool_call_input.done', item_id: id, output_index: outputIndex, input: raw },
+        ],
+        { ...item, status, input: raw },
+      );
     } else {
       const id = `fc_${randomHex(24)}`;
       const item = { id, type: 'function_call', arguments: '', call_id: callId, name: tool.name, ...namespace };
-      addItem({ ...item, status: 'in_progress' }, (outputIndex) => [
-        ...splitIntoFragments(raw).map((delta) =>
-          withObfuscation({ type: 'response.function_call_arguments.delta', item_id: id, output_index: outputIndex, delta })),
-        { type: 'response.function_call_arguments.done', item_id: id, output_index: outputIndex, arguments: raw },
-      ], { ...item, status, arguments: raw });
+      addItem(
+        { ...item, status: 'in_progress' },
+        (outputIndex) => [
+          ...splitIntoFragments(raw).map((delta) =>
+            withObfuscation({ type: 'response.function_call_arguments.delta', item_id: id, output_index: outputIndex, delta }),
+          ),
+          { type: 'response.function_call_arguments.done', item_id: id, output_index: outputIndex, arguments: raw },
+        ],
+        { ...item, status, arguments: raw },
+      );
     }
   }
 

@@ -63,11 +63,10 @@ export function validateToolName(name: unknown, path: string): OpenAIRejection |
     );
   }
   if (!namePattern.test(name)) {
-    return openAIError(
-      400,
-      `Invalid '${path}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`,
-      { param: path, code: 'invalid_value' },
-    );
+    return openAIError(400, `Invalid '${path}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`, {
+      param: path,
+      code: 'invalid_value',
+    });
   }
   return undefined;
 }

@@ -18,7 +18,10 @@ before(async () => {
     reply.writeHead(200, { 'content-type': 'text/event-stream' });
     reply.write(event('response.created', { sequence_number: 0, response }));
     // Half an event, a pause, then the rest: no comment may land inside it.
-    const completed = event('response.completed', { sequence_number: 1, response: { ...response, status: 'completed', usage: { input_tokens: 3, output_tokens: 1, total_tokens: 4 } } });
+    const completed = event('response.completed', {
+      sequence_number: 1,
+      response: { ...response, status: 'completed', usage: { input_tokens: 3, output_tokens: 1, total_tokens: 4 } },
+    });
     setTimeout(() => reply.write(completed.slice(0, 20)), 600);
     setTimeout(() => reply.end(completed.slice(20)), 1_000);
   });
@@ -39,12 +42,20 @@ after(async () => {
 });
 
 test('an idle stream gets `: keepalive` comments between events, never inside one', async () => {
-  const answer = await fetch(`${gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'coder', input: 'hi', stream: true }) });
+  const answer = await fetch(`${gateway.url}/v1/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'coder', input: 'hi', stream: true }),
+  });
   const text = await answer.text();
   const comments = text.split(': keepalive\n\n').length - 1;
   console.log(`${comments} keep-alive comments in a 600 ms silence (interval 100 ms)`);
   assert.ok(comments >= 3, text);
   const events = text.split(/\n\n/).filter((block) => block.trim() && !block.startsWith(':'));
-  assert.deepEqual(events.map((block) => /^event: (\S+)/.exec(block)?.[1]), ['response.created', 'response.completed'], 'both events arrive whole');
+  assert.deepEqual(
+    events.map((block) => /^event: (\S+)/.exec(block)?.[1]),
+    ['response.created', 'response.completed'],
+    'both events arrive whole',
+  );
   for (const block of events) JSON.parse(block.split('\ndata: ')[1]!);
 });

@@ -55,7 +55,8 @@ test('slowloris: a head trickled byte by byte is cut at the headers timeout', as
 });
 
 test('a body that stalls mid-way gets 408 and the socket closes', async () => {
-  const head = 'POST /v1/responses HTTP/1.1\r\nHost: x\r\nauthorization: Bearer sk-hostile-flood-1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"model":"coder",';
+  const head =
+    'POST /v1/responses HTTP/1.1\r\nHost: x\r\nauthorization: Bearer sk-hostile-flood-1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"model":"coder",';
   const { closedAfterMs, received } = await holdSocket(head);
   console.log(`stalled body: closed after ${closedAfterMs} ms (idle timeout 500 ms), answered ${received.split('\r\n')[0] || 'nothing'}`);
   assert.ok(closedAfterMs < 3_000, `${closedAfterMs} ms`);
@@ -63,7 +64,11 @@ test('a body that stalls mid-way gets 408 and the socket closes', async () => {
 
 test('one key flooding past its in-flight cap gets 503 overloaded with Retry-After, others are served', async () => {
   const send = () =>
-    fetch(`${gateway.url}/v1/responses`, { method: 'POST', headers: { authorization: 'Bearer sk-hostile-flood-1', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'coder', input: 'hi' }) });
+    fetch(`${gateway.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-hostile-flood-1', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'coder', input: 'hi' }),
+    });
   const answers = await Promise.all(Array.from({ length: 8 }, send));
   const statuses = answers.map((answer) => answer.status).sort();
   console.log(`8 concurrent on a cap of 2: ${statuses.join(' ')}`);
@@ -83,7 +88,11 @@ test('one key flooding past its in-flight cap gets 503 overloaded with Retry-Aft
 test('10,000-deep JSON is a 400 naming the limit, answered quickly', async () => {
   const deep = `{"model":"coder","input":"hi","metadata":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
   const started = performance.now();
-  const answer = await fetch(`${gateway.url}/v1/responses`, { method: 'POST', headers: { authorization: 'Bearer sk-hostile-flood-1', 'content-type': 'application/json' }, body: deep });
+  const answer = await fetch(`${gateway.url}/v1/responses`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sk-hostile-flood-1', 'content-type': 'application/json' },
+    body: deep,
+  });
   const elapsed = performance.now() - started;
   const body = (await answer.json()) as { error: { message: string } };
   console.log(`10,000-deep JSON: HTTP ${answer.status} in ${elapsed.toFixed(1)} ms`);

@@ -24,7 +24,11 @@ async function pump(response: ServerResponse, total: number, chunk: Buffer): Pro
   while (sent < total && !response.destroyed) {
     sent += chunk.length;
     bytesWritten += chunk.length;
-    if (!response.write(chunk)) await new Promise((resolve) => { response.once('drain', resolve); response.once('close', resolve); });
+    if (!response.write(chunk))
+      await new Promise((resolve) => {
+        response.once('drain', resolve);
+        response.once('close', resolve);
+      });
   }
   if (!response.destroyed) response.end();
 }
@@ -93,7 +97,9 @@ describe('a hostile upstream', () => {
     lag.disable();
     const rssDelta = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
     const maxLagMs = lag.max / 1e6;
-    console.log(`20 MB event: status ${status}, ${Date.now() - started} ms, upstream wrote ${(bytesWritten / 1024 / 1024).toFixed(1)} MiB, RSS delta ${rssDelta.toFixed(1)} MiB, max event-loop lag ${maxLagMs.toFixed(1)} ms`);
+    console.log(
+      `20 MB event: status ${status}, ${Date.now() - started} ms, upstream wrote ${(bytesWritten / 1024 / 1024).toFixed(1)} MiB, RSS delta ${rssDelta.toFixed(1)} MiB, max event-loop lag ${maxLagMs.toFixed(1)} ms`,
+    );
     assert.equal(status, 200);
     assert.match(text, /response\.failed/);
     assert.match(text, /server_error/);
@@ -167,9 +173,30 @@ describe('a hostile upstream', () => {
   test('only allowlisted client headers reach the provider', async () => {
     behaviour = (response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-x', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } }));
+      response.end(
+        JSON.stringify({
+          id: 'msg_1',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-x',
+          content: [{ type: 'text', text: 'ok' }],
+          stop_reason: 'end_turn',
+          usage: { input_tokens: 1, output_tokens: 1 },
+        }),
+      );
     };
-    const { status } = await call(false, { 'x-forwarded-for': '10.0.0.1', 'x-evil': '1', 'user-agent': 'client-tool/1.0', cookie: 'session=abc', 'anthropic-beta': 'context-management-2025-06-27' }, '/v1/messages', { model: 'a', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    const { status } = await call(
+      false,
+      {
+        'x-forwarded-for': '10.0.0.1',
+        'x-evil': '1',
+        'user-agent': 'client-tool/1.0',
+        cookie: 'session=abc',
+        'anthropic-beta': 'context-management-2025-06-27',
+      },
+      '/v1/messages',
+      { model: 'a', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+    );
     console.log(`headers: status ${status}, provider saw ${Object.keys(lastHeaders).sort().join(', ')}`);
     assert.equal(status, 200);
     for (const name of ['x-forwarded-for', 'x-evil', 'cookie', 'authorization']) assert.equal(lastHeaders[name], undefined, name);

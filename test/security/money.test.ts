@@ -26,7 +26,7 @@ function respond(request: RecordedRequest): Scenario {
 }
 
 before(async () => {
-  emulator = await startResponsesEmulator({ respond, apiKey: "sk-upstream-money" });
+  emulator = await startResponsesEmulator({ respond, apiKey: 'sk-upstream-money' });
   gateway = await startTestGateway(`
 providers:
   oai: { type: openai, base_url: "${emulator.url}", api_key: sk-upstream-money }
@@ -52,7 +52,9 @@ const ledger = async () => {
   await gateway.gateway.storage.logs.flush();
   const database = new Database(join(gateway.dataDir, 'switchyard.db'), { readonly: true });
   try {
-    return database.prepare('SELECT request_id, key_name, attempt, provider, model, input_tokens, output_tokens, cost_micros, reason FROM spend_ledger ORDER BY rowid').all() as Array<Record<string, unknown>>;
+    return database
+      .prepare('SELECT request_id, key_name, attempt, provider, model, input_tokens, output_tokens, cost_micros, reason FROM spend_ledger ORDER BY rowid')
+      .all() as Array<Record<string, unknown>>;
   } finally {
     database.close();
   }
@@ -65,7 +67,10 @@ test('usage of 10^12 tokens is clamped to what the request could have used, flag
   assert.equal(row.inputTokens, 200_000, 'input clamped to the context window');
   assert.equal(row.outputTokens, 500, 'output clamped to the request cap');
   assert.ok(row.reasoningTokens <= row.outputTokens);
-  assert.ok(row.warnings.some((warning) => warning.startsWith('usage_clamped')), row.warnings.join('|'));
+  assert.ok(
+    row.warnings.some((warning) => warning.startsWith('usage_clamped')),
+    row.warnings.join('|'),
+  );
   // 200k × $1/M + 500 × $100/M = $0.25, against $3M as reported.
   assert.equal(row.costMicros, 250_000);
   assert.ok(response.id);
@@ -78,24 +83,37 @@ test('a budgeted request without an output cap is sent with the cap it was reser
   const capped = client('sk-money-capped-01');
   const results = [];
   // Each request holds 1000 output tokens × $100/M = $0.10 (+ input bytes): at most four fit in $0.50.
-  for (let index = 0; index < 8; index++) results.push(await capped.responses.create({ model: 'priced', input: `runaway ${index}` }).then(() => 'ok', (error: { status?: number }) => error.status));
+  for (let index = 0; index < 8; index++)
+    results.push(
+      await capped.responses.create({ model: 'priced', input: `runaway ${index}` }).then(
+        () => 'ok',
+        (error: { status?: number }) => error.status,
+      ),
+    );
   const sent = emulator.requests.filter((request) => String(request.body?.input ?? '').startsWith('runaway'));
   for (const request of sent) assert.equal(request.body.max_output_tokens, 1000, 'the reserved cap reaches the provider');
-  const spent = (await ledger()).filter((entry) => String(entry['request_id']).length > 0 && entry['key_name'] === 'capped').reduce((sum, entry) => sum + Number(entry['cost_micros']), 0);
+  const spent = (await ledger())
+    .filter((entry) => String(entry['request_id']).length > 0 && entry['key_name'] === 'capped')
+    .reduce((sum, entry) => sum + Number(entry['cost_micros']), 0);
   const usage = await gateway.gateway.budgets.usage(await gateway.gateway.keys.authenticate('sk-money-capped-01'));
   const capMicros = 500_000;
   assert.ok(spent <= capMicros, `spent ${spent} µ$ of a ${capMicros} µ$ hard cap`);
   assert.ok(usage[0]!.spentMicros <= capMicros, `budget counter ${usage[0]!.spentMicros} ≤ cap`);
   assert.ok(results.includes(429), 'the cap stops further requests');
-  console.log(`runaway upstream: ${results.filter((result) => result === 'ok').length} served, spent ${spent} µ$ of ${capMicros} µ$ (${(spent / capMicros).toFixed(2)} × the cap)`);
+  console.log(
+    `runaway upstream: ${results.filter((result) => result === 'ok').length} served, spent ${spent} µ$ of ${capMicros} µ$ (${(spent / capMicros).toFixed(2)} × the cap)`,
+  );
 });
 
 test('a budgeted key cannot reach a model without a price; an unbudgeted key can', async () => {
-  await assert.rejects(client('sk-money-capped-01').responses.create({ model: 'oai/unpriced-model-x', input: 'hello' }), (error: { status?: number; message?: string }) => {
-    assert.equal(error.status, 403);
-    assert.match(String(error.message), /no price/);
-    return true;
-  });
+  await assert.rejects(
+    client('sk-money-capped-01').responses.create({ model: 'oai/unpriced-model-x', input: 'hello' }),
+    (error: { status?: number; message?: string }) => {
+      assert.equal(error.status, 403);
+      assert.match(String(error.message), /no price/);
+      return true;
+    },
+  );
   const ok = await client('sk-money-free-0001').responses.create({ model: 'oai/unpriced-model-x', input: 'hello' });
   assert.ok(ok.id);
 });
@@ -122,9 +140,17 @@ test('every attempt reaches the ledger, not only the last one', async () => {
 test('a budget 429 says when the window resets in Retry-After, and still tells clients not to retry', async () => {
   for (const [path, body, headers] of [
     ['/v1/responses', { model: 'priced', input: 'hi' }, { authorization: 'Bearer sk-money-daily-001' }],
-    ['/v1/messages', { model: 'priced', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, { 'x-api-key': 'sk-money-daily-001', 'anthropic-version': '2023-06-01' }],
+    [
+      '/v1/messages',
+      { model: 'priced', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+      { 'x-api-key': 'sk-money-daily-001', 'anthropic-version': '2023-06-01' },
+    ],
   ] as const) {
-    const response = await fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(`${gateway.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     const text = await response.text();
     assert.equal(response.status, 429, text);
     const retryAfter = Number(response.headers.get('retry-after'));

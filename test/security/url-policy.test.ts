@@ -24,11 +24,14 @@ test('dangerous provider URLs are refused at config time, naming the field and t
     ['http://api.example.com/v1?key=1', /query string/],
   ];
   for (const [url, reason] of cases) {
-    assert.throws(() => configWith(url), (error: Error) => {
-      assert.match(error.message, /providers\.p\.base_url/, url);
-      assert.match(error.message, reason, url);
-      return true;
-    });
+    assert.throws(
+      () => configWith(url),
+      (error: Error) => {
+        assert.match(error.message, /providers\.p\.base_url/, url);
+        assert.match(error.message, reason, url);
+        return true;
+      },
+    );
   }
 });
 
@@ -46,9 +49,12 @@ test('loopback, private and public URLs are kept, normalized, and doctor can say
 });
 
 test('a host name that resolves to a metadata address is refused at connect time', async () => {
-  const resolveTo = (address: string, family: number) => ((_host: string, _options: unknown, callback: (error: null, addresses: LookupAddress[]) => void) => callback(null, [{ address, family }])) as never;
+  const resolveTo = (address: string, family: number) =>
+    ((_host: string, _options: unknown, callback: (error: null, addresses: LookupAddress[]) => void) => callback(null, [{ address, family }])) as never;
   const outcome = (address: string, family: number) =>
-    new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((resolve) => guardedLookup('innocent.example', {}, (error, result) => resolve({ error, address: result }), resolveTo(address, family)));
+    new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((resolve) =>
+      guardedLookup('innocent.example', {}, (error, result) => resolve({ error, address: result }), resolveTo(address, family)),
+    );
   const metadata = await outcome('169.254.169.254', 4);
   assert.equal(metadata.error?.code, 'ESWITCHYARD_FORBIDDEN_ADDRESS');
   assert.match(String(metadata.error?.message), /innocent\.example/);

@@ -32,10 +32,7 @@ export interface TextBlock {
   signature?: PartSignature;
 }
 
-export type ImageSource =
-  | { kind: 'url'; url: string }
-  | { kind: 'base64'; mediaType: string; data: string }
-  | { kind: 'file-id'; fileId: string };
+export type ImageSource = { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string } | { kind: 'file-id'; fileId: string };
 
 export interface ImageBlock {
   type: 'image';
@@ -120,15 +117,7 @@ export interface OpaqueBlock {
   value: unknown;
 }
 
-export type ContentBlock =
-  | TextBlock
-  | ImageBlock
-  | FileBlock
-  | ToolCallBlock
-  | ToolResultBlock
-  | ReasoningBlock
-  | RefusalBlock
-  | OpaqueBlock;
+export type ContentBlock = TextBlock | ImageBlock | FileBlock | ToolCallBlock | ToolResultBlock | ReasoningBlock | RefusalBlock | OpaqueBlock;
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 

@@ -18,15 +18,7 @@ export function emptyUsage(): Usage {
   return { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 }
 
-export type UnifiedFinishReason =
-  | 'stop'
-  | 'length'
-  | 'tool_calls'
-  | 'content_filter'
-  | 'refusal'
-  | 'pause'
-  | 'error'
-  | 'other';
+export type UnifiedFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'refusal' | 'pause' | 'error' | 'other';
 
 /** The unified reason plus the provider's own word for it. */
 export interface FinishReason {

@@ -6,7 +6,6 @@ import { isRecord } from './wire.ts';
 /** Maps a wire tool name back to the IR identity (the request's name map, or as-is inbound). */
 export type ToolIdentityOf = (wireName: string) => ToolIdentity;
 
-
 /**
  * A complete tool call from its wire parts. `argumentsJson` is the assembled JSON text
  * (`""` means `{}`, as when the only input_json_delta is empty). A freeform tool was sent
@@ -25,7 +24,11 @@ export function decodeToolCall(callId: string, wireName: string, argumentsJson: 
       parsed = undefined;
     }
     if (isRecord(parsed) && typeof parsed.input === 'string') block.input = parsed.input;
-    else warnings.add('tool_arguments_unwrapped', `The call to freeform tool ${identity.name} did not carry a string "input"; its JSON was passed on as the input.`);
+    else
+      warnings.add(
+        'tool_arguments_unwrapped',
+        `The call to freeform tool ${identity.name} did not carry a string "input"; its JSON was passed on as the input.`,
+      );
   }
   return block;
 }

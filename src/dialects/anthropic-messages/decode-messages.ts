@@ -62,7 +62,9 @@ function decodeToolResult(block: Record<string, unknown>, path: string, toolName
   let output: ToolResultBlock['output'] = '';
   if (typeof block.content === 'string') output = block.content;
   else if (Array.isArray(block.content)) {
-    output = block.content.map((part, index) => (isRecord(part) ? decodeUserBlock(part, `${path}.content[${index}]`, warnings) : { type: 'text' as const, text: String(part) }));
+    output = block.content.map((part, index) =>
+      isRecord(part) ? decodeUserBlock(part, `${path}.content[${index}]`, warnings) : { type: 'text' as const, text: String(part) },
+    );
   }
   const result: ToolResultBlock = { type: 'tool-result', callId: block.tool_use_id, kind: 'function', output };
   const name = toolNamesById.get(block.tool_use_id);
@@ -75,7 +77,8 @@ function blocksOf(content: unknown, path: string): Record<string, unknown>[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw invalidRequest(`${path}.content must be a string or an array of blocks.`, `${path}.content`);
   return content.map((block, index) => {
-    if (!isRecord(block) || typeof block.type !== 'string') throw invalidRequest(`${path}.content[${index}] must be a typed block.`, `${path}.content[${index}]`);
+    if (!isRecord(block) || typeof block.type !== 'string')
+      throw invalidRequest(`${path}.content[${index}] must be a typed block.`, `${path}.content[${index}]`);
     return block;
   });
 }

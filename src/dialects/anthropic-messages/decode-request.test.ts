@@ -36,7 +36,13 @@ describe('decoding what Claude Code sends', () => {
     const assistant = request.messages.find((message) => message.role === 'assistant');
     assert.deepEqual(assistant?.content, [
       { type: 'reasoning', family: 'anthropic', summary: ['I should run echo.'], signature: 'SIG_MOCK_123' },
-      { type: 'tool-call', callId: 'toolu_mock_1', name: 'Bash', kind: 'function', input: JSON.stringify({ command: 'echo hi-from-claude-tool', description: 'echo' }) },
+      {
+        type: 'tool-call',
+        callId: 'toolu_mock_1',
+        name: 'Bash',
+        kind: 'function',
+        input: JSON.stringify({ command: 'echo hi-from-claude-tool', description: 'echo' }),
+      },
     ]);
     assert.deepEqual(request.messages.at(-1), {
       role: 'tool',
@@ -53,7 +59,10 @@ describe('decoding what Claude Code sends', () => {
     assert.equal(request.stream, true);
     assert.equal(request.tools.length, 12);
     assert.ok(request.tools.every((tool) => tool.kind === 'function'));
-    assert.deepEqual(request.tools.filter((tool) => tool.kind === 'function' && tool.deferLoading).map((tool) => tool.name), ['DeferredToolPlaceholder']);
+    assert.deepEqual(
+      request.tools.filter((tool) => tool.kind === 'function' && tool.deferLoading).map((tool) => tool.name),
+      ['DeferredToolPlaceholder'],
+    );
     assert.deepEqual(request.extensions['anthropic-messages'], { thinking: body.thinking, context_management: body.context_management });
   });
 
@@ -74,9 +83,17 @@ describe('decoding what Claude Code sends', () => {
     const adaptive = claudeCode('default/002-POST_v1_messages_beta_true.json');
     const { request } = decode(adaptive);
     assert.deepEqual(request.reasoning, { effort: 'medium' });
-    assert.deepEqual(request.messages.map((message) => message.role), ['user', 'system']);
+    assert.deepEqual(
+      request.messages.map((message) => message.role),
+      ['user', 'system'],
+    );
     const warnings = new Warnings();
-    const again = encodeRequest({ request, target: { model: 'claude-opus-5-5', family: 'anthropic' }, toolNames: ToolNameMap.fromTools(request.tools), warnings }) as Json;
+    const again = encodeRequest({
+      request,
+      target: { model: 'claude-opus-5-5', family: 'anthropic' },
+      toolNames: ToolNameMap.fromTools(request.tools),
+      warnings,
+    }) as Json;
     assert.deepEqual(again.thinking, { type: 'adaptive', display: 'omitted' });
     assert.deepEqual(again.output_config, { effort: 'medium' });
     assert.equal(again.system.at(-1).text, adaptive.messages[1].content[0].text);
@@ -99,15 +116,22 @@ describe('decoding recorded Anthropic requests', () => {
     const body = readJsonFixture<Json>('parallel-tool-result.request.json');
     const { request } = decode(body);
     assert.deepEqual(request.system, [{ type: 'text', text: body.system }]);
-    assert.deepEqual(request.messages.map((message) => message.role), ['user', 'assistant', 'tool']);
+    assert.deepEqual(
+      request.messages.map((message) => message.role),
+      ['user', 'assistant', 'tool'],
+    );
     assert.equal(request.messages[2]?.content.length, 4);
     assert.deepEqual(request.toolChoice, { type: 'auto' });
     const again = reencode(request);
     assert.deepEqual(validateAnthropicRequest(again), []);
-    const strip = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, inner) => (key === 'cache_control' || (key === 'is_error' && inner === false) ? undefined : inner)));
+    const strip = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value, (key, inner) => (key === 'cache_control' || (key === 'is_error' && inner === false) ? undefined : inner)));
     assert.deepEqual(strip(again.messages), strip(body.messages));
     assert.deepEqual(strip(again.tools), body.tools);
-    assert.deepEqual(again.system.map((block: Json) => block.text), [body.system]);
+    assert.deepEqual(
+      again.system.map((block: Json) => block.text),
+      [body.system],
+    );
   });
 });
 
@@ -117,12 +141,20 @@ describe('decoding rules', () => {
       model: 'claude-sonnet-4-5',
       max_tokens: 100,
       messages: [{ role: 'user', content: 'hi' }],
-      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }, { name: 'f', input_schema: { type: 'object' }, type: 'custom' }],
+      tools: [
+        { type: 'web_search_20250305', name: 'web_search', max_uses: 2 },
+        { name: 'f', input_schema: { type: 'object' }, type: 'custom' },
+      ],
       tool_choice: { type: 'any', disable_parallel_tool_use: true },
       thinking: { type: 'disabled' },
       service_tier: 'auto',
     });
-    assert.deepEqual(request.tools[0], { kind: 'hosted', dialect: 'anthropic-messages', type: 'web_search_20250305', value: { type: 'web_search_20250305', name: 'web_search', max_uses: 2 } });
+    assert.deepEqual(request.tools[0], {
+      kind: 'hosted',
+      dialect: 'anthropic-messages',
+      type: 'web_search_20250305',
+      value: { type: 'web_search_20250305', name: 'web_search', max_uses: 2 },
+    });
     assert.deepEqual(request.tools[1], { kind: 'function', name: 'f', parameters: { type: 'object' } });
     assert.deepEqual([request.toolChoice, request.parallelToolCalls, request.reasoning], [{ type: 'required' }, false, { disabled: true }]);
     assert.deepEqual(request.messages, [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }]);
@@ -178,7 +210,11 @@ describe('decoding rules', () => {
       [[], undefined],
     ];
     for (const [body, param] of cases) {
-      assert.throws(() => decode(body), (error: unknown) => error instanceof GatewayError && error.code === 'caller_invalid_request' && error.param === param, JSON.stringify(body));
+      assert.throws(
+        () => decode(body),
+        (error: unknown) => error instanceof GatewayError && error.code === 'caller_invalid_request' && error.param === param,
+        JSON.stringify(body),
+      );
     }
   });
 });

@@ -23,7 +23,6 @@ const modelledKeys = new Set([
 
 const efforts = new Set<ReasoningEffort>(['minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 
-
 function optionalNumber(body: Record<string, unknown>, key: string): number | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;

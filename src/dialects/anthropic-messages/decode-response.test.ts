@@ -18,7 +18,9 @@ describe('non-streaming responses', () => {
     assert.deepEqual(response.content[0], { type: 'text', text: body.content[0].text });
     assert.deepEqual(
       response.content.slice(1),
-      body.content.slice(1).map((block: Json) => ({ type: 'tool-call', callId: block.id, name: block.name, kind: 'function', input: JSON.stringify(block.input) })),
+      body.content
+        .slice(1)
+        .map((block: Json) => ({ type: 'tool-call', callId: block.id, name: block.name, kind: 'function', input: JSON.stringify(block.input) })),
     );
     assert.deepEqual(response.finishReason, { unified: 'tool_calls', raw: 'tool_use' });
     assert.deepEqual(response.usage, { inputTokens: 423, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 202, reasoningTokens: 0 });
@@ -35,12 +37,27 @@ describe('non-streaming responses', () => {
   test('a flattened freeform call is restored; a final call cut by max_tokens is withheld', () => {
     const context = exchangeContext(emptyRequest({ tools: [{ kind: 'custom', name: 'apply_patch', namespace: 'fs' }] }));
     const complete = decodeResponse(
-      { id: 'msg_1', model: 'm', content: [{ type: 'tool_use', id: 'toolu_1', name: 'fs__apply_patch', input: { input: 'PATCH' } }], stop_reason: 'tool_use', usage: { input_tokens: 5, output_tokens: 2 } },
+      {
+        id: 'msg_1',
+        model: 'm',
+        content: [{ type: 'tool_use', id: 'toolu_1', name: 'fs__apply_patch', input: { input: 'PATCH' } }],
+        stop_reason: 'tool_use',
+        usage: { input_tokens: 5, output_tokens: 2 },
+      },
       context,
     );
     assert.deepEqual(complete.content, [{ type: 'tool-call', callId: 'toolu_1', name: 'apply_patch', namespace: 'fs', kind: 'custom', input: 'PATCH' }]);
     const cut = decodeResponse(
-      { id: 'msg_2', model: 'm', content: [{ type: 'text', text: 'Writing' }, { type: 'tool_use', id: 'toolu_2', name: 'x', input: {} }], stop_reason: 'max_tokens', usage: {} },
+      {
+        id: 'msg_2',
+        model: 'm',
+        content: [
+          { type: 'text', text: 'Writing' },
+          { type: 'tool_use', id: 'toolu_2', name: 'x', input: {} },
+        ],
+        stop_reason: 'max_tokens',
+        usage: {},
+      },
       context,
     );
     assert.deepEqual(cut.content, [{ type: 'text', text: 'Writing' }]);
@@ -72,6 +89,9 @@ describe('non-streaming responses', () => {
   });
 
   test('a body without content is a provider error', () => {
-    assert.throws(() => decodeResponse({ type: 'error' }, exchangeContext()), (error: unknown) => error instanceof GatewayError && error.code === 'provider_error');
+    assert.throws(
+      () => decodeResponse({ type: 'error' }, exchangeContext()),
+      (error: unknown) => error instanceof GatewayError && error.code === 'provider_error',
+    );
   });
 });

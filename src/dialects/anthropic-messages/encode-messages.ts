@@ -35,7 +35,6 @@ function sideOf(block: ContentBlock, message: Message): Side {
   }
 }
 
-
 /**
  * System text and role-grouped turns. All system/developer content is hoisted into `system`
  * in order; consecutive assistant-side blocks (reasoning, text, tool calls) form one assistant

@@ -22,7 +22,12 @@ function codexBody(name: string): Record<string, any> {
 function contextFor(name: string, target: Partial<TargetProfile> = {}): ExchangeContext {
   const decoded: ModelRequest = openaiResponsesCodec.decodeRequest(codexBody(name), new Warnings());
   const request = { ...decoded, model: target.model ?? 'claude-sonnet-4-5' };
-  return { request, target: { model: 'claude-sonnet-4-5', family: 'anthropic', ...target }, toolNames: ToolNameMap.fromTools(request.tools), warnings: new Warnings() };
+  return {
+    request,
+    target: { model: 'claude-sonnet-4-5', family: 'anthropic', ...target },
+    toolNames: ToolNameMap.fromTools(request.tools),
+    warnings: new Warnings(),
+  };
 }
 
 const targets: Array<Partial<TargetProfile>> = [
@@ -49,7 +54,8 @@ describe('Codex captures encoded for Anthropic obey the Messages API rules', () 
         const rejection = emulatorValidate(body, { endpoint: 'messages', betas: [], verifyThinking: () => true, verifyRedactedData: () => true });
         assert.equal(rejection, undefined, `${name} → ${target.model}: ${rejection?.message}`);
         assert.equal(body.stream, true);
-        for (const key of ['store', 'include', 'prompt_cache_key', 'client_metadata', 'parallel_tool_calls', 'reasoning', 'input', 'text']) assert.ok(!(key in body), key);
+        for (const key of ['store', 'include', 'prompt_cache_key', 'client_metadata', 'parallel_tool_calls', 'reasoning', 'input', 'text'])
+          assert.ok(!(key in body), key);
       }
     });
   }
@@ -61,11 +67,15 @@ describe('What Codex sends becomes the right Anthropic request', () => {
     const capture = codexBody(name);
     const context = contextFor(name);
     const body = encodeRequest(context);
-    const developerTexts = capture.input
-      .filter((item: any) => item.role === 'developer')
-      .flatMap((item: any) => item.content.map((part: any) => part.text));
-    assert.deepEqual((body.system as any[]).map((block) => block.text), developerTexts);
-    assert.deepEqual(body.messages.map((message) => message.role), ['user']);
+    const developerTexts = capture.input.filter((item: any) => item.role === 'developer').flatMap((item: any) => item.content.map((part: any) => part.text));
+    assert.deepEqual(
+      (body.system as any[]).map((block) => block.text),
+      developerTexts,
+    );
+    assert.deepEqual(
+      body.messages.map((message) => message.role),
+      ['user'],
+    );
     assert.equal((body.messages[0]!.content as unknown[]).length, 2);
     assert.ok(names(body).includes('exec_command'));
     const namespaced = capture.tools.find((tool: any) => tool.type === 'namespace');
@@ -115,7 +125,10 @@ describe('What Codex sends becomes the right Anthropic request', () => {
 
   test('ns_present: a namespaced call replays with the flattened name and parsed arguments', () => {
     const body = encodeRequest(contextFor('codex/ns_present/002-POST_v1_responses.json'));
-    assert.deepEqual(body.messages[1], { role: 'assistant', content: [{ type: 'tool_use', id: 'call_ns', name: 'multi_agent_v1__wait_agent', input: { targets: [], timeout_ms: 10 } }] });
+    assert.deepEqual(body.messages[1], {
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: 'call_ns', name: 'multi_agent_v1__wait_agent', input: { targets: [], timeout_ms: 10 } }],
+    });
     assert.deepEqual(body.messages[2], {
       role: 'user',
       content: [{ type: 'tool_result', tool_use_id: 'call_ns', content: 'agent ids must be non-empty', cache_control: { type: 'ephemeral' } }],
@@ -126,7 +139,10 @@ describe('What Codex sends becomes the right Anthropic request', () => {
     const context = contextFor('codex/toolsearch/002-POST_v1_responses.json');
     const body = encodeRequest(context);
     assert.ok(names(body).includes('multi_agent_v1__spawn_agent'));
-    assert.deepEqual(body.messages.map((message) => message.role), ['user']);
+    assert.deepEqual(
+      body.messages.map((message) => message.role),
+      ['user'],
+    );
     const dropped = context.warnings.list.filter((warning) => warning.code === 'item_dropped').map((warning) => warning.message);
     assert.ok(dropped.some((message) => message.includes('tool_search_call')));
     assert.ok(dropped.some((message) => message.includes('tool_search_output')));
@@ -135,7 +151,14 @@ describe('What Codex sends becomes the right Anthropic request', () => {
   test('compact-local: tool history without tools declares placeholders and forbids calls', () => {
     const context = contextFor('codex/compact-local/002-POST_v1_responses.json');
     const body = encodeRequest(context);
-    assert.deepEqual(body.tools, [{ name: 'exec_command', description: 'Not available in this turn.', input_schema: { type: 'object', properties: {} }, cache_control: { type: 'ephemeral' } }]);
+    assert.deepEqual(body.tools, [
+      {
+        name: 'exec_command',
+        description: 'Not available in this turn.',
+        input_schema: { type: 'object', properties: {} },
+        cache_control: { type: 'ephemeral' },
+      },
+    ]);
     assert.deepEqual(body.tool_choice, { type: 'none' });
     assert.ok(context.warnings.list.some((warning) => warning.code === 'tool_stubs_added'));
   });

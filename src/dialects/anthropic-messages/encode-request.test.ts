@@ -12,9 +12,17 @@ const call = (callId: string, input = '{}', name = 'shell', extra: Partial<Conte
   role: 'assistant',
   content: [{ type: 'tool-call', callId, name, kind: 'function', input, ...extra } as ContentBlock],
 });
-const result = (callId: string, output: string | ContentBlock[] = 'ok'): Message => ({ role: 'tool', content: [{ type: 'tool-result', callId, kind: 'function', output }] });
+const result = (callId: string, output: string | ContentBlock[] = 'ok'): Message => ({
+  role: 'tool',
+  content: [{ type: 'tool-result', callId, kind: 'function', output }],
+});
 const thinking: ReasoningBlock = { type: 'reasoning', family: 'anthropic', summary: ['Let me think.\n'], signature: 'EqQBCkgIAxABGAIiQL+sig==' };
-const shell: ToolDefinition = { kind: 'function', name: 'shell', description: 'Run a command', parameters: { type: 'object', properties: { cmd: { type: 'string' } } } };
+const shell: ToolDefinition = {
+  kind: 'function',
+  name: 'shell',
+  description: 'Run a command',
+  parameters: { type: 'object', properties: { cmd: { type: 'string' } } },
+};
 
 function encode(request: Partial<ModelRequest>, target: Parameters<typeof exchangeContext>[1] = {}) {
   const context = exchangeContext(emptyRequest(request), target);
@@ -44,37 +52,69 @@ describe('turn structure', () => {
       { type: 'tool_use', id: 'toolu_a', name: 'shell', input: { cmd: 'ls' } },
       { type: 'tool_use', id: 'toolu_b', name: 'shell', input: { cmd: 'pwd' } },
     ]);
-    assert.deepEqual(body.messages[2].content.map((block: any) => block.type), ['tool_result', 'tool_result', 'text']);
+    assert.deepEqual(
+      body.messages[2].content.map((block: any) => block.type),
+      ['tool_result', 'tool_result', 'text'],
+    );
     assert.equal(body.messages.length, 3);
   });
 
-  test('other families\' reasoning is dropped silently; redacted thinking replays as redacted_thinking', () => {
+  test("other families' reasoning is dropped silently; redacted thinking replays as redacted_thinking", () => {
     const openai: ReasoningBlock = { type: 'reasoning', family: 'openai', summary: ['s'], encryptedContent: 'gAAAA' };
     const redacted: ReasoningBlock = { type: 'reasoning', family: 'anthropic', summary: [], redactedData: 'EtgBCkYI' };
-    const { body, codes } = encode({ messages: [user('hi'), { role: 'assistant', content: [openai, redacted, { type: 'text', text: 'Hello' }] }, user('more')] });
-    assert.deepEqual(body.messages[1].content, [{ type: 'redacted_thinking', data: 'EtgBCkYI' }, { type: 'text', text: 'Hello' }]);
+    const { body, codes } = encode({
+      messages: [user('hi'), { role: 'assistant', content: [openai, redacted, { type: 'text', text: 'Hello' }] }, user('more')],
+    });
+    assert.deepEqual(body.messages[1].content, [
+      { type: 'redacted_thinking', data: 'EtgBCkYI' },
+      { type: 'text', text: 'Hello' },
+    ]);
     assert.deepEqual(codes, []);
   });
 
   test('empty and whitespace-only text disappears, and turns left empty merge away', () => {
     const { body } = encode({ messages: [user('a'), assistantText('  \n'), user(''), user('b')] });
-    assert.deepEqual(body.messages, [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b', cache_control: { type: 'ephemeral' } }] }]);
+    assert.deepEqual(body.messages, [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b', cache_control: { type: 'ephemeral' } },
+        ],
+      },
+    ]);
   });
 
   test('system blocks and every system/developer message are hoisted in order; a late one warns', () => {
     const { body, codes } = encode({
       system: [{ type: 'text', text: 'base' }],
-      messages: [{ role: 'developer', content: [{ type: 'text', text: 'dev 1' }] }, user('q'), { role: 'developer', content: [{ type: 'text', text: 'dev 2' }] }, user('r')],
+      messages: [
+        { role: 'developer', content: [{ type: 'text', text: 'dev 1' }] },
+        user('q'),
+        { role: 'developer', content: [{ type: 'text', text: 'dev 2' }] },
+        user('r'),
+      ],
     });
-    assert.deepEqual(body.system.map((block: any) => block.text), ['base', 'dev 1', 'dev 2']);
-    assert.deepEqual(body.messages.map((message: any) => message.role), ['user']);
+    assert.deepEqual(
+      body.system.map((block: any) => block.text),
+      ['base', 'dev 1', 'dev 2'],
+    );
+    assert.deepEqual(
+      body.messages.map((message: any) => message.role),
+      ['user'],
+    );
     assert.deepEqual(codes, ['system_hoisted']);
   });
 
   test('an unanswered call gets an error result and a stray result becomes text', () => {
     const { body, codes } = encode({ tools: [shell], messages: [user('go'), call('toolu_x'), user('stop'), result('call_unknown', 'late output')] });
     assert.deepEqual(validateAnthropicRequest(body), []);
-    assert.deepEqual(body.messages[2].content[0], { type: 'tool_result', tool_use_id: 'toolu_x', content: 'No result was recorded for this tool call.', is_error: true });
+    assert.deepEqual(body.messages[2].content[0], {
+      type: 'tool_result',
+      tool_use_id: 'toolu_x',
+      content: 'No result was recorded for this tool call.',
+      is_error: true,
+    });
     assert.ok(body.messages[2].content.some((block: any) => block.type === 'text' && block.text.includes('late output')));
     assert.deepEqual(codes.sort(), ['tool_result_missing', 'tool_result_orphaned']);
   });
@@ -88,15 +128,27 @@ describe('turn structure', () => {
   test('arguments that are not a JSON object replay as {} with a warning; freeform input is wrapped', () => {
     const { body, codes } = encode({
       tools: [shell, { kind: 'custom', name: 'apply_patch' }],
-      messages: [user('go'), call('c1', '{"cmd": "ls'), { role: 'assistant', content: [{ type: 'tool-call', callId: 'c2', name: 'apply_patch', kind: 'custom', input: '*** Begin Patch' }] }, result('c1'), result('c2')],
+      messages: [
+        user('go'),
+        call('c1', '{"cmd": "ls'),
+        { role: 'assistant', content: [{ type: 'tool-call', callId: 'c2', name: 'apply_patch', kind: 'custom', input: '*** Begin Patch' }] },
+        result('c1'),
+        result('c2'),
+      ],
     });
-    assert.deepEqual(body.messages[1].content.map((block: any) => block.input), [{}, { input: '*** Begin Patch' }]);
+    assert.deepEqual(
+      body.messages[1].content.map((block: any) => block.input),
+      [{}, { input: '*** Begin Patch' }],
+    );
     assert.ok(codes.includes('tool_arguments_replaced'));
   });
 
   test('a final assistant turn: kept as a trimmed prefill without thinking, followed by a user turn with thinking', () => {
     const plain = encode({ messages: [user('q'), assistantText('The answer is ')] });
-    assert.deepEqual(plain.body.messages.at(-1), { role: 'assistant', content: [{ type: 'text', text: 'The answer is', cache_control: { type: 'ephemeral' } }] });
+    assert.deepEqual(plain.body.messages.at(-1), {
+      role: 'assistant',
+      content: [{ type: 'text', text: 'The answer is', cache_control: { type: 'ephemeral' } }],
+    });
     const thinkingOn = encode({ messages: [user('q'), assistantText('The answer is ')], reasoning: { effort: 'low' } });
     assert.equal(thinkingOn.body.messages.at(-1).role, 'user');
     assert.ok(thinkingOn.codes.includes('prefill_removed'));
@@ -113,13 +165,20 @@ describe('turn structure', () => {
   test('images: base64, data URLs and URLs map to sources; a provider file id is a 400', () => {
     const image = (source: any): Message => ({ role: 'user', content: [{ type: 'image', source }] });
     const { body } = encode({
-      messages: [image({ kind: 'base64', mediaType: 'image/png', data: 'iVBOR' }), image({ kind: 'url', url: 'data:image/jpeg;base64,/9j/4A' }), image({ kind: 'url', url: 'https://x/y.png' })],
+      messages: [
+        image({ kind: 'base64', mediaType: 'image/png', data: 'iVBOR' }),
+        image({ kind: 'url', url: 'data:image/jpeg;base64,/9j/4A' }),
+        image({ kind: 'url', url: 'https://x/y.png' }),
+      ],
     });
-    assert.deepEqual(body.messages[0].content.map((block: any) => block.source), [
-      { type: 'base64', media_type: 'image/png', data: 'iVBOR' },
-      { type: 'base64', media_type: 'image/jpeg', data: '/9j/4A' },
-      { type: 'url', url: 'https://x/y.png' },
-    ]);
+    assert.deepEqual(
+      body.messages[0].content.map((block: any) => block.source),
+      [
+        { type: 'base64', media_type: 'image/png', data: 'iVBOR' },
+        { type: 'base64', media_type: 'image/jpeg', data: '/9j/4A' },
+        { type: 'url', url: 'https://x/y.png' },
+      ],
+    );
     assert.throws(
       () => encode({ messages: [image({ kind: 'file-id', fileId: 'file-123' })] }),
       (error: unknown) => error instanceof GatewayError && error.code === 'caller_invalid_request',
@@ -129,7 +188,15 @@ describe('turn structure', () => {
   test('a rich tool result keeps its text and images', () => {
     const { body } = encode({
       tools: [shell],
-      messages: [user('look'), call('c1'), result('c1', [{ type: 'text', text: 'screenshot:' }, { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAA' } }, { type: 'text', text: ' ' }])],
+      messages: [
+        user('look'),
+        call('c1'),
+        result('c1', [
+          { type: 'text', text: 'screenshot:' },
+          { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAA' } },
+          { type: 'text', text: ' ' },
+        ]),
+      ],
     });
     assert.deepEqual(body.messages[2].content[0].content, [
       { type: 'text', text: 'screenshot:' },
@@ -141,7 +208,11 @@ describe('turn structure', () => {
     const { body, codes } = encode({ tools: [shell], reasoning: { effort: 'high' }, messages: [user('go'), call('call_1'), result('call_1')] });
     assert.equal(body.thinking, undefined);
     assert.ok(codes.includes('thinking_disabled'));
-    const own = encode({ tools: [shell], reasoning: { effort: 'high' }, messages: [user('go'), { role: 'assistant', content: [thinking] }, call('toolu_1'), result('toolu_1')] });
+    const own = encode({
+      tools: [shell],
+      reasoning: { effort: 'high' },
+      messages: [user('go'), { role: 'assistant', content: [thinking] }, call('toolu_1'), result('toolu_1')],
+    });
     assert.deepEqual(own.body.thinking, { type: 'enabled', budget_tokens: 24576 });
     assert.deepEqual(validateAnthropicRequest(own.body), []);
   });
@@ -197,7 +268,15 @@ describe('max_tokens and thinking', () => {
   });
 
   test('thinking drops temperature and top_k and relaxes a forced tool choice', () => {
-    const { body, codes } = encode({ tools: [shell], messages: [user('q')], reasoning: { effort: 'low' }, temperature: 0.2, topK: 5, topP: 0.99, toolChoice: { type: 'required' } });
+    const { body, codes } = encode({
+      tools: [shell],
+      messages: [user('q')],
+      reasoning: { effort: 'low' },
+      temperature: 0.2,
+      topK: 5,
+      topP: 0.99,
+      toolChoice: { type: 'required' },
+    });
     assert.equal(body.temperature, undefined);
     assert.equal(body.top_k, undefined);
     assert.equal(body.top_p, 0.99);
@@ -213,7 +292,13 @@ describe('max_tokens and thinking', () => {
 
 describe('tools', () => {
   test('schemas are objects; a parameterless tool gets an empty object schema', () => {
-    const { body } = encode({ messages: [user('q')], tools: [{ kind: 'function', name: 'ping' }, { kind: 'function', name: 'raw', parameters: { properties: { a: { type: 'string' } } } }] });
+    const { body } = encode({
+      messages: [user('q')],
+      tools: [
+        { kind: 'function', name: 'ping' },
+        { kind: 'function', name: 'raw', parameters: { properties: { a: { type: 'string' } } } },
+      ],
+    });
     assert.deepEqual(body.tools[0].input_schema, { type: 'object', properties: {} });
     assert.deepEqual(body.tools[1].input_schema, { type: 'object', properties: { a: { type: 'string' } } });
   });
@@ -227,29 +312,49 @@ describe('tools', () => {
 
   test('tool_choice: named tool (flattened), none, allowed_tools, parallel flag', () => {
     const tools: ToolDefinition[] = [{ kind: 'function', name: 'wait', namespace: 'agents' }];
-    assert.deepEqual(encode({ messages: [user('q')], tools, toolChoice: { type: 'tool', name: 'wait', namespace: 'agents', kind: 'function' } }).body.tool_choice, { type: 'tool', name: 'agents__wait' });
+    assert.deepEqual(
+      encode({ messages: [user('q')], tools, toolChoice: { type: 'tool', name: 'wait', namespace: 'agents', kind: 'function' } }).body.tool_choice,
+      { type: 'tool', name: 'agents__wait' },
+    );
     assert.deepEqual(encode({ messages: [user('q')], tools, toolChoice: { type: 'none' }, parallelToolCalls: false }).body.tool_choice, { type: 'none' });
     const allowed = encode({ messages: [user('q')], tools, toolChoice: { type: 'allowed', mode: 'required', names: ['wait'] }, parallelToolCalls: false });
     assert.deepEqual(allowed.body.tool_choice, { type: 'any', disable_parallel_tool_use: true });
     assert.ok(allowed.codes.includes('tool_choice_downgraded'));
   });
 
-  test('Responses web_search with live access becomes Anthropic\'s server tool', () => {
-    const value = { type: 'web_search', user_location: { type: 'approximate', country: 'FR' }, filters: { allowed_domains: ['example.com'] }, search_context_size: 'high' };
+  test("Responses web_search with live access becomes Anthropic's server tool", () => {
+    const value = {
+      type: 'web_search',
+      user_location: { type: 'approximate', country: 'FR' },
+      filters: { allowed_domains: ['example.com'] },
+      search_context_size: 'high',
+    };
     const { body, codes } = encode({ messages: [user('q')], tools: [{ kind: 'hosted', dialect: 'openai-responses', type: 'web_search', value }] });
-    assert.deepEqual(body.tools, [{ type: 'web_search_20250305', name: 'web_search', user_location: { type: 'approximate', country: 'FR' }, allowed_domains: ['example.com'] }]);
+    assert.deepEqual(body.tools, [
+      { type: 'web_search_20250305', name: 'web_search', user_location: { type: 'approximate', country: 'FR' }, allowed_domains: ['example.com'] },
+    ]);
     assert.deepEqual(codes, ['field_dropped']);
-    const optedOut = encode({ messages: [user('q')], tools: [{ kind: 'hosted', dialect: 'openai-responses', type: 'web_search', value: { type: 'web_search' } }] }, { quirks: { web_search: false } });
+    const optedOut = encode(
+      { messages: [user('q')], tools: [{ kind: 'hosted', dialect: 'openai-responses', type: 'web_search', value: { type: 'web_search' } }] },
+      { quirks: { web_search: false } },
+    );
     assert.equal(optedOut.body.tools, undefined);
   });
 
   test('unknown hosted tools and foreign opaque items are dropped with warnings, never a 400', () => {
     const { body, codes } = encode({
       tools: [{ kind: 'hosted', dialect: 'openai-responses', type: 'image_generation', value: { type: 'image_generation' } }],
-      messages: [user('q'), { role: 'assistant', content: [{ type: 'opaque', dialect: 'openai-responses', value: { type: 'web_search_call', id: 'ws_1' } }] }, user('r')],
+      messages: [
+        user('q'),
+        { role: 'assistant', content: [{ type: 'opaque', dialect: 'openai-responses', value: { type: 'web_search_call', id: 'ws_1' } }] },
+        user('r'),
+      ],
     });
     assert.equal(body.tools, undefined);
-    assert.deepEqual(body.messages.map((message: any) => message.role), ['user']);
+    assert.deepEqual(
+      body.messages.map((message: any) => message.role),
+      ['user'],
+    );
     assert.deepEqual(codes.sort(), ['item_dropped', 'tool_dropped']);
   });
 
@@ -267,7 +372,14 @@ describe('tools', () => {
 
 describe('caching and purity', () => {
   test('breakpoints go on the last function tool, the last system block and the last message block', () => {
-    const { body } = encode({ system: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }], tools: [shell], messages: [user('q')] });
+    const { body } = encode({
+      system: [
+        { type: 'text', text: 'a' },
+        { type: 'text', text: 'b' },
+      ],
+      tools: [shell],
+      messages: [user('q')],
+    });
     assert.deepEqual([body.system[0].cache_control, body.system[1].cache_control], [undefined, { type: 'ephemeral' }]);
     assert.deepEqual(body.tools[0].cache_control, { type: 'ephemeral' });
     assert.deepEqual(body.messages[0].content[0].cache_control, { type: 'ephemeral' });
@@ -283,8 +395,14 @@ describe('caching and purity', () => {
   test('encoding never mutates the IR and is repeatable (safe on retry)', () => {
     const request = emptyRequest({
       system: [{ type: 'text', text: 'sys' }],
-      tools: [shell, { kind: 'hosted', dialect: 'anthropic-messages', type: 'web_search_20250305', value: { type: 'web_search_20250305', name: 'web_search' } }],
-      messages: [user('go'), { role: 'assistant', content: [thinking, { type: 'opaque', dialect: 'anthropic-messages', value: { type: 'text', text: 'x ' } }] }],
+      tools: [
+        shell,
+        { kind: 'hosted', dialect: 'anthropic-messages', type: 'web_search_20250305', value: { type: 'web_search_20250305', name: 'web_search' } },
+      ],
+      messages: [
+        user('go'),
+        { role: 'assistant', content: [thinking, { type: 'opaque', dialect: 'anthropic-messages', value: { type: 'text', text: 'x ' } }] },
+      ],
     });
     const snapshot = structuredClone(request);
     const first = encodeRequest(exchangeContext(request));
@@ -308,7 +426,17 @@ describe('the validator used above catches broken bodies', () => {
       ],
     };
     const problems = validateAnthropicRequest(bad).join('\n');
-    for (const expected of ['budget_tokens 4000 must be < max_tokens', 'temperature with thinking', 'does not match', 'input_schema.type', 'first message must be a user', 'roles must alternate', 'empty text block', 'has no tool_result', 'prefill']) {
+    for (const expected of [
+      'budget_tokens 4000 must be < max_tokens',
+      'temperature with thinking',
+      'does not match',
+      'input_schema.type',
+      'first message must be a user',
+      'roles must alternate',
+      'empty text block',
+      'has no tool_result',
+      'prefill',
+    ]) {
       assert.ok(problems.includes(expected), expected);
     }
   });

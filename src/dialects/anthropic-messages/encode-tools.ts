@@ -18,9 +18,7 @@ export interface ToolEncodingInput {
   thinkingOn: boolean;
 }
 
-
 const emptyObjectSchema = (): Record<string, unknown> => ({ type: 'object', properties: {} });
-
 
 function inputSchemaOf(tool: FunctionToolDefinition, context: ExchangeContext): Record<string, unknown> {
   const parameters = tool.parameters;
@@ -112,7 +110,8 @@ export function encodeTools(context: ExchangeContext, input: ToolEncodingInput):
   // Deferred loading needs a tool search next to it (Anthropic's server tool, or an
   // Anthropic client's own, as Claude Code has): otherwise the tools are sent eagerly.
   const fromAnthropicClient = context.request.extensions['anthropic-messages'] !== undefined;
-  const keepDeferred = fromAnthropicClient || all.some((tool) => tool.kind === 'hosted' && tool.dialect === 'anthropic-messages' && tool.type.startsWith('tool_search_tool'));
+  const keepDeferred =
+    fromAnthropicClient || all.some((tool) => tool.kind === 'hosted' && tool.dialect === 'anthropic-messages' && tool.type.startsWith('tool_search_tool'));
   for (const tool of all) {
     if (tool.kind === 'hosted') {
       push(encodeHostedTool(tool, context));
@@ -137,7 +136,10 @@ export function encodeTools(context: ExchangeContext, input: ToolEncodingInput):
   // Anthropic rejects tool_use/tool_result history in a request without tools (e.g. a
   // compaction turn): declare the names the history uses and forbid calling them.
   const names = input.historyToolNames.length > 0 ? [...new Set(input.historyToolNames)] : ['unavailable_tool'];
-  context.warnings.add('tool_stubs_added', 'The history holds tool calls but the request declares no tools; placeholder tools were declared with tool_choice none.');
+  context.warnings.add(
+    'tool_stubs_added',
+    'The history holds tool calls but the request declares no tools; placeholder tools were declared with tool_choice none.',
+  );
   return {
     tools: names.map((name) => ({ name, description: 'Not available in this turn.', input_schema: emptyObjectSchema() })),
     tool_choice: { type: 'none' },

@@ -38,8 +38,14 @@ describe('decoding Anthropic HTTP errors', () => {
   test("a rejected upstream credential says it is the gateway's, never relays Anthropic's text", () => {
     // Relayed, "invalid x-api-key" makes Claude Code report "Invalid API key · Fix external API key" to its user.
     const rejected = decodeError(401, body('authentication_error', 'invalid x-api-key'), new Headers());
-    assert.deepEqual([rejected.code, rejected.message, rejected.providerType], ['provider_authentication', "The upstream rejected the gateway's credentials (HTTP 401).", 'authentication_error']);
-    assert.equal(decodeError(403, body('permission_error', 'Your API key does not have permission'), new Headers()).message, "The upstream rejected the gateway's credentials (HTTP 403).");
+    assert.deepEqual(
+      [rejected.code, rejected.message, rejected.providerType],
+      ['provider_authentication', "The upstream rejected the gateway's credentials (HTTP 401).", 'authentication_error'],
+    );
+    assert.equal(
+      decodeError(403, body('permission_error', 'Your API key does not have permission'), new Headers()).message,
+      "The upstream rejected the gateway's credentials (HTTP 403).",
+    );
   });
 
   test('a JSON string body is read like an object; retry-after is kept for 429', () => {
@@ -87,7 +93,7 @@ describe('encoding gateway errors for Anthropic clients', () => {
   });
 
   test('a rejected upstream credential is a 502 that tells clients not to retry; other 5xx stay retryable', () => {
-    const credential = encodeError({ code: 'provider_authentication', message: 'The upstream rejected the gateway\'s credentials (HTTP 401).' });
+    const credential = encodeError({ code: 'provider_authentication', message: "The upstream rejected the gateway's credentials (HTTP 401)." });
     assert.equal(credential.status, 502);
     assert.deepEqual(credential.headers, { 'x-should-retry': 'false' });
     assert.deepEqual(encodeError({ code: 'provider_error', message: 'boom' }).headers, {});

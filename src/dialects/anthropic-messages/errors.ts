@@ -91,7 +91,10 @@ export function decodeError(status: number, body: unknown, headers: Headers): Ga
   const code = errorCodeOf(type, text, status);
   // The credential is the gateway's, not the caller's: relaying "invalid x-api-key" makes
   // Claude Code tell its user "Invalid API key · Fix external API key" about a key that works.
-  const shape: GatewayErrorShape = { code, message: code === 'provider_authentication' ? `The upstream rejected the gateway's credentials (HTTP ${status}).` : text };
+  const shape: GatewayErrorShape = {
+    code,
+    message: code === 'provider_authentication' ? `The upstream rejected the gateway's credentials (HTTP ${status}).` : text,
+  };
   if (type !== undefined) shape.providerType = type;
   const retryAfter = retryAfterSecondsOf(headers);
   if (retryAfter !== undefined && (status === 429 || status === 529 || status === 503)) shape.retryAfterSeconds = retryAfter;

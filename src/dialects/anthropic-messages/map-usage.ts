@@ -35,7 +35,9 @@ export function mergeUsage(into: AnthropicUsage, update: unknown): void {
 }
 
 /** Canonical usage → Anthropic usage (input without the cache parts, as Anthropic counts). */
-export function encodeUsage(usage: Usage | undefined): Required<Pick<AnthropicUsage, 'input_tokens' | 'output_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens'>> {
+export function encodeUsage(
+  usage: Usage | undefined,
+): Required<Pick<AnthropicUsage, 'input_tokens' | 'output_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens'>> {
   const cacheRead = usage?.cachedInputTokens ?? 0;
   const cacheWrite = usage?.cacheWriteTokens ?? 0;
   return {

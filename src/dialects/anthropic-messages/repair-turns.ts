@@ -81,7 +81,10 @@ export function repairTurnBoundaries(turns: Turn[], thinkingOn: boolean, warning
   const last = turns[turns.length - 1];
   if (last?.role === 'assistant') {
     if (thinkingOn) {
-      warnings.add('prefill_removed', 'The conversation ended on an assistant turn, which Anthropic treats as a prefill and forbids with thinking; a user turn was appended.');
+      warnings.add(
+        'prefill_removed',
+        'The conversation ended on an assistant turn, which Anthropic treats as a prefill and forbids with thinking; a user turn was appended.',
+      );
       turns.push({ role: 'user', results: [], blocks: [{ type: 'text', text: placeholderText }] });
     } else {
       last.blocks = last.blocks.filter((block) => block.type !== 'thinking' && block.type !== 'redacted_thinking');

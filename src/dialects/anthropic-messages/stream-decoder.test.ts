@@ -77,7 +77,12 @@ describe('Anthropic stream decoder on recorded streams', () => {
     assertWellFormed(events);
     const response = foldStream(events);
     assert.deepEqual(response.content, [
-      { type: 'reasoning', family: 'anthropic', summary: ['The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185'], signature: deltasOf(name, 0, 'signature') },
+      {
+        type: 'reasoning',
+        family: 'anthropic',
+        summary: ['The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185'],
+        signature: deltasOf(name, 0, 'signature'),
+      },
       { type: 'text', text: '925 ÷ 5 = 185' },
     ]);
     assert.equal((response.content[0] as { signature: string }).signature.length, 332);
@@ -112,7 +117,10 @@ describe('Anthropic stream decoder on recorded streams', () => {
     assert.deepEqual(response.finishReason, { unified: 'tool_calls', raw: 'tool_use' });
     assert.equal(response.usage?.inputTokens, 565);
     assert.equal(response.usage?.outputTokens, 48);
-    assert.ok(events.every((event) => event.type !== 'tool-call-delta'), 'an empty partial_json is not a delta');
+    assert.ok(
+      events.every((event) => event.type !== 'tool-call-delta'),
+      'an empty partial_json is not a delta',
+    );
   });
 
   test('tool-use-input-json-delta.sse: argument fragments stream and assemble exactly', () => {
@@ -121,15 +129,24 @@ describe('Anthropic stream decoder on recorded streams', () => {
     assertWellFormed(events);
     const response = foldStream(events);
     const call = response.content[1];
-    assert.deepEqual(call, { type: 'tool-call', callId: 'toolu_01NRLabsLyVHZPKxbKvkfSMn', name: 'get_weather', kind: 'function', input: '{"location": "Paris"}' });
+    assert.deepEqual(call, {
+      type: 'tool-call',
+      callId: 'toolu_01NRLabsLyVHZPKxbKvkfSMn',
+      name: 'get_weather',
+      kind: 'function',
+      input: '{"location": "Paris"}',
+    });
     const streamed = events.filter((event) => event.type === 'tool-call-delta').map((event) => (event as { delta: string }).delta);
     assert.deepEqual(streamed, ['{"locati', 'on": "P', 'ar', 'is"}']);
     assert.equal(streamed.join(''), deltasOf(name, 1, 'partial_json'));
-    assert.deepEqual(events.find((event) => event.type === 'block-start' && event.index === 1), {
-      type: 'block-start',
-      index: 1,
-      block: { kind: 'tool-call', callId: 'toolu_01NRLabsLyVHZPKxbKvkfSMn', name: 'get_weather', toolKind: 'function' },
-    });
+    assert.deepEqual(
+      events.find((event) => event.type === 'block-start' && event.index === 1),
+      {
+        type: 'block-start',
+        index: 1,
+        block: { kind: 'tool-call', callId: 'toolu_01NRLabsLyVHZPKxbKvkfSMn', name: 'get_weather', toolKind: 'function' },
+      },
+    );
     assert.deepEqual(response.finishReason, { unified: 'tool_calls', raw: 'tool_use' });
     assert.equal(response.usage?.outputTokens, 65);
   });
@@ -150,11 +167,21 @@ describe('Anthropic stream decoder on recorded streams', () => {
   test('error-overloaded-midstream.sse becomes a provider_overloaded error event', () => {
     const events = decodeFixture('error-overloaded-midstream.sse');
     assert.deepEqual(events, [{ type: 'error', error: { code: 'provider_overloaded', message: 'Overloaded', providerType: 'overloaded_error' } }]);
-    assert.throws(() => foldStream(events), (error: unknown) => error instanceof GatewayError && error.code === 'provider_overloaded');
+    assert.throws(
+      () => foldStream(events),
+      (error: unknown) => error instanceof GatewayError && error.code === 'provider_overloaded',
+    );
   });
 
   test('every recorded stream decodes the same when its bytes arrive in 7-byte chunks', () => {
-    for (const name of ['text.sse', 'thinking-signature.sse', 'redacted-thinking.sse', 'tool-use-input-json-delta.sse', 'thinking-signature-context-management.jsonl', 'tool-use-empty-input.jsonl']) {
+    for (const name of [
+      'text.sse',
+      'thinking-signature.sse',
+      'redacted-thinking.sse',
+      'tool-use-input-json-delta.sse',
+      'thinking-signature-context-management.jsonl',
+      'tool-use-empty-input.jsonl',
+    ]) {
       const whole = foldStream(decodeFixture(name));
       const chunked = foldStream(decodeFixture(name, exchangeContext(), 7));
       assert.deepEqual({ ...chunked, createdAt: 0 }, { ...whole, createdAt: 0 }, name);
@@ -164,7 +191,10 @@ describe('Anthropic stream decoder on recorded streams', () => {
 
 describe('Anthropic stream decoder rules', () => {
   const frame = (payload: Record<string, unknown>): SseEvent => ({ event: String(payload.type), data: JSON.stringify(payload) });
-  const start = frame({ type: 'message_start', message: { id: 'msg_1', model: 'claude-x', usage: { input_tokens: 10, cache_read_input_tokens: 100, cache_creation_input_tokens: 50, output_tokens: 1 } } });
+  const start = frame({
+    type: 'message_start',
+    message: { id: 'msg_1', model: 'claude-x', usage: { input_tokens: 10, cache_read_input_tokens: 100, cache_creation_input_tokens: 50, output_tokens: 1 } },
+  });
   const toolStream = (name: string, json: string[]): SseEvent[] => [
     start,
     frame({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_9', name, input: {} } }),
@@ -190,7 +220,9 @@ describe('Anthropic stream decoder rules', () => {
     const tools = [{ kind: 'function' as const, name: 'wait_agent', namespace: 'multi_agent_v1' }];
     const context = exchangeContext(emptyRequest({ tools }));
     const response = foldStream(decode(toolStream('multi_agent_v1__wait_agent', ['{"targets":', '[]}']), context));
-    assert.deepEqual(response.content, [{ type: 'tool-call', callId: 'toolu_9', name: 'wait_agent', namespace: 'multi_agent_v1', kind: 'function', input: '{"targets":[]}' }]);
+    assert.deepEqual(response.content, [
+      { type: 'tool-call', callId: 'toolu_9', name: 'wait_agent', namespace: 'multi_agent_v1', kind: 'function', input: '{"targets":[]}' },
+    ]);
   });
 
   test('a freeform tool call is unwrapped from {input} and streamed as one raw delta', () => {
@@ -199,7 +231,10 @@ describe('Anthropic stream decoder rules', () => {
     const patch = '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch';
     const json = JSON.stringify({ input: patch });
     const events = decode(toolStream('apply_patch', [json.slice(0, 12), json.slice(12)]), context);
-    assert.deepEqual(events.filter((event) => event.type === 'tool-call-delta'), [{ type: 'tool-call-delta', index: 0, delta: patch }]);
+    assert.deepEqual(
+      events.filter((event) => event.type === 'tool-call-delta'),
+      [{ type: 'tool-call-delta', index: 0, delta: patch }],
+    );
     const block = foldStream(events).content[0] as ContentBlock;
     assert.deepEqual(block, { type: 'tool-call', callId: 'toolu_9', name: 'apply_patch', kind: 'custom', input: patch });
   });
@@ -224,8 +259,14 @@ describe('Anthropic stream decoder rules', () => {
   });
 
   test('refusal and context-window stops map to refusal and length', () => {
-    for (const [raw, unified] of [['refusal', 'refusal'], ['model_context_window_exceeded', 'length'], ['stop_sequence', 'stop']] as const) {
-      const response = foldStream(decode([start, frame({ type: 'message_delta', delta: { stop_reason: raw, stop_sequence: null } }), frame({ type: 'message_stop' })]));
+    for (const [raw, unified] of [
+      ['refusal', 'refusal'],
+      ['model_context_window_exceeded', 'length'],
+      ['stop_sequence', 'stop'],
+    ] as const) {
+      const response = foldStream(
+        decode([start, frame({ type: 'message_delta', delta: { stop_reason: raw, stop_sequence: null } }), frame({ type: 'message_stop' })]),
+      );
       assert.deepEqual(response.finishReason, { unified, raw });
     }
   });

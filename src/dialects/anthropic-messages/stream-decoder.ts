@@ -127,7 +127,13 @@ export class AnthropicStreamDecoder implements StreamStateMachine<SseEvent, Stre
         block.kind = 'tool-call';
         const identity = this.context.toolNames.identity(String(start.name ?? ''));
         block.identity = identity;
-        begin = { kind: 'tool-call', callId: String(start.id ?? ''), name: identity.name, toolKind: identity.kind, ...(identity.namespace ? { namespace: identity.namespace } : {}) };
+        begin = {
+          kind: 'tool-call',
+          callId: String(start.id ?? ''),
+          name: identity.name,
+          toolKind: identity.kind,
+          ...(identity.namespace ? { namespace: identity.namespace } : {}),
+        };
         break;
       }
       default:
@@ -186,7 +192,12 @@ export class AnthropicStreamDecoder implements StreamStateMachine<SseEvent, Stre
         return [{ type: 'block-end', index, block: { type: 'text', text: block.text } }];
       case 'reasoning': {
         if (block.start.type === 'redacted_thinking') {
-          const redacted: ContentBlock = { type: 'reasoning', family: 'anthropic', summary: [], ...(typeof block.start.data === 'string' ? { redactedData: block.start.data } : {}) };
+          const redacted: ContentBlock = {
+            type: 'reasoning',
+            family: 'anthropic',
+            summary: [],
+            ...(typeof block.start.data === 'string' ? { redactedData: block.start.data } : {}),
+          };
           return [{ type: 'block-end', index, block: redacted }];
         }
         if (!stopped && block.signature === undefined) return [];
@@ -197,10 +208,19 @@ export class AnthropicStreamDecoder implements StreamStateMachine<SseEvent, Stre
       case 'tool-call': {
         if (!stopped || !isCompleteJson(block.json)) {
           this.truncatedCall = true;
-          this.context.warnings.add('tool_call_truncated', `The call to ${block.identity?.name ?? 'a tool'} was cut off before its input was complete and was not returned.`);
+          this.context.warnings.add(
+            'tool_call_truncated',
+            `The call to ${block.identity?.name ?? 'a tool'} was cut off before its input was complete and was not returned.`,
+          );
           return [];
         }
-        const call = decodeToolCall(String(block.start.id ?? ''), String(block.start.name ?? ''), block.json, (name) => this.context.toolNames.identity(name), this.context.warnings);
+        const call = decodeToolCall(
+          String(block.start.id ?? ''),
+          String(block.start.name ?? ''),
+          block.json,
+          (name) => this.context.toolNames.identity(name),
+          this.context.warnings,
+        );
         const events: StreamEvent[] = [];
         if (call.kind === 'custom' && call.input !== '') events.push({ type: 'tool-call-delta', index, delta: call.input });
         events.push({ type: 'block-end', index, block: call });

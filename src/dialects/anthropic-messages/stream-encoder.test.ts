@@ -48,14 +48,25 @@ function wirePayloads(text: string): Array<Record<string, any>> {
 }
 
 describe('Anthropic stream encoder', () => {
-  for (const name of ['text.sse', 'thinking-signature.sse', 'thinking-signature-context-management.jsonl', 'redacted-thinking.sse', 'tool-use-empty-input.jsonl', 'tool-use-input-json-delta.sse', 'max-tokens-truncated-tool-use.sse']) {
+  for (const name of [
+    'text.sse',
+    'thinking-signature.sse',
+    'thinking-signature-context-management.jsonl',
+    'redacted-thinking.sse',
+    'tool-use-empty-input.jsonl',
+    'tool-use-input-json-delta.sse',
+    'max-tokens-truncated-tool-use.sse',
+  ]) {
     test(`${name}: re-encoded stream decodes back to the same response`, () => {
       const events = decodeFixture(name);
       const text = encode(events);
       const payloads = wirePayloads(text);
       assert.equal(payloads[0]?.type, 'message_start');
       assert.equal(payloads[0]?.message.model, 'claude-sonnet');
-      assert.deepEqual(payloads.slice(-2).map((payload) => payload.type), ['message_delta', 'message_stop']);
+      assert.deepEqual(
+        payloads.slice(-2).map((payload) => payload.type),
+        ['message_delta', 'message_stop'],
+      );
       const original = foldStream(events);
       const again = foldStream(decodeText(text));
       // Everything survives but the model name: clients see the model they asked for.
@@ -93,7 +104,11 @@ describe('Anthropic stream encoder', () => {
       { type: 'block-start', index: 2, block: { kind: 'tool-call', callId: 'call_1', name: 'apply_patch', toolKind: 'custom' } },
       { type: 'tool-call-delta', index: 2, delta: '*** Begin' },
       { type: 'block-end', index: 2, block: { type: 'tool-call', callId: 'call_1', name: 'apply_patch', kind: 'custom', input: '*** Begin' } },
-      { type: 'response-end', finishReason: { unified: 'tool_calls' }, usage: { inputTokens: 10, cachedInputTokens: 4, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 2 } },
+      {
+        type: 'response-end',
+        finishReason: { unified: 'tool_calls' },
+        usage: { inputTokens: 10, cachedInputTokens: 4, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 2 },
+      },
     ];
     const payloads = wirePayloads(encode(events));
     assert.equal(payloads[0]?.message.id, 'msg_resp_1');

@@ -59,7 +59,13 @@ export class AnthropicStreamEncoder implements StreamStateMachine<StreamEvent, s
       case 'response-end': {
         if (event.usage) this.usage = event.usage;
         const lines = [...this.flushStart(), ...this.closeWire()];
-        lines.push(this.write('message_delta', { type: 'message_delta', delta: { stop_reason: encodeStopReason(event.finishReason), stop_sequence: null }, usage: encodeUsage(this.usage) }));
+        lines.push(
+          this.write('message_delta', {
+            type: 'message_delta',
+            delta: { stop_reason: encodeStopReason(event.finishReason), stop_sequence: null },
+            usage: encodeUsage(this.usage),
+          }),
+        );
         lines.push(this.write('message_stop', { type: 'message_stop' }));
         this.ended = true;
         return lines;
@@ -84,7 +90,16 @@ export class AnthropicStreamEncoder implements StreamStateMachine<StreamEvent, s
     if (this.messageStarted) return [];
     this.messageStarted = true;
     const id = clientMessageId(this.pendingStart?.id ?? '', this.context);
-    const message = { id, type: 'message', role: 'assistant', model: this.context.requestedModel, content: [], stop_reason: null, stop_sequence: null, usage: encodeUsage(this.usage) };
+    const message = {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model: this.context.requestedModel,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: encodeUsage(this.usage),
+    };
     return [this.write('message_start', { type: 'message_start', message })];
   }
 
@@ -165,7 +180,13 @@ export class AnthropicStreamEncoder implements StreamStateMachine<StreamEvent, s
       if (delta) lines.push(this.write('content_block_delta', { type: 'content_block_delta', index: open.wireIndex, delta }));
     }
     if (open.state === 'open' && block.type === 'reasoning' && open.streamed && block.signature !== undefined) {
-      lines.push(this.write('content_block_delta', { type: 'content_block_delta', index: open.wireIndex, delta: { type: 'signature_delta', signature: block.signature } }));
+      lines.push(
+        this.write('content_block_delta', {
+          type: 'content_block_delta',
+          index: open.wireIndex,
+          delta: { type: 'signature_delta', signature: block.signature },
+        }),
+      );
     }
     lines.push(this.stopWire(open.wireIndex));
     this.open = undefined;

@@ -48,7 +48,10 @@ function decodeResult(response: Record<string, unknown>, callId: string, warning
   const result: ToolResultBlock = { type: 'tool-result', callId, kind: 'function', name: String(response.name ?? ''), output };
   if (isError) result.isError = true;
   if (Array.isArray(response.parts) && response.parts.length > 0) {
-    const media = response.parts.filter(isRecord).map(decodeMedia).filter((block): block is ContentBlock => block !== undefined);
+    const media = response.parts
+      .filter(isRecord)
+      .map(decodeMedia)
+      .filter((block): block is ContentBlock => block !== undefined);
     if (media.length < response.parts.length) warnings.add('content_dropped', 'A functionResponse part that is not media was dropped.');
     result.output = [{ type: 'text', text: output }, ...media];
   }
@@ -60,7 +63,12 @@ export function decodeSystemInstruction(value: unknown): ContentBlock[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [{ type: 'text', text: value }];
   if (!isRecord(value) || !Array.isArray(value.parts)) throw invalidRequest('systemInstruction must be a Content with parts.', 'systemInstruction');
-  return value.parts.filter(isRecord).map((part): ContentBlock => (typeof part.text === 'string' ? { type: 'text', text: part.text } : (decodeMedia(part) ?? { type: 'opaque', dialect: 'gemini', value: part })));
+  return value.parts
+    .filter(isRecord)
+    .map(
+      (part): ContentBlock =>
+        typeof part.text === 'string' ? { type: 'text', text: part.text } : (decodeMedia(part) ?? { type: 'opaque', dialect: 'gemini', value: part }),
+    );
 }
 
 /**
@@ -76,7 +84,8 @@ export function decodeContents(contents: unknown[], warnings: Warnings): Message
   contents.forEach((content, index) => {
     const path = `contents[${index}]`;
     if (!isRecord(content)) throw invalidRequest(`${path} must be an object.`, path);
-    if (content.role !== undefined && content.role !== 'user' && content.role !== 'model') throw invalidRequest(`${path}.role must be user or model.`, `${path}.role`);
+    if (content.role !== undefined && content.role !== 'user' && content.role !== 'model')
+      throw invalidRequest(`${path}.role must be user or model.`, `${path}.role`);
     if (!Array.isArray(content.parts)) throw invalidRequest(`${path}.parts must be an array.`, `${path}.parts`);
     const parts = content.parts.map((part, position) => {
       if (!isRecord(part)) throw invalidRequest(`${path}.parts[${position}] must be an object.`, `${path}.parts[${position}]`);

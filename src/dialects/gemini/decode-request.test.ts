@@ -33,10 +33,16 @@ describe('Gemini CLI requests', () => {
     assert.equal(request.model, '');
     assert.equal(request.system.length, 1);
     assert.match((request.system[0] as { text: string }).text, /^You are Gemini CLI/);
-    assert.deepEqual(request.messages.map((message) => [message.role, message.content.length]), [['user', 2]]);
+    assert.deepEqual(
+      request.messages.map((message) => [message.role, message.content.length]),
+      [['user', 2]],
+    );
     assert.equal(request.tools.length, body.tools[0].functionDeclarations.length);
     const read = request.tools.find((tool) => tool.kind === 'function' && tool.name === 'read_file');
-    assert.deepEqual(read?.kind === 'function' ? read.parameters : undefined, body.tools[0].functionDeclarations.find((declaration: { name: string }) => declaration.name === 'read_file').parametersJsonSchema);
+    assert.deepEqual(
+      read?.kind === 'function' ? read.parameters : undefined,
+      body.tools[0].functionDeclarations.find((declaration: { name: string }) => declaration.name === 'read_file').parametersJsonSchema,
+    );
     assert.deepEqual(request.reasoning, { effort: 'high' });
     assert.deepEqual([request.temperature, request.topP, request.topK], [1, 0.95, 64]);
     assert.deepEqual(request.extensions.gemini, { generationConfig: { thinkingConfig: { includeThoughts: true } } });
@@ -46,7 +52,10 @@ describe('Gemini CLI requests', () => {
   test('the classifier call: consecutive user contents, responseJsonSchema (OpenAPI types) as a JSON schema', () => {
     const body = cliBody('gemini-cli/001-POST_v1beta_models_gemini_3_5_flash_lite_generateContent.json');
     const request = decodeRequest(body, new Warnings());
-    assert.deepEqual(request.messages.map((message) => message.role), ['user', 'user']);
+    assert.deepEqual(
+      request.messages.map((message) => message.role),
+      ['user', 'user'],
+    );
     assert.deepEqual(request.responseFormat, {
       type: 'json_schema',
       schema: {
@@ -66,7 +75,10 @@ describe('Gemini CLI requests', () => {
       const { out } = reencode(body);
       assert.deepEqual(validateGeminiRequest(out, { signatures: true }), []);
       // The two consecutive user contents of the classifier call are merged; parts are identical.
-      assert.deepEqual(out.contents.flatMap((content: { parts: unknown[] }) => content.parts), body.contents.flatMap((content: { parts: unknown[] }) => content.parts));
+      assert.deepEqual(
+        out.contents.flatMap((content: { parts: unknown[] }) => content.parts),
+        body.contents.flatMap((content: { parts: unknown[] }) => content.parts),
+      );
       assert.deepEqual(out.systemInstruction, { parts: body.systemInstruction.parts });
       assert.deepEqual(out.tools ?? [], body.tools ?? []);
       assert.equal(out.generationConfig.thinkingConfig.includeThoughts, true);
@@ -87,7 +99,13 @@ describe('Gemini SDK requests from recordings', () => {
     assert.equal(call.callId, 'pyd_ai_29bf73b69e02448588e15893d47a3e7e');
     assert.equal(call.signature?.value, body.contents[1].parts[0].thoughtSignature);
     assert.equal(result?.role, 'tool');
-    assert.deepEqual(result?.content[0], { type: 'tool-result', callId: call.callId, kind: 'function', name: 'get_country', output: '{"return_value":"Mexico"}' });
+    assert.deepEqual(result?.content[0], {
+      type: 'tool-result',
+      callId: call.callId,
+      kind: 'function',
+      name: 'get_country',
+      output: '{"return_value":"Mexico"}',
+    });
     assert.deepEqual(request.tools[0], { kind: 'function', name: 'get_country', parameters: { additionalProperties: false, properties: {}, type: 'object' } });
     assert.deepEqual(request.extensions.gemini, { generationConfig: { responseModalities: ['TEXT'] } });
     const { out } = reencode(body);
@@ -143,7 +161,10 @@ describe('Gemini request decoding rules', () => {
     assert.deepEqual(reasoning({ thinkingBudget: 0 }), { disabled: true });
     assert.deepEqual(reasoning({ thinkingBudget: 24576 }), { budgetTokens: 24576, effort: 'high' });
     assert.deepEqual(reasoning({ thinkingBudget: -1, includeThoughts: true }), {});
-    assert.throws(() => reasoning({ thinkingLevel: 'EXTREME' }), (error: unknown) => error instanceof GatewayError && error.param === 'generationConfig.thinkingConfig.thinkingLevel');
+    assert.throws(
+      () => reasoning({ thinkingLevel: 'EXTREME' }),
+      (error: unknown) => error instanceof GatewayError && error.param === 'generationConfig.thinkingConfig.thinkingLevel',
+    );
   });
 
   test('toolConfig modes → tool choice', () => {
@@ -160,7 +181,11 @@ describe('Gemini request decoding rules', () => {
       {
         contents: [],
         tools: [
-          { functionDeclarations: [{ name: 'find', description: 'Find', parameters: { type: 'OBJECT', properties: { q: { type: 'STRING', nullable: true } }, required: ['q'] } }] },
+          {
+            functionDeclarations: [
+              { name: 'find', description: 'Find', parameters: { type: 'OBJECT', properties: { q: { type: 'STRING', nullable: true } }, required: ['q'] } },
+            ],
+          },
           { googleSearch: {} },
         ],
       },
@@ -176,8 +201,18 @@ describe('Gemini request decoding rules', () => {
     const request = decodeRequest(
       {
         contents: [
-          { role: 'user', parts: [{ text: 'look' }, { inlineData: { mimeType: 'image/png', data: 'iVBO' } }, { fileData: { mimeType: 'application/pdf', fileUri: 'gs://b/doc.pdf' } }] },
-          { role: 'model', parts: [{ text: 'hm', thought: true }, { text: 'ok', thoughtSignature: 'c2ln' }, { functionCall: { name: 'run', args: { cmd: 'ls' } } }] },
+          {
+            role: 'user',
+            parts: [
+              { text: 'look' },
+              { inlineData: { mimeType: 'image/png', data: 'iVBO' } },
+              { fileData: { mimeType: 'application/pdf', fileUri: 'gs://b/doc.pdf' } },
+            ],
+          },
+          {
+            role: 'model',
+            parts: [{ text: 'hm', thought: true }, { text: 'ok', thoughtSignature: 'c2ln' }, { functionCall: { name: 'run', args: { cmd: 'ls' } } }],
+          },
           { role: 'user', parts: [{ functionResponse: { name: 'run', response: { error: 'denied' } } }, { text: 'why?' }] },
         ],
       },
@@ -195,8 +230,18 @@ describe('Gemini request decoding rules', () => {
     ]);
     const call = model[2];
     assert.ok(call?.type === 'tool-call');
-    assert.deepEqual(request.messages.slice(2).map((message) => message.role), ['tool', 'user']);
-    assert.deepEqual(request.messages[2]?.content[0], { type: 'tool-result', callId: call.callId, kind: 'function', name: 'run', output: 'denied', isError: true });
+    assert.deepEqual(
+      request.messages.slice(2).map((message) => message.role),
+      ['tool', 'user'],
+    );
+    assert.deepEqual(request.messages[2]?.content[0], {
+      type: 'tool-result',
+      callId: call.callId,
+      kind: 'function',
+      name: 'run',
+      output: 'denied',
+      isError: true,
+    });
   });
 
   test('malformed bodies are 400s naming the field', () => {
@@ -207,7 +252,11 @@ describe('Gemini request decoding rules', () => {
       [{ contents: [], generationConfig: { temperature: 'hot' } }, 'generationConfig.temperature'],
       [{ contents: [], tools: [{ functionDeclarations: [{ description: 'x' }] }] }, 'tools[0].functionDeclarations[0].name'],
     ] as Array<[unknown, string]>) {
-      assert.throws(() => decodeRequest(body, new Warnings()), (error: unknown) => error instanceof GatewayError && error.status === 400 && error.param === param, param);
+      assert.throws(
+        () => decodeRequest(body, new Warnings()),
+        (error: unknown) => error instanceof GatewayError && error.status === 400 && error.param === param,
+        param,
+      );
     }
   });
 });

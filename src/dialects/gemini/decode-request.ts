@@ -34,7 +34,11 @@ function decodeThinking(thinking: unknown): ModelRequest['reasoning'] {
   if (typeof thinking.thinkingLevel === 'string') {
     const level = thinking.thinkingLevel.toLowerCase();
     if (levels.has(level)) return { effort: level as ReasoningEffort };
-    if (level !== 'thinking_level_unspecified') throw invalidRequest('generationConfig.thinkingConfig.thinkingLevel must be minimal, low, medium or high.', 'generationConfig.thinkingConfig.thinkingLevel');
+    if (level !== 'thinking_level_unspecified')
+      throw invalidRequest(
+        'generationConfig.thinkingConfig.thinkingLevel must be minimal, low, medium or high.',
+        'generationConfig.thinkingConfig.thinkingLevel',
+      );
   }
   const budget = thinking.thinkingBudget;
   if (typeof budget === 'number') {
@@ -65,7 +69,9 @@ function decodeGenerationConfig(value: unknown, request: ModelRequest, extension
     delete rest.responseMimeType;
     // responseSchema (OpenAPI) stays in the extension for a Gemini upstream; the IR gets JSON Schema.
     const schema = value.responseJsonSchema ?? value.responseSchema;
-    request.responseFormat = isRecord(schema) ? { type: 'json_schema', schema: decodeOpenApiSchema(schema) as Record<string, unknown> } : { type: 'json_object' };
+    request.responseFormat = isRecord(schema)
+      ? { type: 'json_schema', schema: decodeOpenApiSchema(schema) as Record<string, unknown> }
+      : { type: 'json_object' };
   } else if (value.responseJsonSchema !== undefined) {
     rest.responseJsonSchema = value.responseJsonSchema;
   }

@@ -24,7 +24,8 @@ describe('Gemini unary responses', () => {
   test('prompt-blocked-safety.json: a blocked prompt throws caller_content_policy naming the reason', () => {
     assert.throws(
       () => decodeResponse(readJsonFixture('prompt-blocked-safety.json'), exchangeContext()),
-      (error: unknown) => error instanceof GatewayError && error.code === 'caller_content_policy' && error.status === 400 && /blockReason SAFETY/.test(error.message),
+      (error: unknown) =>
+        error instanceof GatewayError && error.code === 'caller_content_policy' && error.status === 400 && /blockReason SAFETY/.test(error.message),
     );
   });
 
@@ -49,6 +50,9 @@ describe('Gemini unary responses', () => {
   });
 
   test('a body that is not an object is a provider_error', () => {
-    assert.throws(() => decodeResponse('oops', exchangeContext()), (error: unknown) => error instanceof GatewayError && error.code === 'provider_error');
+    assert.throws(
+      () => decodeResponse('oops', exchangeContext()),
+      (error: unknown) => error instanceof GatewayError && error.code === 'provider_error',
+    );
   });
 });

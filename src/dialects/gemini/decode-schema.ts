@@ -16,8 +16,18 @@ export function decodeOpenApiSchema(schema: unknown): unknown {
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'type' && typeof value === 'string' && openApiTypes.has(value)) copy.type = value.toLowerCase();
     else if (key === 'nullable') continue;
-    else if (key === 'properties' && isRecord(value)) copy.properties = Object.fromEntries(Object.entries(value).map(([name, member]) => [name, decodeOpenApiSchema(member)]));
-    else if (key === 'items' || key === 'anyOf' || key === 'oneOf' || key === 'allOf' || key === 'prefixItems' || key === 'not' || key === 'additionalProperties') copy[key] = decodeOpenApiSchema(value);
+    else if (key === 'properties' && isRecord(value))
+      copy.properties = Object.fromEntries(Object.entries(value).map(([name, member]) => [name, decodeOpenApiSchema(member)]));
+    else if (
+      key === 'items' ||
+      key === 'anyOf' ||
+      key === 'oneOf' ||
+      key === 'allOf' ||
+      key === 'prefixItems' ||
+      key === 'not' ||
+      key === 'additionalProperties'
+    )
+      copy[key] = decodeOpenApiSchema(value);
     else copy[key] = value;
   }
   if (schema.nullable === true) {

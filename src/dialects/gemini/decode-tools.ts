@@ -24,11 +24,19 @@ export function decodeTools(tools: unknown, warnings: Warnings): ToolDefinition[
       if (!Array.isArray(value)) throw invalidRequest(`tools[${index}].${key} must be an array.`, `tools[${index}].${key}`);
       value.forEach((declaration, position) => {
         const path = `tools[${index}].${key}[${position}]`;
-        if (!isRecord(declaration) || typeof declaration.name !== 'string' || declaration.name === '') throw invalidRequest(`${path}.name is required.`, `${path}.name`);
+        if (!isRecord(declaration) || typeof declaration.name !== 'string' || declaration.name === '')
+          throw invalidRequest(`${path}.name is required.`, `${path}.name`);
         const jsonSchema = declaration.parametersJsonSchema ?? declaration.parameters_json_schema;
-        const parameters = isRecord(jsonSchema) ? jsonSchema : isRecord(declaration.parameters) ? (decodeOpenApiSchema(declaration.parameters) as Record<string, unknown>) : undefined;
-        const ignored = Object.keys(declaration).filter((field) => !['name', 'description', 'parameters', 'parametersJsonSchema', 'parameters_json_schema'].includes(field));
-        if (ignored.length > 0) warnings.add('field_dropped', `Function declaration fields ${ignored.join(', ')} of ${declaration.name} have no portable form; dropped.`);
+        const parameters = isRecord(jsonSchema)
+          ? jsonSchema
+          : isRecord(declaration.parameters)
+            ? (decodeOpenApiSchema(declaration.parameters) as Record<string, unknown>)
+            : undefined;
+        const ignored = Object.keys(declaration).filter(
+          (field) => !['name', 'description', 'parameters', 'parametersJsonSchema', 'parameters_json_schema'].includes(field),
+        );
+        if (ignored.length > 0)
+          warnings.add('field_dropped', `Function declaration fields ${ignored.join(', ')} of ${declaration.name} have no portable form; dropped.`);
         decoded.push({
           kind: 'function',
           name: declaration.name,

@@ -84,7 +84,8 @@ export function encodeContents(context: ExchangeContext): EncodedContents {
   for (const block of request.system) hoist(block, 'the system instructions');
   for (const message of request.messages) {
     if (message.role === 'system' || message.role === 'developer') {
-      if (turns.length > 0) warnings.add('system_hoisted', `A ${message.role} message inside the conversation was moved into systemInstruction (Gemini has no such role).`);
+      if (turns.length > 0)
+        warnings.add('system_hoisted', `A ${message.role} message inside the conversation was moved into systemInstruction (Gemini has no such role).`);
       for (const block of message.content) hoist(block, `a ${message.role} message`);
       continue;
     }
@@ -107,7 +108,9 @@ export function encodeContents(context: ExchangeContext): EncodedContents {
 
   pairResults(turns, context);
   if (geminiModelProfile(context.target.model, context.target.quirks).validatesSignatures) addDummySignatures(turns, context);
-  const contents = turns.filter((turn) => turn.parts.length > 0).map((turn): GeminiContent => ({ role: turn.role, parts: turn.parts.map((entry) => entry.part) }));
+  const contents = turns
+    .filter((turn) => turn.parts.length > 0)
+    .map((turn): GeminiContent => ({ role: turn.role, parts: turn.parts.map((entry) => entry.part) }));
   if (contents.length === 0) throw invalidRequest('The request has no user or assistant content to send to Gemini.', 'messages');
   const encoded: EncodedContents = { contents, extraTools };
   if (system.length > 0) encoded.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
@@ -125,7 +128,8 @@ function encodeBlock(block: Exclude<ContentBlock, ToolResultBlock>, role: Role, 
     case 'refusal':
       return block.text === '' ? undefined : { part: { text: block.text } };
     case 'image':
-      if (block.detail !== undefined && block.detail !== 'auto') context.warnings.add('field_dropped', `Image detail "${block.detail}" has no Gemini equivalent; dropped.`);
+      if (block.detail !== undefined && block.detail !== 'auto')
+        context.warnings.add('field_dropped', `Image detail "${block.detail}" has no Gemini equivalent; dropped.`);
       return { part: encodeMedia(block.source, 'image') };
     case 'file':
       return { part: encodeMedia(block.source, 'file') };

@@ -68,7 +68,11 @@ function encodeThinking(context: ExchangeContext, profile: GeminiModelProfile): 
   let tokens = budget ?? (effort !== undefined ? budgetByEffort[effort as Exclude<ReasoningEffort, 'none'>] : undefined);
   if (tokens !== undefined && tokens !== -1) {
     const clamped = Math.min(profile.maximumBudget, Math.max(Math.max(1, profile.minimumBudget), Math.floor(tokens)));
-    if (clamped !== tokens && budget !== undefined) warnings.add('thinking_budget_clamped', `thinkingBudget ${tokens} is outside ${profile.minimumBudget}–${profile.maximumBudget} for ${target.model}; sent ${clamped}.`);
+    if (clamped !== tokens && budget !== undefined)
+      warnings.add(
+        'thinking_budget_clamped',
+        `thinkingBudget ${tokens} is outside ${profile.minimumBudget}–${profile.maximumBudget} for ${target.model}; sent ${clamped}.`,
+      );
     tokens = clamped;
   }
   const config: GeminiThinkingConfig = includeThoughts ? { includeThoughts: true } : {};
@@ -96,7 +100,8 @@ export function encodeGenerationConfig(context: ExchangeContext): GeminiGenerati
   if (request.topP !== undefined) config.topP = request.topP;
   if (request.topK !== undefined) config.topK = request.topK;
   if (request.stopSequences !== undefined && request.stopSequences.length > 0) {
-    if (request.stopSequences.length > maxStopSequences) warnings.add('stop_sequences_truncated', `Gemini takes at most ${maxStopSequences} stop sequences; the rest were dropped.`);
+    if (request.stopSequences.length > maxStopSequences)
+      warnings.add('stop_sequences_truncated', `Gemini takes at most ${maxStopSequences} stop sequences; the rest were dropped.`);
     config.stopSequences = request.stopSequences.slice(0, maxStopSequences);
   }
   const format = request.responseFormat;

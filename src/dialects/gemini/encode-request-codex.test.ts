@@ -21,7 +21,12 @@ function codexBody(name: string): Record<string, any> {
 function contextFor(name: string, target: Partial<TargetProfile> = {}): ExchangeContext {
   const decoded: ModelRequest = openaiResponsesCodec.decodeRequest(codexBody(name), new Warnings());
   const request = { ...decoded, model: target.model ?? 'gemini-3-pro-preview' };
-  return { request, target: { model: 'gemini-3-pro-preview', family: 'gemini', ...target }, toolNames: ToolNameMap.fromTools(request.tools), warnings: new Warnings() };
+  return {
+    request,
+    target: { model: 'gemini-3-pro-preview', family: 'gemini', ...target },
+    toolNames: ToolNameMap.fromTools(request.tools),
+    warnings: new Warnings(),
+  };
 }
 
 const targets: Array<{ target: Partial<TargetProfile>; signatures: boolean; thinking: 'level' | 'budget' }> = [
@@ -40,7 +45,20 @@ describe('Codex captures encoded for Gemini obey the generateContent rules', () 
         const context = contextFor(name, target);
         const body = encodeRequest(context);
         assert.deepEqual(validateGeminiRequest(body, { signatures, thinking }), [], `${name} → ${target.model}`);
-        for (const key of ['model', 'stream', 'store', 'include', 'prompt_cache_key', 'client_metadata', 'parallel_tool_calls', 'reasoning', 'input', 'text', 'instructions']) assert.ok(!(key in body), key);
+        for (const key of [
+          'model',
+          'stream',
+          'store',
+          'include',
+          'prompt_cache_key',
+          'client_metadata',
+          'parallel_tool_calls',
+          'reasoning',
+          'input',
+          'text',
+          'instructions',
+        ])
+          assert.ok(!(key in body), key);
         assert.ok(String(body.systemInstruction?.parts?.[0]?.text).length > 100, 'the developer prompt is in systemInstruction');
       }
     });
@@ -55,7 +73,11 @@ describe('What Codex sends becomes the right Gemini request', () => {
     const names = declarations.map((declaration) => declaration.name);
     assert.ok(names.includes('exec_command') && names.includes('apply_patch'));
     const patch = declarations.find((declaration) => declaration.name === 'apply_patch');
-    assert.deepEqual(patch?.parametersJsonSchema, { type: 'object', properties: { input: { type: 'string', description: 'The raw tool input.' } }, required: ['input'] });
+    assert.deepEqual(patch?.parametersJsonSchema, {
+      type: 'object',
+      properties: { input: { type: 'string', description: 'The raw tool input.' } },
+      required: ['input'],
+    });
     assert.match(String(patch?.description), /lark grammar/);
     const exec = declarations.find((declaration) => declaration.name === 'exec_command');
     const original = codexBody('codex/gpt-5.5/001-POST_v1_responses.json').tools.find((tool: { name?: string }) => tool.name === 'exec_command');
@@ -88,7 +110,10 @@ describe('What Codex sends becomes the right Gemini request', () => {
     const context = contextFor('codex/ns_present/002-POST_v1_responses.json');
     const body = encodeRequest(context);
     const declared = (body.tools?.[0]?.functionDeclarations ?? []).map((declaration) => declaration.name);
-    assert.ok(declared.some((name) => name.includes('__')), declared.join(','));
+    assert.ok(
+      declared.some((name) => name.includes('__')),
+      declared.join(','),
+    );
     const calls = body.contents.flatMap((content) => content.parts ?? []).filter((part) => part.functionCall);
     for (const call of calls) assert.ok(declared.includes(call.functionCall!.name), call.functionCall!.name);
   });
@@ -100,7 +125,8 @@ describe('What Codex sends becomes the right Gemini request', () => {
 
   test('effort mapping per model family', () => {
     const level = (model: string, effort: TargetProfile['defaultReasoningEffort']) =>
-      encodeRequest(contextFor('codex/gpt-4o/001-POST_v1_responses.json', { model, ...(effort ? { defaultReasoningEffort: effort } : {}) })).generationConfig?.thinkingConfig;
+      encodeRequest(contextFor('codex/gpt-4o/001-POST_v1_responses.json', { model, ...(effort ? { defaultReasoningEffort: effort } : {}) })).generationConfig
+        ?.thinkingConfig;
     assert.deepEqual(level('gemini-2.5-flash', 'none'), { thinkingBudget: 0 });
     assert.deepEqual(level('gemini-2.5-pro', 'none'), { thinkingBudget: 128 });
     assert.deepEqual(level('gemini-2.5-pro', 'minimal'), { includeThoughts: true, thinkingBudget: 512 });

@@ -22,7 +22,11 @@ describe('Gemini request encoding: conversation', () => {
   test('system blocks and system/developer messages are hoisted in order; the body has no model', () => {
     const { body, warnings } = encode({
       system: [{ type: 'text', text: 'Base prompt.' }],
-      messages: [{ role: 'developer', content: [{ type: 'text', text: 'Project rules.' }] }, user('hi'), { role: 'system', content: [{ type: 'text', text: 'Late rule.' }] }],
+      messages: [
+        { role: 'developer', content: [{ type: 'text', text: 'Project rules.' }] },
+        user('hi'),
+        { role: 'system', content: [{ type: 'text', text: 'Late rule.' }] },
+      ],
     });
     assert.deepEqual(body.systemInstruction, { parts: [{ text: 'Base prompt.\n\nProject rules.\n\nLate rule.' }] });
     assert.deepEqual(body.contents, [{ role: 'user', parts: [{ text: 'hi' }] }]);
@@ -40,7 +44,10 @@ describe('Gemini request encoding: conversation', () => {
   });
 
   test('a conversation with nothing to send is a 400', () => {
-    assert.throws(() => encode({ system: [{ type: 'text', text: 'only a system prompt' }], messages: [] }), (error: unknown) => error instanceof GatewayError && error.status === 400);
+    assert.throws(
+      () => encode({ system: [{ type: 'text', text: 'only a system prompt' }], messages: [] }),
+      (error: unknown) => error instanceof GatewayError && error.status === 400,
+    );
   });
 
   test('calls and results: args objects, {output}/{error} responses named by the call, call order kept', () => {
@@ -83,7 +90,10 @@ describe('Gemini request encoding: conversation', () => {
     ];
     const { body, warnings } = encode({ messages, tools: [readTool] });
     assert.deepEqual(validateGeminiRequest(body, { signatures: true }), []);
-    assert.deepEqual(body.contents[2]?.parts, [{ functionResponse: { name: 'read', response: { error: 'No result was recorded for this call.' }, id: 'call_1' } }, { text: 'next' }]);
+    assert.deepEqual(body.contents[2]?.parts, [
+      { functionResponse: { name: 'read', response: { error: 'No result was recorded for this call.' }, id: 'call_1' } },
+      { text: 'next' },
+    ]);
     assert.ok(warnings.includes('tool_result_missing') && warnings.includes('tool_result_dropped'));
   });
 
@@ -99,7 +109,10 @@ describe('Gemini request encoding: conversation', () => {
       },
     ];
     const { body, warnings } = encode({ messages, tools: [readTool, { kind: 'custom', name: 'apply_patch' }] });
-    assert.deepEqual(body.contents[1]?.parts?.map((part) => part.functionCall?.args), [{}, { input: '*** Begin Patch' }]);
+    assert.deepEqual(
+      body.contents[1]?.parts?.map((part) => part.functionCall?.args),
+      [{}, { input: '*** Begin Patch' }],
+    );
     assert.ok(warnings.includes('tool_arguments_replaced'));
   });
 
@@ -109,29 +122,56 @@ describe('Gemini request encoding: conversation', () => {
       { role: 'assistant', content: [{ type: 'tool-call', callId: 'c1', name: 'view_image', kind: 'function', input: '{}' }] },
       {
         role: 'tool',
-        content: [{ type: 'tool-result', callId: 'c1', kind: 'function', output: [{ type: 'text', text: 'an image' }, { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBO' } }] }],
+        content: [
+          {
+            type: 'tool-result',
+            callId: 'c1',
+            kind: 'function',
+            output: [
+              { type: 'text', text: 'an image' },
+              { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBO' } },
+            ],
+          },
+        ],
       },
     ];
     const { body, warnings } = encode({ messages });
-    assert.deepEqual(body.contents[2]?.parts, [{ functionResponse: { name: 'view_image', response: { output: 'an image' }, id: 'c1' } }, { inlineData: { mimeType: 'image/png', data: 'iVBO' } }]);
+    assert.deepEqual(body.contents[2]?.parts, [
+      { functionResponse: { name: 'view_image', response: { output: 'an image' }, id: 'c1' } },
+      { inlineData: { mimeType: 'image/png', data: 'iVBO' } },
+    ]);
     assert.ok(warnings.includes('tool_result_media_moved'));
   });
 
   test('images: base64 and data URLs inline, Files API URIs as fileData, other URLs and file ids are 400s', () => {
     const image = (source: Extract<ContentBlock, { type: 'image' }>['source']): Message => ({ role: 'user', content: [{ type: 'image', source }] });
-    assert.deepEqual(encode({ messages: [image({ kind: 'base64', mediaType: 'image/jpeg', data: '/9j/' })] }).body.contents[0]?.parts, [{ inlineData: { mimeType: 'image/jpeg', data: '/9j/' } }]);
-    assert.deepEqual(encode({ messages: [image({ kind: 'url', url: 'data:image/png;base64,iVBO' })] }).body.contents[0]?.parts, [{ inlineData: { mimeType: 'image/png', data: 'iVBO' } }]);
+    assert.deepEqual(encode({ messages: [image({ kind: 'base64', mediaType: 'image/jpeg', data: '/9j/' })] }).body.contents[0]?.parts, [
+      { inlineData: { mimeType: 'image/jpeg', data: '/9j/' } },
+    ]);
+    assert.deepEqual(encode({ messages: [image({ kind: 'url', url: 'data:image/png;base64,iVBO' })] }).body.contents[0]?.parts, [
+      { inlineData: { mimeType: 'image/png', data: 'iVBO' } },
+    ]);
     const uri = 'https://generativelanguage.googleapis.com/v1beta/files/abc123';
     assert.deepEqual(encode({ messages: [image({ kind: 'url', url: uri })] }).body.contents[0]?.parts, [{ fileData: { fileUri: uri } }]);
     assert.throws(
       () => encode({ messages: [image({ kind: 'url', url: 'https://example.com/cat.png' })] }),
-      (error: unknown) => error instanceof GatewayError && error.code === 'caller_invalid_request' && /inline data/.test(error.message) && /does not download/.test(error.message),
+      (error: unknown) =>
+        error instanceof GatewayError &&
+        error.code === 'caller_invalid_request' &&
+        /inline data/.test(error.message) &&
+        /does not download/.test(error.message),
     );
-    assert.throws(() => encode({ messages: [image({ kind: 'file-id', fileId: 'file-1' })] }), (error: unknown) => error instanceof GatewayError && error.status === 400);
+    assert.throws(
+      () => encode({ messages: [image({ kind: 'file-id', fileId: 'file-1' })] }),
+      (error: unknown) => error instanceof GatewayError && error.status === 400,
+    );
   });
 
   test('the IR is not mutated (safe to encode again on retry)', () => {
-    const messages: Message[] = [user('go'), { role: 'assistant', content: [{ type: 'tool-call', callId: 'c1', name: 'read', kind: 'function', input: '{}' }] }];
+    const messages: Message[] = [
+      user('go'),
+      { role: 'assistant', content: [{ type: 'tool-call', callId: 'c1', name: 'read', kind: 'function', input: '{}' }] },
+    ];
     const request = emptyRequest({ messages, tools: [readTool] });
     const snapshot = structuredClone(request);
     const first = encodeRequest(exchangeContext(request));
@@ -144,17 +184,31 @@ describe('Gemini request encoding: conversation', () => {
 describe('Gemini request encoding: thought signatures', () => {
   /** A recorded answer decoded as the gateway would, then replayed as history. */
   function replay(fixture: string, target: Partial<TargetProfile> = {}) {
-    const context = exchangeContext(emptyRequest({ tools: [{ kind: 'function', name: 'get_country' }, { kind: 'function', name: 'weather' }] }), target);
+    const context = exchangeContext(
+      emptyRequest({
+        tools: [
+          { kind: 'function', name: 'get_country' },
+          { kind: 'function', name: 'weather' },
+        ],
+      }),
+      target,
+    );
     const answer = foldStream(decodeFixture(fixture, context));
     const messages: Message[] = [user('question'), { role: 'assistant', content: answer.content }];
     for (const block of answer.content) {
-      if (block.type === 'tool-call') messages.push({ role: 'tool', content: [{ type: 'tool-result', callId: block.callId, kind: 'function', output: 'result' }] });
+      if (block.type === 'tool-call')
+        messages.push({ role: 'tool', content: [{ type: 'tool-result', callId: block.callId, kind: 'function', output: 'result' }] });
     }
     const next = { ...context, request: emptyRequest({ messages, tools: context.request.tools }) };
     return encodeRequest(next);
   }
 
-  for (const fixture of ['function-call-thought-signature.sse', 'function-call-gemini3.jsonl', 'text-thought-signature-on-empty-part.jsonl', 'vertex-stream-function-call-arguments.recording.json']) {
+  for (const fixture of [
+    'function-call-thought-signature.sse',
+    'function-call-gemini3.jsonl',
+    'text-thought-signature-on-empty-part.jsonl',
+    'vertex-stream-function-call-arguments.recording.json',
+  ]) {
     test(`${fixture}: every recorded signature goes back byte-exact on its part`, () => {
       const body = replay(fixture);
       assert.deepEqual(validateGeminiRequest(body, { signatures: true }), []);
@@ -230,7 +284,11 @@ describe('Gemini request encoding: thought signatures', () => {
   });
 
   test('an empty signed text block is replayed as an empty signed text part', () => {
-    const messages: Message[] = [user('go'), { role: 'assistant', content: [{ type: 'text', text: '', signature: { family: 'gemini', value: 'ZW1wdHk=' } }] }, user('again')];
+    const messages: Message[] = [
+      user('go'),
+      { role: 'assistant', content: [{ type: 'text', text: '', signature: { family: 'gemini', value: 'ZW1wdHk=' } }] },
+      user('again'),
+    ];
     assert.deepEqual(encode({ messages }).body.contents[1]?.parts, [{ text: '', thoughtSignature: 'ZW1wdHk=' }]);
   });
 });
@@ -238,14 +296,25 @@ describe('Gemini request encoding: thought signatures', () => {
 describe('Gemini request encoding: tools and settings', () => {
   test('declarations: descriptions joined, $schema stripped, non-object schemas replaced, names made valid', () => {
     const tools: ToolDefinition[] = [
-      { kind: 'function', name: 'spawn', namespace: 'agents', namespaceDescription: 'Sub-agents.', description: 'Spawn one.', parameters: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { $schema: { type: 'string' } } } },
+      {
+        kind: 'function',
+        name: 'spawn',
+        namespace: 'agents',
+        namespaceDescription: 'Sub-agents.',
+        description: 'Spawn one.',
+        parameters: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { $schema: { type: 'string' } } },
+      },
       { kind: 'function', name: 'list', parameters: { type: 'array' } },
       { kind: 'function', name: '2fa.check' },
     ];
     const { body, warnings } = encode({ tools });
     assert.deepEqual(validateGeminiRequest(body), []);
     assert.deepEqual(body.tools?.[0]?.functionDeclarations, [
-      { name: 'agents__spawn', description: 'Sub-agents.\n\nSpawn one.', parametersJsonSchema: { type: 'object', properties: { $schema: { type: 'string' } } } },
+      {
+        name: 'agents__spawn',
+        description: 'Sub-agents.\n\nSpawn one.',
+        parametersJsonSchema: { type: 'object', properties: { $schema: { type: 'string' } } },
+      },
       { name: 'list', description: '', parametersJsonSchema: { type: 'object', properties: {} } },
       { name: body.tools?.[0]?.functionDeclarations?.[2]?.name, description: '', parametersJsonSchema: { type: 'object', properties: {} } },
     ]);
@@ -261,8 +330,12 @@ describe('Gemini request encoding: tools and settings', () => {
     assert.deepEqual(config({ type: 'none' }), { functionCallingConfig: { mode: 'NONE' } });
     assert.deepEqual(config({ type: 'required' }), { functionCallingConfig: { mode: 'ANY' } });
     assert.deepEqual(config({ type: 'tool', name: 'write', kind: 'function' }), { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['write'] } });
-    assert.deepEqual(config({ type: 'allowed', mode: 'auto', names: ['read'] }), { functionCallingConfig: { mode: 'VALIDATED', allowedFunctionNames: ['read'] } });
-    assert.deepEqual(config({ type: 'allowed', mode: 'required', names: ['read', 'write'] }), { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['read', 'write'] } });
+    assert.deepEqual(config({ type: 'allowed', mode: 'auto', names: ['read'] }), {
+      functionCallingConfig: { mode: 'VALIDATED', allowedFunctionNames: ['read'] },
+    });
+    assert.deepEqual(config({ type: 'allowed', mode: 'required', names: ['read', 'write'] }), {
+      functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['read', 'write'] },
+    });
     // Without declarations there is no calling config at all (Gemini rejects one).
     assert.equal(encode({ toolChoice: { type: 'required' } }).body.toolConfig, undefined);
   });
@@ -301,13 +374,24 @@ describe('Gemini request encoding: tools and settings', () => {
   });
 
   test('thinking: explicit budgets clamp on 2.5, map to a level on 3; models that do not think drop it', () => {
-    assert.deepEqual(encode({ reasoning: { budgetTokens: 100000 } }, { model: 'gemini-2.5-flash' }).body.generationConfig?.thinkingConfig, { includeThoughts: true, thinkingBudget: 24576 });
-    assert.deepEqual(encode({ reasoning: { budgetTokens: 1024 } }, { model: 'gemini-3-pro-preview' }).body.generationConfig?.thinkingConfig, { includeThoughts: true, thinkingLevel: 'low' });
-    assert.deepEqual(encode({ reasoning: { disabled: true } }, { model: 'gemini-2.5-flash-lite' }).body.generationConfig?.thinkingConfig, { thinkingBudget: 0 });
+    assert.deepEqual(encode({ reasoning: { budgetTokens: 100000 } }, { model: 'gemini-2.5-flash' }).body.generationConfig?.thinkingConfig, {
+      includeThoughts: true,
+      thinkingBudget: 24576,
+    });
+    assert.deepEqual(encode({ reasoning: { budgetTokens: 1024 } }, { model: 'gemini-3-pro-preview' }).body.generationConfig?.thinkingConfig, {
+      includeThoughts: true,
+      thinkingLevel: 'low',
+    });
+    assert.deepEqual(encode({ reasoning: { disabled: true } }, { model: 'gemini-2.5-flash-lite' }).body.generationConfig?.thinkingConfig, {
+      thinkingBudget: 0,
+    });
     const none = encode({ reasoning: { effort: 'high' } }, { model: 'gemini-3-pro-preview', supportsReasoning: false });
     assert.equal(none.body.generationConfig, undefined);
     assert.deepEqual(none.warnings, ['reasoning_dropped']);
-    assert.deepEqual(encode({ reasoning: { effort: 'low' } }, { model: 'my-alias', quirks: { thinking: 'budget' } }).body.generationConfig?.thinkingConfig, { includeThoughts: true, thinkingBudget: 2048 });
+    assert.deepEqual(encode({ reasoning: { effort: 'low' } }, { model: 'my-alias', quirks: { thinking: 'budget' } }).body.generationConfig?.thinkingConfig, {
+      includeThoughts: true,
+      thinkingBudget: 2048,
+    });
   });
 
   test('metadata has no Gemini field and is reported', () => {

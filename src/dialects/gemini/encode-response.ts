@@ -54,5 +54,10 @@ export function encodeResponse(response: ModelResponse, context: ClientContext):
     finishReason: encodeFinishReason(response.finishReason),
     index: 0,
   };
-  return { candidates: [candidate], usageMetadata: encodeUsage(response.usage), modelVersion: context.requestedModel, responseId: response.id || context.requestId };
+  return {
+    candidates: [candidate],
+    usageMetadata: encodeUsage(response.usage),
+    modelVersion: context.requestedModel,
+    responseId: response.id || context.requestId,
+  };
 }

@@ -4,7 +4,19 @@ import { isRecord } from './wire.ts';
 /** Keywords whose value is a map of names to subschemas. */
 const schemaMaps = ['properties', '$defs', 'definitions', 'patternProperties', 'dependentSchemas'];
 /** Keywords whose value is one subschema. */
-const schemaValues = ['items', 'additionalProperties', 'additionalItems', 'not', 'contains', 'propertyNames', 'if', 'then', 'else', 'unevaluatedProperties', 'unevaluatedItems'];
+const schemaValues = [
+  'items',
+  'additionalProperties',
+  'additionalItems',
+  'not',
+  'contains',
+  'propertyNames',
+  'if',
+  'then',
+  'else',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+];
 /** Keywords whose value is a list of subschemas. */
 const schemaLists = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
 

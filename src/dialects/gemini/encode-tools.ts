@@ -11,8 +11,6 @@ export interface EncodedTools {
   toolConfig?: GeminiToolConfig;
 }
 
-
-
 function encodeFunction(tool: FunctionToolDefinition, context: ExchangeContext): GeminiFunctionDeclaration {
   if (tool.strict === true) context.warnings.add('field_dropped', `strict on tool ${tool.name} has no Gemini equivalent; dropped.`);
   return {
@@ -63,7 +61,8 @@ export function encodeTools(context: ExchangeContext, extraTools: ToolDefinition
   if (webSearch !== undefined) {
     if (declarations.length === 0) {
       const ignored = Object.keys(webSearch.value).filter((key) => key !== 'type');
-      if (ignored.length > 0) context.warnings.add('field_dropped', `web_search options ${ignored.join(', ')} have no Gemini googleSearch equivalent; dropped.`);
+      if (ignored.length > 0)
+        context.warnings.add('field_dropped', `web_search options ${ignored.join(', ')} have no Gemini googleSearch equivalent; dropped.`);
       builtIns.push({ googleSearch: {} });
     } else {
       context.warnings.add('tool_dropped', 'Gemini cannot combine Google Search with function declarations; web_search was dropped.');

@@ -30,7 +30,7 @@ describe('Gemini errors → gateway errors', () => {
     [400, 'INVALID_ARGUMENT', 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).', 'caller_context_length_exceeded'],
     [400, 'FAILED_PRECONDITION', 'User location is not supported for the API use.', 'provider_authentication'],
     [401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.', 'provider_authentication'],
-    [403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers.', 'provider_authentication'],
+    [403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers.", 'provider_authentication'],
     [404, 'NOT_FOUND', 'models/x is not found', 'provider_not_found'],
     [500, 'INTERNAL', 'An internal error has occurred.', 'provider_error'],
     [503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.', 'provider_overloaded'],
@@ -44,19 +44,29 @@ describe('Gemini errors → gateway errors', () => {
 
   test("a rejected upstream key says it is the gateway's and never relays Google's text; a location or billing precondition keeps its words", () => {
     const invalid = decodeError(400, googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.'), new Headers());
-    assert.deepEqual([invalid.code, invalid.message, invalid.providerType], ['provider_authentication', "The upstream rejected the gateway's credentials (HTTP 400).", 'INVALID_ARGUMENT']);
-    assert.equal(decodeError(403, googleError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers."), new Headers()).message, "The upstream rejected the gateway's credentials (HTTP 403).");
+    assert.deepEqual(
+      [invalid.code, invalid.message, invalid.providerType],
+      ['provider_authentication', "The upstream rejected the gateway's credentials (HTTP 400).", 'INVALID_ARGUMENT'],
+    );
+    assert.equal(
+      decodeError(403, googleError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers."), new Headers()).message,
+      "The upstream rejected the gateway's credentials (HTTP 403).",
+    );
     const location = decodeError(400, googleError(400, 'FAILED_PRECONDITION', 'User location is not supported for the API use.'), new Headers());
     assert.deepEqual([location.code, location.message], ['provider_authentication', 'User location is not supported for the API use.']);
   });
 
   test('a 429 whose only quota is per day is a quota failure (falls back, no retry)', () => {
-    const body = googleError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded', [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }] }]);
+    const body = googleError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded', [
+      { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }] },
+    ]);
     assert.equal(decodeError(429, body, new Headers()).code, 'provider_quota_exceeded');
   });
 
   test('ErrorInfo API_KEY_INVALID is an upstream credential failure; its reason is kept', () => {
-    const body = googleError(400, 'INVALID_ARGUMENT', 'bad', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
+    const body = googleError(400, 'INVALID_ARGUMENT', 'bad', [
+      { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
+    ]);
     const error = decodeError(400, body, new Headers());
     assert.equal(error.code, 'provider_authentication');
     assert.equal(error.providerCode, 'API_KEY_INVALID');
@@ -105,7 +115,12 @@ describe('gateway errors → Google error bodies', () => {
     const encoded = encodeError({ code: 'policy_rate_limited', message: 'Slow down.', retryAfterSeconds: 12.2 });
     assert.deepEqual(encoded.headers, { 'retry-after': '13' });
     assert.deepEqual(encoded.body, {
-      error: { code: 429, message: 'Slow down.', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '13s' }] },
+      error: {
+        code: 429,
+        message: 'Slow down.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '13s' }],
+      },
     });
   });
 

@@ -179,7 +179,6 @@ const terminalQuotaIds: Partial<Record<ErrorCode, string>> = {
   provider_quota_exceeded: 'ProviderQuotaPerDay',
 };
 
-
 /** The body of a Google error: `{error:{code, message, status, details?}}`. */
 export function encodeErrorBody(error: GatewayErrorShape): GeminiErrorBody {
   const wire = wireErrorOf[error.code] ?? wireErrorOf.gateway_internal;

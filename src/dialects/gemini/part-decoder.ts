@@ -6,7 +6,16 @@ import { PartialFunctionCall } from './partial-function-call.ts';
 import { isRecord, type GeminiFunctionCall } from './wire.ts';
 
 /** Part fields that carry something other than text (a text part has none of them). */
-const payloadKeys = new Set(['inlineData', 'fileData', 'functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult', 'toolCall', 'toolResponse']);
+const payloadKeys = new Set([
+  'inlineData',
+  'fileData',
+  'functionCall',
+  'functionResponse',
+  'executableCode',
+  'codeExecutionResult',
+  'toolCall',
+  'toolResponse',
+]);
 
 interface OpenBlock {
   index: number;
@@ -47,7 +56,10 @@ export class PartDecoder {
     }
     events.push(...this.close());
     const index = this.nextIndex++;
-    events.push({ type: 'block-start', index, block: { kind: 'opaque' } }, { type: 'block-end', index, block: { type: 'opaque', dialect: 'gemini', value: part } });
+    events.push(
+      { type: 'block-start', index, block: { kind: 'opaque' } },
+      { type: 'block-end', index, block: { type: 'opaque', dialect: 'gemini', value: part } },
+    );
     return events;
   }
 
@@ -56,7 +68,10 @@ export class PartDecoder {
     const events = this.close();
     if (this.partial !== undefined) {
       this.truncatedCall = true;
-      this.context.warnings.add('tool_call_truncated', `The streamed call to ${this.partial.name} ended before its arguments were complete and was not returned.`);
+      this.context.warnings.add(
+        'tool_call_truncated',
+        `The streamed call to ${this.partial.name} ended before its arguments were complete and was not returned.`,
+      );
       this.partial = undefined;
     }
     return events;
@@ -81,7 +96,9 @@ export class PartDecoder {
     const open = this.open as OpenBlock;
     if (text !== '') {
       open.text += text;
-      events.push(kind === 'text' ? { type: 'text-delta', index: open.index, delta: text } : { type: 'reasoning-delta', index: open.index, delta: text, part: 0 });
+      events.push(
+        kind === 'text' ? { type: 'text-delta', index: open.index, delta: text } : { type: 'reasoning-delta', index: open.index, delta: text, part: 0 },
+      );
     }
     if (signature !== undefined) events.push(...this.close(signature));
     return events;
@@ -143,7 +160,10 @@ export class PartDecoder {
     // A freeform tool was declared as a function taking one string `input`: unwrap it.
     const input = identity.kind === 'custom' && typeof args.input === 'string' ? args.input : JSON.stringify(args);
     if (identity.kind === 'custom' && typeof args.input !== 'string') {
-      this.context.warnings.add('tool_arguments_replaced', `Gemini called freeform tool ${identity.name} without a string \`input\`; its arguments were passed as JSON text.`);
+      this.context.warnings.add(
+        'tool_arguments_replaced',
+        `Gemini called freeform tool ${identity.name} without a string \`input\`; its arguments were passed as JSON text.`,
+      );
     }
     const block: ToolCallBlock = { type: 'tool-call', callId, name: identity.name, kind: identity.kind, input };
     if (identity.namespace !== undefined) block.namespace = identity.namespace;
@@ -154,7 +174,13 @@ export class PartDecoder {
       {
         type: 'block-start',
         index,
-        block: { kind: 'tool-call', callId, name: identity.name, toolKind: identity.kind, ...(identity.namespace !== undefined ? { namespace: identity.namespace } : {}) },
+        block: {
+          kind: 'tool-call',
+          callId,
+          name: identity.name,
+          toolKind: identity.kind,
+          ...(identity.namespace !== undefined ? { namespace: identity.namespace } : {}),
+        },
       },
     ];
     if (input !== '') events.push({ type: 'tool-call-delta', index, delta: input });

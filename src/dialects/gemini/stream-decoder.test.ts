@@ -5,7 +5,17 @@ import { GatewayError } from '../../core/errors.ts';
 import { ToolNameMap } from '../../core/tool-names.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { geminiToolName } from './gemini-tool-name.ts';
-import { assertWellFormed, chunksOf, decodeEvents, decodeFixture, emptyRequest, exchangeContext, partsOf, sseEventsOf, warningCodes } from './test-support/fixtures.ts';
+import {
+  assertWellFormed,
+  chunksOf,
+  decodeEvents,
+  decodeFixture,
+  emptyRequest,
+  exchangeContext,
+  partsOf,
+  sseEventsOf,
+  warningCodes,
+} from './test-support/fixtures.ts';
 
 const synthesized = /^call_[0-9a-f]{24}$/;
 
@@ -23,7 +33,9 @@ function signaturesOf(name: string): string[] {
 }
 
 function chunk(parts: unknown[], extra: Record<string, unknown> = {}): { data: string } {
-  return { data: JSON.stringify({ candidates: [{ content: { role: 'model', parts }, index: 0, ...extra }], responseId: 'r1', modelVersion: 'gemini-3-pro-preview' }) };
+  return {
+    data: JSON.stringify({ candidates: [{ content: { role: 'model', parts }, index: 0, ...extra }], responseId: 'r1', modelVersion: 'gemini-3-pro-preview' }),
+  };
 }
 
 describe('Gemini stream decoder on recorded streams', () => {
@@ -94,7 +106,10 @@ describe('Gemini stream decoder on recorded streams', () => {
     const call = response.content[0];
     assert.ok(call?.type === 'tool-call');
     assert.match(call.callId, synthesized);
-    assert.deepEqual({ ...call, callId: '' }, { type: 'tool-call', callId: '', name: 'get_country', kind: 'function', input: '{}', signature: { family: 'gemini', value: signaturesOf(name)[0] } });
+    assert.deepEqual(
+      { ...call, callId: '' },
+      { type: 'tool-call', callId: '', name: 'get_country', kind: 'function', input: '{}', signature: { family: 'gemini', value: signaturesOf(name)[0] } },
+    );
     assert.deepEqual(response.finishReason, { unified: 'tool_calls', raw: 'STOP' });
     assert.deepEqual(response.usage, { inputTokens: 29, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 212, reasoningTokens: 202 });
     // The call streams as start, one whole-arguments delta, end.
@@ -174,7 +189,10 @@ describe('Gemini stream decoder rules', () => {
     assert.ok(last?.type === 'error');
     assert.equal(last.error.code, 'caller_content_policy');
     assert.match(last.error.message, /blocked the prompt \(blockReason PROHIBITED_CONTENT\)/);
-    assert.throws(() => foldStream(events), (error: unknown) => error instanceof GatewayError && error.status === 400);
+    assert.throws(
+      () => foldStream(events),
+      (error: unknown) => error instanceof GatewayError && error.status === 400,
+    );
   });
 
   test('a stream that ends without a finishReason is a provider_error', () => {
@@ -188,7 +206,10 @@ describe('Gemini stream decoder rules', () => {
 
   test('an empty stream is a provider_error', () => {
     const events = decodeEvents([]);
-    assert.deepEqual(events.map((event) => event.type), ['error']);
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['error'],
+    );
   });
 
   for (const reason of ['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII']) {
@@ -206,7 +227,10 @@ describe('Gemini stream decoder rules', () => {
 
   test('a signature alone after a call becomes an empty signed text block; a gemini id is kept as the call id', () => {
     const response = foldStream(
-      decodeEvents([chunk([{ functionCall: { name: 'read', args: { p: 1 }, id: 'fc-7' }, thoughtSignature: 'c2lnMQ==' }]), chunk([{ text: '', thoughtSignature: 'c2lnMg==' }], { finishReason: 'STOP' })]),
+      decodeEvents([
+        chunk([{ functionCall: { name: 'read', args: { p: 1 }, id: 'fc-7' }, thoughtSignature: 'c2lnMQ==' }]),
+        chunk([{ text: '', thoughtSignature: 'c2lnMg==' }], { finishReason: 'STOP' }),
+      ]),
     );
     assert.deepEqual(response.content, [
       { type: 'tool-call', callId: 'fc-7', name: 'read', kind: 'function', input: '{"p":1}', signature: { family: 'gemini', value: 'c2lnMQ==' } },
@@ -223,7 +247,12 @@ describe('Gemini stream decoder rules', () => {
   });
 
   test('a signed empty thought part ends the thought run (Code Assist style)', () => {
-    const response = foldStream(decodeEvents([chunk([{ text: 'Thinking', thought: true }]), chunk([{ text: '', thought: true, thoughtSignature: 'dGg=' }, { text: 'Answer' }], { finishReason: 'STOP' })]));
+    const response = foldStream(
+      decodeEvents([
+        chunk([{ text: 'Thinking', thought: true }]),
+        chunk([{ text: '', thought: true, thoughtSignature: 'dGg=' }, { text: 'Answer' }], { finishReason: 'STOP' }),
+      ]),
+    );
     assert.deepEqual(response.content, [
       { type: 'reasoning', family: 'gemini', summary: ['Thinking'], signature: 'dGg=' },
       { type: 'text', text: 'Answer' },
@@ -232,7 +261,11 @@ describe('Gemini stream decoder rules', () => {
 
   test('parallel calls: each call is its own block, only the first carries the signature', () => {
     const response = foldStream(
-      decodeEvents([chunk([{ functionCall: { name: 'a', args: {} }, thoughtSignature: 'c2ln' }, { functionCall: { name: 'b', args: { x: 'y' } } }], { finishReason: 'STOP' })]),
+      decodeEvents([
+        chunk([{ functionCall: { name: 'a', args: {} }, thoughtSignature: 'c2ln' }, { functionCall: { name: 'b', args: { x: 'y' } } }], {
+          finishReason: 'STOP',
+        }),
+      ]),
     );
     assert.equal(response.content.length, 2);
     const [first, second] = response.content;
@@ -252,17 +285,30 @@ describe('Gemini stream decoder rules', () => {
     const names = tools.map((tool) => geminiToolName(context.toolNames, tool.name, tool.namespace, tool.kind));
     assert.deepEqual(names, ['multi_agent_v1__spawn', 'apply_patch', '_3d-render']);
     const events = decodeEvents(
-      [chunk([{ functionCall: { name: names[0], args: { task: 't' } } }, { functionCall: { name: names[1], args: { input: '*** Begin Patch\n*** End Patch' } } }, { functionCall: { name: names[2], args: {} } }], { finishReason: 'STOP' })],
+      [
+        chunk(
+          [
+            { functionCall: { name: names[0], args: { task: 't' } } },
+            { functionCall: { name: names[1], args: { input: '*** Begin Patch\n*** End Patch' } } },
+            { functionCall: { name: names[2], args: {} } },
+          ],
+          { finishReason: 'STOP' },
+        ),
+      ],
       context,
     );
-    const calls = foldStream(events).content.map((block) => (block.type === 'tool-call' ? { name: block.name, namespace: block.namespace, kind: block.kind, input: block.input } : block));
+    const calls = foldStream(events).content.map((block) =>
+      block.type === 'tool-call' ? { name: block.name, namespace: block.namespace, kind: block.kind, input: block.input } : block,
+    );
     assert.deepEqual(calls, [
       { name: 'spawn', namespace: 'multi_agent_v1', kind: 'function', input: '{"task":"t"}' },
       { name: 'apply_patch', namespace: undefined, kind: 'custom', input: '*** Begin Patch\n*** End Patch' },
       { name: '3d-render', namespace: undefined, kind: 'function', input: '{}' },
     ]);
     // A freeform call streams its raw input, never the {"input":…} wrapper.
-    const deltas = events.filter((event): event is Extract<StreamEvent, { type: 'tool-call-delta' }> => event.type === 'tool-call-delta').map((event) => event.delta);
+    const deltas = events
+      .filter((event): event is Extract<StreamEvent, { type: 'tool-call-delta' }> => event.type === 'tool-call-delta')
+      .map((event) => event.delta);
     assert.deepEqual(deltas, ['{"task":"t"}', '*** Begin Patch\n*** End Patch', '{}']);
   });
 
@@ -280,7 +326,16 @@ describe('Gemini stream decoder rules', () => {
   test('grounding metadata and extra candidates are reported as warnings', () => {
     const context = exchangeContext();
     decodeEvents(
-      [{ data: JSON.stringify({ candidates: [{ content: { parts: [{ text: 'x' }] }, finishReason: 'STOP', groundingMetadata: { webSearchQueries: ['q'] } }, { content: { parts: [{ text: 'y' }] } }] }) }],
+      [
+        {
+          data: JSON.stringify({
+            candidates: [
+              { content: { parts: [{ text: 'x' }] }, finishReason: 'STOP', groundingMetadata: { webSearchQueries: ['q'] } },
+              { content: { parts: [{ text: 'y' }] } },
+            ],
+          }),
+        },
+      ],
       context,
     );
     assert.deepEqual(warningCodes(context).sort(), ['candidates_dropped', 'grounding_dropped']);
@@ -293,8 +348,18 @@ describe('Gemini stream decoder rules', () => {
 
   test('usage events carry the cumulative usage of each chunk', () => {
     const events = decodeEvents([
-      { data: JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] } }], usageMetadata: { promptTokenCount: 10, cachedContentTokenCount: 4, totalTokenCount: 10 } }) },
-      { data: JSON.stringify({ candidates: [{ content: { parts: [{ text: 'b' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 10, cachedContentTokenCount: 4, candidatesTokenCount: 2, thoughtsTokenCount: 5, toolUsePromptTokenCount: 3 } }) },
+      {
+        data: JSON.stringify({
+          candidates: [{ content: { parts: [{ text: 'a' }] } }],
+          usageMetadata: { promptTokenCount: 10, cachedContentTokenCount: 4, totalTokenCount: 10 },
+        }),
+      },
+      {
+        data: JSON.stringify({
+          candidates: [{ content: { parts: [{ text: 'b' }] }, finishReason: 'STOP' }],
+          usageMetadata: { promptTokenCount: 10, cachedContentTokenCount: 4, candidatesTokenCount: 2, thoughtsTokenCount: 5, toolUsePromptTokenCount: 3 },
+        }),
+      },
     ]);
     const usages = events.filter((event) => event.type === 'usage').map((event) => (event.type === 'usage' ? event.usage : undefined));
     assert.equal(usages.length, 2);

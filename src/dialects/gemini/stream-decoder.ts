@@ -108,7 +108,11 @@ export class GeminiStreamDecoder implements StreamStateMachine<SseEvent, StreamE
     return [
       {
         type: 'error',
-        error: { code: 'caller_content_policy', message: `Gemini blocked the prompt (blockReason ${reason}) and produced no answer.${detail}`, providerCode: reason },
+        error: {
+          code: 'caller_content_policy',
+          message: `Gemini blocked the prompt (blockReason ${reason}) and produced no answer.${detail}`,
+          providerCode: reason,
+        },
       },
     ];
   }

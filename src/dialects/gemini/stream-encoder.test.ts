@@ -127,10 +127,18 @@ describe('Gemini stream encoder rules', () => {
       { type: 'block-start', index: 1, block: { kind: 'tool-call', callId: 'toolu_1', name: 'spawn', namespace: 'agents', toolKind: 'function' } },
       { type: 'tool-call-delta', index: 1, delta: '{"task":' },
       { type: 'tool-call-delta', index: 1, delta: '"x"}' },
-      { type: 'block-end', index: 1, block: { type: 'tool-call', callId: 'toolu_1', name: 'spawn', namespace: 'agents', kind: 'function', input: '{"task":"x"}' } },
+      {
+        type: 'block-end',
+        index: 1,
+        block: { type: 'tool-call', callId: 'toolu_1', name: 'spawn', namespace: 'agents', kind: 'function', input: '{"task":"x"}' },
+      },
       { type: 'block-start', index: 2, block: { kind: 'tool-call', callId: 'toolu_2', name: 'apply_patch', toolKind: 'custom' } },
       { type: 'block-end', index: 2, block: { type: 'tool-call', callId: 'toolu_2', name: 'apply_patch', kind: 'custom', input: '*** Begin Patch' } },
-      { type: 'response-end', finishReason: { unified: 'tool_calls', raw: 'tool_use' }, usage: { inputTokens: 10, cachedInputTokens: 2, cacheWriteTokens: 0, outputTokens: 7, reasoningTokens: 3 } },
+      {
+        type: 'response-end',
+        finishReason: { unified: 'tool_calls', raw: 'tool_use' },
+        usage: { inputTokens: 10, cachedInputTokens: 2, cacheWriteTokens: 0, outputTokens: 7, reasoningTokens: 3 },
+      },
     ]);
     const chunks = chunksOf(text);
     assert.deepEqual(
@@ -142,7 +150,13 @@ describe('Gemini stream encoder rules', () => {
       ],
     );
     assert.equal(chunks.at(-1)?.candidates[0].finishReason, 'STOP');
-    assert.deepEqual(chunks.at(-1)?.usageMetadata, { promptTokenCount: 10, candidatesTokenCount: 4, totalTokenCount: 17, cachedContentTokenCount: 2, thoughtsTokenCount: 3 });
+    assert.deepEqual(chunks.at(-1)?.usageMetadata, {
+      promptTokenCount: 10,
+      candidatesTokenCount: 4,
+      totalTokenCount: 17,
+      cachedContentTokenCount: 2,
+      thoughtsTokenCount: 3,
+    });
     assert.equal(chunks[0]?.responseId, 'resp-9');
   });
 
@@ -167,7 +181,10 @@ describe('Gemini stream encoder rules', () => {
       { type: 'error', error: { code: 'provider_overloaded', message: 'Overloaded' } },
     ]);
     const chunks = chunksOf(text);
-    assert.deepEqual(chunks.map((chunk) => chunk.candidates?.[0].content.parts[0].text ?? chunk.error), ['Hel', 'lo', { code: 503, message: 'Overloaded', status: 'UNAVAILABLE' }]);
+    assert.deepEqual(
+      chunks.map((chunk) => chunk.candidates?.[0].content.parts[0].text ?? chunk.error),
+      ['Hel', 'lo', { code: 503, message: 'Overloaded', status: 'UNAVAILABLE' }],
+    );
     // Our own decoder reads the error chunk back as an error.
     const back = decodeText(text).at(-1);
     assert.ok(back?.type === 'error' && back.error.code === 'provider_overloaded');
@@ -184,7 +201,10 @@ describe('Gemini stream encoder rules', () => {
     const context = client(true);
     const unary = encodeResponse(foldStream(events), context) as Record<string, any>;
     const streamed = chunksOf(encode(events, context));
-    const streamedText = streamed.flatMap((chunk) => chunk.candidates[0].content.parts ?? []).map((part: { text?: string }) => part.text ?? '').join('');
+    const streamedText = streamed
+      .flatMap((chunk) => chunk.candidates[0].content.parts ?? [])
+      .map((part: { text?: string }) => part.text ?? '')
+      .join('');
     assert.equal(unary.candidates[0].content.parts.map((part: { text?: string }) => part.text ?? '').join(''), streamedText);
     assert.equal(unary.candidates[0].finishReason, 'STOP');
     assert.deepEqual(unary.usageMetadata, streamed.at(-1)?.usageMetadata);

@@ -88,14 +88,22 @@ export class GeminiStreamEncoder implements StreamStateMachine<StreamEvent, stri
       return part === undefined ? [] : this.queue([part], index);
     }
     // Streamed text or thoughts: only a Gemini signature is left to send, on the last part.
-    const signature = block.type === 'text' && block.signature?.family === 'gemini' ? block.signature.value : block.type === 'reasoning' && block.family === 'gemini' ? block.signature : undefined;
+    const signature =
+      block.type === 'text' && block.signature?.family === 'gemini'
+        ? block.signature.value
+        : block.type === 'reasoning' && block.family === 'gemini'
+          ? block.signature
+          : undefined;
     if (signature === undefined) return [];
     const last = this.pending?.blockIndex === index ? this.pending.parts.at(-1) : undefined;
     if (last !== undefined) {
       last.thoughtSignature = signature;
       return [];
     }
-    return this.queue([block.type === 'reasoning' ? { text: '', thought: true, thoughtSignature: signature } : { text: '', thoughtSignature: signature }], index);
+    return this.queue(
+      [block.type === 'reasoning' ? { text: '', thought: true, thoughtSignature: signature } : { text: '', thoughtSignature: signature }],
+      index,
+    );
   }
 
   /** Holds the new chunk back and writes the one before it. */

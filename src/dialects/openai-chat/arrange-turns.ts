@@ -78,11 +78,17 @@ export function arrangeTurns(entries: Entry[], context: ExchangeContext): ChatMe
       case 'system':
         if (firstOnly) {
           // Templates such as Qwen's and Gemma's reject a system turn after the first message.
-          context.warnings.add('system_message_moved', `A ${entry.role} message inside the conversation was sent as user text (the target takes system content only first).`);
+          context.warnings.add(
+            'system_message_moved',
+            `A ${entry.role} message inside the conversation was sent as user text (the target takes system content only first).`,
+          );
           return [{ role: 'user', content: `<${entry.role}>\n${entry.texts.join('\n\n')}\n</${entry.role}>` }];
         }
         if (entry.role === 'developer' && !developerRole) {
-          context.warnings.add('developer_role_mapped', 'A developer message inside the conversation was sent as a system message in place (the target has no developer role).');
+          context.warnings.add(
+            'developer_role_mapped',
+            'A developer message inside the conversation was sent as a system message in place (the target has no developer role).',
+          );
         }
         return [systemMessage(entry, developerRole ? entry.role : 'system')];
       case 'user':

@@ -94,7 +94,13 @@ function decodeToolCall(call: unknown, path: string, ledger: CallLedger): ToolCa
     block = { type: 'tool-call', callId: call.id, name: requireName(call.custom.name, `${path}.custom.name`), kind: 'custom', input };
   } else {
     if (!isRecord(call.function)) throw invalidRequest(`${path}.function must be an object.`, `${path}.function`);
-    block = { type: 'tool-call', callId: call.id, name: requireName(call.function.name, `${path}.function.name`), kind: 'function', input: stringArguments(call.function.arguments) };
+    block = {
+      type: 'tool-call',
+      callId: call.id,
+      name: requireName(call.function.name, `${path}.function.name`),
+      kind: 'function',
+      input: stringArguments(call.function.arguments),
+    };
   }
   ledger.byId.set(block.callId, { name: block.name, kind: block.kind });
   return block;

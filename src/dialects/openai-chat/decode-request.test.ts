@@ -85,7 +85,12 @@ describe('decodeRequest', () => {
   test('a Chat body survives decode → encode for an OpenAI target', () => {
     const body = fullBody();
     const request = decodeRequest(body, new Warnings());
-    const context = { request, target: { model: 'gpt-4o-2024-08-06', family: 'openai' as const, quirks: { developer_role: true, reasoning_effort: true } }, toolNames: ToolNameMap.fromTools(request.tools), warnings: new Warnings() };
+    const context = {
+      request,
+      target: { model: 'gpt-4o-2024-08-06', family: 'openai' as const, quirks: { developer_role: true, reasoning_effort: true } },
+      toolNames: ToolNameMap.fromTools(request.tools),
+      warnings: new Warnings(),
+    };
     const encoded = encodeRequest(context);
     // Text-only parts come back as the equivalent plain string (what every server accepts).
     body.messages[1].content = 'Use tools.';
@@ -103,7 +108,10 @@ describe('decodeRequest', () => {
           { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: 'Done' }] },
         ],
         tools: [
-          { type: 'custom', custom: { name: 'apply_patch', description: 'Patch files', format: { type: 'grammar', grammar: { syntax: 'lark', definition: 'start: x' } } } },
+          {
+            type: 'custom',
+            custom: { name: 'apply_patch', description: 'Patch files', format: { type: 'grammar', grammar: { syntax: 'lark', definition: 'start: x' } } },
+          },
           { type: 'function', function: { name: 'ls' } },
           { type: 'web_search_preview' },
         ],
@@ -115,11 +123,21 @@ describe('decodeRequest', () => {
       },
       new Warnings(),
     );
-    assert.deepEqual(request.tools[0], { kind: 'custom', name: 'apply_patch', description: 'Patch files', format: { type: 'grammar', syntax: 'lark', definition: 'start: x' } });
+    assert.deepEqual(request.tools[0], {
+      kind: 'custom',
+      name: 'apply_patch',
+      description: 'Patch files',
+      format: { type: 'grammar', syntax: 'lark', definition: 'start: x' },
+    });
     assert.deepEqual(request.tools[2], { kind: 'hosted', dialect: 'openai-chat', type: 'web_search_preview', value: { type: 'web_search_preview' } });
     assert.deepEqual(request.toolChoice, { type: 'allowed', mode: 'auto', names: ['apply_patch'] });
-    assert.deepEqual(request.messages[1]?.content, [{ type: 'text', text: '' }, { type: 'tool-call', callId: 'c1', name: 'apply_patch', kind: 'custom', input: '*** Begin Patch' }]);
-    assert.deepEqual(request.messages[2]?.content, [{ type: 'tool-result', callId: 'c1', kind: 'custom', name: 'apply_patch', output: [{ type: 'text', text: 'Done' }] }]);
+    assert.deepEqual(request.messages[1]?.content, [
+      { type: 'text', text: '' },
+      { type: 'tool-call', callId: 'c1', name: 'apply_patch', kind: 'custom', input: '*** Begin Patch' },
+    ]);
+    assert.deepEqual(request.messages[2]?.content, [
+      { type: 'tool-result', callId: 'c1', kind: 'custom', name: 'apply_patch', output: [{ type: 'text', text: 'Done' }] },
+    ]);
     assert.deepEqual(request.responseFormat, { type: 'json_object' });
     assert.equal(request.maxOutputTokens, 64);
     assert.equal(request.temperature, undefined);
@@ -151,7 +169,10 @@ describe('decodeRequest', () => {
   test('input_audio is kept for a Chat upstream only, with a warning', () => {
     const warnings = new Warnings();
     const part = { type: 'input_audio', input_audio: { data: 'UklGR', format: 'wav' } };
-    const request = decodeRequest({ model: 'gpt-4o-audio-preview', messages: [{ role: 'user', content: [{ type: 'text', text: 'what is said?' }, part] }] }, warnings);
+    const request = decodeRequest(
+      { model: 'gpt-4o-audio-preview', messages: [{ role: 'user', content: [{ type: 'text', text: 'what is said?' }, part] }] },
+      warnings,
+    );
     assert.deepEqual(request.messages[0]?.content[1], { type: 'opaque', dialect: 'openai-chat', value: { contentPart: part } });
     assert.deepEqual(warningCodes({ warnings }), ['content_unsupported']);
     const context = { request, target: { model: 'gpt-4o-audio-preview', family: 'openai' as const }, toolNames: new ToolNameMap(), warnings: new Warnings() };
@@ -159,8 +180,20 @@ describe('decodeRequest', () => {
   });
 
   test('DeepSeek-style clients replay reasoning_content', () => {
-    const request = decodeRequest({ model: 'deepseek-reasoner', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y', reasoning_content: 'because' }] }, new Warnings());
-    assert.deepEqual(request.messages[1]?.content, [{ type: 'reasoning', family: 'openai-compatible', summary: ['because'] }, { type: 'text', text: 'y' }]);
+    const request = decodeRequest(
+      {
+        model: 'deepseek-reasoner',
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: 'y', reasoning_content: 'because' },
+        ],
+      },
+      new Warnings(),
+    );
+    assert.deepEqual(request.messages[1]?.content, [
+      { type: 'reasoning', family: 'openai-compatible', summary: ['because'] },
+      { type: 'text', text: 'y' },
+    ]);
   });
 
   test('malformed bodies are 400s that name the field', () => {

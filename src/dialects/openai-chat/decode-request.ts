@@ -90,7 +90,8 @@ export function decodeRequest(body: unknown, warnings: Warnings): ModelRequest {
         break;
       case 'n':
         if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw invalidRequest('n must be a positive integer.', key);
-        if (value > 1) throw invalidRequest('n > 1 is not supported: the gateway returns exactly one choice. Send n: 1 (or omit it) and repeat the request instead.', key);
+        if (value > 1)
+          throw invalidRequest('n > 1 is not supported: the gateway returns exactly one choice. Send n: 1 (or omit it) and repeat the request instead.', key);
         extension[key] = value;
         break;
       default:
@@ -107,7 +108,11 @@ export function decodeRequest(body: unknown, warnings: Warnings): ModelRequest {
   return request;
 }
 
-function requireType<T extends 'boolean' | 'number' | 'string'>(value: unknown, type: T, key: string): T extends 'boolean' ? boolean : T extends 'number' ? number : string {
+function requireType<T extends 'boolean' | 'number' | 'string'>(
+  value: unknown,
+  type: T,
+  key: string,
+): T extends 'boolean' ? boolean : T extends 'number' ? number : string {
   if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) throw invalidRequest(`${key} must be a ${type}.`, key);
   return value as T extends 'boolean' ? boolean : T extends 'number' ? number : string;
 }
@@ -134,7 +139,8 @@ function decodeResponseFormat(value: unknown, request: ModelRequest, extension: 
     return;
   }
   const schema = value.json_schema;
-  if (!isRecord(schema) || typeof schema.name !== 'string') throw invalidRequest('response_format.json_schema needs a name.', 'response_format.json_schema.name');
+  if (!isRecord(schema) || typeof schema.name !== 'string')
+    throw invalidRequest('response_format.json_schema needs a name.', 'response_format.json_schema.name');
   const format: ResponseFormat = { type: 'json_schema', name: schema.name, schema: isRecord(schema.schema) ? schema.schema : {} };
   if (typeof schema.strict === 'boolean') format.strict = schema.strict;
   if (typeof schema.description === 'string') {

@@ -50,7 +50,12 @@ function decodeCustom(custom: Record<string, unknown>, path: string): CustomTool
   if (format === undefined || format === null) return definition;
   if (!isRecord(format)) throw invalidRequest(`${path}.format must be an object.`, `${path}.format`);
   if (format.type === 'text') definition.format = { type: 'text' };
-  else if (format.type === 'grammar' && isRecord(format.grammar) && typeof format.grammar.definition === 'string' && typeof format.grammar.syntax === 'string') {
+  else if (
+    format.type === 'grammar' &&
+    isRecord(format.grammar) &&
+    typeof format.grammar.definition === 'string' &&
+    typeof format.grammar.syntax === 'string'
+  ) {
     definition.format = { type: 'grammar', syntax: format.grammar.syntax, definition: format.grammar.definition };
   } else throw invalidRequest(`${path}.format must be {type:"text"} or {type:"grammar", grammar:{definition, syntax}}.`, `${path}.format`);
   return definition;
@@ -61,11 +66,14 @@ export function decodeToolChoice(choice: unknown): ToolChoice | undefined {
   if (choice === 'auto' || choice === 'none' || choice === 'required') return { type: choice };
   if (typeof choice === 'string') throw invalidRequest('tool_choice must be auto, none, required or an object.', 'tool_choice');
   if (!isRecord(choice)) throw invalidRequest('tool_choice must be a string or an object.', 'tool_choice');
-  if (choice.type === 'function' && isRecord(choice.function)) return { type: 'tool', name: requireName(choice.function.name, 'tool_choice.function.name'), kind: 'function' };
-  if (choice.type === 'custom' && isRecord(choice.custom)) return { type: 'tool', name: requireName(choice.custom.name, 'tool_choice.custom.name'), kind: 'custom' };
+  if (choice.type === 'function' && isRecord(choice.function))
+    return { type: 'tool', name: requireName(choice.function.name, 'tool_choice.function.name'), kind: 'function' };
+  if (choice.type === 'custom' && isRecord(choice.custom))
+    return { type: 'tool', name: requireName(choice.custom.name, 'tool_choice.custom.name'), kind: 'custom' };
   if (choice.type === 'allowed_tools' && isRecord(choice.allowed_tools)) {
     const { mode, tools } = choice.allowed_tools;
-    if ((mode !== 'auto' && mode !== 'required') || !Array.isArray(tools)) throw invalidRequest('tool_choice.allowed_tools needs a mode (auto|required) and tools.', 'tool_choice.allowed_tools');
+    if ((mode !== 'auto' && mode !== 'required') || !Array.isArray(tools))
+      throw invalidRequest('tool_choice.allowed_tools needs a mode (auto|required) and tools.', 'tool_choice.allowed_tools');
     const names = tools.map((tool, index) => {
       const inner = isRecord(tool) ? (isRecord(tool.function) ? tool.function : isRecord(tool.custom) ? tool.custom : undefined) : undefined;
       return requireName(inner?.name, `tool_choice.allowed_tools.tools[${index}].function.name`);

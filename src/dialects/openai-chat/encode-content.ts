@@ -43,7 +43,8 @@ export function encodeFilePart(block: FileBlock, context: ExchangeContext): Chat
   const source = block.source;
   if (context.target.family === 'openai' || context.target.quirks?.files === true) {
     if (source.kind === 'file-id') return { type: 'file', file: { file_id: source.fileId, ...(block.filename ? { filename: block.filename } : {}) } };
-    if (source.kind === 'base64') return { type: 'file', file: { file_data: sourceUrl(source, 'file'), ...(block.filename ? { filename: block.filename } : {}) } };
+    if (source.kind === 'base64')
+      return { type: 'file', file: { file_data: sourceUrl(source, 'file'), ...(block.filename ? { filename: block.filename } : {}) } };
     context.warnings.add('content_dropped', `A file given by URL (${block.filename ?? source.url}) cannot be sent as a Chat Completions file part; dropped.`);
     return undefined;
   }
@@ -51,7 +52,10 @@ export function encodeFilePart(block: FileBlock, context: ExchangeContext): Chat
     const text = Buffer.from(source.data, 'base64').toString('utf8');
     return { type: 'text', text: block.filename ? `<file name="${block.filename}">\n${text}\n</file>` : text };
   }
-  context.warnings.add('content_dropped', `A ${source.kind === 'base64' ? source.mediaType : 'non-inline'} file cannot be sent to ${context.target.model} (no file input); dropped.`);
+  context.warnings.add(
+    'content_dropped',
+    `A ${source.kind === 'base64' ? source.mediaType : 'non-inline'} file cannot be sent to ${context.target.model} (no file input); dropped.`,
+  );
   return undefined;
 }
 
@@ -117,7 +121,10 @@ export function encodeCallId(callId: string, context: ExchangeContext): string {
   const length = context.target.quirks?.tool_call_id_length;
   if (typeof length !== 'number' || !Number.isInteger(length) || length < 1) return callId;
   if (callId.length === length && /^[a-zA-Z0-9]+$/.test(callId)) return callId;
-  const digest = createHash('sha256').update(callId).digest('base64').replace(/[^a-zA-Z0-9]/g, '');
+  const digest = createHash('sha256')
+    .update(callId)
+    .digest('base64')
+    .replace(/[^a-zA-Z0-9]/g, '');
   return digest.slice(0, length).padEnd(length, '0');
 }
 
@@ -142,7 +149,10 @@ export function encodeToolResult(block: ToolResultBlock, context: ExchangeContex
     } else context.warnings.add('content_dropped', `A ${part.type} block inside a tool result cannot be sent to Chat Completions; dropped.`);
   }
   if (images.length > 0) {
-    context.warnings.add('tool_result_images_moved', 'Chat tool messages hold text only: the images of a tool result were sent in a user message right after the tool messages.');
+    context.warnings.add(
+      'tool_result_images_moved',
+      'Chat tool messages hold text only: the images of a tool result were sent in a user message right after the tool messages.',
+    );
     if (texts.length === 0) texts.push('The tool returned images; they follow in the next user message.');
   }
   return { content: prefix + texts.join('\n\n'), images };

@@ -22,7 +22,6 @@ function sideOf(block: ContentBlock, message: Message): Side {
   return message.role === 'assistant' ? 'assistant' : 'user';
 }
 
-
 /**
  * The IR conversation as Chat messages: system content first, consecutive assistant-side
  * blocks (text, tool calls) folded into one assistant message, one `tool` message per
@@ -52,13 +51,20 @@ export function encodeMessages(context: ExchangeContext): EncodedConversation {
    * assistant item apart, Chat wants one assistant message per turn. A Chat client's own
    * messages stay as it sent them.
    */
-  const entryFor = <S extends 'system' | 'user' | 'assistant'>(side: S, message: Message, fresh: boolean, role: 'system' | 'developer' = 'system'): Extract<Entry, { side: S }> => {
+  const entryFor = <S extends 'system' | 'user' | 'assistant'>(
+    side: S,
+    message: Message,
+    fresh: boolean,
+    role: 'system' | 'developer' = 'system',
+  ): Extract<Entry, { side: S }> => {
     const last = entries[entries.length - 1];
     const sameTurn = !fresh || (side === 'assistant' && !fromChatClient);
     if (last !== undefined && last.side === side && sameTurn && (last.side !== 'system' || last.role === role)) {
       return last as Extract<Entry, { side: S }>;
     }
-    const entry = (side === 'system' ? { side, role, texts: [] } : side === 'user' ? { side, parts: [] } : { side, texts: [], toolCalls: [], reasoning: [] }) as Extract<Entry, { side: S }>;
+    const entry = (
+      side === 'system' ? { side, role, texts: [] } : side === 'user' ? { side, parts: [] } : { side, texts: [], toolCalls: [], reasoning: [] }
+    ) as Extract<Entry, { side: S }>;
     push(entry, message);
     return entry;
   };

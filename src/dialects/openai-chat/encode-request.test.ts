@@ -15,7 +15,12 @@ const namePattern = /^[a-zA-Z0-9_-]{1,64}$/;
 /** The real inbound path: the Responses codec decodes what Codex sent. */
 function codexContext(body: Record<string, unknown>, target: Partial<TargetProfile> = {}): ExchangeContext {
   const request = openaiResponsesCodec.decodeRequest(body, new Warnings());
-  return { request, target: { model: 'qwen3-coder', family: 'openai-compatible', ...target }, toolNames: ToolNameMap.fromTools(request.tools), warnings: new Warnings() };
+  return {
+    request,
+    target: { model: 'qwen3-coder', family: 'openai-compatible', ...target },
+    toolNames: ToolNameMap.fromTools(request.tools),
+    warnings: new Warnings(),
+  };
 }
 
 function toolNames(body: Record<string, any>): string[] {
@@ -34,7 +39,11 @@ describe('Codex captures encoded for a Chat server pass the strict vLLM/Ollama/O
   test('there are captures to check', () => assert.ok(captures.length >= 9));
   for (const { name, body } of captures) {
     test(name, () => {
-      for (const [flavor, family] of [['vllm', 'openai-compatible'], ['ollama', 'openai-compatible'], ['openai', 'openai']] as const) {
+      for (const [flavor, family] of [
+        ['vllm', 'openai-compatible'],
+        ['ollama', 'openai-compatible'],
+        ['openai', 'openai'],
+      ] as const) {
         const context = codexContext(body, { family });
         const encoded = encodeRequest(context);
         assert.equal(validateChatRequest(encoded, { flavor, textOnly: true })?.body.error.message, undefined, `${name} on ${flavor}`);
@@ -104,7 +113,10 @@ describe('What Codex sends becomes the right Chat request', () => {
     assert.ok(!toolNames(body).includes('web_search'));
     assert.deepEqual(
       context.warnings.list.filter((warning) => warning.code === 'tool_dropped').map((warning) => warning.message),
-      ['Hosted tool tool_search (openai-responses) has no Chat Completions equivalent; dropped.', 'Hosted tool web_search (openai-responses) has no Chat Completions equivalent; dropped.'],
+      [
+        'Hosted tool tool_search (openai-responses) has no Chat Completions equivalent; dropped.',
+        'Hosted tool web_search (openai-responses) has no Chat Completions equivalent; dropped.',
+      ],
     );
   });
 
@@ -201,17 +213,20 @@ describe('encodeRequest: messages', () => {
         messages: [
           user('read a'),
           { role: 'assistant', content: [{ type: 'tool-call', callId: 'toolu_1', name: 'read', kind: 'function', input: '{"path":"a"}' }] },
-          { role: 'user', content: [{ type: 'text', text: 'and hurry' }, { type: 'tool-result', callId: 'toolu_1', kind: 'function', output: [{ type: 'text', text: 'A' }] }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'and hurry' },
+              { type: 'tool-result', callId: 'toolu_1', kind: 'function', output: [{ type: 'text', text: 'A' }] },
+            ],
+          },
         ],
       }),
     );
-    assert.deepEqual(
-      body.messages.slice(2),
-      [
-        { role: 'tool', tool_call_id: 'toolu_1', content: 'A' },
-        { role: 'user', content: 'and hurry' },
-      ],
-    );
+    assert.deepEqual(body.messages.slice(2), [
+      { role: 'tool', tool_call_id: 'toolu_1', content: 'A' },
+      { role: 'user', content: 'and hurry' },
+    ]);
     assert.equal(validateChatRequest(body, { flavor: 'vllm', textOnly: true }), undefined);
   });
 
@@ -248,7 +263,17 @@ describe('encodeRequest: messages', () => {
           ],
         },
         { role: 'assistant', content: [{ type: 'tool-call', callId: 'c1', name: 'view_image', kind: 'function', input: '{"path":"b.png"}' }] },
-        { role: 'tool', content: [{ type: 'tool-result', callId: 'c1', kind: 'function', output: [{ type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAAA' } }] }] },
+        {
+          role: 'tool',
+          content: [
+            {
+              type: 'tool-result',
+              callId: 'c1',
+              kind: 'function',
+              output: [{ type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAAA' } }],
+            },
+          ],
+        },
       ],
     });
     const { body, context } = encode(request);
@@ -269,13 +294,22 @@ describe('encodeRequest: messages', () => {
     const request = minimalRequest({ messages: [{ role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'https://example.com/a.jpg' } }] }] });
     assert.throws(
       () => encode(request, { model: 'llama3.1:8b', quirks: { images: false } }),
-      (error: unknown) => error instanceof GatewayError && error.code === 'caller_unsupported' && error.status === 400 && /llama3\.1:8b does not accept images/.test(error.message),
+      (error: unknown) =>
+        error instanceof GatewayError &&
+        error.code === 'caller_unsupported' &&
+        error.status === 400 &&
+        /llama3\.1:8b does not accept images/.test(error.message),
     );
   });
 
   test('opaque blocks of other dialects are dropped with a warning', () => {
     const { body, context } = encode(
-      minimalRequest({ messages: [user('hi'), { role: 'assistant', content: [{ type: 'opaque', dialect: 'openai-responses', value: { type: 'web_search_call', id: 'ws_1' } }] }] }),
+      minimalRequest({
+        messages: [
+          user('hi'),
+          { role: 'assistant', content: [{ type: 'opaque', dialect: 'openai-responses', value: { type: 'web_search_call', id: 'ws_1' } }] },
+        ],
+      }),
     );
     assert.equal(body.messages.length, 1);
     assert.deepEqual(context.warnings.list, [{ code: 'item_dropped', message: 'The web_search_call item has no Chat Completions equivalent; dropped.' }]);
@@ -284,7 +318,13 @@ describe('encodeRequest: messages', () => {
   test("this family's reasoning goes back as reasoning_content only where the quirk asks", () => {
     const messages: Message[] = [
       user('q'),
-      { role: 'assistant', content: [{ type: 'reasoning', family: 'openai-compatible', summary: ['thinking'] }, { type: 'tool-call', callId: 'c1', name: 'a', kind: 'function', input: '{}' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'reasoning', family: 'openai-compatible', summary: ['thinking'] },
+          { type: 'tool-call', callId: 'c1', name: 'a', kind: 'function', input: '{}' },
+        ],
+      },
       { role: 'tool', content: [{ type: 'tool-result', callId: 'c1', kind: 'function', output: 'ok' }] },
     ];
     assert.ok(!('reasoning_content' in encode(minimalRequest({ messages })).body.messages[1]));
@@ -337,17 +377,34 @@ describe('encodeRequest: tools and settings', () => {
   test('tool_choice and parallel_tool_calls only go with tools; allowed_tools downgraded for compatible servers', () => {
     const none = encode(minimalRequest({ toolChoice: { type: 'required' }, parallelToolCalls: false })).body;
     assert.ok(!('tool_choice' in none) && !('parallel_tool_calls' in none) && !('tools' in none));
-    const allowed = minimalRequest({ tools: [{ kind: 'function', name: 'a' }, { kind: 'function', name: 'b' }], toolChoice: { type: 'allowed', mode: 'required', names: ['a'] } });
+    const allowed = minimalRequest({
+      tools: [
+        { kind: 'function', name: 'a' },
+        { kind: 'function', name: 'b' },
+      ],
+      toolChoice: { type: 'allowed', mode: 'required', names: ['a'] },
+    });
     const compat = encode(allowed);
     assert.equal(compat.body.tool_choice, 'required');
     assert.deepEqual(warningCodes(compat.context), ['tool_choice_downgraded']);
-    assert.deepEqual(encode(allowed, { family: 'openai' }).body.tool_choice, { type: 'allowed_tools', allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'a' } }] } });
+    assert.deepEqual(encode(allowed, { family: 'openai' }).body.tool_choice, {
+      type: 'allowed_tools',
+      allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'a' } }] },
+    });
   });
 
   test('native freeform tools where the custom_tools quirk allows them', () => {
-    const request = minimalRequest({ tools: [{ kind: 'custom', name: 'apply_patch', description: 'Patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: x' } }], toolChoice: { type: 'tool', name: 'apply_patch', kind: 'custom' } });
+    const request = minimalRequest({
+      tools: [{ kind: 'custom', name: 'apply_patch', description: 'Patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: x' } }],
+      toolChoice: { type: 'tool', name: 'apply_patch', kind: 'custom' },
+    });
     const { body } = encode(request, { family: 'openai', quirks: { custom_tools: true } });
-    assert.deepEqual(body.tools, [{ type: 'custom', custom: { name: 'apply_patch', description: 'Patch', format: { type: 'grammar', grammar: { definition: 'start: x', syntax: 'lark' } } } }]);
+    assert.deepEqual(body.tools, [
+      {
+        type: 'custom',
+        custom: { name: 'apply_patch', description: 'Patch', format: { type: 'grammar', grammar: { definition: 'start: x', syntax: 'lark' } } },
+      },
+    ]);
     assert.deepEqual(body.tool_choice, { type: 'custom', custom: { name: 'apply_patch' } });
   });
 
@@ -388,11 +445,13 @@ describe('encodeRequest: tools and settings', () => {
     assert.ok(!('reasoning_effort' in encode(request, { quirks: { reasoning_effort: true }, supportsReasoning: false }).body));
   });
 
-  test('stream_options only when streaming; a Chat client\'s own fields come back', () => {
+  test("stream_options only when streaming; a Chat client's own fields come back", () => {
     const streaming = encode(minimalRequest({ messages: [user('x')] })).body;
     assert.equal(streaming.stream, true);
     assert.deepEqual(streaming.stream_options, { include_usage: true });
-    const unary = encode(minimalRequest({ stream: false, messages: [user('x')], extensions: { 'openai-chat': { seed: 7, stream_options: { include_usage: false } } } })).body;
+    const unary = encode(
+      minimalRequest({ stream: false, messages: [user('x')], extensions: { 'openai-chat': { seed: 7, stream_options: { include_usage: false } } } }),
+    ).body;
     assert.equal(unary.stream, false);
     assert.ok(!('stream_options' in unary));
     assert.equal(unary.seed, 7);

@@ -83,7 +83,8 @@ function encodeReasoningEffort(context: ExchangeContext): ReasoningEffort | unde
   const reasoning = request.reasoning;
   if (target.supportsReasoning === false || reasoning?.disabled) return undefined;
   let effort = reasoning?.effort;
-  if (effort === undefined && reasoning?.budgetTokens !== undefined) effort = reasoning.budgetTokens <= 2048 ? 'low' : reasoning.budgetTokens <= 8192 ? 'medium' : 'high';
+  if (effort === undefined && reasoning?.budgetTokens !== undefined)
+    effort = reasoning.budgetTokens <= 2048 ? 'low' : reasoning.budgetTokens <= 8192 ? 'medium' : 'high';
   effort ??= target.defaultReasoningEffort;
   if (effort === undefined) return undefined;
   if (target.quirks?.reasoning_effort !== true) {

@@ -36,7 +36,10 @@ export function encodeResponse(response: ModelResponse, context: ClientContext):
         toolCalls.push(encodeClientToolCall(block, context));
         break;
       default:
-        context.warnings.add('content_dropped', `A ${block.type === 'opaque' ? `${block.dialect} opaque` : block.type} output block has no Chat Completions form; dropped.`);
+        context.warnings.add(
+          'content_dropped',
+          `A ${block.type === 'opaque' ? `${block.dialect} opaque` : block.type} output block has no Chat Completions form; dropped.`,
+        );
     }
   }
   const message: ChatCompletion['choices'][number]['message'] = {

@@ -10,7 +10,6 @@ export interface EncodedTools {
   parallel_tool_calls?: boolean;
 }
 
-
 /** The one-string schema a freeform tool is wrapped in (what Codex itself does, §5.2). */
 export const wrappedInputSchema = (): Record<string, unknown> => ({
   type: 'object',
@@ -133,4 +132,3 @@ function parametersOf(parameters: Record<string, unknown> | undefined): Record<s
   if (parameters.type === undefined) return { type: 'object', ...parameters };
   return parameters;
 }
-

@@ -23,7 +23,13 @@ describe('decodeError: the shapes Chat servers answer with', () => {
   });
 
   test("vLLM's flat error object and its context-length wording", () => {
-    const body = { object: 'error', message: "This model's maximum context length is 32768 tokens. However, you requested 40000 tokens.", type: 'BadRequestError', param: null, code: 400 };
+    const body = {
+      object: 'error',
+      message: "This model's maximum context length is 32768 tokens. However, you requested 40000 tokens.",
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    };
     const error = decodeError(400, body, noHeaders);
     assert.equal(error.code, 'caller_context_length_exceeded');
     assert.equal(error.status, 400);
@@ -31,11 +37,21 @@ describe('decodeError: the shapes Chat servers answer with', () => {
   });
 
   test("context_length_exceeded as a code, and llama.cpp's 'context size' wording", () => {
-    assert.equal(decodeError(400, { error: { message: 'too long', type: 'invalid_request_error', code: 'context_length_exceeded' } }, noHeaders).code, 'caller_context_length_exceeded');
-    assert.equal(decodeError(400, { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error' } }, noHeaders).code, 'caller_context_length_exceeded');
+    assert.equal(
+      decodeError(400, { error: { message: 'too long', type: 'invalid_request_error', code: 'context_length_exceeded' } }, noHeaders).code,
+      'caller_context_length_exceeded',
+    );
+    assert.equal(
+      decodeError(
+        400,
+        { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error' } },
+        noHeaders,
+      ).code,
+      'caller_context_length_exceeded',
+    );
   });
 
-  test("Ollama's `{\"error\":\"…\"}` string keeps its message", () => {
+  test('Ollama\'s `{"error":"…"}` string keeps its message', () => {
     const error = decodeError(404, { error: 'model "llama9" not found, try pulling it first' }, noHeaders);
     assert.equal(error.code, 'provider_not_found');
     assert.equal(error.message, 'model "llama9" not found, try pulling it first');
@@ -57,17 +73,28 @@ describe('decodeError: the shapes Chat servers answer with', () => {
 
   test('401/403 are the gateway credentials, never relayed', () => {
     for (const status of [401, 403]) {
-      const error = decodeError(status, { error: { message: 'Incorrect API key provided: sk-abc***xyz1', type: 'invalid_request_error', code: 'invalid_api_key' } }, noHeaders);
+      const error = decodeError(
+        status,
+        { error: { message: 'Incorrect API key provided: sk-abc***xyz1', type: 'invalid_request_error', code: 'invalid_api_key' } },
+        noHeaders,
+      );
       assert.equal(error.code, 'provider_authentication');
       assert.doesNotMatch(error.message, /sk-/);
     }
   });
 
   test('429: rate limit with retry-after, insufficient_quota apart; 402 out of credit', () => {
-    const limited = decodeError(429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, new Headers({ 'retry-after': '7' }));
+    const limited = decodeError(
+      429,
+      { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+      new Headers({ 'retry-after': '7' }),
+    );
     assert.equal(limited.code, 'provider_rate_limited');
     assert.equal(limited.retryAfterSeconds, 7);
-    assert.equal(decodeError(429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }, noHeaders).code, 'provider_quota_exceeded');
+    assert.equal(
+      decodeError(429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }, noHeaders).code,
+      'provider_quota_exceeded',
+    );
     assert.equal(decodeError(402, { error: { message: 'Insufficient credits', code: 402 } }, noHeaders).code, 'provider_quota_exceeded');
   });
 
@@ -102,11 +129,15 @@ describe('encodeError: the Responses surface encoder, shared', () => {
     assert.equal(encodeError, encodeResponsesError);
     const budget = encodeError({ code: 'policy_budget_exceeded', message: 'Budget of team platform exhausted; resets 2026-12-01.' });
     assert.equal(budget.status, 429);
-    assert.deepEqual(budget.body, { error: { message: 'Budget of team platform exhausted; resets 2026-12-01.', type: 'insufficient_quota', code: 'insufficient_quota', param: null } });
+    assert.deepEqual(budget.body, {
+      error: { message: 'Budget of team platform exhausted; resets 2026-12-01.', type: 'insufficient_quota', code: 'insufficient_quota', param: null },
+    });
     assert.equal(budget.headers['x-should-retry'], 'false');
     const limited = encodeError({ code: 'policy_rate_limited', message: 'Rate limit reached.', retryAfterSeconds: 2 });
     assert.equal(limited.headers['retry-after'], '2');
     assert.match((limited.body as { error: { message: string } }).error.message, /try again in 2s/);
-    assert.deepEqual(encodeStreamError({ code: 'caller_context_length_exceeded', message: 'too long' }), { error: { message: 'too long', type: 'invalid_request_error', code: 'context_length_exceeded', param: null } });
+    assert.deepEqual(encodeStreamError({ code: 'caller_context_length_exceeded', message: 'too long' }), {
+      error: { message: 'too long', type: 'invalid_request_error', code: 'context_length_exceeded', param: null },
+    });
   });
 });

@@ -17,7 +17,15 @@ function decodeFixture(name: string, request?: ModelRequest) {
 
 /** Chunks in the recorded shape, for sequences no recording covers. */
 function chunk(delta: Record<string, unknown>, finishReason: string | null = null): SseEvent {
-  return { data: JSON.stringify({ id: 'chatcmpl-x', object: 'chat.completion.chunk', created: 1700000000, model: 'm', choices: [{ index: 0, delta, finish_reason: finishReason }] }) };
+  return {
+    data: JSON.stringify({
+      id: 'chatcmpl-x',
+      object: 'chat.completion.chunk',
+      created: 1700000000,
+      model: 'm',
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
+    }),
+  };
 }
 
 function callFragment(index: number, fields: Record<string, unknown>): Record<string, unknown> {
@@ -67,8 +75,20 @@ describe('ChatStreamDecoder on recorded streams', () => {
     assert.equal(response.model, 'gpt-4o-2024-08-06');
     assert.equal(response.createdAt, 1727346178);
     assert.deepEqual(response.content, [
-      { type: 'tool-call', callId: 'call_JMW1whyEaYG438VE1OIflxA2', name: 'GetWeatherArgs', kind: 'function', input: '{"city": "Edinburgh", "country": "GB", "units": "c"}' },
-      { type: 'tool-call', callId: 'call_DNYTawLBoN8fj3KN6qU9N1Ou', name: 'get_stock_price', kind: 'function', input: '{"ticker": "AAPL", "exchange": "NASDAQ"}' },
+      {
+        type: 'tool-call',
+        callId: 'call_JMW1whyEaYG438VE1OIflxA2',
+        name: 'GetWeatherArgs',
+        kind: 'function',
+        input: '{"city": "Edinburgh", "country": "GB", "units": "c"}',
+      },
+      {
+        type: 'tool-call',
+        callId: 'call_DNYTawLBoN8fj3KN6qU9N1Ou',
+        name: 'get_stock_price',
+        kind: 'function',
+        input: '{"ticker": "AAPL", "exchange": "NASDAQ"}',
+      },
     ]);
     assert.deepEqual(response.finishReason, { unified: 'tool_calls', raw: 'tool_calls' });
     assert.deepEqual(response.usage, { inputTokens: 149, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 60, reasoningTokens: 0 });
@@ -140,7 +160,7 @@ describe('ChatStreamDecoder on recorded streams', () => {
     assert.equal(response.usage?.outputTokens, 11);
   });
 
-  test("Azure: the prelude chunk (empty id, choices []) is ignored; reasoning tokens counted", () => {
+  test('Azure: the prelude chunk (empty id, choices []) is ignored; reasoning tokens counted', () => {
     const { out } = decodeFixture('azure-prompt-filter-prelude.jsonl');
     assertStreamContract(out);
     assert.equal(out.filter((event) => event.type === 'response-start').length, 1);
@@ -157,7 +177,10 @@ describe('ChatStreamDecoder on recorded streams', () => {
     assertStreamContract(out);
     const reasoningEnd = out.find((event) => event.type === 'block-end');
     assert.equal(reasoningEnd, undefined, 'the reasoning block was still open when the error came');
-    const reasoning = out.filter((event) => event.type === 'reasoning-delta').map((event) => event.delta).join('');
+    const reasoning = out
+      .filter((event) => event.type === 'reasoning-delta')
+      .map((event) => event.delta)
+      .join('');
     assert.match(reasoning, /^We need to call the tool with invalid parameters/);
     const start = out.find((event) => event.type === 'block-start');
     assert.deepEqual(start?.type === 'block-start' && start.block, { kind: 'reasoning', family: 'openai-compatible' });
@@ -178,7 +201,12 @@ describe('ChatStreamDecoder on recorded streams', () => {
   });
 
   test('every recorded stream decodes the same when fed one byte at a time', () => {
-    for (const name of ['parallel-tool-calls-include-usage.sse', 'anthropic-openai-compat-tool-call.sse', 'vllm-tool-call.sse', 'azure-prompt-filter-prelude.jsonl']) {
+    for (const name of [
+      'parallel-tool-calls-include-usage.sse',
+      'anthropic-openai-compat-tool-call.sse',
+      'vllm-tool-call.sse',
+      'azure-prompt-filter-prelude.jsonl',
+    ]) {
       const whole = decode(fixtureEvents(name, 1 << 20)).out;
       const bytewise = decode(fixtureEvents(name, 1)).out;
       assert.deepEqual(foldStream(bytewise), { ...foldStream(whole), createdAt: foldStream(bytewise).createdAt }, name);
@@ -272,7 +300,13 @@ describe('ChatStreamDecoder on sequences no recording covers', () => {
     const patch = '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch\n';
     const wrapped = JSON.stringify({ input: patch });
     const events = [
-      chunk(callFragment(0, { id: 'c1', type: 'function', function: { name: context.toolNames.wireName('wait_agent', 'multi_agent_v1'), arguments: '{"targets":[]}' } })),
+      chunk(
+        callFragment(0, {
+          id: 'c1',
+          type: 'function',
+          function: { name: context.toolNames.wireName('wait_agent', 'multi_agent_v1'), arguments: '{"targets":[]}' },
+        }),
+      ),
       chunk(callFragment(1, { id: 'c2', type: 'function', function: { name: 'apply_patch', arguments: wrapped.slice(0, 10) } })),
       chunk(callFragment(1, { function: { arguments: wrapped.slice(10) } })),
       chunk({}, 'tool_calls'),
@@ -294,7 +328,13 @@ describe('ChatStreamDecoder on sequences no recording covers', () => {
       chunk({ reasoning_content: 'ing.' }),
       chunk({ content: 'Answer' }),
       chunk({}, 'stop'),
-      { data: JSON.stringify({ id: 'chatcmpl-x', choices: [], usage: { prompt_tokens: 5, completion_tokens: 9, completion_tokens_details: { reasoning_tokens: 4 }, prompt_tokens_details: { cached_tokens: 2 } } }) },
+      {
+        data: JSON.stringify({
+          id: 'chatcmpl-x',
+          choices: [],
+          usage: { prompt_tokens: 5, completion_tokens: 9, completion_tokens_details: { reasoning_tokens: 4 }, prompt_tokens_details: { cached_tokens: 2 } },
+        }),
+      },
       { data: '[DONE]' },
     ]);
     assertStreamContract(out);
@@ -321,7 +361,11 @@ describe('ChatStreamDecoder on sequences no recording covers', () => {
   });
 
   test('a call cut by the output limit is not passed on as complete', () => {
-    const { out, context } = decode([chunk({ content: 'Let me' }), chunk(callFragment(0, { id: 'c1', type: 'function', function: { name: 'a', arguments: '{"path": "/v' } })), chunk({}, 'length')]);
+    const { out, context } = decode([
+      chunk({ content: 'Let me' }),
+      chunk(callFragment(0, { id: 'c1', type: 'function', function: { name: 'a', arguments: '{"path": "/v' } })),
+      chunk({}, 'length'),
+    ]);
     assertStreamContract(out);
     assert.deepEqual(foldStream(out).content, [{ type: 'text', text: 'Let me' }]);
     assert.deepEqual(warningCodes(context), ['tool_call_truncated']);
@@ -336,11 +380,13 @@ describe('ChatStreamDecoder on sequences no recording covers', () => {
     assert.throws(() => foldStream(out));
   });
 
-  test("OpenAI's mid-stream `data: {\"error\":…}` is an error event; nothing after it", () => {
+  test('OpenAI\'s mid-stream `data: {"error":…}` is an error event; nothing after it', () => {
     const decoder = new ChatStreamDecoder(exchangeContext());
     const out = [
       ...decoder.push(chunk({ content: 'partial' })),
-      ...decoder.push({ data: JSON.stringify({ error: { message: 'Rate limit reached. Please try again in 2s.', type: 'requests', code: 'rate_limit_exceeded', param: null } }) }),
+      ...decoder.push({
+        data: JSON.stringify({ error: { message: 'Rate limit reached. Please try again in 2s.', type: 'requests', code: 'rate_limit_exceeded', param: null } }),
+      }),
       ...decoder.push(chunk({ content: 'more' })),
       ...decoder.finish(),
     ];
@@ -353,7 +399,13 @@ describe('ChatStreamDecoder on sequences no recording covers', () => {
   test("Groq's usage inside x_groq is read", () => {
     const { out } = decode([
       chunk({ content: 'hi' }),
-      { data: JSON.stringify({ id: 'chatcmpl-x', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], x_groq: { id: 'req_1', usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 } } }) },
+      {
+        data: JSON.stringify({
+          id: 'chatcmpl-x',
+          choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+          x_groq: { id: 'req_1', usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 } },
+        }),
+      },
       { data: '[DONE]' },
     ]);
     assert.equal(foldStream(out).usage?.inputTokens, 12);

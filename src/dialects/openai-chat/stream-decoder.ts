@@ -259,7 +259,10 @@ export class ChatStreamDecoder implements StreamStateMachine<SseEvent, StreamEve
     }
     if (this.finishRaw === 'length' && segment.type === 'function' && !isCompleteJson(segment.payload)) {
       // A call cut by max_tokens must not reach the client as if complete (it would run).
-      this.context.warnings.add('tool_call_truncated', `The upstream hit its output limit in the middle of tool call ${segment.start.name}; the call was dropped.`);
+      this.context.warnings.add(
+        'tool_call_truncated',
+        `The upstream hit its output limit in the middle of tool call ${segment.start.name}; the call was dropped.`,
+      );
       return;
     }
     const block = decodeToolCall(segment, segment.start.callId, this.context);

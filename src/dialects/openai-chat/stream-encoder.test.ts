@@ -74,7 +74,9 @@ function essentials(completion: OpenAI.Chat.Completions.ChatCompletion) {
     content: choice.message.content,
     refusal: choice.message.refusal,
     toolCalls: (choice.message.tool_calls ?? []).map((call) =>
-      call.type === 'function' ? { id: call.id, type: call.type, name: call.function.name, arguments: call.function.arguments } : { id: call.id, type: call.type, name: call.custom.name, arguments: call.custom.input },
+      call.type === 'function'
+        ? { id: call.id, type: call.type, name: call.function.name, arguments: call.function.arguments }
+        : { id: call.id, type: call.type, name: call.custom.name, arguments: call.custom.input },
     ),
     finishReason: choice.finish_reason,
     // The stream helper keeps the `usage: null` of include_usage chunks when no usage chunk came.
@@ -88,7 +90,9 @@ async function roundTrip(fixture: string) {
   const context = clientContext(chatRequest());
   const frames = run(new ChatStreamEncoder(context), events);
   const iterated = await sdkIterate(frames);
-  const final = await client(frames.join('')).chat.completions.stream({ ...params, stream_options: { include_usage: true } }).finalChatCompletion();
+  const final = await client(frames.join(''))
+    .chat.completions.stream({ ...params, stream_options: { include_usage: true } })
+    .finalChatCompletion();
   const unary = await client(JSON.stringify(encodeResponse(foldStream(events), context)), 'application/json').chat.completions.create(params);
   return { events, frames, iterated, final: essentials(final), unary: essentials(unary) };
 }
@@ -107,7 +111,10 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
       const { events, iterated, final, unary } = await roundTrip(fixture);
       const folded = foldStream(events);
       assert.deepEqual(final, unary);
-      const text = folded.content.filter((block) => block.type === 'text').map((block) => (block.type === 'text' ? block.text : '')).join('\n\n');
+      const text = folded.content
+        .filter((block) => block.type === 'text')
+        .map((block) => (block.type === 'text' ? block.text : ''))
+        .join('\n\n');
       assert.equal(iterated.content, text);
       assert.equal(final.content ?? '', text);
       assert.equal(iterated.refusal, final.refusal ?? '');
@@ -128,14 +135,22 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
     const { frames, final } = await roundTrip('parallel-tool-calls-include-usage.sse');
     const chunks = payloads(frames);
     assert.deepEqual(chunks[0]!.choices, [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]);
-    assert.deepEqual(chunks[1].choices[0].delta, { tool_calls: [{ index: 0, id: 'call_JMW1whyEaYG438VE1OIflxA2', type: 'function', function: { name: 'GetWeatherArgs', arguments: '' } }] });
+    assert.deepEqual(chunks[1].choices[0].delta, {
+      tool_calls: [{ index: 0, id: 'call_JMW1whyEaYG438VE1OIflxA2', type: 'function', function: { name: 'GetWeatherArgs', arguments: '' } }],
+    });
     assert.deepEqual(chunks[2].choices[0].delta, { tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] });
     const secondStart = chunks.findIndex((chunk) => chunk.choices?.[0]?.delta?.tool_calls?.[0]?.index === 1);
     assert.equal(chunks[secondStart].choices[0].delta.tool_calls[0].id, 'call_DNYTawLBoN8fj3KN6qU9N1Ou');
     const tail = chunks.slice(-3);
     assert.deepEqual(tail[0].choices, [{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }]);
     assert.deepEqual(tail[1].choices, []);
-    assert.deepEqual(tail[1].usage, { prompt_tokens: 149, completion_tokens: 60, total_tokens: 209, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
+    assert.deepEqual(tail[1].usage, {
+      prompt_tokens: 149,
+      completion_tokens: 60,
+      total_tokens: 209,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
     assert.equal(tail[2], '[DONE]');
     for (const chunk of chunks.slice(0, -2)) assert.equal(chunk.usage, null, 'usage: null on every other chunk');
     assert.ok(chunks.slice(0, -1).every((chunk) => chunk.id === 'chatcmpl-ABfwAwrNePHUgBBezonVC6MX3zd63'));
@@ -143,7 +158,16 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
   });
 
   test('without include_usage: no usage chunk and no usage fields', () => {
-    const frames = encode([start, { type: 'block-start', index: 0, block: { kind: 'text' } }, { type: 'text-delta', index: 0, delta: 'Hi' }, { type: 'block-end', index: 0, block: { type: 'text', text: 'Hi' } }, { type: 'response-end', finishReason: { unified: 'stop' }, usage }], chatRequest({}, false));
+    const frames = encode(
+      [
+        start,
+        { type: 'block-start', index: 0, block: { kind: 'text' } },
+        { type: 'text-delta', index: 0, delta: 'Hi' },
+        { type: 'block-end', index: 0, block: { type: 'text', text: 'Hi' } },
+        { type: 'response-end', finishReason: { unified: 'stop' }, usage },
+      ],
+      chatRequest({}, false),
+    );
     const chunks = payloads(frames);
     assert.equal(chunks.length, 4);
     assert.equal(chunks.at(-1), '[DONE]');
@@ -165,13 +189,21 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
       { type: 'response-end', finishReason: { unified: 'stop', raw: 'end_turn' }, usage },
     ];
     const frames = encode(events);
-    const deltas = payloads(frames).filter((chunk) => chunk !== '[DONE]' && chunk.choices.length > 0).map((chunk) => chunk.choices[0].delta);
+    const deltas = payloads(frames)
+      .filter((chunk) => chunk !== '[DONE]' && chunk.choices.length > 0)
+      .map((chunk) => chunk.choices[0].delta);
     assert.deepEqual(deltas.slice(1, 4), [{ reasoning_content: 'Plan.' }, { content: 'One.' }, { content: '\n\nTwo.' }]);
     const iterated = await sdkIterate(frames);
     const unary = encodeResponse(foldStream(events), clientContext(chatRequest()));
     assert.equal(iterated.content, unary.choices[0]!.message.content);
     assert.equal(unary.choices[0]!.message.reasoning_content, 'Plan.');
-    assert.deepEqual(iterated.usage, { prompt_tokens: 100, completion_tokens: 30, total_tokens: 130, prompt_tokens_details: { cached_tokens: 40 }, completion_tokens_details: { reasoning_tokens: 12 } });
+    assert.deepEqual(iterated.usage, {
+      prompt_tokens: 100,
+      completion_tokens: 30,
+      total_tokens: 130,
+      prompt_tokens_details: { cached_tokens: 40 },
+      completion_tokens_details: { reasoning_tokens: 12 },
+    });
   });
 
   test('freeform calls: native for a client that declared the custom tool, wrapped {"input"} otherwise; both whole', async () => {
@@ -186,7 +218,9 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
       { type: 'response-end', finishReason: { unified: 'tool_calls' } },
     ];
     const native = payloads(encode(events, chatRequest({ tools: [{ kind: 'custom', name: 'apply_patch' }] })));
-    const nativeCalls = native.filter((chunk) => chunk !== '[DONE]' && chunk.choices[0]?.delta?.tool_calls).map((chunk) => chunk.choices[0].delta.tool_calls[0]);
+    const nativeCalls = native
+      .filter((chunk) => chunk !== '[DONE]' && chunk.choices[0]?.delta?.tool_calls)
+      .map((chunk) => chunk.choices[0].delta.tool_calls[0]);
     assert.deepEqual(nativeCalls, [{ index: 0, id: 'call_1', type: 'custom', custom: { name: 'apply_patch', input: patch } }]);
     const wrappedFrames = encode(events);
     const iterated = await sdkIterate(wrappedFrames);
@@ -213,7 +247,9 @@ describe('ChatStreamEncoder through the official openai SDK', () => {
     const cut = payloads(encode([start, { type: 'block-start', index: 0, block: { kind: 'text' } }]));
     assert.equal(cut.at(-1)?.error?.type, 'server_error');
     const first = payloads(encode([{ type: 'error', error: { code: 'provider_rate_limited', message: 'Slow down.', retryAfterSeconds: 3 } }]));
-    assert.deepEqual(first, [{ error: { message: 'Slow down. Please try again in 3s.', type: 'rate_limit_exceeded', code: 'rate_limit_exceeded', param: null } }]);
+    assert.deepEqual(first, [
+      { error: { message: 'Slow down. Please try again in 3s.', type: 'rate_limit_exceeded', code: 'rate_limit_exceeded', param: null } },
+    ]);
   });
 });
 
@@ -242,17 +278,31 @@ describe('encodeResponse', () => {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: 'Reading.', refusal: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'fs__read', arguments: '{"path":"a"}' } }] },
+          message: {
+            role: 'assistant',
+            content: 'Reading.',
+            refusal: null,
+            tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'fs__read', arguments: '{"path":"a"}' } }],
+          },
           logprobs: null,
           finish_reason: 'tool_calls',
         },
       ],
-      usage: { prompt_tokens: 100, completion_tokens: 30, total_tokens: 130, prompt_tokens_details: { cached_tokens: 40 }, completion_tokens_details: { reasoning_tokens: 12 } },
+      usage: {
+        prompt_tokens: 100,
+        completion_tokens: 30,
+        total_tokens: 130,
+        prompt_tokens_details: { cached_tokens: 40 },
+        completion_tokens_details: { reasoning_tokens: 12 },
+      },
     });
   });
 
   test('refusal and length map to Chat words; an empty answer has content ""', () => {
-    const refusal = encodeResponse({ id: 'chatcmpl-9', model: 'm', createdAt: 1, content: [{ type: 'refusal', text: 'No.' }], finishReason: { unified: 'refusal' } }, clientContext());
+    const refusal = encodeResponse(
+      { id: 'chatcmpl-9', model: 'm', createdAt: 1, content: [{ type: 'refusal', text: 'No.' }], finishReason: { unified: 'refusal' } },
+      clientContext(),
+    );
     assert.equal(refusal.id, 'chatcmpl-9');
     assert.deepEqual(refusal.choices[0]!.message, { role: 'assistant', content: null, refusal: 'No.' });
     assert.equal(refusal.choices[0]!.finish_reason, 'stop');

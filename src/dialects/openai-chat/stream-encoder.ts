@@ -109,7 +109,9 @@ export class ChatStreamEncoder implements StreamStateMachine<StreamEvent, string
       this.open.deferred = true;
       return;
     }
-    this.chunk(out, { tool_calls: [{ index: this.open.toolIndex, id: start.callId, type: 'function', function: { name: clientToolName(start), arguments: '' } }] });
+    this.chunk(out, {
+      tool_calls: [{ index: this.open.toolIndex, id: start.callId, type: 'function', function: { name: clientToolName(start), arguments: '' } }],
+    });
   }
 
   private textDelta(delta: string, out: string[]): void {
@@ -181,7 +183,13 @@ export class ChatStreamEncoder implements StreamStateMachine<StreamEvent, string
   }
 
   private frame(fields: { choices: unknown[]; usage?: unknown }): string {
-    const chunk: Record<string, unknown> = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.context.requestedModel, choices: fields.choices };
+    const chunk: Record<string, unknown> = {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.context.requestedModel,
+      choices: fields.choices,
+    };
     // With include_usage, OpenAI puts `usage: null` on every chunk but the last.
     if (this.includeUsage) chunk.usage = fields.usage ?? null;
     return encodeSseEvent(JSON.stringify(chunk));

@@ -16,6 +16,10 @@ export const chatSurface: Surface = {
   withOutputCap: (body, tokens) => body.withAddedMember('max_completion_tokens', tokens),
   createMeter: () => new ChatMeter(),
   // Chat tools nest the name under `function`.
-  readRoutingHints: (body) => openaiHints(body, collectToolNames(body['tools'], (tool) => (isObject(tool['function']) ? tool['function']['name'] : undefined))),
+  readRoutingHints: (body) =>
+    openaiHints(
+      body,
+      collectToolNames(body['tools'], (tool) => (isObject(tool['function']) ? tool['function']['name'] : undefined)),
+    ),
   encodeTokenCount: (tokens) => ({ input_tokens: tokens }),
 };

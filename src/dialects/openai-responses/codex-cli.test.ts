@@ -70,7 +70,16 @@ function serve(bodies: Array<Record<string, unknown>>): Promise<Server> {
 function runCodex(port: number, home: string, workdir: string): Promise<{ code: number | null; output: string }> {
   writeFileSync(
     join(home, 'config.toml'),
-    ['model = "claude-sonnet"', 'model_provider = "switchyard"', '[model_providers.switchyard]', 'name = "switchyard"', `base_url = "http://127.0.0.1:${port}/v1"`, 'env_key = "SWITCHYARD_API_KEY"', 'wire_api = "responses"', ''].join('\n'),
+    [
+      'model = "claude-sonnet"',
+      'model_provider = "switchyard"',
+      '[model_providers.switchyard]',
+      'name = "switchyard"',
+      `base_url = "http://127.0.0.1:${port}/v1"`,
+      'env_key = "SWITCHYARD_API_KEY"',
+      'wire_api = "responses"',
+      '',
+    ].join('\n'),
   );
   return new Promise((resolve) => {
     const child = spawn(codexBinary, ['exec', '--skip-git-repo-check', '--sandbox', 'danger-full-access', 'run echo'], {
@@ -105,7 +114,11 @@ test('Codex CLI runs a tool call from our stream and replays the carried secrets
     const second = codec.decodeRequest(bodies[1], new Warnings());
     const blocks = second.messages.flatMap((message) => message.content);
     const reasoning = blocks.find((block) => block.type === 'reasoning');
-    assert.deepEqual(reasoning?.type === 'reasoning' ? [reasoning.family, reasoning.summary, reasoning.signature] : [], ['anthropic', ['Plan: run echo.'], 'ANTHROPIC-SIG']);
+    assert.deepEqual(reasoning?.type === 'reasoning' ? [reasoning.family, reasoning.summary, reasoning.signature] : [], [
+      'anthropic',
+      ['Plan: run echo.'],
+      'ANTHROPIC-SIG',
+    ]);
     const call = blocks.find((block) => block.type === 'tool-call');
     assert.deepEqual(call?.type === 'tool-call' ? call.signature : undefined, { family: 'gemini', value: 'GEMINI-SIG' });
     const result = blocks.find((block) => block.type === 'tool-result');

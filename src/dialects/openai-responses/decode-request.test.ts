@@ -107,7 +107,11 @@ describe('decodeRequest: Codex captures', () => {
     const [call, output] = [search.messages[4], search.messages[5]] as [Message, Message];
     assert.equal(call.role, 'assistant');
     assert.equal(output.role, 'user');
-    assert.deepEqual(call.content[0], { type: 'opaque', dialect: 'openai-responses', value: (capture('toolsearch/002-POST_v1_responses.json').input as unknown[])[4] });
+    assert.deepEqual(call.content[0], {
+      type: 'opaque',
+      dialect: 'openai-responses',
+      value: (capture('toolsearch/002-POST_v1_responses.json').input as unknown[])[4],
+    });
     assert.equal(output.content[0]?.type, 'opaque');
 
     const lite = decode(capture('gpt-6-sol/001-POST_v1_responses.json'));
@@ -182,7 +186,15 @@ describe('decodeRequest: mapping', () => {
   test('openai reasoning items become openai reasoning blocks', () => {
     const request = decode({
       model: 'm',
-      input: [{ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Plan' }], content: [{ type: 'reasoning_text', text: 'raw' }], encrypted_content: 'gAAAAB' }],
+      input: [
+        {
+          type: 'reasoning',
+          id: 'rs_1',
+          summary: [{ type: 'summary_text', text: 'Plan' }],
+          content: [{ type: 'reasoning_text', text: 'raw' }],
+          encrypted_content: 'gAAAAB',
+        },
+      ],
     });
     assert.deepEqual(request.messages[0], {
       role: 'assistant',
@@ -193,7 +205,16 @@ describe('decodeRequest: mapping', () => {
   test('tool outputs may be content arrays', () => {
     const request = decode({
       model: 'm',
-      input: [{ type: 'function_call_output', call_id: 'c1', output: [{ type: 'input_text', text: 'see' }, { type: 'input_image', file_id: 'f1' }] }],
+      input: [
+        {
+          type: 'function_call_output',
+          call_id: 'c1',
+          output: [
+            { type: 'input_text', text: 'see' },
+            { type: 'input_image', file_id: 'f1' },
+          ],
+        },
+      ],
     });
     assert.deepEqual(request.messages[0]?.content[0], {
       type: 'tool-result',
@@ -207,8 +228,23 @@ describe('decodeRequest: mapping', () => {
   });
 
   test('allowed_tools maps to the IR only when the IR can give it back exactly', () => {
-    const tools = [{ type: 'function', name: 'a' }, { type: 'custom', name: 'b' }];
-    const mapped = decode({ model: 'm', input: [], tools, tool_choice: { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'a' }, { type: 'custom', name: 'b' }] } });
+    const tools = [
+      { type: 'function', name: 'a' },
+      { type: 'custom', name: 'b' },
+    ];
+    const mapped = decode({
+      model: 'm',
+      input: [],
+      tools,
+      tool_choice: {
+        type: 'allowed_tools',
+        mode: 'required',
+        tools: [
+          { type: 'function', name: 'a' },
+          { type: 'custom', name: 'b' },
+        ],
+      },
+    });
     assert.deepEqual(mapped.toolChoice, { type: 'allowed', mode: 'required', names: ['a', 'b'] });
     const hosted = { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'web_search' }] };
     const kept = decode({ model: 'm', input: [], tools, tool_choice: hosted });
@@ -232,7 +268,18 @@ describe('decodeRequest: validation names the field', () => {
     rejects({ model: 'm', input: [{ role: 'robot', content: 'x' }] }, 'input[0].role');
     rejects({ model: 'm', input: [{ role: 'user', content: 5 }] }, 'input[0].content');
     rejects({ model: 'm', input: [{ role: 'user', content: [{ type: 'input_text' }] }] }, 'input[0].content[0].text');
-    rejects({ model: 'm', input: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }, { role: 'user', content: 'c' }, { type: 'function_call', name: 'f', arguments: '{}' }] }, 'input[3].call_id');
+    rejects(
+      {
+        model: 'm',
+        input: [
+          { role: 'user', content: 'a' },
+          { role: 'user', content: 'b' },
+          { role: 'user', content: 'c' },
+          { type: 'function_call', name: 'f', arguments: '{}' },
+        ],
+      },
+      'input[3].call_id',
+    );
     rejects({ model: 'm', input: [{ type: 'function_call', call_id: 'c', name: 'f', arguments: {} }] }, 'input[0].arguments');
     rejects({ model: 'm', input: [{ type: 'custom_tool_call', call_id: 'c', name: 'f' }] }, 'input[0].input');
     rejects({ model: 'm', input: [{ type: 'function_call_output', call_id: 'c', output: 3 }] }, 'input[0].output');

@@ -8,7 +8,10 @@ describe('decodeResponse', () => {
   test('web search response: reasoning, opaque web_search_call, reasoning, text; cached usage', () => {
     const response = decodeResponse(completedResponse('web-search-call.sse'), exchangeContext(minimalRequest()));
     assert.equal(response.model, 'gpt-5-2025-08-07');
-    assert.deepEqual(response.content.map((block) => block.type), ['reasoning', 'opaque', 'reasoning', 'text']);
+    assert.deepEqual(
+      response.content.map((block) => block.type),
+      ['reasoning', 'opaque', 'reasoning', 'text'],
+    );
     assert.deepEqual(response.finishReason, { unified: 'stop', raw: 'completed' });
     assert.deepEqual(response.usage, { inputTokens: 9463, cachedInputTokens: 8320, cacheWriteTokens: 0, outputTokens: 582, reasoningTokens: 512 });
   });
@@ -25,7 +28,9 @@ describe('decodeResponse', () => {
       output: [{ id: 'fc_1', type: 'function_call', call_id: 'call_1', name: wire, arguments: '{}', status: 'completed' }],
     };
     const response = decodeResponse(body, context);
-    assert.deepEqual(response.content, [{ type: 'tool-call', callId: 'call_1', name: 'mcp.calc', kind: 'function', input: '{}', itemId: 'fc_1', status: 'completed' }]);
+    assert.deepEqual(response.content, [
+      { type: 'tool-call', callId: 'call_1', name: 'mcp.calc', kind: 'function', input: '{}', itemId: 'fc_1', status: 'completed' },
+    ]);
     assert.equal(response.finishReason.unified, 'tool_calls');
     assert.equal(response.usage, undefined);
   });
@@ -38,6 +43,9 @@ describe('decodeResponse', () => {
       () => decodeResponse({ id: 'r', status: 'failed', error: { code: 'server_is_overloaded', message: 'Busy' }, output: [] }, context),
       (error: unknown) => error instanceof GatewayError && error.code === 'provider_overloaded' && error.message === 'Busy',
     );
-    assert.throws(() => decodeResponse('nope', context), (error: unknown) => error instanceof GatewayError && error.code === 'provider_error');
+    assert.throws(
+      () => decodeResponse('nope', context),
+      (error: unknown) => error instanceof GatewayError && error.code === 'provider_error',
+    );
   });
 });

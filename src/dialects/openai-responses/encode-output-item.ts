@@ -39,7 +39,11 @@ export function messageItem(id: string, status: 'in_progress' | 'completed', con
   return { id, type: 'message', status, role: 'assistant', content };
 }
 
-export function toolCallItem(block: Pick<ToolCallBlock, 'callId' | 'name' | 'namespace' | 'kind' | 'input'>, id: string, status: 'in_progress' | 'completed'): Item {
+export function toolCallItem(
+  block: Pick<ToolCallBlock, 'callId' | 'name' | 'namespace' | 'kind' | 'input'>,
+  id: string,
+  status: 'in_progress' | 'completed',
+): Item {
   const item: Item = { id, type: block.kind === 'custom' ? 'custom_tool_call' : 'function_call', status, call_id: block.callId, name: block.name };
   // Codex answers "unsupported call" to a namespaced call that comes back without its namespace.
   if (block.namespace !== undefined) item.namespace = block.namespace;

@@ -38,15 +38,46 @@ describe('encodeRequest: same-dialect round trip is exact', () => {
   test('short forms and odd values survive: string input, string content, nulls, empty tools, unknown efforts', () => {
     const bodies: Array<Record<string, unknown>> = [
       { model: 'm', input: 'just text', stream: true },
-      { model: 'm', input: [{ role: 'user', content: 'short' }, { type: 'message', role: 'assistant', content: [] }], tools: [], stream: false },
-      { model: 'm', input: [], instructions: null, temperature: null, reasoning: { effort: 'ultra', summary: null }, text: { format: { type: 'text' } }, stream: true },
+      {
+        model: 'm',
+        input: [
+          { role: 'user', content: 'short' },
+          { type: 'message', role: 'assistant', content: [] },
+        ],
+        tools: [],
+        stream: false,
+      },
+      {
+        model: 'm',
+        input: [],
+        instructions: null,
+        temperature: null,
+        reasoning: { effort: 'ultra', summary: null },
+        text: { format: { type: 'text' } },
+        stream: true,
+      },
       { model: 'm', input: [], reasoning: null, tool_choice: { type: 'web_search' }, safety_identifier: 'sid', stream: true },
       { model: 'm', input: [{ type: 'reasoning', summary: [], encrypted_content: null, content: null }], stream: true },
       { model: 'm', input: [{ type: 'function_call', call_id: 'c', name: 'f', arguments: '{}', caller: { type: 'direct' } }], stream: true },
-      { model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }, { type: 'compaction', encrypted_content: 'x' }], stream: true },
       {
         model: 'm',
-        input: [{ role: 'user', content: [{ type: 'input_file', file_data: 'data:application/pdf;base64,JVBE', filename: 'a.pdf' }, { type: 'input_file', file_url: 'https://x.test/a.pdf' }] }],
+        input: [
+          { type: 'item_reference', id: 'msg_1' },
+          { type: 'compaction', encrypted_content: 'x' },
+        ],
+        stream: true,
+      },
+      {
+        model: 'm',
+        input: [
+          {
+            role: 'user',
+            content: [
+              { type: 'input_file', file_data: 'data:application/pdf;base64,JVBE', filename: 'a.pdf' },
+              { type: 'input_file', file_url: 'https://x.test/a.pdf' },
+            ],
+          },
+        ],
         stream: true,
       },
       { model: 'm', input: [], tools: [{ type: 'namespace', name: 'empty', description: '', tools: [] }], stream: true },
@@ -103,7 +134,10 @@ describe('encodeRequest: namespaces, reasoning and targets', () => {
       { type: 'reasoning', id: 'rs_2', summary: [], encrypted_content: 'gAAAAopenai' },
       { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
     ]);
-    assert.deepEqual(context.warnings.list.map((warning) => warning.code), ['reasoning_dropped']);
+    assert.deepEqual(
+      context.warnings.list.map((warning) => warning.code),
+      ['reasoning_dropped'],
+    );
     assert.doesNotMatch(JSON.stringify(encoded), /sy1\./);
   });
 
@@ -127,9 +161,18 @@ describe('encodeRequest: namespaces, reasoning and targets', () => {
 
 describe('encodeRequest: IR from another dialect', () => {
   const anthropicLike: ModelRequest = minimalRequest({
-    system: [{ type: 'text', text: 'You are terse.' }, { type: 'text', text: 'Use tools.' }],
+    system: [
+      { type: 'text', text: 'You are terse.' },
+      { type: 'text', text: 'Use tools.' },
+    ],
     messages: [
-      { role: 'user', content: [{ type: 'text', text: 'List files' }, { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAA' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'List files' },
+          { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAA' } },
+        ],
+      },
       {
         role: 'assistant',
         content: [
@@ -183,7 +226,10 @@ describe('encodeRequest: IR from another dialect', () => {
     // Claude Code probes with max_tokens: 1, evaluation harnesses ask for 5.
     const context = exchangeContext(minimalRequest({ extensions: { 'anthropic-messages': {} }, maxOutputTokens: 5 }));
     assert.equal(encodeRequest(context).max_output_tokens, 16);
-    assert.deepEqual(context.warnings.list.map((warning) => warning.code), ['max_tokens_raised']);
+    assert.deepEqual(
+      context.warnings.list.map((warning) => warning.code),
+      ['max_tokens_raised'],
+    );
     // A Responses client's own value is its own business (OpenAI's 400 says what to change).
     const own = exchangeContext(minimalRequest({ extensions: { 'openai-responses': {} }, maxOutputTokens: 5 }));
     assert.equal(encodeRequest(own).max_output_tokens, 5);
@@ -193,7 +239,10 @@ describe('encodeRequest: IR from another dialect', () => {
   test('metadata from another dialect keeps only what OpenAI accepts', () => {
     const context = exchangeContext(minimalRequest({ metadata: { user_id: 'u-1', nested: { a: 1 } } }));
     assert.deepEqual(encodeRequest(context).metadata, { user_id: 'u-1' });
-    assert.deepEqual(context.warnings.list.map((warning) => warning.code), ['field_dropped']);
+    assert.deepEqual(
+      context.warnings.list.map((warning) => warning.code),
+      ['field_dropped'],
+    );
   });
 
   test('turns are split into sibling items, names sanitised consistently, losses warned', () => {
@@ -204,7 +253,14 @@ describe('encodeRequest: IR from another dialect', () => {
     assert.match(wireName, /^[a-zA-Z0-9_-]{1,64}$/);
     assert.notEqual(wireName, 'mcp.files.list');
     assert.deepEqual(encoded.input, [
-      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'List files' }, { type: 'input_image', image_url: 'data:image/png;base64,AAA' }] },
+      {
+        type: 'message',
+        role: 'user',
+        content: [
+          { type: 'input_text', text: 'List files' },
+          { type: 'input_image', image_url: 'data:image/png;base64,AAA' },
+        ],
+      },
       { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Running ls.' }] },
       { type: 'function_call', call_id: 'toolu_1', name: wireName, arguments: '{"path":"."}' },
       { type: 'custom_tool_call', call_id: 'toolu_2', name: 'apply_patch', input: '*** Begin Patch' },
@@ -235,8 +291,20 @@ describe('requests from other dialects', () => {
     const { encodeRequest } = await import('./encode-request.ts');
     const { ToolNameMap } = await import('../../core/tool-names.ts');
     const { Warnings } = await import('../../core/warnings.ts');
-    const base = { model: 'x', system: [], messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }], tools: [], stream: true, extensions: { 'anthropic-messages': {} } };
-    const context = (request: object) => ({ request: { ...base, ...request }, target: { model: 'gpt-5.5', family: 'openai' as const }, toolNames: new ToolNameMap(), warnings: new Warnings() });
+    const base = {
+      model: 'x',
+      system: [],
+      messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }],
+      tools: [],
+      stream: true,
+      extensions: { 'anthropic-messages': {} },
+    };
+    const context = (request: object) => ({
+      request: { ...base, ...request },
+      target: { model: 'gpt-5.5', family: 'openai' as const },
+      toolNames: new ToolNameMap(),
+      warnings: new Warnings(),
+    });
     const plain = encodeRequest(context({}));
     assert.equal(plain['store'], false);
     assert.equal(plain['include'], undefined);

@@ -71,7 +71,10 @@ const minimumOutputTokens = 16;
  */
 function encodeMaxOutputTokens(limit: number, sameDialect: boolean, warnings: Warnings): number {
   if (sameDialect || limit >= minimumOutputTokens) return limit;
-  warnings.add('max_tokens_raised', `OpenAI Responses needs max_output_tokens >= ${minimumOutputTokens}; the limit of ${limit} was raised to ${minimumOutputTokens}.`);
+  warnings.add(
+    'max_tokens_raised',
+    `OpenAI Responses needs max_output_tokens >= ${minimumOutputTokens}; the limit of ${limit} was raised to ${minimumOutputTokens}.`,
+  );
   return minimumOutputTokens;
 }
 

@@ -34,12 +34,32 @@ describe('encodeResponse', () => {
       model: 'codex-alias',
       output: [
         { id: 'rs_up', type: 'reasoning', summary: [{ type: 'summary_text', text: 's' }], encrypted_content: 'gAAAA1' },
-        { id: 'msg_abc-123_0', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'See [1].', annotations: [{ type: 'url_citation', url: 'https://x.test' }] }] },
+        {
+          id: 'msg_abc-123_0',
+          type: 'message',
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'See [1].', annotations: [{ type: 'url_citation', url: 'https://x.test' }] }],
+        },
         { id: 'msg_abc-123_1', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: 'Not that.' }] },
-        { id: 'fc_abc-123_2', type: 'function_call', status: 'completed', call_id: 'call_9', name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{}' },
+        {
+          id: 'fc_abc-123_2',
+          type: 'function_call',
+          status: 'completed',
+          call_id: 'call_9',
+          name: 'spawn_agent',
+          namespace: 'multi_agent_v1',
+          arguments: '{}',
+        },
         { id: 'ws_1', type: 'web_search_call', status: 'completed' },
       ],
-      usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 1 }, total_tokens: 15 },
+      usage: {
+        input_tokens: 10,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 5,
+        output_tokens_details: { reasoning_tokens: 1 },
+        total_tokens: 15,
+      },
     });
   });
 
@@ -66,7 +86,10 @@ describe('encodeResponse', () => {
   test('decodeResponse of encodeResponse keeps content and usage', () => {
     const encoded = encodeResponse(response, clientContext());
     const decoded = decodeResponse(encoded, exchangeContext(minimalRequest()));
-    assert.deepEqual(decoded.content.map((block) => block.type), ['reasoning', 'text', 'refusal', 'tool-call', 'opaque']);
+    assert.deepEqual(
+      decoded.content.map((block) => block.type),
+      ['reasoning', 'text', 'refusal', 'tool-call', 'opaque'],
+    );
     assert.deepEqual(decoded.usage, { ...response.usage, cacheWriteTokens: 0 });
   });
 });

@@ -2,7 +2,17 @@ import type { ClientContext } from '../../core/dialect.ts';
 import type { ContentBlock, ModelResponse, ProviderFamily, ReasoningBlock } from '../../core/ir/index.ts';
 import type { Warnings } from '../../core/warnings.ts';
 import { isOpaqueContentPart } from './content-parts.ts';
-import { ItemIds, messageItem, outputTextPart, reasoningEnvelope, reasoningItem, refusalPart, responseId, signatureCarrierItem, toolCallItem } from './encode-output-item.ts';
+import {
+  ItemIds,
+  messageItem,
+  outputTextPart,
+  reasoningEnvelope,
+  reasoningItem,
+  refusalPart,
+  responseId,
+  signatureCarrierItem,
+  toolCallItem,
+} from './encode-output-item.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import { encodeReasoningEnvelope, type EnvelopePartSignature } from './reasoning-envelope.ts';

@@ -123,9 +123,17 @@ describe('decodeError: upstream OpenAI errors', () => {
   });
 
   test('context length, auth, overload and server errors', () => {
-    const context = decodeError(400, { error: { message: 'maximum context length is 128000 tokens', type: 'invalid_request_error', code: 'context_length_exceeded', param: 'input' } }, noHeaders);
+    const context = decodeError(
+      400,
+      { error: { message: 'maximum context length is 128000 tokens', type: 'invalid_request_error', code: 'context_length_exceeded', param: 'input' } },
+      noHeaders,
+    );
     assert.equal(context.code, 'caller_context_length_exceeded');
-    const auth = decodeError(401, { error: { message: 'Incorrect API key provided: sk-proj-abc***************xyz1.', type: 'invalid_request_error', code: 'invalid_api_key' } }, noHeaders);
+    const auth = decodeError(
+      401,
+      { error: { message: 'Incorrect API key provided: sk-proj-abc***************xyz1.', type: 'invalid_request_error', code: 'invalid_api_key' } },
+      noHeaders,
+    );
     assert.equal(auth.code, 'provider_authentication');
     assert.equal(auth.status, 502);
     assert.doesNotMatch(auth.message, /sk-/);
@@ -137,7 +145,11 @@ describe('decodeError: upstream OpenAI errors', () => {
   });
 
   test('secrets quoted in upstream messages are not copied', () => {
-    const error = decodeError(400, { error: { message: 'Bad header Authorization: Bearer sk-live-1234567890abcdef', type: 'invalid_request_error' } }, noHeaders);
+    const error = decodeError(
+      400,
+      { error: { message: 'Bad header Authorization: Bearer sk-live-1234567890abcdef', type: 'invalid_request_error' } },
+      noHeaders,
+    );
     assert.doesNotMatch(error.message, /1234567890/);
   });
 });
@@ -150,7 +162,12 @@ describe('decodeResponseFailure: errors inside a stream', () => {
     const flat = decodeResponseFailure({ type: 'error', code: 'server_is_overloaded', message: 'Busy', param: null });
     assert.equal(flat.code, 'provider_overloaded');
     const failed = decodeResponseFailure({ code: 'rate_limit_exceeded', message: 'Limit. Please try again in 4s.' });
-    assert.deepEqual(failed, { code: 'provider_rate_limited', message: 'Limit. Please try again in 4s.', providerCode: 'rate_limit_exceeded', retryAfterSeconds: 4 });
+    assert.deepEqual(failed, {
+      code: 'provider_rate_limited',
+      message: 'Limit. Please try again in 4s.',
+      providerCode: 'rate_limit_exceeded',
+      retryAfterSeconds: 4,
+    });
     assert.equal(decodeResponseFailure({ code: 'server_error', message: 'x' }).code, 'provider_error');
     assert.equal(decodeResponseFailure({ code: 'invalid_prompt', message: 'x' }).code, 'caller_content_policy');
   });

@@ -224,7 +224,5 @@ function isOpenAiCode(code: string | undefined): code is string {
 
 /** Upstream messages can quote (partly masked) keys: "Incorrect API key provided: sk-ab***yz". */
 function scrubSecrets(message: string): string {
-  return message
-    .replace(/\b(?:sk|rk|pk|sess)-[A-Za-z0-9_\-*.]{4,}/g, '[redacted]')
-    .replace(/\bBearer\s+[A-Za-z0-9_\-.~+/=]+/gi, 'Bearer [redacted]');
+  return message.replace(/\b(?:sk|rk|pk|sess)-[A-Za-z0-9_\-*.]{4,}/g, '[redacted]').replace(/\bBearer\s+[A-Za-z0-9_\-.~+/=]+/gi, 'Bearer [redacted]');
 }

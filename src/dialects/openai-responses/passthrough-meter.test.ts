@@ -43,7 +43,20 @@ test('streams without event: lines and failed streams are recognised', () => {
 });
 
 test('CRLF-framed streams and events spanning many chunks still yield the terminal usage', () => {
-  const completed = { type: 'response.completed', response: { id: 'resp_crlf', status: 'completed', usage: { input_tokens: 11, input_tokens_details: { cached_tokens: 3 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 18 } } };
+  const completed = {
+    type: 'response.completed',
+    response: {
+      id: 'resp_crlf',
+      status: 'completed',
+      usage: {
+        input_tokens: 11,
+        input_tokens_details: { cached_tokens: 3 },
+        output_tokens: 7,
+        output_tokens_details: { reasoning_tokens: 2 },
+        total_tokens: 18,
+      },
+    },
+  };
   const text = [{ type: 'response.created', response: { id: 'resp_crlf' } }, { type: 'response.output_text.delta', delta: 'x'.repeat(500) }, completed]
     .map((event) => `event: ${event.type}\r\ndata: ${JSON.stringify(event)}\r\n\r\n`)
     .join('');

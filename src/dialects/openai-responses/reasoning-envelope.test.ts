@@ -29,7 +29,10 @@ describe('reasoning envelope format', () => {
       v: 1,
       family: 'anthropic',
       blocks: [{ thinking: 'ünïcode + / =', signature: 'sig' }, { redactedData: 'data' }],
-      partSignatures: [{ callId: 'c', value: 'v' }, { text: true, preceding: true, value: 'w' }],
+      partSignatures: [
+        { callId: 'c', value: 'v' },
+        { text: true, preceding: true, value: 'w' },
+      ],
     };
     const encoded = encodeReasoningEnvelope(payload);
     assert.ok(encoded.startsWith(ENVELOPE_PREFIX));
@@ -72,19 +75,35 @@ describe('round trips through a Responses client', () => {
   });
 
   test('gemini call and text signatures (non-stream): carrier before the first signed part', () => {
-    const first: ContentBlock = { type: 'tool-call', callId: 'g1', name: 'read', kind: 'function', input: '{"p":"a"}', signature: { family: 'gemini', value: 'CiQB-first' } };
+    const first: ContentBlock = {
+      type: 'tool-call',
+      callId: 'g1',
+      name: 'read',
+      kind: 'function',
+      input: '{"p":"a"}',
+      signature: { family: 'gemini', value: 'CiQB-first' },
+    };
     const second: ContentBlock = { type: 'tool-call', callId: 'g2', name: 'read', kind: 'function', input: '{"p":"b"}' };
     const text: ContentBlock = { type: 'text', text: 'Reading both.', signature: { family: 'gemini', value: 'CiQB-text' } };
     const output = encodeResponse(response([first, second, text]), clientContext()).output as Array<Record<string, unknown>>;
-    assert.deepEqual(output.map((item) => item.type), ['reasoning', 'function_call', 'function_call', 'message']);
+    assert.deepEqual(
+      output.map((item) => item.type),
+      ['reasoning', 'function_call', 'function_call', 'message'],
+    );
     assert.deepEqual(decodeReasoningEnvelope(output[0]?.encrypted_content as string), {
       v: 1,
       family: 'gemini',
-      partSignatures: [{ callId: 'g1', value: 'CiQB-first' }, { text: true, value: 'CiQB-text' }],
+      partSignatures: [
+        { callId: 'g1', value: 'CiQB-first' },
+        { text: true, value: 'CiQB-text' },
+      ],
     });
 
     const restored = blocks(replay(output));
-    assert.deepEqual(restored.map((block) => block.type), ['text', 'tool-call', 'tool-call', 'text']);
+    assert.deepEqual(
+      restored.map((block) => block.type),
+      ['text', 'tool-call', 'tool-call', 'text'],
+    );
     assert.deepEqual(restored[1]?.type === 'tool-call' ? restored[1].signature : undefined, { family: 'gemini', value: 'CiQB-first' });
     assert.equal(restored[2]?.type === 'tool-call' ? restored[2].signature : 'x', undefined);
     assert.deepEqual(restored[3]?.type === 'text' ? restored[3].signature : undefined, { family: 'gemini', value: 'CiQB-text' });
@@ -93,9 +112,19 @@ describe('round trips through a Responses client', () => {
 
   test('gemini thoughts: signatures join the preceding gemini reasoning item', () => {
     const thought: ContentBlock = { type: 'reasoning', family: 'gemini', summary: ['Thinking about files'] };
-    const call: ContentBlock = { type: 'tool-call', callId: 'g1', name: 'read', kind: 'function', input: '{}', signature: { family: 'gemini', value: 'sig-1' } };
+    const call: ContentBlock = {
+      type: 'tool-call',
+      callId: 'g1',
+      name: 'read',
+      kind: 'function',
+      input: '{}',
+      signature: { family: 'gemini', value: 'sig-1' },
+    };
     const output = encodeResponse(response([thought, call]), clientContext()).output as Array<Record<string, unknown>>;
-    assert.deepEqual(output.map((item) => item.type), ['reasoning', 'function_call']);
+    assert.deepEqual(
+      output.map((item) => item.type),
+      ['reasoning', 'function_call'],
+    );
     const restored = blocks(replay(output));
     assert.deepEqual(restored[1], { type: 'reasoning', family: 'gemini', summary: ['Thinking about files'], itemId: output[0]?.id });
     assert.deepEqual(restored[2]?.type === 'tool-call' ? restored[2].signature : undefined, { family: 'gemini', value: 'sig-1' });
@@ -109,12 +138,19 @@ describe('round trips through a Responses client', () => {
       { type: 'block-end', index: 0, block: { type: 'text', text: 'Hello', signature: { family: 'gemini', value: 'text-sig' } } },
       { type: 'block-start', index: 1, block: { kind: 'tool-call', callId: 'g1', name: 'read', toolKind: 'function' } },
       { type: 'tool-call-delta', index: 1, delta: '{}' },
-      { type: 'block-end', index: 1, block: { type: 'tool-call', callId: 'g1', name: 'read', kind: 'function', input: '{}', signature: { family: 'gemini', value: 'call-sig' } } },
+      {
+        type: 'block-end',
+        index: 1,
+        block: { type: 'tool-call', callId: 'g1', name: 'read', kind: 'function', input: '{}', signature: { family: 'gemini', value: 'call-sig' } },
+      },
       { type: 'response-end', finishReason: { unified: 'tool_calls' } },
     ];
     const frames = run(new ResponsesStreamEncoder(clientContext()), events);
     const output = (parseSse(frames).at(-1)?.data.response as { output: Array<Record<string, unknown>> }).output;
-    assert.deepEqual(output.map((item) => item.type), ['message', 'reasoning', 'function_call', 'reasoning']);
+    assert.deepEqual(
+      output.map((item) => item.type),
+      ['message', 'reasoning', 'function_call', 'reasoning'],
+    );
     const restored = blocks(replay(output, [{ type: 'function_call_output', call_id: 'g1', output: 'x' }]));
     const text = restored.find((block) => block.type === 'text' && block.text === 'Hello');
     assert.deepEqual(text?.type === 'text' ? text.signature : undefined, { family: 'gemini', value: 'text-sig' });

@@ -44,7 +44,15 @@ describe('ResponsesStreamDecoder on recorded streams', () => {
     const response = foldStream(events);
     assert.equal(response.id, 'resp_67e554a155508191900ee113293c4c830794405d35281ae2');
     assert.deepEqual(response.content, [
-      { type: 'tool-call', callId: 'call_kL0PCQV7M2WMoVX8V8OtYSAL', name: 'get_capital', kind: 'function', input: '{"country":"France"}', itemId: 'fc_67e554a1de488191af0831d35cbe082e0794405d35281ae2', status: 'completed' },
+      {
+        type: 'tool-call',
+        callId: 'call_kL0PCQV7M2WMoVX8V8OtYSAL',
+        name: 'get_capital',
+        kind: 'function',
+        input: '{"country":"France"}',
+        itemId: 'fc_67e554a1de488191af0831d35cbe082e0794405d35281ae2',
+        status: 'completed',
+      },
     ]);
     assert.deepEqual(response.finishReason, { unified: 'tool_calls', raw: 'completed' });
     assert.deepEqual(response.usage, usage(255, 0, 16, 0));
@@ -162,14 +170,20 @@ describe('ResponsesStreamDecoder on recorded streams', () => {
   test('failed-rate-limit-only.jsonl: response.failed alone is a rate-limit error', () => {
     const events = decode(fixtureSseEvents('failed-rate-limit-only.jsonl'));
     assertWellFormed(events);
-    assert.throws(() => foldStream(events), (error: unknown) => error instanceof GatewayError && error.code === 'provider_rate_limited');
+    assert.throws(
+      () => foldStream(events),
+      (error: unknown) => error instanceof GatewayError && error.code === 'provider_rate_limited',
+    );
   });
 });
 
 describe('ResponsesStreamDecoder robustness', () => {
   test('keepalive events anywhere change nothing', () => {
     const plain = fixtureSseEvents('text-after-function-output.sse');
-    const withKeepalives = plain.flatMap((event, index) => [event, { event: 'keepalive', data: JSON.stringify({ type: 'keepalive', sequence_number: 1000 + index }) }]);
+    const withKeepalives = plain.flatMap((event, index) => [
+      event,
+      { event: 'keepalive', data: JSON.stringify({ type: 'keepalive', sequence_number: 1000 + index }) },
+    ]);
     assert.deepEqual(decode(withKeepalives), decode(plain));
   });
 
@@ -201,7 +215,17 @@ describe('ResponsesStreamDecoder robustness', () => {
       { data: JSON.stringify({ type: 'response.output_item.added', output_index: 0, item: { id: 'msg_1', type: 'message', role: 'assistant', content: [] } }) },
       { data: JSON.stringify({ type: 'response.content_part.added', output_index: 0, content_index: 0, part: { type: 'output_text', text: '' } }) },
       { data: JSON.stringify({ type: 'response.output_text.delta', output_index: 0, content_index: 0, delta: 'Half a sent' }) },
-      { data: JSON.stringify({ type: 'response.incomplete', response: { id: 'resp_1', status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, usage: { input_tokens: 5, output_tokens: 4, total_tokens: 9 } } }) },
+      {
+        data: JSON.stringify({
+          type: 'response.incomplete',
+          response: {
+            id: 'resp_1',
+            status: 'incomplete',
+            incomplete_details: { reason: 'max_output_tokens' },
+            usage: { input_tokens: 5, output_tokens: 4, total_tokens: 9 },
+          },
+        }),
+      },
     ]);
     assertWellFormed(events);
     const response = foldStream(events);
@@ -213,13 +237,27 @@ describe('ResponsesStreamDecoder robustness', () => {
     const context = exchangeContext(minimalRequest());
     const events = run(new ResponsesStreamDecoder(context), [
       { data: JSON.stringify({ type: 'response.created', response: { id: 'resp_1' } }) },
-      { data: JSON.stringify({ type: 'response.output_item.added', output_index: 0, item: { id: 'fc_1', type: 'function_call', call_id: 'c', name: 'f', arguments: '' } }) },
+      {
+        data: JSON.stringify({
+          type: 'response.output_item.added',
+          output_index: 0,
+          item: { id: 'fc_1', type: 'function_call', call_id: 'c', name: 'f', arguments: '' },
+        }),
+      },
       { data: JSON.stringify({ type: 'response.function_call_arguments.delta', output_index: 0, delta: '{"a":' }) },
-      { data: JSON.stringify({ type: 'response.incomplete', response: { id: 'resp_1', status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } }) },
+      {
+        data: JSON.stringify({
+          type: 'response.incomplete',
+          response: { id: 'resp_1', status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } },
+        }),
+      },
     ]);
     assert.equal(events.filter((event) => event.type === 'block-end').length, 0);
     assert.deepEqual(foldStream(events).content, []);
-    assert.deepEqual(context.warnings.list.map((warning) => warning.code), ['tool_call_truncated']);
+    assert.deepEqual(
+      context.warnings.list.map((warning) => warning.code),
+      ['tool_call_truncated'],
+    );
   });
 
   test('nothing is emitted after the terminal event', () => {

@@ -220,7 +220,8 @@ export class ResponsesStreamDecoder implements StreamStateMachine<SseEvent, Stre
       // not, or it would be executed with broken arguments.
       if (open.start.kind === 'text') this.close({ type: 'text', text: open.accumulated }, out);
       else if (open.start.kind === 'refusal') this.close({ type: 'refusal', text: open.accumulated }, out);
-      else if (open.start.kind === 'reasoning') this.close({ type: 'reasoning', family: 'openai', summary: Array.from(open.summaryParts, (part) => part ?? '') }, out);
+      else if (open.start.kind === 'reasoning')
+        this.close({ type: 'reasoning', family: 'openai', summary: Array.from(open.summaryParts, (part) => part ?? '') }, out);
       else this.context.warnings.add('tool_call_truncated', 'The upstream ended the response in the middle of a tool call; the call was dropped.');
       this.open = undefined;
     }

@@ -70,7 +70,11 @@ function textEvents(index: number, text: string): StreamEvent[] {
 
 function callEvents(index: number, block: Extract<ContentBlock, { type: 'tool-call' }>): StreamEvent[] {
   return [
-    { type: 'block-start', index, block: { kind: 'tool-call', callId: block.callId, name: block.name, toolKind: block.kind, ...(block.namespace ? { namespace: block.namespace } : {}) } },
+    {
+      type: 'block-start',
+      index,
+      block: { kind: 'tool-call', callId: block.callId, name: block.name, toolKind: block.kind, ...(block.namespace ? { namespace: block.namespace } : {}) },
+    },
     { type: 'tool-call-delta', index, delta: block.input.slice(0, 4) },
     { type: 'tool-call-delta', index, delta: block.input.slice(4) },
     { type: 'block-end', index, block },
@@ -111,12 +115,27 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
     const completed = parseSse(frames).at(-1)?.data.response as Record<string, unknown>;
     assert.equal(completed.status, 'completed');
     assert.match(completed.id as string, /^resp_/);
-    assert.deepEqual(completed.output, [{ id: 'msg_req1_0', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello world', annotations: [] }] }]);
-    assert.deepEqual(completed.usage, { input_tokens: 100, input_tokens_details: { cached_tokens: 40 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 12 }, total_tokens: 130 });
+    assert.deepEqual(completed.output, [
+      { id: 'msg_req1_0', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello world', annotations: [] }] },
+    ]);
+    assert.deepEqual(completed.usage, {
+      input_tokens: 100,
+      input_tokens_details: { cached_tokens: 40 },
+      output_tokens: 30,
+      output_tokens_details: { reasoning_tokens: 12 },
+      total_tokens: 130,
+    });
   });
 
   test('(b) a namespaced function call and (c) a second, custom call', () => {
-    const first = { type: 'tool-call' as const, callId: 'call_1', name: 'wait_agent', namespace: 'multi_agent_v1', kind: 'function' as const, input: '{"targets":[]}' };
+    const first = {
+      type: 'tool-call' as const,
+      callId: 'call_1',
+      name: 'wait_agent',
+      namespace: 'multi_agent_v1',
+      kind: 'function' as const,
+      input: '{"targets":[]}',
+    };
     const second = { type: 'tool-call' as const, callId: 'call_2', name: 'apply_patch', kind: 'custom' as const, input: '*** Begin Patch\n*** End Patch' };
     const frames = encode([start, ...callEvents(0, first), ...callEvents(1, second), { type: 'response-end', finishReason: { unified: 'tool_calls' }, usage }]);
     assertProtocol(frames);
@@ -134,11 +153,27 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
       'response.completed',
     ]);
     const events = parseSse(frames);
-    assert.deepEqual(events[2]?.data.item, { id: 'fc_req1_0', type: 'function_call', status: 'in_progress', call_id: 'call_1', name: 'wait_agent', namespace: 'multi_agent_v1', arguments: '' });
+    assert.deepEqual(events[2]?.data.item, {
+      id: 'fc_req1_0',
+      type: 'function_call',
+      status: 'in_progress',
+      call_id: 'call_1',
+      name: 'wait_agent',
+      namespace: 'multi_agent_v1',
+      arguments: '',
+    });
     assert.deepEqual(events[5]?.data.arguments, '{"targets":[]}');
     const output = (events.at(-1)?.data.response as { output: unknown[] }).output;
     assert.deepEqual(output, [
-      { id: 'fc_req1_0', type: 'function_call', status: 'completed', call_id: 'call_1', name: 'wait_agent', namespace: 'multi_agent_v1', arguments: '{"targets":[]}' },
+      {
+        id: 'fc_req1_0',
+        type: 'function_call',
+        status: 'completed',
+        call_id: 'call_1',
+        name: 'wait_agent',
+        namespace: 'multi_agent_v1',
+        arguments: '{"targets":[]}',
+      },
       { id: 'ctc_req1_1', type: 'custom_tool_call', status: 'completed', call_id: 'call_2', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch' },
     ]);
   });
@@ -150,7 +185,11 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
       { type: 'reasoning-delta', index: 0, part: 0, delta: '**Plan**' },
       { type: 'reasoning-delta', index: 0, part: 1, delta: 'Then ' },
       { type: 'reasoning-delta', index: 0, part: 1, delta: 'act' },
-      { type: 'block-end', index: 0, block: { type: 'reasoning', family: 'openai', itemId: 'rs_up', summary: ['**Plan**', 'Then act'], encryptedContent: 'gAAAAsecret' } },
+      {
+        type: 'block-end',
+        index: 0,
+        block: { type: 'reasoning', family: 'openai', itemId: 'rs_up', summary: ['**Plan**', 'Then act'], encryptedContent: 'gAAAAsecret' },
+      },
       ...textEvents(1, 'Done.'),
       { type: 'response-end', finishReason: { unified: 'stop' }, usage },
     ]);
@@ -169,7 +208,14 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
       'response.output_item.done',
     ]);
     const events = parseSse(frames);
-    assert.deepEqual(events[5]?.data, { type: 'response.reasoning_summary_text.done', sequence_number: 5, item_id: 'rs_up', output_index: 0, summary_index: 0, text: '**Plan**' });
+    assert.deepEqual(events[5]?.data, {
+      type: 'response.reasoning_summary_text.done',
+      sequence_number: 5,
+      item_id: 'rs_up',
+      output_index: 0,
+      summary_index: 0,
+      text: '**Plan**',
+    });
     assert.deepEqual(events[12]?.data.item, {
       id: 'rs_up',
       type: 'reasoning',
@@ -189,7 +235,13 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
       { type: 'response-end', finishReason: { unified: 'stop' } },
     ]);
     assertProtocol(frames);
-    assert.deepEqual(types(frames), ['response.created', 'response.in_progress', 'response.output_item.added', 'response.output_item.done', 'response.completed']);
+    assert.deepEqual(types(frames), [
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.output_item.done',
+      'response.completed',
+    ]);
     const completed = parseSse(frames).at(-1)?.data.response as Record<string, unknown>;
     assert.equal('usage' in completed, false, 'unknown usage is omitted, never partial');
   });
@@ -203,9 +255,19 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
       { type: 'error', error: { code: 'provider_overloaded', message: 'Overloaded' } },
     ]);
     assertProtocol(frames);
-    assert.deepEqual(types(frames).slice(2), ['response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'error', 'response.failed']);
+    assert.deepEqual(types(frames).slice(2), [
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'error',
+      'response.failed',
+    ]);
     const events = parseSse(frames);
-    assert.deepEqual(events[5]?.data, { type: 'error', sequence_number: 5, error: { message: 'Overloaded', type: 'server_error', code: 'server_is_overloaded', param: null } });
+    assert.deepEqual(events[5]?.data, {
+      type: 'error',
+      sequence_number: 5,
+      error: { message: 'Overloaded', type: 'server_error', code: 'server_is_overloaded', param: null },
+    });
     const failed = events[6]?.data.response as Record<string, unknown>;
     assert.equal(failed.status, 'failed');
     assert.deepEqual(failed.error, { code: 'server_is_overloaded', message: 'Overloaded' });
@@ -245,7 +307,10 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
     const events = parseSse(frames);
     assert.deepEqual(types(frames).slice(2), ['response.output_item.added', 'response.output_item.done', 'response.completed']);
     assert.deepEqual(events[3]?.data.item, webSearch);
-    assert.deepEqual(context.warnings.list.map((warning) => warning.code), ['item_dropped']);
+    assert.deepEqual(
+      context.warnings.list.map((warning) => warning.code),
+      ['item_dropped'],
+    );
   });
 
   test('a stream that ends without a terminal event is failed, never closed silently', () => {
@@ -253,7 +318,7 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
     assertProtocol(frames);
     const events = parseSse(frames);
     assert.equal(events.at(-1)?.data.type, 'response.failed');
-    assert.equal(((events.at(-1)?.data.response as { output: unknown[] }).output).length, 1);
+    assert.equal((events.at(-1)?.data.response as { output: unknown[] }).output.length, 1);
   });
 
   test('events before response-start still open with created and in_progress', () => {
@@ -276,18 +341,36 @@ describe('ResponsesStreamEncoder: foreign reasoning secrets', () => {
     assertProtocol(frames);
     const output = (parseSse(frames).at(-1)?.data.response as { output: Array<{ summary: unknown; encrypted_content: string }> }).output;
     assert.deepEqual(output[0]?.summary, [{ type: 'summary_text', text: 'Let me think.' }]);
-    assert.deepEqual(decodeReasoningEnvelope(output[0]?.encrypted_content ?? ''), { v: 1, family: 'anthropic', blocks: [{ thinking: 'Let me think.', signature: 'EqQBsig' }] });
+    assert.deepEqual(decodeReasoningEnvelope(output[0]?.encrypted_content ?? ''), {
+      v: 1,
+      family: 'anthropic',
+      blocks: [{ thinking: 'Let me think.', signature: 'EqQBsig' }],
+    });
     assert.deepEqual(decodeReasoningEnvelope(output[1]?.encrypted_content ?? ''), { v: 1, family: 'anthropic', blocks: [{ redactedData: 'EmwKredacted' }] });
   });
 
   test('a gemini call signature gets a carrier reasoning item right after the call', () => {
-    const call = { type: 'tool-call' as const, callId: 'call_g', name: 'read', kind: 'function' as const, input: '{"p":1}', signature: { family: 'gemini' as const, value: 'CiQsig' } };
+    const call = {
+      type: 'tool-call' as const,
+      callId: 'call_g',
+      name: 'read',
+      kind: 'function' as const,
+      input: '{"p":1}',
+      signature: { family: 'gemini' as const, value: 'CiQsig' },
+    };
     const frames = encode([start, ...callEvents(0, call), { type: 'response-end', finishReason: { unified: 'tool_calls' } }]);
     assertProtocol(frames);
     const output = (parseSse(frames).at(-1)?.data.response as { output: Array<Record<string, unknown>> }).output;
-    assert.deepEqual(output.map((item) => item.type), ['function_call', 'reasoning']);
+    assert.deepEqual(
+      output.map((item) => item.type),
+      ['function_call', 'reasoning'],
+    );
     assert.deepEqual(output[1]?.summary, []);
-    assert.deepEqual(decodeReasoningEnvelope(output[1]?.encrypted_content as string), { v: 1, family: 'gemini', partSignatures: [{ callId: 'call_g', value: 'CiQsig' }] });
+    assert.deepEqual(decodeReasoningEnvelope(output[1]?.encrypted_content as string), {
+      v: 1,
+      family: 'gemini',
+      partSignatures: [{ callId: 'call_g', value: 'CiQsig' }],
+    });
   });
 });
 
@@ -304,7 +387,15 @@ describe('ResponsesStreamEncoder output through the official OpenAI SDK', () => 
       ...callEvents(2, call),
       ...callEvents(3, custom),
       { type: 'block-start', index: 4, block: { kind: 'opaque' } },
-      { type: 'block-end', index: 4, block: { type: 'opaque', dialect: 'openai-responses', value: { id: 'ws_1', type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'q' } } } },
+      {
+        type: 'block-end',
+        index: 4,
+        block: {
+          type: 'opaque',
+          dialect: 'openai-responses',
+          value: { id: 'ws_1', type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'q' } },
+        },
+      },
       { type: 'response-end', finishReason: { unified: 'tool_calls' }, usage },
     ]);
     const { response, seen } = await sdkFinalResponse(frames);
@@ -344,19 +435,25 @@ describe('ResponsesStreamEncoder output through the official OpenAI SDK', () => 
   });
 
   test('recorded upstream streams survive decode → encode → SDK', async () => {
-    for (const name of ['web-search-call.sse', 'reasoning-encrypted-then-function-call.sse', 'custom-tool-call-freeform.jsonl', 'text-after-function-output.sse']) {
+    for (const name of [
+      'web-search-call.sse',
+      'reasoning-encrypted-then-function-call.sse',
+      'custom-tool-call-freeform.jsonl',
+      'text-after-function-output.sse',
+    ]) {
       const irEvents = run(new ResponsesStreamDecoder(exchangeContext(minimalRequest())), fixtureSseEvents(name));
       const frames = encode(irEvents);
       assertProtocol(frames);
       const { response } = await sdkFinalResponse(frames);
       const upstream = foldStream(irEvents);
       // Decoding our own output gives back the same content and usage.
-      const again = foldStream(run(new ResponsesStreamDecoder(exchangeContext(minimalRequest())), parseSse(frames).map((event) => ({ event: event.event, data: JSON.stringify(event.data) }))));
-      assert.deepEqual(
-        again.content.map(stripIds),
-        upstream.content.map(stripIds),
-        name,
+      const again = foldStream(
+        run(
+          new ResponsesStreamDecoder(exchangeContext(minimalRequest())),
+          parseSse(frames).map((event) => ({ event: event.event, data: JSON.stringify(event.data) })),
+        ),
       );
+      assert.deepEqual(again.content.map(stripIds), upstream.content.map(stripIds), name);
       assert.deepEqual(again.usage, upstream.usage, name);
       assert.equal(response.output.length, upstream.content.length, name);
     }

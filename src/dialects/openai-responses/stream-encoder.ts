@@ -4,7 +4,17 @@ import type { BlockStart, ContentBlock, FinishReason, ProviderFamily, StreamEven
 import { encodeSseEvent } from '../../core/sse-decoder.ts';
 import { isOpaqueContentPart } from './content-parts.ts';
 import { toSeconds } from './encode-response.ts';
-import { ItemIds, messageItem, outputTextPart, reasoningItem, refusalPart, responseId, signatureCarrierItem, summaryPart, toolCallItem } from './encode-output-item.ts';
+import {
+  ItemIds,
+  messageItem,
+  outputTextPart,
+  reasoningItem,
+  refusalPart,
+  responseId,
+  signatureCarrierItem,
+  summaryPart,
+  toolCallItem,
+} from './encode-output-item.ts';
 import { encodeError, encodeFailedEventCode, encodeStreamErrorObject } from './errors.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
@@ -176,7 +186,12 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
   private nextSummaryPart(open: OpenItem, texts: readonly string[], out: string[]): void {
     if (open.summaryIndex >= 0) this.closeSummaryPart(open, texts[open.summaryIndex] ?? '', out);
     open.summaryIndex++;
-    this.emit(out, 'response.reasoning_summary_part.added', { item_id: open.id, output_index: open.outputIndex, summary_index: open.summaryIndex, part: summaryPart('') });
+    this.emit(out, 'response.reasoning_summary_part.added', {
+      item_id: open.id,
+      output_index: open.outputIndex,
+      summary_index: open.summaryIndex,
+      part: summaryPart(''),
+    });
   }
 
   private closeSummaryPart(open: OpenItem, text: string, out: string[]): void {

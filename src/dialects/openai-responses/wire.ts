@@ -38,12 +38,7 @@ export interface ResponsesInputFilePart {
   filename?: string;
 }
 
-export type ResponsesContentPart =
-  | ResponsesInputTextPart
-  | ResponsesOutputTextPart
-  | ResponsesRefusalPart
-  | ResponsesInputImagePart
-  | ResponsesInputFilePart;
+export type ResponsesContentPart = ResponsesInputTextPart | ResponsesOutputTextPart | ResponsesRefusalPart | ResponsesInputImagePart | ResponsesInputFilePart;
 
 /** A message item; `type` is absent in the short form `{role, content}`. */
 export interface ResponsesMessageItem {

@@ -5,7 +5,13 @@ import { adminTestConfig, masterKey, startAdminTestServer, type AdminTestServer 
 
 type Json = Record<string, any>;
 
-async function call(server: AdminTestServer, method: string, path: string, body?: unknown, token: string | null = masterKey): Promise<{ status: number; body: Json; headers: Headers }> {
+async function call(
+  server: AdminTestServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = masterKey,
+): Promise<{ status: number; body: Json; headers: Headers }> {
   const headers: Record<string, string> = {};
   if (token !== null) headers['authorization'] = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -54,33 +60,39 @@ describe('admin keys API', () => {
     assert.equal(created.headers.get('cache-control'), 'no-store');
     const secret: string = created.body.key;
     assert.match(secret, /^sk-sy-[0-9A-Za-z]{32}$/);
-    assert.deepEqual({ ...created.body, key: undefined, created_at: undefined }, {
-      name: 'bob',
-      key: undefined,
-      source: 'api',
-      prefix: secret.slice(0, 12),
-      status: 'active',
-      team: 'research',
-      user: null,
-      tags: ['ci'],
-      models_allowed: ['claude-sonnet'],
-      aliases: {},
-      budget: { limit_usd: 50, window: 'month', mode: 'soft', warn_at: 0.8, week_starts_on: 1, month_starts_on: 1 },
-      rate_limit: { rpm: 60, concurrent: 4 },
-      expires_at: '2099-01-01T00:00:00.000Z',
-      created_at: undefined,
-      revoked_at: null,
-    });
+    assert.deepEqual(
+      { ...created.body, key: undefined, created_at: undefined },
+      {
+        name: 'bob',
+        key: undefined,
+        source: 'api',
+        prefix: secret.slice(0, 12),
+        status: 'active',
+        team: 'research',
+        user: null,
+        tags: ['ci'],
+        models_allowed: ['claude-sonnet'],
+        aliases: {},
+        budget: { limit_usd: 50, window: 'month', mode: 'soft', warn_at: 0.8, week_starts_on: 1, month_starts_on: 1 },
+        rate_limit: { rpm: 60, concurrent: 4 },
+        expires_at: '2099-01-01T00:00:00.000Z',
+        created_at: undefined,
+        revoked_at: null,
+      },
+    );
     // The secret works at once, as the KeyConfig the pipeline uses.
     const key = await server.directory.authenticate(secret);
     assert.deepEqual([key?.name, key?.team, key?.rateLimit, key?.budget?.mode], ['bob', 'research', { rpm: 60, concurrent: 4 }, 'soft']);
 
     const list = await call(server, 'GET', '/admin/keys');
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.data.map((entry: Json) => [entry.name, entry.source, entry.status]), [
-      ['alice', 'config', 'active'],
-      ['bob', 'api', 'active'],
-    ]);
+    assert.deepEqual(
+      list.body.data.map((entry: Json) => [entry.name, entry.source, entry.status]),
+      [
+        ['alice', 'config', 'active'],
+        ['bob', 'api', 'active'],
+      ],
+    );
     const one = await call(server, 'GET', '/admin/keys/bob');
     assert.equal(one.body.prefix, secret.slice(0, 12));
     assert.equal((await call(server, 'GET', '/admin/keys/alice')).body.models_allowed[0], 'smart');
@@ -97,7 +109,11 @@ describe('admin keys API', () => {
     assertError(unknown, 400, /unknown field "budget\.bogus".*unknown field "colour" \(accepted: name, team/);
     assertError(await call(server, 'POST', '/admin/keys', { name: 'x2', rate_limit: { rpm: -1 } }), 400, /rate_limit\.rpm/);
     assertError(await call(server, 'POST', '/admin/keys', { name: 'has space' }), 400, /name: letters, digits/);
-    assertError(await call(server, 'POST', '/admin/keys', { name: 'x3', models_allowed: ['gpt-9'] }), 400, /models_allowed: "gpt-9" is not a model this gateway serves \(configured: claude-sonnet, smart/);
+    assertError(
+      await call(server, 'POST', '/admin/keys', { name: 'x3', models_allowed: ['gpt-9'] }),
+      400,
+      /models_allowed: "gpt-9" is not a model this gateway serves \(configured: claude-sonnet, smart/,
+    );
     assertError(await call(server, 'POST', '/admin/keys', { name: 'x4', expires_at: '2001-01-01T00:00:00Z' }), 400, /already in the past/);
     assertError(await call(server, 'POST', '/admin/keys', [1]), 400, /JSON object/);
     assertError(await call(server, 'POST', '/admin/keys', { name: 'alice' }), 409, /declared in the config file/);
@@ -105,7 +121,10 @@ describe('admin keys API', () => {
     assertError(await call(server, 'POST', '/admin/keys', { name: 'dup' }), 409, /"dup" already exists/);
     // None of the refused bodies left a key behind.
     const names = (await call(server, 'GET', '/admin/keys')).body.data.map((entry: Json) => entry.name);
-    assert.deepEqual(names.filter((name: string) => name.startsWith('x')), []);
+    assert.deepEqual(
+      names.filter((name: string) => name.startsWith('x')),
+      [],
+    );
   });
 
   test('a key without a name gets a generated one', async () => {

@@ -100,7 +100,15 @@ async function createKey(context: AdminContext, body: unknown): Promise<{ name: 
     throw new AdminError(400, 'invalid_expires_at', `expires_at: ${fields.expires_at} is already in the past.`, 'expires_at');
   }
   const secret = generateKeySecret();
-  const record: VirtualKeyRecord = { name, hash: hashKey(secret), prefix: displayPrefix(secret), tags: fields.tags ?? [], aliases: fields.aliases ?? {}, createdAt: now.toISOString(), source: 'api' };
+  const record: VirtualKeyRecord = {
+    name,
+    hash: hashKey(secret),
+    prefix: displayPrefix(secret),
+    tags: fields.tags ?? [],
+    aliases: fields.aliases ?? {},
+    createdAt: now.toISOString(),
+    source: 'api',
+  };
   if (fields.team !== undefined) record.team = fields.team;
   if (fields.user !== undefined) record.user = fields.user;
   if (fields.models_allowed !== undefined) record.modelsAllowed = fields.models_allowed;
@@ -126,7 +134,8 @@ async function patchKey(context: AdminContext, name: string, body: unknown): Pro
   const existing = await storedKey(context.keys, name);
   if (existing.revokedAt) throw new AdminError(409, 'key_revoked', `The key "${name}" is revoked and cannot be changed; create a new key instead.`);
   if (body !== null && typeof body === 'object' && 'name' in body) {
-    if ((body as { name: unknown }).name !== name) throw new AdminError(400, 'invalid_request', 'name: a key cannot be renamed; create a new key instead.', 'name');
+    if ((body as { name: unknown }).name !== name)
+      throw new AdminError(400, 'invalid_request', 'name: a key cannot be renamed; create a new key instead.', 'name');
     delete (body as { name?: unknown }).name;
   }
   const fields = parseKeyBody(patchKeyBodySchema, body, patchKeyFields);
@@ -163,7 +172,12 @@ function checkModels(config: RuntimeConfig, modelsAllowed: string[] | undefined,
       resolver.resolve(model, undefined);
     } catch {
       const known = resolver.visibleModels(undefined);
-      throw new AdminError(400, 'model_not_found', `${field}: "${model}" is not a model this gateway serves (configured: ${known.join(', ') || 'none'}; provider/model names also work).`, field);
+      throw new AdminError(
+        400,
+        'model_not_found',
+        `${field}: "${model}" is not a model this gateway serves (configured: ${known.join(', ') || 'none'}; provider/model names also work).`,
+        field,
+      );
     }
   }
 }
@@ -182,7 +196,11 @@ function decodeName(segment: string): string {
 }
 
 function configOwned(name: string): AdminError {
-  return new AdminError(409, 'key_in_config', `The key "${name}" is declared in the config file; change or remove it there and restart (config keys cannot be changed through the admin API).`);
+  return new AdminError(
+    409,
+    'key_in_config',
+    `The key "${name}" is declared in the config file; change or remove it there and restart (config keys cannot be changed through the admin API).`,
+  );
 }
 
 function notFound(name: string): AdminError {

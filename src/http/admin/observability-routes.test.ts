@@ -7,7 +7,11 @@ import type { SpendRollupQuery } from '../../store/spend-store.ts';
 
 type Json = Record<string, any>;
 
-async function get(server: ObservabilityAdminServer, path: string, token: string | null = testMasterKey): Promise<{ status: number; body: Json; headers: Headers }> {
+async function get(
+  server: ObservabilityAdminServer,
+  path: string,
+  token: string | null = testMasterKey,
+): Promise<{ status: number; body: Json; headers: Headers }> {
   const response = await fetch(`${server.url}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
   const text = await response.text();
   return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : { text }, headers: response.headers };
@@ -40,8 +44,24 @@ describe('GET /admin/logs and /admin/spend', () => {
         attempts: [{ provider: 'anthro', model: 'claude-sonnet-4-5', status: 502, outcome: 'upstream_error', latencyMs: 900, errorCode: 'provider_error' }],
       }),
     );
-    server.logs.append(requestLogRow({ requestId: 'req_c', startedAt: '2025-06-02T09:00:00.000Z', keyName: 'alice', costMicros: 1_500_000, inputTokens: 10, outputTokens: 2 }));
-    server.logs.append(requestLogRow({ requestId: 'req_d', startedAt: '2025-06-02T09:30:00.000Z', keyName: null, team: null, provider: null, servedModel: null, model: 'nope', status: 401, outcome: 'rejected_auth', errorCode: 'policy_invalid_api_key', costMicros: 0 }));
+    server.logs.append(
+      requestLogRow({ requestId: 'req_c', startedAt: '2025-06-02T09:00:00.000Z', keyName: 'alice', costMicros: 1_500_000, inputTokens: 10, outputTokens: 2 }),
+    );
+    server.logs.append(
+      requestLogRow({
+        requestId: 'req_d',
+        startedAt: '2025-06-02T09:30:00.000Z',
+        keyName: null,
+        team: null,
+        provider: null,
+        servedModel: null,
+        model: 'nope',
+        status: 401,
+        outcome: 'rejected_auth',
+        errorCode: 'policy_invalid_api_key',
+        costMicros: 0,
+      }),
+    );
   });
   after(() => server.close());
 
@@ -59,7 +79,10 @@ describe('GET /admin/logs and /admin/spend', () => {
     const result = await get(server, '/admin/logs');
     assert.equal(result.status, 200);
     assert.equal(result.headers.get('cache-control'), 'no-store');
-    assert.deepEqual(result.body.data.map((row: Json) => row.request_id), ['req_d', 'req_c', 'req_b', 'req_a']);
+    assert.deepEqual(
+      result.body.data.map((row: Json) => row.request_id),
+      ['req_d', 'req_c', 'req_b', 'req_a'],
+    );
     const row = result.body.data[2];
     assert.deepEqual(row, {
       request_id: 'req_b',
@@ -147,10 +170,31 @@ describe('GET /admin/logs and /admin/spend', () => {
         { group: 'bob', cost_usd: 0, requests: 1, input_tokens: 1200, output_tokens: 300, estimated_cost_usd: 0 },
       ],
     });
-    assert.deepEqual((await spend('?group_by=team')).data.map((row: Json) => [row.group, row.cost_usd, row.requests]), [['platform', 1.75, 2], ['research', 0, 1]]);
-    assert.deepEqual((await spend('?group_by=model')).data.map((row: Json) => [row.group, row.cost_usd]), [['claude-opus-4-1', 1.75], ['claude-sonnet-4-5', 0]]);
-    assert.deepEqual((await spend('?group_by=day')).data.map((row: Json) => [row.group, row.cost_usd, row.requests]), [['2025-06-01', 0.25, 2], ['2025-06-02', 1.5, 1]]);
-    assert.deepEqual((await spend('?group_by=day&since=2025-06-02')).data.map((row: Json) => row.group), ['2025-06-02']);
+    assert.deepEqual(
+      (await spend('?group_by=team')).data.map((row: Json) => [row.group, row.cost_usd, row.requests]),
+      [
+        ['platform', 1.75, 2],
+        ['research', 0, 1],
+      ],
+    );
+    assert.deepEqual(
+      (await spend('?group_by=model')).data.map((row: Json) => [row.group, row.cost_usd]),
+      [
+        ['claude-opus-4-1', 1.75],
+        ['claude-sonnet-4-5', 0],
+      ],
+    );
+    assert.deepEqual(
+      (await spend('?group_by=day')).data.map((row: Json) => [row.group, row.cost_usd, row.requests]),
+      [
+        ['2025-06-01', 0.25, 2],
+        ['2025-06-02', 1.5, 1],
+      ],
+    );
+    assert.deepEqual(
+      (await spend('?group_by=day&since=2025-06-02')).data.map((row: Json) => row.group),
+      ['2025-06-02'],
+    );
   });
 });
 
@@ -166,7 +210,10 @@ test('/admin/spend prefers the spend ledger when one is given (and then offers t
   try {
     const result = await get(server, '/admin/spend?group_by=tag&since=2025-06-01&until=2025-07-01T00:00:00%2B02:00');
     assert.equal(result.status, 200);
-    assert.deepEqual(result.body, { source: 'ledger', data: [{ group: 'ci', cost_usd: 3.25, requests: 4, input_tokens: 40, output_tokens: 8, estimated_cost_usd: 0.25 }] });
+    assert.deepEqual(result.body, {
+      source: 'ledger',
+      data: [{ group: 'ci', cost_usd: 3.25, requests: 4, input_tokens: 40, output_tokens: 8, estimated_cost_usd: 0.25 }],
+    });
     assert.deepEqual(asked, [{ groupBy: 'tag', since: '2025-06-01T00:00:00.000Z', until: '2025-06-30T22:00:00.000Z' }]);
   } finally {
     await server.close();

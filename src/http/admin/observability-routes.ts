@@ -46,7 +46,12 @@ const commonGroups: SpendGroupBy[] = ['key', 'team', 'model', 'day', 'user', 'pr
  * `GET /admin/logs` and `GET /admin/spend` (contract §6), master key only. Answers false for any
  * other path so the caller can route it on.
  */
-export async function handleObservabilityAdmin(context: ObservabilityAdminContext, request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
+export async function handleObservabilityAdmin(
+  context: ObservabilityAdminContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<boolean> {
   const path = url.pathname;
   if (path !== '/admin/logs' && path !== '/admin/spend') return false;
   if (!response.hasHeader('x-request-id')) response.setHeader('x-request-id', `req_${randomBytes(12).toString('hex')}`);
@@ -90,13 +95,15 @@ function readLogQuery(parameters: URLSearchParams): { query: LogQuery; bodies: b
   if (value.key) query.key = value.key;
   if (value.model) query.model = value.model;
   if (value.outcome) {
-    if (!(value.outcome in outcomes)) throw invalidRequest(`outcome: "${value.outcome}" is not an outcome (one of ${Object.keys(outcomes).join(', ')}).`, 'outcome');
+    if (!(value.outcome in outcomes))
+      throw invalidRequest(`outcome: "${value.outcome}" is not an outcome (one of ${Object.keys(outcomes).join(', ')}).`, 'outcome');
     query.outcome = value.outcome;
   }
   if (value.since) query.since = readInstant(value.since, 'since');
   if (value.limit) {
     const limit = Number(value.limit);
-    if (!/^\d+$/.test(value.limit) || limit < 1 || limit > 1000) throw invalidRequest(`limit: "${value.limit}" must be a whole number from 1 to 1000.`, 'limit');
+    if (!/^\d+$/.test(value.limit) || limit < 1 || limit > 1000)
+      throw invalidRequest(`limit: "${value.limit}" must be a whole number from 1 to 1000.`, 'limit');
     query.limit = limit;
   }
   const bodies = value.bodies === 'true' || value.bodies === '1';

@@ -14,7 +14,8 @@ export function requireMasterKey(config: RuntimeConfig, request: IncomingMessage
   if (!masterKey) {
     throw new GatewayError({
       code: 'policy_forbidden',
-      message: 'The admin API is disabled because no master key is configured. Set server.master_key in the config (or the SWITCHYARD_MASTER_KEY environment variable) and restart.',
+      message:
+        'The admin API is disabled because no master key is configured. Set server.master_key in the config (or the SWITCHYARD_MASTER_KEY environment variable) and restart.',
     });
   }
   const presented = readBearer(request.headers.authorization);

@@ -10,7 +10,15 @@ const databases: Array<{ close(): void }> = [];
 after(() => databases.forEach((database) => database.close()));
 
 const november = new Date('2026-11-10T12:00:00Z');
-const budget = (limitUsd: number, overrides: Partial<BudgetConfig> = {}): BudgetConfig => ({ limitUsd, window: 'month', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1, ...overrides });
+const budget = (limitUsd: number, overrides: Partial<BudgetConfig> = {}): BudgetConfig => ({
+  limitUsd,
+  window: 'month',
+  mode: 'hard',
+  warnAt: 0.8,
+  weekStartsOn: 1,
+  monthStartsOn: 1,
+  ...overrides,
+});
 const keyWith = (overrides: Partial<KeyConfig> = {}): KeyConfig => ({ name: 'alice', hash: 'h', team: 'platform', tags: [], aliases: {}, ...overrides });
 
 function setup(budgets: ScopedBudgetConfig[] = [], now: Date = november) {
@@ -39,7 +47,9 @@ describe('BudgetGuard: the acceptance test (no overspend under concurrency)', ()
     assert.ok(rejected.every(isBudgetExceeded));
 
     const realCosts = [83_000, 100_000, 41_500];
-    await Promise.all(admitted.map((reservation, index) => reservation.settle(realCosts[index]!, entry({ requestId: reservation.id, costMicros: realCosts[index]! }))));
+    await Promise.all(
+      admitted.map((reservation, index) => reservation.settle(realCosts[index]!, entry({ requestId: reservation.id, costMicros: realCosts[index]! }))),
+    );
     const [usage] = await guard.usage(key);
     assert.equal(usage?.spentMicros, 700_000 + 83_000 + 100_000 + 41_500);
     assert.equal(usage?.reservedMicros, 0);
@@ -57,7 +67,16 @@ describe('BudgetGuard errors', () => {
     await spendAll.settle(50_000_000, entry({ costMicros: 50_000_000 }));
     await assert.rejects(guard.reserve(key, 10_000, 'next'), (error: GatewayError) => {
       assert.equal(error.message, 'Budget exceeded for team "platform": $50.00 of $50.00 used this month; resets 2026-12-01T00:00:00Z.');
-      assert.deepEqual(error.details, { scope: 'team', subject: 'platform', window: 'month', limitUsd: 50, spentUsd: 50, reservedUsd: 0, requestMaxUsd: 0.01, resetsAt: '2026-12-01T00:00:00Z' });
+      assert.deepEqual(error.details, {
+        scope: 'team',
+        subject: 'platform',
+        window: 'month',
+        limitUsd: 50,
+        spentUsd: 50,
+        reservedUsd: 0,
+        requestMaxUsd: 0.01,
+        resetsAt: '2026-12-01T00:00:00Z',
+      });
       return isBudgetExceeded(error);
     });
   });
@@ -66,7 +85,8 @@ describe('BudgetGuard errors', () => {
     const { guard } = setup([{ scope: 'org', name: '*', ...budget(1, { window: 'total' }) }]);
     await guard.reserve(undefined, 600_000, 'in-flight');
     await assert.rejects(guard.reserve(undefined, 500_000, 'too-big'), {
-      message: 'Budget exceeded for the organization: $0.60 of $1.00 used in total ($0.60 of it held by requests in flight) and this request may cost up to $0.50; does not reset.',
+      message:
+        'Budget exceeded for the organization: $0.60 of $1.00 used in total ($0.60 of it held by requests in flight) and this request may cost up to $0.50; does not reset.',
     });
   });
 
@@ -80,20 +100,36 @@ describe('BudgetGuard errors', () => {
     const key = keyWith({ budget: budget(10), tags: ['ci'] });
     await assert.rejects(guard.reserve(key, 2_000_000, 'huge'), (error: GatewayError) => isBudgetExceeded(error) && error.details?.['scope'] === 'team');
     const usage = await guard.usage(key);
-    assert.deepEqual(usage.map((entry) => entry.rule.scope), ['key', 'team', 'tag', 'org']);
+    assert.deepEqual(
+      usage.map((entry) => entry.rule.scope),
+      ['key', 'team', 'tag', 'org'],
+    );
     assert.ok(usage.every((entry) => entry.reservedMicros === 0 && entry.spentMicros === 0));
   });
 });
 
 describe('BudgetGuard warnings', () => {
   test('a soft budget never blocks and warns exactly once when warn_at is crossed', async () => {
-    const { guard, warnings } = setup([{ scope: 'team', name: 'platform', ...budget(1, { mode: 'soft', warnAt: 0.5, webhookUrl: 'http://127.0.0.1:9/hook' }) }]);
+    const { guard, warnings } = setup([
+      { scope: 'team', name: 'platform', ...budget(1, { mode: 'soft', warnAt: 0.5, webhookUrl: 'http://127.0.0.1:9/hook' }) },
+    ]);
     for (let index = 0; index < 6; index++) {
       const reservation = await guard.reserve(keyWith(), 300_000, `request-${index}`);
       await reservation.settle(300_000, entry({ requestId: `request-${index}`, costMicros: 300_000 }));
     }
     assert.deepEqual(warnings, [
-      { scope: 'team', subject: 'platform', spentMicros: 600_000, limitMicros: 1_000_000, mode: 'soft', window: 'month', warnAt: 0.5, windowStart: '2026-11-01T00:00:00Z', resetAt: '2026-12-01T00:00:00Z', webhookUrl: 'http://127.0.0.1:9/hook' },
+      {
+        scope: 'team',
+        subject: 'platform',
+        spentMicros: 600_000,
+        limitMicros: 1_000_000,
+        mode: 'soft',
+        window: 'month',
+        warnAt: 0.5,
+        windowStart: '2026-11-01T00:00:00Z',
+        resetAt: '2026-12-01T00:00:00Z',
+        webhookUrl: 'http://127.0.0.1:9/hook',
+      },
     ]);
     assert.equal((await guard.usage(keyWith()))[0]?.spentMicros, 1_800_000);
   });
@@ -105,16 +141,24 @@ describe('BudgetGuard warnings', () => {
     assert.deepEqual(await first.settle(500_000, entry({ costMicros: 500_000 })), []);
     const second = await guard.reserve(key, 500_000, 'b');
     const fired = await second.settle(400_000, entry({ costMicros: 400_000 }));
-    assert.deepEqual(fired.map((warning) => [warning.scope, warning.mode, warning.spentMicros]), [['key', 'hard', 900_000]]);
+    assert.deepEqual(
+      fired.map((warning) => [warning.scope, warning.mode, warning.spentMicros]),
+      [['key', 'hard', 900_000]],
+    );
     assert.deepEqual(warnings, fired);
   });
 
   test('a throwing listener does not fail the settlement', async () => {
     const database = openSpendDatabase(':memory:');
     databases.push(database);
-    const guard = new BudgetGuard(new SqliteSpendStore(database), [], () => {
-      throw new Error('listener down');
-    }, { now: () => november });
+    const guard = new BudgetGuard(
+      new SqliteSpendStore(database),
+      [],
+      () => {
+        throw new Error('listener down');
+      },
+      { now: () => november },
+    );
     const key = keyWith({ budget: budget(1, { warnAt: 0.1 }) });
     const reservation = await guard.reserve(key, 200_000, 'a');
     assert.equal((await reservation.settle(200_000, entry({ costMicros: 200_000 }))).length, 1);
@@ -141,11 +185,17 @@ describe('BudgetGuard reservations', () => {
     await released.release();
     assert.deepEqual(await released.settle(400_000, entry({ requestId: 'released', costMicros: 400_000 })), []);
     const settled = await guard.reserve(key, 400_000, 'settled');
-    await Promise.all([settled.settle(100_000, entry({ requestId: 'settled', costMicros: 100_000 })), settled.settle(100_000, entry({ requestId: 'settled', costMicros: 100_000 }))]);
+    await Promise.all([
+      settled.settle(100_000, entry({ requestId: 'settled', costMicros: 100_000 })),
+      settled.settle(100_000, entry({ requestId: 'settled', costMicros: 100_000 })),
+    ]);
     await settled.release();
     const [usage] = await guard.usage(key);
     assert.deepEqual([usage?.spentMicros, usage?.reservedMicros], [100_000, 0]);
-    assert.deepEqual((await store.rollup({ groupBy: 'key' })).map((row) => [row.group, row.costMicros, row.requests]), [['alice', 100_000, 1]]);
+    assert.deepEqual(
+      (await store.rollup({ groupBy: 'key' })).map((row) => [row.group, row.costMicros, row.requests]),
+      [['alice', 100_000, 1]],
+    );
   });
 
   test('a key with no budgets still lands every attempt in the ledger; retries bill too', async () => {

@@ -3,8 +3,20 @@ import assert from 'node:assert/strict';
 import type { BudgetConfig, KeyConfig, ScopedBudgetConfig } from '../../config/runtime-config.ts';
 import { budgetRulesFor } from './budget-rules.ts';
 
-const budget = (limitUsd: number, overrides: Partial<BudgetConfig> = {}): BudgetConfig => ({ limitUsd, window: 'month', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1, ...overrides });
-const scoped = (scope: ScopedBudgetConfig['scope'], name: string, limitUsd: number, overrides: Partial<BudgetConfig> = {}): ScopedBudgetConfig => ({ scope, name, ...budget(limitUsd, overrides) });
+const budget = (limitUsd: number, overrides: Partial<BudgetConfig> = {}): BudgetConfig => ({
+  limitUsd,
+  window: 'month',
+  mode: 'hard',
+  warnAt: 0.8,
+  weekStartsOn: 1,
+  monthStartsOn: 1,
+  ...overrides,
+});
+const scoped = (scope: ScopedBudgetConfig['scope'], name: string, limitUsd: number, overrides: Partial<BudgetConfig> = {}): ScopedBudgetConfig => ({
+  scope,
+  name,
+  ...budget(limitUsd, overrides),
+});
 
 const budgets = [
   scoped('org', '*', 1000),
@@ -16,7 +28,15 @@ const budgets = [
 ];
 
 test('every applicable scope, narrowest first: key, user, team, each tag (once), org', () => {
-  const key: KeyConfig = { name: 'alice', hash: 'h', team: 'platform', user: 'alice@example.com', tags: ['nightly', 'ci', 'nightly'], aliases: {}, budget: budget(10.5) };
+  const key: KeyConfig = {
+    name: 'alice',
+    hash: 'h',
+    team: 'platform',
+    user: 'alice@example.com',
+    tags: ['nightly', 'ci', 'nightly'],
+    aliases: {},
+    budget: budget(10.5),
+  };
   const rules = budgetRulesFor(key, budgets);
   assert.deepEqual(
     rules.map((rule) => [rule.scope, rule.subject, rule.limitMicros, rule.window, rule.mode]),
@@ -37,7 +57,13 @@ test('every applicable scope, narrowest first: key, user, team, each tag (once),
 
 test('a key without budget, team, user or tags gets only the org budget; no key gets the org budget too', () => {
   const bare: KeyConfig = { name: 'bob', hash: 'h', tags: [], aliases: {} };
-  assert.deepEqual(budgetRulesFor(bare, budgets).map((rule) => rule.scope), ['org']);
-  assert.deepEqual(budgetRulesFor(undefined, budgets).map((rule) => rule.subject), ['*']);
+  assert.deepEqual(
+    budgetRulesFor(bare, budgets).map((rule) => rule.scope),
+    ['org'],
+  );
+  assert.deepEqual(
+    budgetRulesFor(undefined, budgets).map((rule) => rule.subject),
+    ['*'],
+  );
   assert.deepEqual(budgetRulesFor(bare, []), []);
 });

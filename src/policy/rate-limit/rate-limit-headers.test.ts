@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDuration, rateLimitHeaders } from './rate-limit-headers.ts';
 
-test('reset durations read like OpenAI\'s', () => {
+test("reset durations read like OpenAI's", () => {
   assert.deepEqual([0, 250, 1000, 12_001, 60_000, 65_000].map(formatDuration), ['0s', '250ms', '1s', '13s', '1m0s', '1m5s']);
 });
 

@@ -70,11 +70,24 @@ export class RateLimiter {
     for (const scope of scopes) {
       const id = `${scope.kind}:${encodeURIComponent(scope.name)}`;
       const { rpm, tpm, concurrent } = scope.limits;
-      if (rpm !== undefined) planned.push({ scope, measure: 'requests', limit: rpm, check: { kind: 'window', counter: `${id}:requests`, windowMs: minuteMs, limit: rpm, amount: 1 } });
+      if (rpm !== undefined)
+        planned.push({
+          scope,
+          measure: 'requests',
+          limit: rpm,
+          check: { kind: 'window', counter: `${id}:requests`, windowMs: minuteMs, limit: rpm, amount: 1 },
+        });
       if (tpm !== undefined) {
-        planned.push({ scope, measure: 'tokens', limit: tpm, estimate: tokens, check: { kind: 'window', counter: `${id}:tokens`, windowMs: minuteMs, limit: tpm, amount: Math.min(tokens, tpm) } });
+        planned.push({
+          scope,
+          measure: 'tokens',
+          limit: tpm,
+          estimate: tokens,
+          check: { kind: 'window', counter: `${id}:tokens`, windowMs: minuteMs, limit: tpm, amount: Math.min(tokens, tpm) },
+        });
       }
-      if (concurrent !== undefined) planned.push({ scope, measure: 'concurrent', limit: concurrent, check: { kind: 'concurrent', counter: `${id}:concurrent`, limit: concurrent } });
+      if (concurrent !== undefined)
+        planned.push({ scope, measure: 'concurrent', limit: concurrent, check: { kind: 'concurrent', counter: `${id}:concurrent`, limit: concurrent } });
     }
     return planned;
   }

@@ -16,7 +16,13 @@ export interface StrategyState {
  * Orders an alias's targets for one request: the first is tried first, the rest are the
  * fallback chain. Pure apart from the round-robin counter.
  */
-export function orderTargets(alias: string, strategy: ModelConfig['strategy'], targets: readonly TargetConfig[], features: RequestFeatures, state: StrategyState): TargetConfig[] {
+export function orderTargets(
+  alias: string,
+  strategy: ModelConfig['strategy'],
+  targets: readonly TargetConfig[],
+  features: RequestFeatures,
+  state: StrategyState,
+): TargetConfig[] {
   if (targets.length <= 1) return [...targets];
   switch (strategy) {
     case 'failover':

@@ -14,19 +14,70 @@ describe('SqliteRequestLogStore.rollup', () => {
     migrateSqlite(database, requestLogMigrations);
     store = new SqliteRequestLogStore(database);
     const rows = [
-      requestLogRow({ requestId: 'r1', startedAt: '2025-06-01T08:00:00.000Z', keyName: 'alice', team: 'platform', costMicros: 1_000_000, inputTokens: 100, outputTokens: 10 }),
-      requestLogRow({ requestId: 'r2', startedAt: '2025-06-01T23:59:59.999Z', keyName: 'alice', team: 'platform', costMicros: 500_000, inputTokens: 50, outputTokens: 5, usageEstimated: true }),
-      requestLogRow({ requestId: 'r3', startedAt: '2025-06-02T00:00:00.000Z', keyName: 'bob', team: null, user: 'bob@example.com', servedModel: 'gpt-5', provider: 'oai', costMicros: 2_000_000, inputTokens: 200, outputTokens: 20 }),
+      requestLogRow({
+        requestId: 'r1',
+        startedAt: '2025-06-01T08:00:00.000Z',
+        keyName: 'alice',
+        team: 'platform',
+        costMicros: 1_000_000,
+        inputTokens: 100,
+        outputTokens: 10,
+      }),
+      requestLogRow({
+        requestId: 'r2',
+        startedAt: '2025-06-01T23:59:59.999Z',
+        keyName: 'alice',
+        team: 'platform',
+        costMicros: 500_000,
+        inputTokens: 50,
+        outputTokens: 5,
+        usageEstimated: true,
+      }),
+      requestLogRow({
+        requestId: 'r3',
+        startedAt: '2025-06-02T00:00:00.000Z',
+        keyName: 'bob',
+        team: null,
+        user: 'bob@example.com',
+        servedModel: 'gpt-5',
+        provider: 'oai',
+        costMicros: 2_000_000,
+        inputTokens: 200,
+        outputTokens: 20,
+      }),
       // Routed but failed before any usage: a request, no cost.
-      requestLogRow({ requestId: 'r4', startedAt: '2025-06-02T10:00:00.000Z', keyName: null, team: null, servedModel: null, model: 'smart', costMicros: 0, inputTokens: 0, outputTokens: 0, status: 502, outcome: 'upstream_error' }),
+      requestLogRow({
+        requestId: 'r4',
+        startedAt: '2025-06-02T10:00:00.000Z',
+        keyName: null,
+        team: null,
+        servedModel: null,
+        model: 'smart',
+        costMicros: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        status: 502,
+        outcome: 'upstream_error',
+      }),
       // Rejected before routing: not spend.
-      requestLogRow({ requestId: 'r5', startedAt: '2025-06-02T11:00:00.000Z', keyName: 'alice', provider: null, servedModel: null, model: 'nonsense', costMicros: 0, status: 404, outcome: 'rejected_model' }),
+      requestLogRow({
+        requestId: 'r5',
+        startedAt: '2025-06-02T11:00:00.000Z',
+        keyName: 'alice',
+        provider: null,
+        servedModel: null,
+        model: 'nonsense',
+        costMicros: 0,
+        status: 404,
+        outcome: 'rejected_model',
+      }),
     ];
     for (const row of rows) store.append(row);
   });
   afterEach(() => database.close());
 
-  const summary = (rows: Awaited<ReturnType<SqliteRequestLogStore['rollup']>>) => rows.map((row) => [row.group, row.costMicros, row.requests, row.inputTokens, row.outputTokens, row.estimatedMicros]);
+  const summary = (rows: Awaited<ReturnType<SqliteRequestLogStore['rollup']>>) =>
+    rows.map((row) => [row.group, row.costMicros, row.requests, row.inputTokens, row.outputTokens, row.estimatedMicros]);
 
   test('groups by key, team, user, model and provider, costliest first; rejections are left out', async () => {
     // Queued rows are written before the rollup reads (no flush needed).
@@ -75,6 +126,9 @@ describe('SqliteRequestLogStore.rollup', () => {
   });
 
   test('query still answers newest first', async () => {
-    assert.deepEqual((await store.query({ limit: 3 })).map((row) => row.requestId), ['r5', 'r4', 'r3']);
+    assert.deepEqual(
+      (await store.query({ limit: 3 })).map((row) => row.requestId),
+      ['r5', 'r4', 'r3'],
+    );
   });
 });

@@ -88,7 +88,10 @@ export class SqliteRequestLogStore implements RequestLogStore {
     if (!group) throw new RangeError(`request log rollup: cannot group by "${String(query.groupBy)}" (one of ${requestLogRollupGroups.join(', ')})`);
     const where = ['provider IS NOT NULL'];
     const parameters: Record<string, string> = {};
-    for (const [bound, operator] of [['since', '>='], ['until', '<']] as const) {
+    for (const [bound, operator] of [
+      ['since', '>='],
+      ['until', '<'],
+    ] as const) {
       const value = query[bound];
       if (value === undefined) continue;
       const time = new Date(value).getTime();
@@ -100,8 +103,22 @@ export class SqliteRequestLogStore implements RequestLogStore {
     const sql = `SELECT ${group} AS grp, SUM(cost_micros) AS cost, COUNT(*) AS requests, SUM(input_tokens) AS input,
       SUM(output_tokens) AS output, SUM(CASE WHEN usage_estimated = 1 THEN cost_micros ELSE 0 END) AS estimated
       FROM request_logs WHERE ${where.join(' AND ')} GROUP BY grp ORDER BY ${order}`;
-    const rows = this.database.prepare(sql).all(parameters) as Array<{ grp: string; cost: number; requests: number; input: number; output: number; estimated: number }>;
-    return rows.map((row) => ({ group: row.grp, costMicros: row.cost, requests: row.requests, inputTokens: row.input, outputTokens: row.output, estimatedMicros: row.estimated }));
+    const rows = this.database.prepare(sql).all(parameters) as Array<{
+      grp: string;
+      cost: number;
+      requests: number;
+      input: number;
+      output: number;
+      estimated: number;
+    }>;
+    return rows.map((row) => ({
+      group: row.grp,
+      costMicros: row.cost,
+      requests: row.requests,
+      inputTokens: row.input,
+      outputTokens: row.output,
+      estimatedMicros: row.estimated,
+    }));
   }
 
   private writeQueued(): void {

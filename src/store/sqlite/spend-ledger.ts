@@ -75,7 +75,10 @@ export class SqliteSpendLedger {
     if (!group) throw new RangeError(`spend rollup: unknown group_by "${String(query.groupBy)}"`);
     const where: string[] = [];
     const parameters: Record<string, string> = {};
-    for (const [bound, operator] of [['since', '>='], ['until', '<']] as const) {
+    for (const [bound, operator] of [
+      ['since', '>='],
+      ['until', '<'],
+    ] as const) {
       const value = query[bound];
       if (value === undefined) continue;
       const instant = normalizedInstant(value);
@@ -89,7 +92,14 @@ export class SqliteSpendLedger {
     const sql = `SELECT ${group} AS grp, SUM(cost_micros) AS cost, COUNT(DISTINCT request_id) AS requests,
       SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(CASE WHEN estimated = 1 THEN cost_micros ELSE 0 END) AS estimated
       FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY grp ORDER BY ${order}`;
-    const rows = this.database.prepare(sql).all(parameters) as Array<{ grp: string; cost: number; requests: number; input: number; output: number; estimated: number }>;
+    const rows = this.database.prepare(sql).all(parameters) as Array<{
+      grp: string;
+      cost: number;
+      requests: number;
+      input: number;
+      output: number;
+      estimated: number;
+    }>;
     return rows.map((row) => ({
       group: row.grp,
       costMicros: row.cost,

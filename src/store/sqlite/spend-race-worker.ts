@@ -5,7 +5,14 @@ import { openSpendDatabase, rule } from './spend-test-support.ts';
  * Test helper process: one "gateway process" with its own connection, reserving as fast as it
  * can against the same budget as a sibling process. Sends back how many were admitted.
  */
-const input = JSON.parse(process.env['SPEND_RACE'] ?? '{}') as { path: string; name: string; limitMicros: number; attempts: number; amountMicros: number; now: string };
+const input = JSON.parse(process.env['SPEND_RACE'] ?? '{}') as {
+  path: string;
+  name: string;
+  limitMicros: number;
+  attempts: number;
+  amountMicros: number;
+  now: string;
+};
 const database = openSpendDatabase(input.path);
 const store = new SqliteSpendStore(database);
 // Start together: each process reports ready, then waits for the parent's go.

@@ -80,7 +80,10 @@ describe('SqliteSpendStore reserve', () => {
     const { store } = freshStore();
     const rules = [rule({ scope: 'org', subject: '*', limitMicros: 1_000 }), rule({ scope: 'org', subject: '*', limitMicros: 5_000, mode: 'soft' })];
     await store.reserve({ reservationId: 'r1', rules, amountMicros: 600, now: november });
-    assert.deepEqual((await store.usage(rules, november)).map((entry) => entry.reservedMicros), [600, 600]);
+    assert.deepEqual(
+      (await store.usage(rules, november)).map((entry) => entry.reservedMicros),
+      [600, 600],
+    );
     assert.equal((await store.reserve({ reservationId: 'r2', rules, amountMicros: 600, now: november })).ok, false);
   });
 
@@ -105,7 +108,9 @@ describe('SqliteSpendStore settle, release, record', () => {
     const [usage] = await store.usage(rules, november);
     assert.equal(usage?.spentMicros, 120_000);
     assert.equal(usage?.reservedMicros, 0);
-    assert.deepEqual(await store.rollup({ groupBy: 'key' }), [{ group: 'alice', costMicros: 120_000, requests: 1, inputTokens: 100, outputTokens: 50, estimatedMicros: 0 }]);
+    assert.deepEqual(await store.rollup({ groupBy: 'key' }), [
+      { group: 'alice', costMicros: 120_000, requests: 1, inputTokens: 100, outputTokens: 50, estimatedMicros: 0 },
+    ]);
   });
 
   test('release frees the hold without billing; twice is safe; settle afterwards bills nothing', async () => {
@@ -152,7 +157,10 @@ describe('SqliteSpendStore settle, release, record', () => {
     const { store } = freshStore();
     const key = rule({ limitMicros: 100, warnAt: 0.5 });
     const result = await store.record({ rules: [key], entry: entry({ costMicros: 60, reason: 'retry', attempt: 1 }), now: november });
-    assert.deepEqual(result.crossed.map((crossing) => crossing.spentMicros), [60]);
+    assert.deepEqual(
+      result.crossed.map((crossing) => crossing.spentMicros),
+      [60],
+    );
     assert.equal((await store.usage([key], november))[0]?.spentMicros, 60);
   });
 
@@ -161,7 +169,8 @@ describe('SqliteSpendStore settle, release, record', () => {
     await store.record({ rules: [], entry: entry({ costMicros: 700, tags: ['ci', 'nightly'], createdAt: '2026-11-05T00:00:00.000Z' }), now: november });
     await store.record({ rules: [], entry: entry({ costMicros: 50, team: 'other', tags: [], createdAt: '2026-11-06T00:00:00.000Z' }), now: november });
     await store.record({ rules: [], entry: entry({ costMicros: 9_000, createdAt: '2026-10-31T23:59:59.999Z' }), now: november });
-    const spent = async (scope: 'team' | 'tag' | 'org' | 'key' | 'user', subject: string) => (await store.usage([rule({ scope, subject })], november))[0]?.spentMicros;
+    const spent = async (scope: 'team' | 'tag' | 'org' | 'key' | 'user', subject: string) =>
+      (await store.usage([rule({ scope, subject })], november))[0]?.spentMicros;
     assert.equal(await spent('team', 'platform'), 700);
     assert.equal(await spent('tag', 'nightly'), 700);
     assert.equal(await spent('tag', 'night'), 0);
@@ -189,22 +198,53 @@ describe('SqliteSpendStore rollup', () => {
     const { store } = freshStore();
     const rows = [
       entry({ requestId: 'a', costMicros: 100, createdAt: '2026-11-01T10:00:00Z', tags: ['ci'] }),
-      entry({ requestId: 'a', attempt: 2, costMicros: 10, reason: 'retry', estimated: true, provider: 'oai', model: 'gpt-5', createdAt: '2026-11-01T10:00:01Z' }),
+      entry({
+        requestId: 'a',
+        attempt: 2,
+        costMicros: 10,
+        reason: 'retry',
+        estimated: true,
+        provider: 'oai',
+        model: 'gpt-5',
+        createdAt: '2026-11-01T10:00:01Z',
+      }),
       entry({ requestId: 'b', keyName: 'bob', team: null, user: null, costMicros: 500, createdAt: '2026-11-02T09:00:00Z', tags: ['ci', 'nightly'] }),
       entry({ requestId: 'c', costMicros: 7, createdAt: '2026-11-03T00:00:00Z' }),
     ];
     for (const row of rows) await store.record({ rules: [], entry: row, now: november });
     const groups = async (groupBy: Parameters<typeof store.rollup>[0]['groupBy'], since?: string, until?: string) =>
       (await store.rollup({ groupBy, ...(since ? { since } : {}), ...(until ? { until } : {}) })).map((row) => [row.group, row.costMicros, row.requests]);
-    assert.deepEqual(await groups('key'), [['bob', 500, 1], ['alice', 117, 2]]);
-    assert.deepEqual(await groups('team'), [['(none)', 500, 1], ['platform', 117, 2]]);
-    assert.deepEqual(await groups('model'), [['claude-sonnet-4-5', 607, 3], ['gpt-5', 10, 1]]);
-    assert.deepEqual(await groups('provider'), [['anthro', 607, 3], ['oai', 10, 1]]);
-    assert.deepEqual(await groups('day'), [['2026-11-01', 110, 1], ['2026-11-02', 500, 1], ['2026-11-03', 7, 1]]);
-    assert.deepEqual(await groups('tag'), [['ci', 600, 2], ['nightly', 500, 1]]);
-    assert.deepEqual(await groups('user'), [['(none)', 500, 1], ['alice@example.com', 117, 2]]);
+    assert.deepEqual(await groups('key'), [
+      ['bob', 500, 1],
+      ['alice', 117, 2],
+    ]);
+    assert.deepEqual(await groups('team'), [
+      ['(none)', 500, 1],
+      ['platform', 117, 2],
+    ]);
+    assert.deepEqual(await groups('model'), [
+      ['claude-sonnet-4-5', 607, 3],
+      ['gpt-5', 10, 1],
+    ]);
+    assert.deepEqual(await groups('provider'), [
+      ['anthro', 607, 3],
+      ['oai', 10, 1],
+    ]);
+    assert.deepEqual(await groups('day'), [
+      ['2026-11-01', 110, 1],
+      ['2026-11-02', 500, 1],
+      ['2026-11-03', 7, 1],
+    ]);
+    assert.deepEqual(await groups('tag'), [
+      ['ci', 600, 2],
+      ['nightly', 500, 1],
+    ]);
+    assert.deepEqual(await groups('user'), [
+      ['(none)', 500, 1],
+      ['alice@example.com', 117, 2],
+    ]);
     assert.deepEqual(await groups('day', '2026-11-02', '2026-11-03'), [['2026-11-02', 500, 1]]);
-    const [alice] = (await store.rollup({ groupBy: 'key', until: '2026-11-02T00:00:00Z' }));
+    const [alice] = await store.rollup({ groupBy: 'key', until: '2026-11-02T00:00:00Z' });
     assert.deepEqual(alice, { group: 'alice', costMicros: 110, requests: 1, inputTokens: 200, outputTokens: 100, estimatedMicros: 10 });
     await assert.rejects(store.rollup({ groupBy: 'key', since: 'yesterday-ish' }), RangeError);
   });

@@ -210,7 +210,13 @@ export class SqliteSpendStore implements SpendStore {
     for (const window of held) {
       const before = spentBefore.get(counterKey(window))!;
       if (crossedWarnThreshold(window.rule, before, before + amount)) {
-        crossed.push({ rule: window.rule, windowStart: window.windowStart, resetAt: window.resetAt, spentMicros: before + amount, limitMicros: window.rule.limitMicros });
+        crossed.push({
+          rule: window.rule,
+          windowStart: window.windowStart,
+          resetAt: window.resetAt,
+          spentMicros: before + amount,
+          limitMicros: window.rule.limitMicros,
+        });
       }
     }
     return crossed;

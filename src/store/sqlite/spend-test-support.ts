@@ -22,7 +22,17 @@ export function temporaryDatabasePath(): { path: string; cleanup: () => void } {
 }
 
 export function rule(overrides: Partial<BudgetRule> = {}): BudgetRule {
-  return { scope: 'key', subject: 'alice', limitMicros: 1_000_000, window: 'month', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1, ...overrides };
+  return {
+    scope: 'key',
+    subject: 'alice',
+    limitMicros: 1_000_000,
+    window: 'month',
+    mode: 'hard',
+    warnAt: 0.8,
+    weekStartsOn: 1,
+    monthStartsOn: 1,
+    ...overrides,
+  };
 }
 
 export function entry(overrides: Partial<SpendLedgerEntry> = {}): SpendLedgerEntry {

@@ -42,7 +42,10 @@ test('create, find by hash, get and list round-trip every field', async () => {
   assert.deepEqual(await store.get('alice'), full);
   assert.equal(await store.findByHash(hashKey('sk-sy-other')), undefined);
   assert.equal(await store.get('nobody'), undefined);
-  assert.deepEqual((await store.list()).map((entry) => entry.name), ['alice', 'bob']);
+  assert.deepEqual(
+    (await store.list()).map((entry) => entry.name),
+    ['alice', 'bob'],
+  );
   assert.equal(await store.hasAny(), true);
 });
 
@@ -50,14 +53,22 @@ test('a duplicate name or secret is a conflict, and nothing is written', async (
   const { store } = openStore();
   await store.create(record('alice', 'sk-sy-one-1111111111111111111111111'));
   await assert.rejects(store.create(record('alice')), (error: unknown) => error instanceof VirtualKeyConflictError && error.field === 'name');
-  await assert.rejects(store.create(record('carol', 'sk-sy-one-1111111111111111111111111')), (error: unknown) => error instanceof VirtualKeyConflictError && error.field === 'hash');
+  await assert.rejects(
+    store.create(record('carol', 'sk-sy-one-1111111111111111111111111')),
+    (error: unknown) => error instanceof VirtualKeyConflictError && error.field === 'hash',
+  );
   assert.equal((await store.list()).length, 1);
 });
 
 test('update changes only the named fields; null clears', async () => {
   const { store } = openStore();
   await store.create({ ...record('alice'), team: 'platform', user: 'alice', modelsAllowed: ['a'], rateLimit: { rpm: 5 } });
-  const updated = await store.update('alice', { team: 'research', modelsAllowed: null, tags: ['x'], budget: { limitUsd: 5, window: 'day', mode: 'soft', warnAt: 0.5, weekStartsOn: 1, monthStartsOn: 1 } });
+  const updated = await store.update('alice', {
+    team: 'research',
+    modelsAllowed: null,
+    tags: ['x'],
+    budget: { limitUsd: 5, window: 'day', mode: 'soft', warnAt: 0.5, weekStartsOn: 1, monthStartsOn: 1 },
+  });
   assert.equal(updated?.team, 'research');
   assert.equal(updated?.user, 'alice');
   assert.equal(updated?.modelsAllowed, undefined);

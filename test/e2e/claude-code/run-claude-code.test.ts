@@ -18,18 +18,21 @@ const apiKey = 'sk-ant-upstream-test';
 let emulator: AnthropicEmulator;
 
 const toolResultsOf = (request: RecordedRequest) =>
-  request.body.messages.flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : [])).filter((block: { type: string }) => block.type === 'tool_result');
+  request.body.messages
+    .flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : []))
+    .filter((block: { type: string }) => block.type === 'tool_result');
 
 before(async () => {
   emulator = await startAnthropicEmulator({
     apiKey,
     // Thinking is on (Claude Code asks for it), so a tool call comes after signed thinking.
     respond: (request) =>
-      toolResultsOf(request).length > 0 ? { text: 'Could not run it.' } : { reasoning: { text: 'Touch it.' }, toolCalls: [{ name: 'Bash', arguments: { command: 'touch forbidden.txt', description: 'touch' } }] },
+      toolResultsOf(request).length > 0
+        ? { text: 'Could not run it.' }
+        : { reasoning: { text: 'Touch it.' }, toolCalls: [{ name: 'Bash', arguments: { command: 'touch forbidden.txt', description: 'touch' } }] },
   });
 });
 after(() => emulator.close());
-
 
 describe('runClaudeCode drives the real Claude Code', () => {
   test('a tool outside allowedTools is denied without a prompt; a prompt starting with "-" arrives as typed', async () => {
@@ -60,7 +63,13 @@ describe('runClaudeCode drives the real Claude Code', () => {
       seen += 1; // never answers
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const run = await runClaudeCode({ baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, apiKey, prompt: 'hi', model: 'claude-sonnet-4-5', timeoutMs: 4000 });
+    const run = await runClaudeCode({
+      baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      apiKey,
+      prompt: 'hi',
+      model: 'claude-sonnet-4-5',
+      timeoutMs: 4000,
+    });
     try {
       assert.equal(run.timedOut, true);
       assert.ok(seen > 0, 'Claude Code reached the silent server');

@@ -116,11 +116,14 @@ export async function runClaudeCode(options: RunClaudeCodeOptions): Promise<RunC
     // One JSON result object on stdout. stream-json (+ --verbose) would also work, but it makes
     // Claude Code ask for `thinking.display: "updates"` under an extra beta, which a strict
     // Messages emulator refuses (it then retries without): json keeps one request per turn.
-    '--output-format', 'json',
+    '--output-format',
+    'json',
     // dontAsk: a tool outside --allowedTools is denied at once (the model is told so), never
     // prompted for; no --dangerously-skip-permissions needed (refused as root anyway).
-    '--permission-mode', 'dontAsk',
-    '--allowedTools', (options.allowedTools ?? ['Bash']).join(','),
+    '--permission-mode',
+    'dontAsk',
+    '--allowedTools',
+    (options.allowedTools ?? ['Bash']).join(','),
     // No MCP server from any settings file may start.
     '--strict-mcp-config',
     ...(options.model === undefined ? [] : ['--model', options.model]),

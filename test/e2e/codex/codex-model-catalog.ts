@@ -63,10 +63,7 @@ export function readBundledModelCatalog(): Promise<CodexModelCatalog> {
  * with `overrides` applied on top (e.g. `{ context_window: 200000 }`). An existing entry named
  * `alias` is replaced. The upgrade notice of the original is dropped: it names OpenAI's model.
  */
-export function withModelAlias(
-  catalog: CodexModelCatalog,
-  alias: { alias: string; like: string; overrides?: Partial<CodexModelInfo> },
-): CodexModelCatalog {
+export function withModelAlias(catalog: CodexModelCatalog, alias: { alias: string; like: string; overrides?: Partial<CodexModelInfo> }): CodexModelCatalog {
   const original = catalog.models.find((model) => model.slug === alias.like);
   if (original === undefined) throw new Error(`model catalog has no slug ${alias.like}`);
   const entry: CodexModelInfo = { ...structuredClone(original), slug: alias.alias, display_name: alias.alias, upgrade: null, ...alias.overrides };

@@ -30,7 +30,6 @@ function toolNamed(request: RecordedRequest | undefined, name: string): Record<s
   return (request.body.tools as Array<Record<string, any>>).find((tool) => tool.name === name);
 }
 
-
 describe('runCodex drives the real Codex CLI', () => {
   test('two-turn shell task: exec_command runs, reasoning is replayed verbatim', async () => {
     const finalText = 'Created out.txt with the greeting.';
@@ -44,7 +43,13 @@ describe('runCodex drives the real Codex CLI', () => {
       { output: [{ type: 'message', text: finalText }] },
     ]);
     try {
-      const result = await runCodex({ baseUrl: server.baseUrl, apiKey: API_KEY, model: 'switchyard-test-alias', prompt: 'Write "hello from codex" to out.txt', timeoutMs: 90_000 });
+      const result = await runCodex({
+        baseUrl: server.baseUrl,
+        apiKey: API_KEY,
+        model: 'switchyard-test-alias',
+        prompt: 'Write "hello from codex" to out.txt',
+        timeoutMs: 90_000,
+      });
       results.push(result);
       assert.equal(result.exitCode, 0, `codex failed:\n${result.stderr}\n${result.stdout}`);
       assert.equal(result.timedOut, false);
@@ -55,7 +60,10 @@ describe('runCodex drives the real Codex CLI', () => {
       assert.equal((commandEvent?.item as { exit_code?: number } | undefined)?.exit_code, 0);
 
       // Only our endpoint was called, twice.
-      assert.deepEqual(server.requests.map((request) => `${request.method} ${request.url}`), ['POST /v1/responses', 'POST /v1/responses']);
+      assert.deepEqual(
+        server.requests.map((request) => `${request.method} ${request.url}`),
+        ['POST /v1/responses', 'POST /v1/responses'],
+      );
       const [first, second] = server.responsesRequests();
       assert.equal(first?.headers.authorization, `Bearer ${API_KEY}`);
       assert.equal(first?.body.model, 'switchyard-test-alias');
@@ -88,7 +96,15 @@ describe('runCodex drives the real Codex CLI', () => {
       { output: [{ type: 'message', text: 'Patched.' }] },
     ]);
     try {
-      const result = await runCodex({ baseUrl: server.baseUrl, apiKey: API_KEY, model: 'gw-coder', prompt: 'Add notes/hello.md', reasoningEffort: 'high', modelCatalog: catalog, timeoutMs: 90_000 });
+      const result = await runCodex({
+        baseUrl: server.baseUrl,
+        apiKey: API_KEY,
+        model: 'gw-coder',
+        prompt: 'Add notes/hello.md',
+        reasoningEffort: 'high',
+        modelCatalog: catalog,
+        timeoutMs: 90_000,
+      });
       results.push(result);
       assert.equal(result.exitCode, 0, `codex failed:\n${result.stderr}\n${result.stdout}`);
       assert.equal(await readFile(path.join(result.cwd, 'notes/hello.md'), 'utf8'), '# Hello\npatched by codex\n');

@@ -37,17 +37,25 @@ export const NETWORK_ISOLATION_OVERRIDES: readonly string[] = [
  * For `configOverrides` in error-path tests: with Codex's defaults one HTTP 500 turns into 30
  * requests over ~26 s (5 HTTP retries × 6 stream retries, with backoff); with these, one.
  */
-export const FAIL_FAST_OVERRIDES: readonly string[] = [
-  'model_providers.switchyard.request_max_retries=0',
-  'model_providers.switchyard.stream_max_retries=0',
-];
+export const FAIL_FAST_OVERRIDES: readonly string[] = ['model_providers.switchyard.request_max_retries=0', 'model_providers.switchyard.stream_max_retries=0'];
 
 /** Variables dropped from the inherited environment, and why. */
 const DROPPED_ENV = [
   // A proxy would swallow the requests to 127.0.0.1 (reqwest honours these).
-  'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'all_proxy',
   // Real credentials never reach the test provider; CODEX_* would redirect home/sandbox state.
-  'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CODEX_API_KEY', 'CODEX_HOME', 'CODEX_SQLITE_HOME', 'CODEX_SANDBOX', 'CODEX_SANDBOX_NETWORK_DISABLED',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'CODEX_API_KEY',
+  'CODEX_HOME',
+  'CODEX_SQLITE_HOME',
+  'CODEX_SANDBOX',
+  'CODEX_SANDBOX_NETWORK_DISABLED',
   // Set by `node --test` in child processes: a `node` run by Codex's shell would report to it.
   'NODE_TEST_CONTEXT',
 ];
@@ -144,13 +152,16 @@ export async function runCodex(options: RunCodexOptions): Promise<RunCodexResult
     codexEntryPath,
     'exec',
     '--json', // machine-readable events on stdout; stderr stays empty unless something breaks
-    '--color', 'never',
+    '--color',
+    'never',
     '--skip-git-repo-check', // the temp cwd is no git repo; exec refuses to start otherwise
     // approval_policy=never + sandbox danger-full-access: no prompt, no bwrap/seccomp needed.
     // Works as root in any container; the test machine itself is the sandbox.
     '--dangerously-bypass-approvals-and-sandbox',
-    '--cd', cwd,
-    '--output-last-message', lastMessagePath,
+    '--cd',
+    cwd,
+    '--output-last-message',
+    lastMessagePath,
     ...overrides.flatMap((override) => ['-c', override]),
     ...(options.extraArgs ?? []),
     // The prompt comes on stdin: a prompt like "resume …" or "-x" can't be taken for a

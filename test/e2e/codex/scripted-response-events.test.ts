@@ -16,7 +16,10 @@ describe('buildResponseEvents', () => {
   });
 
   test('numbers events from 0 without gaps, created first and completed last', () => {
-    assert.deepEqual(events.map((event) => event.sequence_number), events.map((_, index) => index));
+    assert.deepEqual(
+      events.map((event) => event.sequence_number),
+      events.map((_, index) => index),
+    );
     assert.equal(events[0]?.type, 'response.created');
     assert.equal(events[1]?.type, 'response.in_progress');
     assert.equal(events.at(-1)?.type, 'response.completed');
@@ -38,7 +41,11 @@ describe('buildResponseEvents', () => {
     assert.equal(done[0]?.encrypted_content, 'blob');
     assert.equal(done[1]?.arguments, '{"cmd":"ls"}');
     assert.equal(done[1]?.call_id, 'call_9');
-    const completed = events.at(-1)?.response as { id: string; output: unknown[]; usage: { total_tokens: number; input_tokens: number; output_tokens: number } };
+    const completed = events.at(-1)?.response as {
+      id: string;
+      output: unknown[];
+      usage: { total_tokens: number; input_tokens: number; output_tokens: number };
+    };
     assert.equal(completed.id, 'resp_1');
     assert.deepEqual(completed.output, done);
     assert.equal(completed.usage.total_tokens, completed.usage.input_tokens + completed.usage.output_tokens);

@@ -126,7 +126,11 @@ export function buildResponseEvents(options: {
         const summary = item.summary ?? [];
         // OpenAI already puts an encrypted_content on the added item, but a different, provisional
         // one: only the blob on output_item.done is the one to replay.
-        push({ type: 'response.output_item.added', output_index: outputIndex, item: { id, type: 'reasoning', summary: [], encrypted_content: `${item.encryptedContent}.provisional` } });
+        push({
+          type: 'response.output_item.added',
+          output_index: outputIndex,
+          item: { id, type: 'reasoning', summary: [], encrypted_content: `${item.encryptedContent}.provisional` },
+        });
         summary.forEach((text, summaryIndex) => {
           const emptyPart = { type: 'summary_text', text: '' };
           push({ type: 'response.reasoning_summary_part.added', item_id: id, output_index: outputIndex, summary_index: summaryIndex, part: emptyPart });
@@ -134,7 +138,13 @@ export function buildResponseEvents(options: {
             push({ type: 'response.reasoning_summary_text.delta', item_id: id, output_index: outputIndex, summary_index: summaryIndex, delta });
           }
           push({ type: 'response.reasoning_summary_text.done', item_id: id, output_index: outputIndex, summary_index: summaryIndex, text });
-          push({ type: 'response.reasoning_summary_part.done', item_id: id, output_index: outputIndex, summary_index: summaryIndex, part: { type: 'summary_text', text } });
+          push({
+            type: 'response.reasoning_summary_part.done',
+            item_id: id,
+            output_index: outputIndex,
+            summary_index: summaryIndex,
+            part: { type: 'summary_text', text },
+          });
         });
         const done = { id, type: 'reasoning', summary: summary.map((text) => ({ type: 'summary_text', text })), encrypted_content: item.encryptedContent };
         push({ type: 'response.output_item.done', output_index: outputIndex, item: done });
@@ -146,7 +156,11 @@ export function buildResponseEvents(options: {
         const callId = item.callId ?? `call_${suffix}`;
         const argumentsText = typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments);
         const namespace = item.namespace === undefined ? {} : { namespace: item.namespace };
-        push({ type: 'response.output_item.added', output_index: outputIndex, item: { id, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: item.name, ...namespace } });
+        push({
+          type: 'response.output_item.added',
+          output_index: outputIndex,
+          item: { id, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: item.name, ...namespace },
+        });
         for (const delta of splitIntoDeltas(argumentsText)) {
           push({ type: 'response.function_call_arguments.delta', item_id: id, output_index: outputIndex, delta });
         }
@@ -159,7 +173,11 @@ export function buildResponseEvents(options: {
       case 'custom_tool_call': {
         const id = item.id ?? `ctc_${suffix}`;
         const callId = item.callId ?? `call_${suffix}`;
-        push({ type: 'response.output_item.added', output_index: outputIndex, item: { id, type: 'custom_tool_call', status: 'in_progress', call_id: callId, input: '', name: item.name } });
+        push({
+          type: 'response.output_item.added',
+          output_index: outputIndex,
+          item: { id, type: 'custom_tool_call', status: 'in_progress', call_id: callId, input: '', name: item.name },
+        });
         for (const delta of splitIntoDeltas(item.input)) {
           push({ type: 'response.custom_tool_call_input.delta', item_id: id, output_index: outputIndex, delta });
         }
@@ -172,7 +190,11 @@ export function buildResponseEvents(options: {
       case 'message': {
         const id = item.id ?? `msg_${suffix}`;
         const where = { item_id: id, output_index: outputIndex, content_index: 0 };
-        push({ type: 'response.output_item.added', output_index: outputIndex, item: { id, type: 'message', status: 'in_progress', content: [], role: 'assistant' } });
+        push({
+          type: 'response.output_item.added',
+          output_index: outputIndex,
+          item: { id, type: 'message', status: 'in_progress', content: [], role: 'assistant' },
+        });
         push({ type: 'response.content_part.added', ...where, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } });
         for (const delta of splitIntoDeltas(item.text)) {
           push({ type: 'response.output_text.delta', ...where, delta, logprobs: [] });

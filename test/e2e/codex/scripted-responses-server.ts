@@ -7,13 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  buildResponseEvents,
-  encodeResponseEvent,
-  type EchoedRequest,
-  type ScriptedOutputItem,
-  type ScriptedUsage,
-} from './scripted-response-events.ts';
+import { buildResponseEvents, encodeResponseEvent, type EchoedRequest, type ScriptedOutputItem, type ScriptedUsage } from './scripted-response-events.ts';
 
 export type ScriptedReply =
   | { kind?: 'stream'; output: ScriptedOutputItem[]; usage?: ScriptedUsage }
@@ -61,7 +55,14 @@ function scriptExhausted(turnIndex: number): ScriptedReply {
   return {
     kind: 'http_error',
     status: 400,
-    body: { error: { message: `scripted server: no reply scripted for request #${turnIndex + 1}`, type: 'invalid_request_error', param: null, code: 'invalid_prompt' } },
+    body: {
+      error: {
+        message: `scripted server: no reply scripted for request #${turnIndex + 1}`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_prompt',
+      },
+    },
   };
 }
 
@@ -86,7 +87,9 @@ export async function startScriptedResponsesServer(script: ResponsesScript): Pro
       };
       requests.push(recorded);
       if (recorded.method !== 'POST' || recorded.url.split('?')[0] !== '/v1/responses') {
-        sendJson(response, 404, { error: { message: `scripted server: no route for ${recorded.method} ${recorded.url}`, type: 'invalid_request_error', param: null, code: null } });
+        sendJson(response, 404, {
+          error: { message: `scripted server: no route for ${recorded.method} ${recorded.url}`, type: 'invalid_request_error', param: null, code: null },
+        });
         return;
       }
       const index = turnIndex;

@@ -23,11 +23,12 @@ before(async () => {
   emulator = await startGeminiEmulator({
     apiKey,
     respond: (request) =>
-      answered(request) ? { text: 'Wrote it.' } : { reasoning: { text: 'Shell.' }, toolCalls: [{ name: 'run_shell_command', arguments: { command: 'printf ok > done.txt' } }] },
+      answered(request)
+        ? { text: 'Wrote it.' }
+        : { reasoning: { text: 'Shell.' }, toolCalls: [{ name: 'run_shell_command', arguments: { command: 'printf ok > done.txt' } }] },
   });
 });
 after(() => emulator.close());
-
 
 describe('runGeminiCli drives the real Gemini CLI', () => {
   test('API-key auth from the private settings, the prompt as typed, the shell tool run without a prompt', async () => {
@@ -39,9 +40,14 @@ describe('runGeminiCli drives the real Gemini CLI', () => {
       assert.equal(run.finalText, 'Wrote it.');
       assert.equal(await readFile(path.join(run.cwd, 'done.txt'), 'utf8'), 'ok');
       const calls = emulator.requests.slice(start);
-      assert.deepEqual(calls.map((request) => request.url), Array(2).fill('/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse'));
+      assert.deepEqual(
+        calls.map((request) => request.url),
+        Array(2).fill('/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse'),
+      );
       assert.equal(calls[0]!.headers['x-goog-api-key'], apiKey);
-      const userParts = calls[0]!.body.contents.filter((content: { role: string }) => content.role === 'user').flatMap((content: { parts: unknown[] }) => content.parts);
+      const userParts = calls[0]!.body.contents
+        .filter((content: { role: string }) => content.role === 'user')
+        .flatMap((content: { parts: unknown[] }) => content.parts);
       assert.equal(userParts.at(-1).text, prompt);
       const settings = JSON.parse(await readFile(path.join(run.home, '.gemini', 'settings.json'), 'utf8'));
       assert.equal(settings.security.auth.selectedType, 'gemini-api-key');
@@ -68,7 +74,13 @@ describe('runGeminiCli drives the real Gemini CLI', () => {
       seen += 1; // never answers
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const run = await runGeminiCli({ baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, apiKey, prompt: 'hi', model: 'gemini-3-flash-preview', timeoutMs: 6000 });
+    const run = await runGeminiCli({
+      baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      apiKey,
+      prompt: 'hi',
+      model: 'gemini-3-flash-preview',
+      timeoutMs: 6000,
+    });
     try {
       assert.equal(run.timedOut, true);
       assert.ok(seen > 0, 'the CLI reached the silent server');

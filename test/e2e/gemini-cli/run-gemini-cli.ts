@@ -111,10 +111,12 @@ export async function runGeminiCli(options: RunGeminiCliOptions): Promise<RunGem
 
   const args = [
     geminiEntryPath,
-    '--output-format', 'json',
+    '--output-format',
+    'json',
     // yolo = every tool call approved without a prompt. In the default mode a headless run does
     // not even declare run_shell_command to the model.
-    '--approval-mode', options.approvalMode ?? 'yolo',
+    '--approval-mode',
+    options.approvalMode ?? 'yolo',
     ...(options.model === undefined ? [] : ['--model', options.model]),
     ...(options.extraArgs ?? []),
     // `--prompt=…` keeps a prompt starting with "-" from being read as a flag.

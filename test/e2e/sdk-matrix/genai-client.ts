@@ -65,40 +65,51 @@ export const genaiClient: SdkClient = {
   name: 'google genai',
   dialect: 'gemini',
   cases: [
-    ...toolTurns.map((turn): ClientCase => ({
-      name: `generateContentStream with ${turn.title}, then the functionResponses`,
-      async run(context) {
-        const scripted = context.cases.add(`genai-stream-${turn.id}-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream, turn));
-        const genai = client(context);
-        const contents: Content[] = [{ role: 'user', parts: [{ text: `${scripted.marker} What is the weather in ${turn.cities.join(' and ')}?` }] }];
-        const first = await streamTurn(genai, context.upstream.alias, contents);
-        assert.deepEqual(first.finishReasons, [FinishReason.STOP], 'one finishReason, on the last chunk');
-        assert.equal(first.modelVersion, reportedModel({ dialect: 'gemini' }, context.upstream));
-        assert.equal(first.text || undefined, turn.lead);
-        const callParts = first.content.parts.filter((part) => part.functionCall !== undefined);
-        const calls = callParts.map((part) => part.functionCall!);
-        assert.deepEqual(calls.map((call) => [call.name, call.args]), turn.cities.map((city) => [weatherTool.name, { city }]));
-        assertUsage(first.usage, expectedUsage(context.upstream, 'toolCall'));
-        const returnedSignatures = first.content.parts.flatMap((part) => (part.thoughtSignature ? [part.thoughtSignature] : []));
-        if (context.upstream.kind === 'gemini') assert.ok(callParts[0]!.thoughtSignature, 'Gemini 3 signs its first function call and the gateway passes it on');
+    ...toolTurns.map(
+      (turn): ClientCase => ({
+        name: `generateContentStream with ${turn.title}, then the functionResponses`,
+        async run(context) {
+          const scripted = context.cases.add(`genai-stream-${turn.id}-${context.upstream.kind}`, toolRoundTripScenarios(context.upstream, turn));
+          const genai = client(context);
+          const contents: Content[] = [{ role: 'user', parts: [{ text: `${scripted.marker} What is the weather in ${turn.cities.join(' and ')}?` }] }];
+          const first = await streamTurn(genai, context.upstream.alias, contents);
+          assert.deepEqual(first.finishReasons, [FinishReason.STOP], 'one finishReason, on the last chunk');
+          assert.equal(first.modelVersion, reportedModel({ dialect: 'gemini' }, context.upstream));
+          assert.equal(first.text || undefined, turn.lead);
+          const callParts = first.content.parts.filter((part) => part.functionCall !== undefined);
+          const calls = callParts.map((part) => part.functionCall!);
+          assert.deepEqual(
+            calls.map((call) => [call.name, call.args]),
+            turn.cities.map((city) => [weatherTool.name, { city }]),
+          );
+          assertUsage(first.usage, expectedUsage(context.upstream, 'toolCall'));
+          const returnedSignatures = first.content.parts.flatMap((part) => (part.thoughtSignature ? [part.thoughtSignature] : []));
+          if (context.upstream.kind === 'gemini')
+            assert.ok(callParts[0]!.thoughtSignature, 'Gemini 3 signs its first function call and the gateway passes it on');
 
-        contents.push(first.content, {
-          role: 'user',
-          parts: turn.cities.map((city, index) => ({ functionResponse: { name: calls[index]!.name!, ...(calls[index]!.id ? { id: calls[index]!.id } : {}), response: { result: weatherOutput(city) } } })),
-        });
-        const second = await streamTurn(genai, context.upstream.alias, contents);
-        assert.deepEqual(second.finishReasons, [FinishReason.STOP]);
-        assert.equal(second.text, finalAnswer);
-        assert.deepEqual(second.content.parts.filter((part) => part.functionCall !== undefined), []);
-        assertUsage(second.usage, expectedUsage(context.upstream, 'answer'));
-        assertUpstreamAccepted(context.upstream, scripted, { toolResults: turn.cities.map(weatherOutput) });
-        if (context.upstream.kind === 'gemini') {
-          // The client sent back what the gateway returned, and it reached Gemini byte for byte.
-          const replayed = JSON.stringify(requestsOf(context.upstream.requests, scripted).at(-1)!.body.contents);
-          for (const signature of returnedSignatures) assert.ok(replayed.includes(signature), 'the thought signature went back upstream');
-        }
-      },
-    })),
+          contents.push(first.content, {
+            role: 'user',
+            parts: turn.cities.map((city, index) => ({
+              functionResponse: { name: calls[index]!.name!, ...(calls[index]!.id ? { id: calls[index]!.id } : {}), response: { result: weatherOutput(city) } },
+            })),
+          });
+          const second = await streamTurn(genai, context.upstream.alias, contents);
+          assert.deepEqual(second.finishReasons, [FinishReason.STOP]);
+          assert.equal(second.text, finalAnswer);
+          assert.deepEqual(
+            second.content.parts.filter((part) => part.functionCall !== undefined),
+            [],
+          );
+          assertUsage(second.usage, expectedUsage(context.upstream, 'answer'));
+          assertUpstreamAccepted(context.upstream, scripted, { toolResults: turn.cities.map(weatherOutput) });
+          if (context.upstream.kind === 'gemini') {
+            // The client sent back what the gateway returned, and it reached Gemini byte for byte.
+            const replayed = JSON.stringify(requestsOf(context.upstream.requests, scripted).at(-1)!.body.contents);
+            for (const signature of returnedSignatures) assert.ok(replayed.includes(signature), 'the thought signature went back upstream');
+          }
+        },
+      }),
+    ),
     {
       name: 'non-streaming generateContent',
       async run(context) {
@@ -120,7 +131,9 @@ export const genaiClient: SdkClient = {
       name: 'generateContentStream cut by maxOutputTokens',
       async run(context) {
         const scripted = context.cases.add(`genai-cut-${context.upstream.kind}`, cutScenarios(context.upstream));
-        const turn = await streamTurn(client(context), context.upstream.alias, [{ role: 'user', parts: [{ text: `${scripted.marker} Tell a long story.` }] }], { maxOutputTokens: smallLimit });
+        const turn = await streamTurn(client(context), context.upstream.alias, [{ role: 'user', parts: [{ text: `${scripted.marker} Tell a long story.` }] }], {
+          maxOutputTokens: smallLimit,
+        });
         assert.deepEqual(turn.finishReasons, [FinishReason.MAX_TOKENS]);
         assert.equal(turn.text, cutAnswer);
         assertUsage(turn.usage, expectedUsage(context.upstream, 'cut'));

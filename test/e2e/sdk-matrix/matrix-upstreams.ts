@@ -83,7 +83,14 @@ routing:
 `);
   const upstreams: Upstream[] = [
     { kind: 'responses', dialect: 'openai-responses', alias: 'via-responses', servedModel: 'gpt-4.1', reportsCachedTokens: true, requests: responses.requests },
-    { kind: 'anthropic', dialect: 'anthropic-messages', alias: 'via-anthropic', servedModel: 'claude-sonnet-4-5', reportsCachedTokens: true, requests: anthropic.requests },
+    {
+      kind: 'anthropic',
+      dialect: 'anthropic-messages',
+      alias: 'via-anthropic',
+      servedModel: 'claude-sonnet-4-5',
+      reportsCachedTokens: true,
+      requests: anthropic.requests,
+    },
     { kind: 'gemini', dialect: 'gemini', alias: 'via-gemini', servedModel: 'gemini-3-flash-preview', reportsCachedTokens: true, requests: gemini.requests },
     { kind: 'vllm', dialect: 'openai-chat', alias: 'via-vllm', servedModel: 'qwen3-coder-30b', reportsCachedTokens: true, requests: vllm.requests },
     { kind: 'ollama', dialect: 'openai-chat', alias: 'via-ollama', servedModel: 'llama3.2', reportsCachedTokens: false, requests: ollama.requests },

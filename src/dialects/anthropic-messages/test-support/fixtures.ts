@@ -49,7 +49,11 @@ export function emptyRequest(overrides: Partial<ModelRequest> = {}): ModelReques
   return { model: 'claude-sonnet-4-5', system: [], messages: [], tools: [], stream: true, extensions: {}, ...overrides };
 }
 
-export function exchangeContext(request: ModelRequest = emptyRequest(), target: Partial<TargetProfile> = {}, tools: ToolDefinition[] = request.tools): ExchangeContext {
+export function exchangeContext(
+  request: ModelRequest = emptyRequest(),
+  target: Partial<TargetProfile> = {},
+  tools: ToolDefinition[] = request.tools,
+): ExchangeContext {
   return {
     request,
     target: { model: 'claude-sonnet-4-5', family: 'anthropic', ...target },

@@ -6,8 +6,24 @@
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,128}$/;
 const toolIdPattern = /^[a-zA-Z0-9_-]+$/;
 const topLevelKeys = new Set([
-  'model', 'messages', 'system', 'max_tokens', 'metadata', 'stop_sequences', 'stream', 'temperature', 'top_p', 'top_k',
-  'tools', 'tool_choice', 'thinking', 'output_config', 'service_tier', 'container', 'mcp_servers', 'context_management',
+  'model',
+  'messages',
+  'system',
+  'max_tokens',
+  'metadata',
+  'stop_sequences',
+  'stream',
+  'temperature',
+  'top_p',
+  'top_k',
+  'tools',
+  'tool_choice',
+  'thinking',
+  'output_config',
+  'service_tier',
+  'container',
+  'mcp_servers',
+  'context_management',
 ]);
 
 type Json = Record<string, any>;
@@ -39,10 +55,11 @@ export function validateAnthropicRequest(body: Json): string[] {
   const countCache = (value: Json): void => void (value.cache_control !== undefined && breakpoints++);
   if (body.system !== undefined) {
     if (!Array.isArray(body.system)) fail('system should be an array of text blocks here');
-    else for (const block of body.system) {
-      if (block.type !== 'text' || blank(block.text)) fail('system blocks must be non-empty text');
-      countCache(block);
-    }
+    else
+      for (const block of body.system) {
+        if (block.type !== 'text' || blank(block.text)) fail('system blocks must be non-empty text');
+        countCache(block);
+      }
   }
 
   const tools: Json[] = body.tools ?? [];
@@ -77,7 +94,8 @@ export function validateAnthropicRequest(body: Json): string[] {
       const at = `${where}.content.${position}`;
       countCache(block);
       if (block.type === 'text' && blank(block.text)) fail(`${at}: empty text block`);
-      if ((block.type === 'thinking' || block.type === 'redacted_thinking') && message.role !== 'assistant') fail(`${at}: thinking outside an assistant message`);
+      if ((block.type === 'thinking' || block.type === 'redacted_thinking') && message.role !== 'assistant')
+        fail(`${at}: thinking outside an assistant message`);
       if (block.type === 'thinking' && (blank(block.signature) || typeof block.thinking !== 'string')) fail(`${at}: thinking needs text and a signature`);
       if (block.type === 'tool_use') {
         usesToolBlocks = true;
@@ -93,13 +111,15 @@ export function validateAnthropicRequest(body: Json): string[] {
         if (message.role !== 'user') fail(`${at}: tool_result outside a user message`);
         if (resultsDone) fail(`${at}: tool_result after other content`);
         if (!expected.delete(block.tool_use_id)) fail(`${at}: tool_result ${block.tool_use_id} answers no tool_use of the previous message`);
-        if (Array.isArray(block.content)) for (const part of block.content) if (part.type === 'text' && blank(part.text)) fail(`${at}: empty text in tool_result`);
+        if (Array.isArray(block.content))
+          for (const part of block.content) if (part.type === 'text' && blank(part.text)) fail(`${at}: empty text in tool_result`);
       } else {
         resultsDone = true;
       }
     });
     const last = message.content.at(-1);
-    if (message.role === 'assistant' && index === messages.length - 1 && last?.type === 'text' && /\s$/.test(last.text)) fail(`${where}: final assistant text ends with whitespace`);
+    if (message.role === 'assistant' && index === messages.length - 1 && last?.type === 'text' && /\s$/.test(last.text))
+      fail(`${where}: final assistant text ends with whitespace`);
   });
   if (usesToolBlocks && tools.length === 0) fail('tool_use/tool_result blocks without tools');
   if (breakpoints > 4) fail(`${breakpoints} cache_control breakpoints (max 4)`);

@@ -36,7 +36,9 @@ export function recordingOf(name: string, interaction = 0): { request: unknown; 
 export function sseTextOf(name: string, interaction = 0): string {
   if (name.endsWith('.sse')) return readFixture(name);
   const chunks = name.endsWith('.jsonl')
-    ? readFixture(name).split('\n').filter((line) => line.trim() !== '')
+    ? readFixture(name)
+        .split('\n')
+        .filter((line) => line.trim() !== '')
     : recordingOf(name, interaction).segments.map((segment) => JSON.stringify(segment));
   return chunks.map((chunk) => `data: ${chunk}\r\n\r\n`).join('');
 }
@@ -65,7 +67,11 @@ export function emptyRequest(overrides: Partial<ModelRequest> = {}): ModelReques
   return { model: 'gemini-3-pro-preview', system: [], messages: [], tools: [], stream: true, extensions: {}, ...overrides };
 }
 
-export function exchangeContext(request: ModelRequest = emptyRequest(), target: Partial<TargetProfile> = {}, tools: ToolDefinition[] = request.tools): ExchangeContext {
+export function exchangeContext(
+  request: ModelRequest = emptyRequest(),
+  target: Partial<TargetProfile> = {},
+  tools: ToolDefinition[] = request.tools,
+): ExchangeContext {
   return {
     request,
     target: { model: 'gemini-3-pro-preview', family: 'gemini', ...target },

@@ -47,7 +47,8 @@ export function validateGeminiRequest(body: Record<string, any>, options: Gemini
       const at = `${where}.parts[${partIndex}]`;
       const data = dataKeys.filter((key) => key in part);
       if (data.length !== 1) problems.push(`${at} must have exactly one data field (has ${data.join(', ') || 'none'})`);
-      if ('thoughtSignature' in part && (typeof part.thoughtSignature !== 'string' || !/^[A-Za-z0-9+/_=-]+$/.test(part.thoughtSignature))) problems.push(`${at}.thoughtSignature must be base64`);
+      if ('thoughtSignature' in part && (typeof part.thoughtSignature !== 'string' || !/^[A-Za-z0-9+/_=-]+$/.test(part.thoughtSignature)))
+        problems.push(`${at}.thoughtSignature must be base64`);
       if (part.functionCall) {
         if (content.role !== 'model') problems.push(`${at}: functionCall outside a model content`);
         if (!namePattern.test(part.functionCall.name ?? '')) problems.push(`${at}.functionCall.name "${part.functionCall.name}" is not a valid Gemini name`);
@@ -55,10 +56,12 @@ export function validateGeminiRequest(body: Record<string, any>, options: Gemini
       }
       if (part.functionResponse) {
         if (content.role !== 'user') problems.push(`${at}: functionResponse outside a user content`);
-        if (!namePattern.test(part.functionResponse.name ?? '')) problems.push(`${at}.functionResponse.name "${part.functionResponse.name}" is not a valid Gemini name`);
+        if (!namePattern.test(part.functionResponse.name ?? ''))
+          problems.push(`${at}.functionResponse.name "${part.functionResponse.name}" is not a valid Gemini name`);
         if (!isObject(part.functionResponse.response)) problems.push(`${at}.functionResponse.response must be an object`);
       }
-      if (typeof part.text === 'string' && part.text === '' && part.thoughtSignature === undefined) problems.push(`${at} is an empty text part without a signature`);
+      if (typeof part.text === 'string' && part.text === '' && part.thoughtSignature === undefined)
+        problems.push(`${at} is an empty text part without a signature`);
     });
     // Results answer the calls of the model content right before, in order and in number.
     const calls = content.role === 'model' ? content.parts.filter((part: any) => part.functionCall) : [];
@@ -70,20 +73,25 @@ export function validateGeminiRequest(body: Record<string, any>, options: Gemini
       if (leading.some((part: any) => !part.functionResponse)) problems.push(`contents[${index + 1}]: function responses must come first`);
       calls.forEach((call: any, position: number) => {
         const response = responses[position]?.functionResponse;
-        if (response && response.name !== call.functionCall.name) problems.push(`contents[${index + 1}] response ${position} is named ${response.name}, the call ${call.functionCall.name}`);
-        if (response && call.functionCall.id !== undefined && response.id !== call.functionCall.id) problems.push(`contents[${index + 1}] response ${position} id differs from its call`);
+        if (response && response.name !== call.functionCall.name)
+          problems.push(`contents[${index + 1}] response ${position} is named ${response.name}, the call ${call.functionCall.name}`);
+        if (response && call.functionCall.id !== undefined && response.id !== call.functionCall.id)
+          problems.push(`contents[${index + 1}] response ${position} id differs from its call`);
       });
     }
     if (content.role === 'user' && content.parts.some((part: any) => part.functionResponse)) {
       const previous = contents[index - 1];
-      if (previous?.role !== 'model' || !previous.parts.some((part: any) => part.functionCall)) problems.push(`${where} answers calls that the content before it did not make`);
+      if (previous?.role !== 'model' || !previous.parts.some((part: any) => part.functionCall))
+        problems.push(`${where} answers calls that the content before it did not make`);
     }
-    if (options.signatures && calls.length > 0 && typeof calls[0].thoughtSignature !== 'string') problems.push(`${where}: the first functionCall has no thoughtSignature (Gemini 3 rejects it)`);
+    if (options.signatures && calls.length > 0 && typeof calls[0].thoughtSignature !== 'string')
+      problems.push(`${where}: the first functionCall has no thoughtSignature (Gemini 3 rejects it)`);
   });
 
   if (body.systemInstruction !== undefined) {
     const parts = body.systemInstruction.parts;
-    if (!Array.isArray(parts) || parts.length === 0 || parts.some((part: any) => typeof part.text !== 'string')) problems.push('systemInstruction must hold text parts');
+    if (!Array.isArray(parts) || parts.length === 0 || parts.some((part: any) => typeof part.text !== 'string'))
+      problems.push('systemInstruction must hold text parts');
   }
 
   const declared: string[] = [];
@@ -93,14 +101,17 @@ export function validateGeminiRequest(body: Record<string, any>, options: Gemini
       if (!namePattern.test(declaration.name ?? '')) problems.push(`declaration "${declaration.name}" is not a valid Gemini name`);
       if (declared.includes(declaration.name)) problems.push(`declaration ${declaration.name} appears twice`);
       declared.push(declaration.name);
-      if ('parameters' in declaration && 'parametersJsonSchema' in declaration) problems.push(`${declaration.name}: parameters and parametersJsonSchema are exclusive`);
+      if ('parameters' in declaration && 'parametersJsonSchema' in declaration)
+        problems.push(`${declaration.name}: parameters and parametersJsonSchema are exclusive`);
       const schema = declaration.parametersJsonSchema;
-      if (schema !== undefined && (!isObject(schema) || schema.type !== 'object')) problems.push(`${declaration.name}: parametersJsonSchema must be an object schema`);
+      if (schema !== undefined && (!isObject(schema) || schema.type !== 'object'))
+        problems.push(`${declaration.name}: parametersJsonSchema must be an object schema`);
       if (containsKey(schema, '$schema')) problems.push(`${declaration.name}: $schema is rejected`);
     }
   }
   const builtIn = (body.tools ?? []).some((tool: any) => Object.keys(tool).some((key) => key !== 'functionDeclarations'));
-  if (builtIn && declared.length > 0 && body.toolConfig?.includeServerSideToolInvocations !== true) problems.push('built-in tools cannot be combined with function declarations');
+  if (builtIn && declared.length > 0 && body.toolConfig?.includeServerSideToolInvocations !== true)
+    problems.push('built-in tools cannot be combined with function declarations');
 
   const calling = body.toolConfig?.functionCallingConfig;
   if (calling !== undefined) {
