@@ -9,6 +9,12 @@ import type { Usage } from './ir/index.ts';
 export interface PassthroughMeter {
   push(chunk: Uint8Array): void;
   finish(): void;
+  /**
+   * Present on a meter that must change the stream (it asked the upstream for something the
+   * client did not): it meters the chunk like `push` and answers the bytes to forward instead;
+   * called with no chunk at the end, like `finish`.
+   */
+  transform?(chunk: Uint8Array | undefined): Uint8Array;
   readonly usage: Usage | undefined;
   /** The terminal event seen, if any. */
   readonly terminal: 'completed' | 'incomplete' | 'failed' | undefined;

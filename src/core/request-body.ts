@@ -35,6 +35,11 @@ export class RequestBody {
     return this.parsed;
   }
 
+  /** Whether the whole body has been parsed already (reading any member is then free). */
+  isParsed(): boolean {
+    return this.parsed !== undefined;
+  }
+
   /** A top-level member, from the bytes when that is unambiguous, else from the parse. */
   member(name: string): unknown {
     const leading = this.trustedLeading(name);

@@ -1,3 +1,4 @@
+import type { ParameterCheck } from './check-parameters.ts';
 import type { DialectCodec } from './dialect.ts';
 import type { DialectId, Usage } from './ir/index.ts';
 import type { PassthroughMeter } from './passthrough-meter.ts';
@@ -25,6 +26,16 @@ export interface Surface {
   readStream(body: RequestBody, url: URL): boolean;
   /** The output cap the client asked for, if any (for rate-limit and budget worst cases). */
   readMaxOutputTokens(body: RequestBody): number | undefined;
+  /** 400 with `param` for a parameter of the wrong type or out of its range (both paths, before routing). */
+  checkParameters: ParameterCheck;
+  /** How many answers the request asks for (Chat `n`, Gemini `candidateCount`): the output worst case scales with it. */
+  readChoiceCount(body: RequestBody): number;
+  /**
+   * For a same-dialect stream: the body changed so the upstream reports usage, when the
+   * dialect needs asking (Chat's `stream_options.include_usage`), or undefined. The meter
+   * created with `hideUsage` then removes from the stream what the client did not ask for.
+   */
+  withUsageReporting?(body: RequestBody): Buffer | undefined;
   /** Usage from a same-dialect non-stream response body. */
   readUsage(body: unknown): Usage | undefined;
   /** The body for a same-dialect upstream serving `model` (the model may live in the URL instead). */
@@ -35,7 +46,7 @@ export interface Surface {
    */
   withOutputCap(body: RequestBody, tokens: number): Buffer;
   /** Meter for same-dialect passthrough streams. */
-  createMeter(requestedModel: string): PassthroughMeter;
+  createMeter(requestedModel: string, options?: { hideUsage?: boolean }): PassthroughMeter;
   /** What routing may look at in a parsed body of this dialect. */
   readRoutingHints(body: Record<string, unknown>): RoutingHints;
   /** The dialect's count-tokens answer for an estimated count. */
@@ -46,6 +57,9 @@ export interface Surface {
 export function positiveInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
+
+/** For dialects that always give one answer. */
+export const oneChoice = (): number => 1;
 
 /** Dialects that name the model in the body: the passthrough rewrites it there (a byte splice). */
 export function withBodyModel(body: RequestBody, model: string): Buffer {

@@ -25,6 +25,8 @@ export interface PassthroughInput {
   signal: AbortSignal;
   /** Idle time after which a comment keeps the client stream alive. */
   heartbeatMs: number;
+  /** The body asks the upstream for usage the client did not ask for: the meter hides it again. */
+  hideUsage: boolean;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function forwardPassthrough(
     return;
   }
 
-  const meter = surface.createMeter(context.model ?? target.model);
+  const meter = surface.createMeter(context.model ?? target.model, { hideUsage: input.hideUsage });
   const guard = new SseEventGuard((provider.config.limits ?? upstreamLimits).maxSseEventBytes, provider.config.name);
   let committed = false;
   let heartbeat: SseHeartbeat | undefined;
@@ -78,12 +80,18 @@ export async function forwardPassthrough(
         context.markFirstByte();
         heartbeat = new SseHeartbeat(response, input.heartbeatMs);
       }
-      heartbeat?.wrote(chunk as Buffer);
-      const written = writeChunk(response, chunk as Buffer);
-      if (written === false || (written !== true && !(await written))) break;
-      meter.push(chunk as Buffer);
+      const out = meter.transform ? (meter.transform(chunk as Buffer) as Buffer) : (chunk as Buffer);
+      if (out.length > 0) {
+        heartbeat?.wrote(out);
+        const written = writeChunk(response, out);
+        if (written === false || (written !== true && !(await written))) break;
+      }
+      if (!meter.transform) meter.push(chunk as Buffer);
     }
-    meter.finish();
+    if (meter.transform) {
+      const rest = meter.transform(undefined);
+      if (rest.length > 0 && !response.destroyed) response.write(rest);
+    } else meter.finish();
   } catch (error) {
     if (input.signal.aborted) throw error;
     const failure = asGatewayError(error, context.requestId);

@@ -52,6 +52,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
   let plan: TargetConfig[] = [];
   let heldKey: string | undefined;
   let readCap: () => number | undefined = () => undefined;
+  let readChoices: () => number = () => 1;
   let outputCap: number | undefined;
   const captured = gateway.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
   try {
@@ -71,6 +72,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     if (typeof requested !== 'string' || requested.trim() === '') throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
     context.model = requested;
     context.stream = surface.readStream(body, url);
+    surface.checkParameters(body);
     if (gateway.config.logging.bodies) context.requestBody = raw.toString('utf8');
     const resolved = gateway.resolver.resolve(requested, context.key);
 
@@ -91,12 +93,18 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     // the output cap may mean parsing the body).
     let maxOutput: number | undefined;
     const requestedCap = () => surface.readMaxOutputTokens(body);
+    // Each answer asked for (`n`) may use the whole cap.
+    const choices = () => surface.readChoiceCount(body);
     const maxOutputTokens = () => (maxOutput ??= requestedCap() ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens)));
     // The held amount is an upper bound: input priced at one token per byte (a token is never shorter), all of the output cap.
     const worstCase = () =>
       Math.max(
         ...plan.map((target) =>
-          worstCaseMicros({ inputTokensEstimate: raw.length, maxOutputTokens: maxOutputTokens(), pricing: findPricing(target.model, target.pricing) }),
+          worstCaseMicros({
+            inputTokensEstimate: raw.length,
+            maxOutputTokens: maxOutputTokens() * choices(),
+            pricing: findPricing(target.model, target.pricing),
+          }),
         ),
       );
     reservation = await gateway.budgets.reserve(context.key, worstCase, context.requestId);
@@ -110,7 +118,14 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       }
     }
     readCap = requestedCap;
-    ticket = await gateway.rateLimiter.acquire(context.key, gateway.rateLimiter.applies(context.key) ? features.inputTokens + maxOutputTokens() : 0);
+    readChoices = choices;
+    // A same-dialect stream that would carry no usage is asked for it (and the meter hides it again).
+    const usageBody = context.stream && surface.withUsageReporting ? surface.withUsageReporting(body) : undefined;
+    const passthroughBody = usageBody ? new RequestBody(usageBody) : body;
+    ticket = await gateway.rateLimiter.acquire(
+      context.key,
+      gateway.rateLimiter.applies(context.key) ? features.inputTokens + maxOutputTokens() * choices() : 0,
+    );
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
 
     let decoded: ModelRequest | undefined;
@@ -122,7 +137,14 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
           provider,
           target,
           gateway.upstream,
-          { body, clientHeaders: request.headers, fallbackCount, signal: abort.signal, heartbeatMs: limits.sseHeartbeatMs },
+          {
+            body: passthroughBody,
+            clientHeaders: request.headers,
+            fallbackCount,
+            signal: abort.signal,
+            heartbeatMs: limits.sseHeartbeatMs,
+            hideUsage: usageBody !== undefined,
+          },
           response,
         );
       }
@@ -183,7 +205,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       }
     }
   } finally {
-    boundContextUsage(context, plan, outputCap, readCap, gateway);
+    boundContextUsage(context, plan, outputCap, readCap, readChoices, gateway);
     context.price();
     if (reservation && reservation.amountMicros > 0 && context.costMicros > reservation.amountMicros) {
       // Billed as it is (the money was spent), but the hard cap may now be exceeded: say so loudly.
@@ -241,6 +263,7 @@ function boundContextUsage(
   plan: TargetConfig[],
   outputCap: number | undefined,
   readCap: () => number | undefined,
+  readChoices: () => number,
   gateway: Gateway,
 ): void {
   if (!context.usage) return;
@@ -253,6 +276,8 @@ function boundContextUsage(
     const cap = context.usage.outputTokens > (served?.maxOutputTokens ?? 16_384) ? readCap() : undefined;
     if (cap !== undefined) maxOutputTokens = Math.min(maxOutputTokens, cap);
   }
+  // Several answers (`n`) may each use the whole cap; asked only when the output looks too long.
+  if (context.usage.outputTokens > maxOutputTokens) maxOutputTokens *= readChoices();
   const bounded = boundUsage(context.usage, { maxInputTokens, maxOutputTokens });
   if (bounded.clamped.length === 0) return;
   context.usage = bounded.usage;

@@ -1,4 +1,6 @@
-import { positiveInteger, withBodyModel, type Surface } from '../../core/surface.ts';
+import { parameterCheck } from '../../core/check-parameters.ts';
+import { anthropicParameterRules } from './parameter-rules.ts';
+import { oneChoice, positiveInteger, withBodyModel, type Surface } from '../../core/surface.ts';
 import { collectToolNames, isObject } from '../shared/routing-hints.ts';
 import { anthropicMessagesCodec } from './codec.ts';
 import { decodeUsage } from './map-usage.ts';
@@ -11,6 +13,8 @@ export const messagesSurface: Surface = {
   readModel: (body) => body.member('model'),
   readStream: (body) => body.member('stream') === true,
   readMaxOutputTokens: (body) => positiveInteger(body.optionalMember('max_tokens')),
+  checkParameters: parameterCheck(anthropicParameterRules),
+  readChoiceCount: oneChoice,
   readUsage: (body) => decodeUsage((body as { usage?: never }).usage),
   withModel: withBodyModel,
   withOutputCap: (body, tokens) => body.withAddedMember('max_tokens', tokens),

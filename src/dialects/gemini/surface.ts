@@ -1,3 +1,5 @@
+import { parameterCheck } from '../../core/check-parameters.ts';
+import { geminiParameterRules } from './parameter-rules.ts';
 import { positiveInteger, type Surface } from '../../core/surface.ts';
 import { collectToolNames, isObject } from '../shared/routing-hints.ts';
 import { geminiCodec } from './codec.ts';
@@ -25,6 +27,11 @@ export const geminiSurface: Surface = {
   readMaxOutputTokens: (body) => {
     const config = body.optionalMember('generationConfig') as { maxOutputTokens?: unknown } | undefined;
     return positiveInteger(config?.maxOutputTokens);
+  },
+  checkParameters: parameterCheck(geminiParameterRules),
+  readChoiceCount: (body) => {
+    const config = body.optionalMember('generationConfig') as { candidateCount?: unknown } | undefined;
+    return positiveInteger(config?.candidateCount) ?? 1;
   },
   readUsage: (body) => decodeUsage((body as { usageMetadata?: unknown }).usageMetadata),
   // Gemini names the model in the URL: the provider builds it, the body stays byte-identical.

@@ -1,3 +1,5 @@
+import { parameterCheck } from '../../core/check-parameters.ts';
+import { chatParameterRules } from './parameter-rules.ts';
 import { positiveInteger, withBodyModel, type Surface } from '../../core/surface.ts';
 import { collectToolNames, isObject, openaiHints } from '../shared/routing-hints.ts';
 import { openaiChatCodec } from './codec.ts';
@@ -11,10 +13,18 @@ export const chatSurface: Surface = {
   readModel: (body) => body.member('model'),
   readStream: (body) => body.member('stream') === true,
   readMaxOutputTokens: (body) => positiveInteger(body.optionalMember('max_completion_tokens')) ?? positiveInteger(body.optionalMember('max_tokens')),
+  checkParameters: parameterCheck(chatParameterRules),
+  readChoiceCount: (body) => positiveInteger(body.optionalMember('n')) ?? 1,
+  // Without `stream_options.include_usage` an OpenAI-compatible stream carries no usage at all.
+  withUsageReporting: (body) => {
+    const options = body.optionalMember('stream_options');
+    if (isObject(options) && options['include_usage'] === true) return undefined;
+    return body.withAddedMember('stream_options', { ...(isObject(options) ? options : {}), include_usage: true });
+  },
   readUsage: (body) => readChatUsage(body),
   withModel: withBodyModel,
   withOutputCap: (body, tokens) => body.withAddedMember('max_completion_tokens', tokens),
-  createMeter: () => new ChatMeter(),
+  createMeter: (_model, options) => new ChatMeter(options?.hideUsage === true),
   // Chat tools nest the name under `function`.
   readRoutingHints: (body) =>
     openaiHints(

@@ -1,4 +1,6 @@
-import { positiveInteger, withBodyModel, type Surface } from '../../core/surface.ts';
+import { parameterCheck } from '../../core/check-parameters.ts';
+import { responsesParameterRules } from './parameter-rules.ts';
+import { oneChoice, positiveInteger, withBodyModel, type Surface } from '../../core/surface.ts';
 import { collectToolNames, isObject, openaiHints } from '../shared/routing-hints.ts';
 import { openaiResponsesCodec } from './codec.ts';
 import { ResponsesMeter } from './passthrough-meter.ts';
@@ -23,6 +25,8 @@ export const responsesSurface: Surface = {
   readModel: (body) => body.member('model'),
   readStream: (body) => body.leadingMember('stream') === true,
   readMaxOutputTokens: (body) => positiveInteger(body.optionalMember('max_output_tokens')),
+  checkParameters: parameterCheck(responsesParameterRules),
+  readChoiceCount: oneChoice,
   readUsage: (body) => readResponsesUsage({ type: 'response.completed', response: body }),
   withModel: withBodyModel,
   withOutputCap: (body, tokens) => body.withAddedMember('max_output_tokens', tokens),

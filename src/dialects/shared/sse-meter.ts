@@ -1,4 +1,4 @@
-import { SseDecoder } from '../../core/sse-decoder.ts';
+import { SseDecoder, type SseEvent } from '../../core/sse-decoder.ts';
 import type { GatewayErrorShape } from '../../core/errors.ts';
 import type { Usage } from '../../core/ir/index.ts';
 import type { PassthroughMeter } from '../../core/passthrough-meter.ts';
@@ -16,14 +16,22 @@ export abstract class SseMeter implements PassthroughMeter {
   outputChars = 0;
 
   push(chunk: Uint8Array): void {
-    for (const event of this.decoder.push(chunk)) {
-      this.events++;
-      this.observe(event.event, event.data);
-    }
+    this.observeAll(this.decoder.push(chunk));
   }
 
   finish(): void {
-    for (const event of this.decoder.finish()) {
+    this.observeAll(this.decoder.finish());
+  }
+
+  /** Decodes a chunk (or, with none, what the decoder still holds) and observes its events. */
+  protected decodeAndObserve(chunk: Uint8Array | undefined): SseEvent[] {
+    const events = chunk ? this.decoder.push(chunk) : this.decoder.finish();
+    this.observeAll(events);
+    return events;
+  }
+
+  private observeAll(events: SseEvent[]): void {
+    for (const event of events) {
       this.events++;
       this.observe(event.event, event.data);
     }
