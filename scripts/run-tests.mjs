@@ -10,7 +10,7 @@ const roots = ['src', 'test', 'bench'];
 const filters = process.argv.slice(2);
 const files = roots
   .flatMap((root) => readdirSync(root, { recursive: true }).map((entry) => join(root, String(entry))))
-  .filter((file) => file.endsWith('.test.ts') && !file.includes('node_modules') && !file.includes('__fixtures__'))
+  .filter((file) => file.endsWith('.test.ts') && !file.includes('node_modules'))
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 if (files.length === 0) {

@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { adminTestConfig, masterKey, startAdminTestServer, type AdminTestServer } from '../http/admin/test-support/admin-test-server.ts';
+import { adminTestConfig, masterKey, startAdminTestServer, type AdminTestServer } from '../../test/support/http/admin-test-server.ts';
 import { runKeys } from './keys.ts';
 
 /** Runs the CLI in-process and returns what it printed. */

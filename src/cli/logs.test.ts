@@ -1,8 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requestLogRow } from '../observability/test-support/request-log-row.ts';
-import { startObservabilityAdminServer, testMasterKey, type ObservabilityAdminServer } from '../observability/test-support/observability-admin-server.ts';
+import { requestLogRow } from '../../test/support/observability/request-log-row.ts';
+import { startObservabilityAdminServer, testMasterKey, type ObservabilityAdminServer } from '../../test/support/observability/observability-admin-server.ts';
 import type { AdminCliIo } from './admin-api-client.ts';
 import { runLogs } from './logs.ts';
 

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { requestLogRow } from '../observability/test-support/request-log-row.ts';
-import { startObservabilityAdminServer, testMasterKey, type ObservabilityAdminServer } from '../observability/test-support/observability-admin-server.ts';
+import { requestLogRow } from '../../test/support/observability/request-log-row.ts';
+import { startObservabilityAdminServer, testMasterKey, type ObservabilityAdminServer } from '../../test/support/observability/observability-admin-server.ts';
 import { formatUsd, type AdminCliIo } from './admin-api-client.ts';
 import { runSpend } from './spend.ts';
 

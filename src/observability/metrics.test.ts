@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayMetrics, metricsLabelsOf } from './metrics.ts';
-import { requestLogRow } from './test-support/request-log-row.ts';
+import { requestLogRow } from '../../test/support/observability/request-log-row.ts';
 
 const options = { knownModels: ['smart', 'claude-sonnet', 'claude-opus-4-1', 'claude-sonnet-4-5'], knownProviders: ['anthro', 'oai'] };
 

@@ -7,7 +7,7 @@ import * as incubating from '@opentelemetry/semantic-conventions/incubating';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
 import { attributeNames, genAiProviderNames } from './trace-attributes.ts';
 import { createTracer } from './tracing.ts';
-import { requestLogRow } from './test-support/request-log-row.ts';
+import { requestLogRow } from '../../test/support/observability/request-log-row.ts';
 
 interface ReceivedSpan {
   name: string;

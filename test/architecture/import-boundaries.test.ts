@@ -5,8 +5,8 @@ import { dirname, join, normalize, relative } from 'node:path';
 
 // The boundaries of docs/architecture.md ("Layers"), checked on every import of every source file.
 const root = new URL('../../src/', import.meta.url).pathname;
-// Test-only files (excluded from the build by tsconfig.build.json) are not part of any layer.
-const testOnly = /\.test\.ts$|test-support|__fixtures__|(^|\/)test-helpers\.ts$|(^|\/)test-support\.ts$|-test-support\.ts$|-race-worker\.ts$/;
+// Unit tests (the only test files under src/, excluded from the build) are not part of any layer.
+const testOnly = /\.test\.ts$/;
 const sources = readdirSync(root, { recursive: true })
   .map(String)
   .filter((file) => file.endsWith('.ts') && !testOnly.test(file));

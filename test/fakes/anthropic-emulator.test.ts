@@ -3,11 +3,11 @@
 // survives a faithful replay and nothing else, and that errors use Anthropic's shapes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { startAnthropicEmulator, type AnthropicEmulatorOptions } from './anthropic-emulator.ts';
 import { postJson } from './post-json.ts';
 import { collapseRuns, readSseFrames } from './read-sse-frames.ts';
 import type { Scenario } from './scenario.ts';
+import { providerFixtureText } from '../support/provider-fixtures.ts';
 
 const headers = { 'x-api-key': 'sk-ant-upstream-test', 'anthropic-version': '2023-06-01' };
 const weather = { name: 'get_weather', input_schema: { type: 'object', properties: { location: { type: 'string' } } } };
@@ -34,7 +34,7 @@ async function stream(url: string, body: Record<string, unknown>): Promise<Frame
 }
 
 async function recordedTypes(name: string): Promise<string[]> {
-  const text = await readFile(new URL(`./__fixtures__/anthropic/${name}`, import.meta.url), 'utf8');
+  const text = providerFixtureText('anthropic-messages', name);
   return collapseRuns(readSseFrames(text).map((frame) => frame.event ?? ''));
 }
 
@@ -189,7 +189,7 @@ describe('Anthropic emulator streams', () => {
     await withEmulator([{ text: 'partial text here', midStreamError: { afterEvents: 3, type: 'overloaded_error', message: 'Overloaded' } }], async (url) => {
       const frames = await stream(url, request());
       assert.equal(frames.length, 4);
-      const recorded = readSseFrames(await readFile(new URL('./__fixtures__/anthropic/error-overloaded-midstream.sse', import.meta.url), 'utf8'));
+      const recorded = readSseFrames(providerFixtureText('anthropic-messages', 'error-overloaded-midstream.sse'));
       assert.equal(frames.at(-1)?.event, 'error');
       assert.deepEqual(frames.at(-1)?.data, JSON.parse(recorded[0]!.data));
       assert.ok(!frames.some((frame) => frame.data.type === 'message_stop'));

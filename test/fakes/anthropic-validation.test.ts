@@ -3,10 +3,10 @@
 import { clientFixture } from '../support/client-fixtures.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { startAnthropicEmulator, type AnthropicEmulator } from './anthropic-emulator.ts';
 import { postJson } from './post-json.ts';
 import { textReply } from './scenario.ts';
+import { providerFixtureText } from '../support/provider-fixtures.ts';
 
 const headers = { 'x-api-key': 'sk-ant-upstream-test', 'anthropic-version': '2023-06-01' };
 const user = { role: 'user', content: 'hi' };
@@ -328,7 +328,7 @@ describe('Anthropic emulator strictness', () => {
     const strict = await startAnthropicEmulator({ respond: [], knownModels: ['claude-sonnet-4-5'] });
     try {
       const result = await postJson(`${strict.url}/v1/messages`, { ...base, model: 'claude-does-not-exist', messages: [user] }, headers);
-      const recorded = JSON.parse(await readFile(new URL('./__fixtures__/anthropic/error-404-not-found.json', import.meta.url), 'utf8'));
+      const recorded = JSON.parse(providerFixtureText('anthropic-messages', 'error-404-not-found.json'));
       assert.equal(result.status, 404);
       assert.deepEqual({ ...result.json, request_id: 'x' }, { ...recorded, request_id: 'x' });
     } finally {

@@ -3,13 +3,13 @@
 // raw `create({stream:true})` and `.stream().finalChatCompletion()` — for every flavor.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
 import { startChatEmulator, type ChatEmulatorOptions } from './chat-emulator.ts';
 import type { ChatFlavor } from './chat-error.ts';
 import { postJson } from './post-json.ts';
 import { collapseRuns, readSseFrames } from './read-sse-frames.ts';
 import type { Scenario } from './scenario.ts';
+import { providerFixtureText } from '../support/provider-fixtures.ts';
 
 const auth = { authorization: 'Bearer sk-chat-upstream-test' };
 const tool = (name: string) => ({ type: 'function' as const, function: { name, parameters: { type: 'object', properties: { city: { type: 'string' } } } } });
@@ -51,7 +51,7 @@ async function rawStream(url: string, body: Record<string, unknown>) {
 }
 
 async function recordedFrames(name: string): Promise<string[]> {
-  return readSseFrames(await readFile(new URL(`./__fixtures__/openai-chat/${name}`, import.meta.url), 'utf8')).map((frame) => frame.data);
+  return readSseFrames(providerFixtureText('openai-chat', name)).map((frame) => frame.data);
 }
 
 /** One label per chunk, e.g. "role", "content", "call-open:0", "call-args:1", "finish:tool_calls", "usage". */

@@ -3,11 +3,11 @@
 // flavor, and accepts the valid variants next to each rule.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { startChatEmulator, type ChatEmulator } from './chat-emulator.ts';
 import type { ChatFlavor } from './chat-error.ts';
 import { postJson } from './post-json.ts';
 import { textReply } from './scenario.ts';
+import { providerFixtureText } from '../support/provider-fixtures.ts';
 
 const auth = { authorization: 'Bearer sk-chat-upstream-test' };
 const user = { role: 'user', content: 'hi' };
@@ -270,7 +270,7 @@ describe('flavor-specific error shapes', () => {
   });
 
   test('knownModels: OpenAI answers the recorded 404 model_not_found; vLLM and Ollama their own 404s', async () => {
-    const recorded = JSON.parse(await readFile(new URL('./__fixtures__/openai-chat/error-404-model-not-found.embeddings.json', import.meta.url), 'utf8'));
+    const recorded = JSON.parse(providerFixtureText('openai-chat', 'error-404-model-not-found.embeddings.json'));
     const expected = {
       openai: recorded.error,
       vllm: { message: 'The model `nonexistent` does not exist.', type: 'NotFoundError', param: null, code: 404 },

@@ -3,12 +3,12 @@
 // signatures survive a faithful replay and nothing else does, and that errors use Google's shape.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { clientFixture } from '../support/client-fixtures.ts';
 import { startGeminiEmulator, type GeminiEmulatorOptions } from './gemini-emulator.ts';
 import { postJson, type PostResult } from './post-json.ts';
 import { readSseFrames } from './read-sse-frames.ts';
 import type { Scenario } from './scenario.ts';
+import { providerFixtureText } from '../support/provider-fixtures.ts';
 
 const key = { 'x-goog-api-key': 'gemini-upstream-test' };
 const weather = { name: 'get_weather', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } } } };
@@ -58,7 +58,7 @@ const modelTurn = (chunks: any[]) => ({
   role: 'model',
   parts: partsOf(chunks).filter((part) => !part.thought && !(part.text === '' && !part.thoughtSignature)),
 });
-const fixture = async (name: string) => readFile(new URL(`./__fixtures__/gemini/${name}`, import.meta.url), 'utf8');
+const fixture = async (name: string) => providerFixtureText('gemini', name);
 
 describe('Gemini emulator streams', () => {
   test('text: recorded framing, text split over chunks, STOP only on the last chunk, Gemini 3 closing part signed', async () => {

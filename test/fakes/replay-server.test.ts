@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { startReplayServer } from './replay-server.ts';
+import { providerFixtureUrl } from '../support/provider-fixtures.ts';
 
-const sseFixture = new URL('./__fixtures__/anthropic/thinking-signature.sse', import.meta.url);
-const errorFixture = new URL('./__fixtures__/openai-responses/error-400-invalid-param.json', import.meta.url);
+const sseFixture = providerFixtureUrl('anthropic-messages', 'thinking-signature.sse');
+const errorFixture = providerFixtureUrl('openai-responses', 'error-400-invalid-param.json');
 
 test('replays bodies byte-for-byte in order, then answers 500', async () => {
   const server = await startReplayServer([
@@ -43,5 +44,5 @@ test('replays bodies byte-for-byte in order, then answers 500', async () => {
 });
 
 test('a missing fixture path fails at start', async () => {
-  await assert.rejects(startReplayServer([{ bodyPath: new URL('./__fixtures__/nope.sse', import.meta.url) }]), /ENOENT/);
+  await assert.rejects(startReplayServer([{ bodyPath: providerFixtureUrl('openai-responses', 'nope.sse') }]), /ENOENT/);
 });

@@ -1,13 +1,13 @@
 // Proves the Responses emulator's output is SDK-correct (the official openai SDK stream helper
-// accumulates it) and framed like the recorded OpenAI streams in __fixtures__/openai-responses.
+// accumulates it) and framed like the recorded OpenAI streams in test/fixtures/providers/openai-responses.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
 import { postJson } from './post-json.ts';
 import { collapseRuns, readSseFrames } from './read-sse-frames.ts';
 import { startResponsesEmulator } from './responses-emulator.ts';
 import type { Scenario } from './scenario.ts';
+import { providerFixtureText } from '../support/provider-fixtures.ts';
 
 const shellTool = { type: 'function' as const, name: 'shell', parameters: { type: 'object', properties: {} }, strict: false };
 
@@ -21,7 +21,7 @@ async function withEmulator<T>(respond: Scenario[], run: (client: OpenAI, url: s
 }
 
 async function fixtureFrames(name: string): Promise<Array<Record<string, any>>> {
-  const text = await readFile(new URL(`./__fixtures__/openai-responses/${name}`, import.meta.url), 'utf8');
+  const text = providerFixtureText('openai-responses', name);
   if (name.endsWith('.jsonl'))
     return text
       .split('\n')

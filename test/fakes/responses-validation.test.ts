@@ -2,10 +2,11 @@
 // and accepts valid requests, including real Codex request bodies.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { postJson } from './post-json.ts';
 import { startResponsesEmulator, type ResponsesEmulator } from './responses-emulator.ts';
 import { textReply } from './scenario.ts';
+import { providerFixtureText } from '../support/provider-fixtures.ts';
+import { clientFixture } from '../support/client-fixtures.ts';
 
 const auth = { authorization: 'Bearer sk-upstream-test' };
 const user = { role: 'user', content: 'hi' };
@@ -16,8 +17,8 @@ const functionTool = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function readFixture(path: string): Promise<any> {
-  return JSON.parse(await readFile(new URL(`./__fixtures__/${path}`, import.meta.url), 'utf8'));
+function readFixture(name: string): any {
+  return JSON.parse(providerFixtureText('openai-responses', name));
 }
 
 type Case = { name: string; body: Record<string, unknown>; status: number; param?: string | null; code?: string | null; message: RegExp };
@@ -378,7 +379,7 @@ describe('Responses emulator strictness', () => {
   test('temperature below 0 gives exactly the recorded OpenAI body', async () => {
     const result = await postJson(`${emulator.url}/responses`, { model: 'gpt-5', input: 'hi', temperature: -1 }, auth);
     assert.equal(result.status, 400);
-    assert.deepEqual(result.json, await readFixture('openai-responses/error-400-invalid-param.json'));
+    assert.deepEqual(result.json, readFixture('error-400-invalid-param.json'));
   });
 
   test('missing and wrong bearer keys get 401, the wrong one with code invalid_api_key', async () => {
@@ -410,13 +411,13 @@ describe('Responses emulator strictness', () => {
   });
 
   for (const file of [
-    'patch-gpt55-002-POST_v1_responses.json',
-    'ns_present-002-POST_v1_responses.json',
-    'toolsearch-002-POST_v1_responses.json',
-    'gpt-6-sol-001-POST_v1_responses.json',
+    'patch-gpt55/002-POST_v1_responses.json',
+    'ns_present/002-POST_v1_responses.json',
+    'toolsearch/002-POST_v1_responses.json',
+    'gpt-6-sol/001-POST_v1_responses.json',
   ]) {
     test(`accepts the real Codex request ${file}`, async () => {
-      const captured = await readFixture(`codex/${file}`);
+      const captured = clientFixture<{ body: Record<string, unknown> }>('codex', file);
       const result = await postJson(`${emulator.url}/responses`, { ...captured.body, stream: false }, auth);
       assert.equal(result.status, 200, result.text);
       assert.equal(result.json.status, 'completed');
@@ -468,7 +469,7 @@ describe('Responses emulator stored state and issued secrets', () => {
     try {
       const result = await postJson(`${emulator.url}/responses`, { model: 'gpt-5.2-proo', input: 'hi' }, auth);
       assert.equal(result.status, 400);
-      assert.deepEqual(result.json, await readFixture('openai-responses/error-400-model-not-found.json'));
+      assert.deepEqual(result.json, readFixture('error-400-model-not-found.json'));
     } finally {
       await emulator.close();
     }

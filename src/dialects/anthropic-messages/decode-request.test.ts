@@ -6,8 +6,8 @@ import { Warnings } from '../../core/warnings.ts';
 import type { ModelRequest } from '../../core/ir/index.ts';
 import { decodeRequest } from './decode-request.ts';
 import { encodeRequest } from './encode-request.ts';
-import { readJsonFixture } from './test-support/fixtures.ts';
-import { validateAnthropicRequest } from './test-support/validate-anthropic-request.ts';
+import { readJsonFixture } from '../../../test/support/dialects/anthropic-messages.ts';
+import { validateAnthropicRequest } from '../../../test/fakes/anthropic-encoder-rules.ts';
 
 type Json = Record<string, any>;
 

@@ -4,7 +4,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { decodeResponse } from './decode-response.ts';
 import { encodeResponse } from './encode-response.ts';
-import { emptyRequest, exchangeContext, readJsonFixture, warningCodes } from './test-support/fixtures.ts';
+import { emptyRequest, exchangeContext, readJsonFixture, warningCodes } from '../../../test/support/dialects/anthropic-messages.ts';
 
 type Json = Record<string, any>;
 

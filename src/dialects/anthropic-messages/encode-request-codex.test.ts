@@ -8,8 +8,8 @@ import { Warnings } from '../../core/warnings.ts';
 import { openaiResponsesCodec } from '../openai-responses/index.ts';
 import { validateAnthropicRequest as emulatorValidate } from '../../../test/fakes/anthropic-request-validator.ts';
 import { encodeRequest } from './encode-request.ts';
-import { readJsonFixture } from './test-support/fixtures.ts';
-import { validateAnthropicRequest } from './test-support/validate-anthropic-request.ts';
+import { readJsonFixture } from '../../../test/support/dialects/anthropic-messages.ts';
+import { validateAnthropicRequest } from '../../../test/fakes/anthropic-encoder-rules.ts';
 
 /** Every captured Codex request (Codex CLI 0.169 against a capture server). */
 const captures = clientFixturePaths('codex').map((path) => `codex/${path}`);

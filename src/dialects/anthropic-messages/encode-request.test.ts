@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { GatewayError } from '../../core/errors.ts';
 import type { ContentBlock, Message, ModelRequest, ReasoningBlock, ToolDefinition } from '../../core/ir/index.ts';
 import { encodeRequest } from './encode-request.ts';
-import { emptyRequest, exchangeContext, warningCodes } from './test-support/fixtures.ts';
-import { validateAnthropicRequest } from './test-support/validate-anthropic-request.ts';
+import { emptyRequest, exchangeContext, warningCodes } from '../../../test/support/dialects/anthropic-messages.ts';
+import { validateAnthropicRequest } from '../../../test/fakes/anthropic-encoder-rules.ts';
 
 const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
 const assistantText = (text: string): Message => ({ role: 'assistant', content: [{ type: 'text', text }] });

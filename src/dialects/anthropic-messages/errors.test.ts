@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorStatus, type ErrorCode } from '../../core/errors.ts';
 import { decodeError, encodeError } from './errors.ts';
-import { readJsonFixture } from './test-support/fixtures.ts';
+import { readJsonFixture } from '../../../test/support/dialects/anthropic-messages.ts';
 
 const body = (type: string, message: string) => ({ type: 'error', error: { type, message } });
 

@@ -4,7 +4,7 @@ import { foldStream, type ContentBlock, type StreamEvent } from '../../core/ir/i
 import { GatewayError } from '../../core/errors.ts';
 import type { SseEvent } from '../../core/sse-decoder.ts';
 import { createStreamDecoder } from './stream-decoder.ts';
-import { emptyRequest, exchangeContext, payloadsOf, sseEventsOf, sseTextOf, warningCodes } from './test-support/fixtures.ts';
+import { emptyRequest, exchangeContext, payloadsOf, sseEventsOf, sseTextOf, warningCodes } from '../../../test/support/dialects/anthropic-messages.ts';
 
 function decode(events: SseEvent[], context = exchangeContext()): StreamEvent[] {
   const decoder = createStreamDecoder(context);

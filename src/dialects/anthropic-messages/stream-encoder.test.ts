@@ -5,7 +5,7 @@ import { Warnings } from '../../core/warnings.ts';
 import type { ClientContext } from '../../core/dialect.ts';
 import { createStreamDecoder } from './stream-decoder.ts';
 import { createStreamEncoder } from './stream-encoder.ts';
-import { emptyRequest, exchangeContext, sseEventsOf, sseTextOf } from './test-support/fixtures.ts';
+import { emptyRequest, exchangeContext, sseEventsOf, sseTextOf } from '../../../test/support/dialects/anthropic-messages.ts';
 
 const client: ClientContext = { requestedModel: 'claude-sonnet', request: emptyRequest(), warnings: new Warnings(), requestId: 'req-1' };
 

@@ -6,8 +6,8 @@ import { ToolNameMap } from '../../core/tool-names.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { openaiResponsesCodec } from '../openai-responses/index.ts';
 import { encodeRequest } from './encode-request.ts';
-import { decodeFixture, partsOf, readJsonFixture, sseEventsOf } from './test-support/fixtures.ts';
-import { validateGeminiRequest } from './test-support/validate-gemini-request.ts';
+import { decodeFixture, partsOf, readJsonFixture, sseEventsOf } from '../../../test/support/dialects/gemini.ts';
+import { validateGeminiRequest } from '../../../test/fakes/gemini-encoder-rules.ts';
 
 /**
  * The whole Codex-on-Gemini loop through both real codecs: a recorded Gemini answer is decoded,

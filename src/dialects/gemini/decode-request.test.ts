@@ -6,8 +6,8 @@ import { ToolNameMap } from '../../core/tool-names.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { decodeRequest } from './decode-request.ts';
 import { encodeRequest } from './encode-request.ts';
-import { readJsonFixture, recordingOf } from './test-support/fixtures.ts';
-import { validateGeminiRequest } from './test-support/validate-gemini-request.ts';
+import { readJsonFixture, recordingOf } from '../../../test/support/dialects/gemini.ts';
+import { validateGeminiRequest } from '../../../test/fakes/gemini-encoder-rules.ts';
 
 const cliCaptures = clientFixturePaths('gemini-cli').map((file) => `gemini-cli/${file}`);
 

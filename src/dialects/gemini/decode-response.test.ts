@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from '../../core/errors.ts';
 import { decodeResponse } from './decode-response.ts';
-import { exchangeContext, readJsonFixture } from './test-support/fixtures.ts';
+import { exchangeContext, readJsonFixture } from '../../../test/support/dialects/gemini.ts';
 
 describe('Gemini unary responses', () => {
   test('max-tokens-empty-content.json: MAX_TOKENS with no parts is an empty length response', () => {

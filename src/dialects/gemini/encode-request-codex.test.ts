@@ -7,8 +7,8 @@ import { ToolNameMap } from '../../core/tool-names.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { openaiResponsesCodec } from '../openai-responses/index.ts';
 import { encodeRequest } from './encode-request.ts';
-import { readJsonFixture, warningCodes } from './test-support/fixtures.ts';
-import { validateGeminiRequest } from './test-support/validate-gemini-request.ts';
+import { readJsonFixture, warningCodes } from '../../../test/support/dialects/gemini.ts';
+import { validateGeminiRequest } from '../../../test/fakes/gemini-encoder-rules.ts';
 
 /** Every captured Codex request (Codex CLI 0.169 against a capture server). */
 const captures = clientFixturePaths('codex').map((path) => `codex/${path}`);

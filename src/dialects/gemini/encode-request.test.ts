@@ -4,8 +4,8 @@ import { GatewayError } from '../../core/errors.ts';
 import { foldStream, type ContentBlock, type Message, type ModelRequest, type ToolDefinition } from '../../core/ir/index.ts';
 import type { TargetProfile } from '../../core/dialect.ts';
 import { encodeRequest } from './encode-request.ts';
-import { decodeFixture, emptyRequest, exchangeContext, partsOf, warningCodes } from './test-support/fixtures.ts';
-import { validateGeminiRequest } from './test-support/validate-gemini-request.ts';
+import { decodeFixture, emptyRequest, exchangeContext, partsOf, warningCodes } from '../../../test/support/dialects/gemini.ts';
+import { validateGeminiRequest } from '../../../test/fakes/gemini-encoder-rules.ts';
 
 const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorStatus, type ErrorCode } from '../../core/errors.ts';
 import { decodeError, encodeError } from './errors.ts';
-import { readJsonFixture, recordingOf } from './test-support/fixtures.ts';
+import { readJsonFixture, recordingOf } from '../../../test/support/dialects/gemini.ts';
 
 function googleError(code: number, status: string, message: string, details?: unknown[]): unknown {
   return { error: { code, message, status, ...(details ? { details } : {}) } };

@@ -15,7 +15,7 @@ import {
   partsOf,
   sseEventsOf,
   warningCodes,
-} from './test-support/fixtures.ts';
+} from '../../../test/support/dialects/gemini.ts';
 
 const synthesized = /^call_[0-9a-f]{24}$/;
 

@@ -5,7 +5,7 @@ import type { ClientContext } from '../../core/dialect.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { encodeResponse } from './encode-response.ts';
 import { createStreamEncoder } from './stream-encoder.ts';
-import { decodeEvents, decodeFixture, emptyRequest, exchangeContext, sseEventsOf } from './test-support/fixtures.ts';
+import { decodeEvents, decodeFixture, emptyRequest, exchangeContext, sseEventsOf } from '../../../test/support/dialects/gemini.ts';
 
 /**
  * `@google/genai` is not installed, so the encoder's output is checked by parsing it with the

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { openaiChatCodec, readChatUsage } from './index.ts';
 import { ChatStreamDecoder } from './stream-decoder.ts';
 import { ChatStreamEncoder } from './stream-encoder.ts';
-import { clientContext, exchangeContext, fixtureEvents } from './test-support.ts';
+import { clientContext, exchangeContext, fixtureEvents } from '../../../test/support/dialects/openai-chat.ts';
 
 test('openaiChatCodec wires both halves', () => {
   assert.equal(openaiChatCodec.id, 'openai-chat');

@@ -5,7 +5,7 @@ import { ToolNameMap } from '../../core/tool-names.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { decodeRequest } from './decode-request.ts';
 import { encodeRequest } from './encode-request.ts';
-import { warningCodes } from './test-support.ts';
+import { warningCodes } from '../../../test/support/dialects/openai-chat.ts';
 
 const weatherSchema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from '../../core/errors.ts';
 import { decodeResponse } from './decode-response.ts';
-import { exchangeContext, fixtureJson, minimalRequest, warningCodes } from './test-support.ts';
+import { exchangeContext, fixtureJson, minimalRequest, warningCodes } from '../../../test/support/dialects/openai-chat.ts';
 
 function completion(message: Record<string, unknown>, finishReason = 'stop', extra: Record<string, unknown> = {}) {
   return {

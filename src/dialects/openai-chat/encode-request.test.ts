@@ -8,7 +8,7 @@ import { Warnings } from '../../core/warnings.ts';
 import { validateChatRequest } from '../../../test/fakes/chat-request-validator.ts';
 import { openaiResponsesCodec } from '../openai-responses/index.ts';
 import { encodeRequest } from './encode-request.ts';
-import { codexCaptures, exchangeContext, minimalRequest, warningCodes } from './test-support.ts';
+import { codexCaptures, exchangeContext, minimalRequest, warningCodes } from '../../../test/support/dialects/openai-chat.ts';
 
 const namePattern = /^[a-zA-Z0-9_-]{1,64}$/;
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeError as encodeResponsesError } from '../openai-responses/errors.ts';
 import { decodeError, decodeStreamError, encodeError, encodeStreamError } from './errors.ts';
-import { fixtureEvents, fixtureJson } from './test-support.ts';
+import { fixtureEvents, fixtureJson } from '../../../test/support/dialects/openai-chat.ts';
 
 const noHeaders = new Headers();
 

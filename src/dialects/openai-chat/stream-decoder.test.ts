@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { foldStream, type ModelRequest, type StreamEvent, type ToolCallBlock } from '../../core/ir/index.ts';
 import type { SseEvent } from '../../core/sse-decoder.ts';
 import { ChatStreamDecoder } from './stream-decoder.ts';
-import { exchangeContext, fixtureEvents, minimalRequest, run, warningCodes } from './test-support.ts';
+import { exchangeContext, fixtureEvents, minimalRequest, run, warningCodes } from '../../../test/support/dialects/openai-chat.ts';
 
 function decode(events: readonly SseEvent[], request: ModelRequest = minimalRequest()) {
   const context = exchangeContext(request);

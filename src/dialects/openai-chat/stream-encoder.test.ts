@@ -6,7 +6,7 @@ import { SseDecoder } from '../../core/sse-decoder.ts';
 import { encodeResponse } from './encode-response.ts';
 import { ChatStreamDecoder } from './stream-decoder.ts';
 import { ChatStreamEncoder } from './stream-encoder.ts';
-import { clientContext, exchangeContext, fixtureEvents, minimalRequest, run } from './test-support.ts';
+import { clientContext, exchangeContext, fixtureEvents, minimalRequest, run } from '../../../test/support/dialects/openai-chat.ts';
 
 const usage = { inputTokens: 100, cachedInputTokens: 40, cacheWriteTokens: 0, outputTokens: 30, reasoningTokens: 12 };
 const start: StreamEvent = { type: 'response-start', id: 'msg_upstream', model: 'claude-x', createdAt: 1700000000 };

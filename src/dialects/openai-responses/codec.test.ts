@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openaiResponsesCodec, readResponsesUsage } from './index.ts';
-import { completedResponse, fixtureSseEvents } from './test-helpers.ts';
+import { completedResponse, fixtureSseEvents } from '../../../test/support/dialects/openai-responses.ts';
 
 describe('index exports', () => {
   test('the codec has both halves', () => {

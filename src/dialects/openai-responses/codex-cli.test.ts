@@ -9,7 +9,7 @@ import type { StreamEvent } from '../../core/ir/index.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { openaiResponsesCodec as codec } from './index.ts';
 import type { ResponsesStreamEncoder } from './stream-encoder.ts';
-import { clientContext, exchangeContext } from './test-helpers.ts';
+import { clientContext, exchangeContext } from '../../../test/support/dialects/openai-responses.ts';
 
 /**
  * The only proof that counts: the real Codex CLI (dev dependency) talks to a server on

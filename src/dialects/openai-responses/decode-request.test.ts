@@ -4,7 +4,7 @@ import { GatewayError } from '../../core/errors.ts';
 import type { Message, ToolCallBlock } from '../../core/ir/index.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { decodeRequest } from './decode-request.ts';
-import { codexCaptures } from './test-helpers.ts';
+import { codexCaptures } from '../../../test/support/dialects/openai-responses.ts';
 
 const decode = (body: unknown) => decodeRequest(body, new Warnings());
 

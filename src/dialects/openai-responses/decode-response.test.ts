@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from '../../core/errors.ts';
 import { decodeResponse } from './decode-response.ts';
-import { completedResponse, exchangeContext, minimalRequest } from './test-helpers.ts';
+import { completedResponse, exchangeContext, minimalRequest } from '../../../test/support/dialects/openai-responses.ts';
 
 describe('decodeResponse', () => {
   test('web search response: reasoning, opaque web_search_call, reasoning, text; cached usage', () => {

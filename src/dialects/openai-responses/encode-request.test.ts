@@ -5,7 +5,7 @@ import { Warnings } from '../../core/warnings.ts';
 import { decodeRequest } from './decode-request.ts';
 import { encodeRequest } from './encode-request.ts';
 import { encodeReasoningEnvelope } from './reasoning-envelope.ts';
-import { codexCaptures, exchangeContext, fixtureJson, minimalRequest } from './test-helpers.ts';
+import { codexCaptures, exchangeContext, fixtureJson, minimalRequest } from '../../../test/support/dialects/openai-responses.ts';
 
 const wireRequests = [
   'function-call.request.json',

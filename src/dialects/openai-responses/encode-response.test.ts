@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import type { ModelResponse } from '../../core/ir/index.ts';
 import { decodeResponse } from './decode-response.ts';
 import { encodeResponse } from './encode-response.ts';
-import { clientContext, exchangeContext, minimalRequest } from './test-helpers.ts';
+import { clientContext, exchangeContext, minimalRequest } from '../../../test/support/dialects/openai-responses.ts';
 
 describe('encodeResponse', () => {
   const response: ModelResponse = {

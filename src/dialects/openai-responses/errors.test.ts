@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ErrorCode, GatewayErrorShape } from '../../core/errors.ts';
 import { decodeError, decodeResponseFailure, encodeError, encodeFailedEventCode } from './errors.ts';
-import { fixtureJson } from './test-helpers.ts';
+import { fixtureJson } from '../../../test/support/dialects/openai-responses.ts';
 
 function encoded(code: ErrorCode, extra: Partial<GatewayErrorShape> = {}) {
   const result = encodeError({ code, message: 'Something happened.', ...extra });

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ResponsesMeter } from './passthrough-meter.ts';
+import { providerFixtureUrl } from '../../../test/support/provider-fixtures.ts';
 
-const fixture = (name: string) => readFileSync(new URL(`../../dialects/openai-responses/__fixtures__/${name}`, import.meta.url));
+const fixture = (name: string) => readFileSync(providerFixtureUrl('openai-responses', name));
 
 function meterInPieces(bytes: Buffer, size: number): ResponsesMeter {
   const meter = new ResponsesMeter('alias');

@@ -7,7 +7,7 @@ import { encodeRequest } from './encode-request.ts';
 import { encodeResponse } from './encode-response.ts';
 import { decodeReasoningEnvelope, encodeReasoningEnvelope, ENVELOPE_PREFIX, type ReasoningEnvelope } from './reasoning-envelope.ts';
 import { ResponsesStreamEncoder } from './stream-encoder.ts';
-import { clientContext, exchangeContext, parseSse, run } from './test-helpers.ts';
+import { clientContext, exchangeContext, parseSse, run } from '../../../test/support/dialects/openai-responses.ts';
 
 function response(content: ContentBlock[]): ModelResponse {
   return { id: 'msg_x', model: 'upstream', createdAt: 1700000000, content, finishReason: { unified: 'stop' } };

@@ -4,7 +4,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { foldStream, type ContentBlock, type StreamEvent, type Usage } from '../../core/ir/index.ts';
 import { SseDecoder, type SseEvent } from '../../core/sse-decoder.ts';
 import { ResponsesStreamDecoder } from './stream-decoder.ts';
-import { exchangeContext, fixtureSseEvents, fixtureText, minimalRequest, run } from './test-helpers.ts';
+import { exchangeContext, fixtureSseEvents, fixtureText, minimalRequest, run } from '../../../test/support/dialects/openai-responses.ts';
 
 function decode(events: readonly SseEvent[]): StreamEvent[] {
   return run(new ResponsesStreamDecoder(exchangeContext(minimalRequest())), events);

@@ -5,7 +5,7 @@ import { foldStream, type ContentBlock, type StreamEvent } from '../../core/ir/i
 import { ResponsesStreamDecoder } from './stream-decoder.ts';
 import { ResponsesStreamEncoder } from './stream-encoder.ts';
 import { decodeReasoningEnvelope } from './reasoning-envelope.ts';
-import { clientContext, exchangeContext, fixtureSseEvents, minimalRequest, parseSse, run } from './test-helpers.ts';
+import { clientContext, exchangeContext, fixtureSseEvents, minimalRequest, parseSse, run } from '../../../test/support/dialects/openai-responses.ts';
 
 const usage = { inputTokens: 100, cachedInputTokens: 40, cacheWriteTokens: 0, outputTokens: 30, reasoningTokens: 12 };
 const start: StreamEvent = { type: 'response-start', id: 'msg_upstream', model: 'claude-x', createdAt: 1700000000 };

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashKey } from '../../core/hash-key.ts';
-import { adminTestConfig, masterKey, startAdminTestServer, type AdminTestServer } from './test-support/admin-test-server.ts';
+import { adminTestConfig, masterKey, startAdminTestServer, type AdminTestServer } from '../../../test/support/http/admin-test-server.ts';
 
 type Json = Record<string, any>;
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { BudgetConfig, KeyConfig, ScopedBudgetConfig } from '../../config/runtime-config.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { SqliteSpendStore } from '../../store/sqlite/spend-store.ts';
-import { entry, openSpendDatabase } from '../../store/sqlite/spend-test-support.ts';
+import { entry, openSpendDatabase } from '../../../test/support/store/spend-test-support.ts';
 import { BudgetGuard, type BudgetWarning } from './budget-guard.ts';
 
 const databases: Array<{ close(): void }> = [];

@@ -1,7 +1,7 @@
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { requestLogRow } from '../../observability/test-support/request-log-row.ts';
+import { requestLogRow } from '../../../test/support/observability/request-log-row.ts';
 import { migrateSqlite } from './migrations.ts';
 import { requestLogMigrations } from './request-log-migrations.ts';
 import { SqliteRequestLogStore } from './request-log-store.ts';

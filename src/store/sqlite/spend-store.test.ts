@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SqliteSpendStore } from './spend-store.ts';
-import { entry, openSpendDatabase, rule, temporaryDatabasePath } from './spend-test-support.ts';
+import { entry, openSpendDatabase, rule, temporaryDatabasePath } from '../../../test/support/store/spend-test-support.ts';
 
 const november = new Date('2026-11-10T12:00:00Z');
 const cleanups: Array<() => void> = [];
@@ -271,7 +271,7 @@ describe('SqliteSpendStore across connections (two gateway processes on one file
     const { path, store } = freshStore();
     const limitMicros = 1_000_000;
     const spawnRacer = (name: string) => {
-      const child = fork(fileURLToPath(new URL('./spend-race-worker.ts', import.meta.url)), {
+      const child = fork(fileURLToPath(new URL('../../../test/support/store/spend-race-worker.ts', import.meta.url)), {
         execArgv: ['--import', 'tsx'],
         env: { ...process.env, SPEND_RACE: JSON.stringify({ path, name, limitMicros, attempts: 400, amountMicros: 2_500, now: november.toISOString() }) },
       });

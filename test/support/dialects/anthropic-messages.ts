@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
-import type { ExchangeContext, TargetProfile } from '../../../core/dialect.ts';
-import type { ModelRequest, ToolDefinition } from '../../../core/ir/index.ts';
-import { SseDecoder, type SseEvent } from '../../../core/sse-decoder.ts';
-import { ToolNameMap } from '../../../core/tool-names.ts';
-import { Warnings } from '../../../core/warnings.ts';
-import { asClientFixtureName, clientFixtureText } from '../../../../test/support/client-fixtures.ts';
+import type { ExchangeContext, TargetProfile } from '../../../src/core/dialect.ts';
+import type { ModelRequest, ToolDefinition } from '../../../src/core/ir/index.ts';
+import { SseDecoder, type SseEvent } from '../../../src/core/sse-decoder.ts';
+import { ToolNameMap } from '../../../src/core/tool-names.ts';
+import { Warnings } from '../../../src/core/warnings.ts';
+import { asClientFixtureName, clientFixtureText } from '../client-fixtures.ts';
+import { providerFixtureText } from '../provider-fixtures.ts';
 
 export function readFixture(name: string): string {
   const client = asClientFixtureName(name);
   if (client) return clientFixtureText(...client);
-  return readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8');
+  return providerFixtureText('anthropic-messages', name);
 }
 
 export function readJsonFixture<T = unknown>(name: string): T {

@@ -1,13 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
-import { parseConfigText } from '../../../config/load-config.ts';
-import type { RuntimeConfig } from '../../../config/runtime-config.ts';
-import { KeyDirectory } from '../../../policy/key-directory.ts';
-import { migrateSqlite } from '../../../store/sqlite/migrations.ts';
-import { virtualKeyMigrations } from '../../../store/sqlite/virtual-key-migrations.ts';
-import { SqliteVirtualKeyStore } from '../../../store/sqlite/virtual-key-store.ts';
-import { handleAdminRequest } from '../admin-routes.ts';
+import { parseConfigText } from '../../../src/config/load-config.ts';
+import type { RuntimeConfig } from '../../../src/config/runtime-config.ts';
+import { KeyDirectory } from '../../../src/policy/key-directory.ts';
+import { migrateSqlite } from '../../../src/store/sqlite/migrations.ts';
+import { virtualKeyMigrations } from '../../../src/store/sqlite/virtual-key-migrations.ts';
+import { SqliteVirtualKeyStore } from '../../../src/store/sqlite/virtual-key-store.ts';
+import { handleAdminRequest } from '../../../src/http/admin/admin-routes.ts';
 
 export const masterKey = 'master-key-for-tests-0001';
 

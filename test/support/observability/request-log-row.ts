@@ -1,4 +1,4 @@
-import type { RequestLogRow } from '../../store/ports.ts';
+import type { RequestLogRow } from '../../../src/store/ports.ts';
 
 /** A served, successful request log row; tests override what they look at. */
 export function requestLogRow(overrides: Partial<RequestLogRow> = {}): RequestLogRow {

@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
-import { GatewayError } from '../../core/errors.ts';
-import { handleMetrics, handleObservabilityAdmin, type SpendRollupSource } from '../../http/admin/observability-routes.ts';
-import { migrateSqlite } from '../../store/sqlite/migrations.ts';
-import { requestLogMigrations } from '../../store/sqlite/request-log-migrations.ts';
-import { SqliteRequestLogStore } from '../../store/sqlite/request-log-store.ts';
-import type { GatewayMetrics } from '../metrics.ts';
+import { GatewayError } from '../../../src/core/errors.ts';
+import { handleMetrics, handleObservabilityAdmin, type SpendRollupSource } from '../../../src/http/admin/observability-routes.ts';
+import { migrateSqlite } from '../../../src/store/sqlite/migrations.ts';
+import { requestLogMigrations } from '../../../src/store/sqlite/request-log-migrations.ts';
+import { SqliteRequestLogStore } from '../../../src/store/sqlite/request-log-store.ts';
+import type { GatewayMetrics } from '../../../src/observability/metrics.ts';
 
 export const testMasterKey = 'master-key-for-observability-tests';
 

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BudgetRule, SpendLedgerEntry } from '../spend-store.ts';
-import { migrateSqlite } from './migrations.ts';
-import { spendMigrations } from './spend-migrations.ts';
+import type { BudgetRule, SpendLedgerEntry } from '../../../src/store/spend-store.ts';
+import { migrateSqlite } from '../../../src/store/sqlite/migrations.ts';
+import { spendMigrations } from '../../../src/store/sqlite/spend-migrations.ts';
 
 /** Test helpers for the spend store (shared by its tests and the race worker). */
 

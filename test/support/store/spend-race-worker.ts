@@ -1,4 +1,4 @@
-import { SqliteSpendStore } from './spend-store.ts';
+import { SqliteSpendStore } from '../../../src/store/sqlite/spend-store.ts';
 import { openSpendDatabase, rule } from './spend-test-support.ts';
 
 /**

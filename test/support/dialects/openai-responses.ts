@@ -1,20 +1,18 @@
 /** Shared by this folder's tests only: fixture loading and contexts. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import type { ClientContext, ExchangeContext, TargetProfile } from '../../core/dialect.ts';
-import type { ModelRequest, StreamEvent } from '../../core/ir/index.ts';
-import { SseDecoder, type SseEvent } from '../../core/sse-decoder.ts';
-import { ToolNameMap } from '../../core/tool-names.ts';
-import { Warnings } from '../../core/warnings.ts';
-import { asClientFixtureName, clientFixture, clientFixturePaths, clientFixtureText } from '../../../test/support/client-fixtures.ts';
-import type { StreamStateMachine } from '../../core/ir/index.ts';
-
-const fixtures = new URL('./__fixtures__/', import.meta.url);
+import type { ClientContext, ExchangeContext, TargetProfile } from '../../../src/core/dialect.ts';
+import type { ModelRequest, StreamEvent } from '../../../src/core/ir/index.ts';
+import { SseDecoder, type SseEvent } from '../../../src/core/sse-decoder.ts';
+import { ToolNameMap } from '../../../src/core/tool-names.ts';
+import { Warnings } from '../../../src/core/warnings.ts';
+import { asClientFixtureName, clientFixture, clientFixturePaths, clientFixtureText } from '../client-fixtures.ts';
+import type { StreamStateMachine } from '../../../src/core/ir/index.ts';
+import { providerFixtureText } from '../provider-fixtures.ts';
 
 export function fixtureText(name: string): string {
   const client = asClientFixtureName(name);
   if (client) return clientFixtureText(...client);
-  return readFileSync(new URL(name, fixtures), 'utf8');
+  return providerFixtureText('openai-responses', name);
 }
 
 export function fixtureJson(name: string): unknown {
