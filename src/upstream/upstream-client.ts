@@ -54,8 +54,25 @@ export class UpstreamClient {
     this.agents.clear();
   }
 
+  /**
+   * Closes the agents of providers no longer in use (after a reload, once the requests of
+   * the old config are done); agents of unchanged providers keep their warm connections.
+   */
+  async retain(providers: Iterable<ProviderConfig>): Promise<void> {
+    const keep = new Set([...providers].map(agentKey));
+    const stale = [...this.agents.entries()].filter(([key]) => !keep.has(key));
+    for (const [key] of stale) this.agents.delete(key);
+    await Promise.all(stale.map(([, agent]) => agent.close()));
+  }
+
+  /** How many connection pools are open (one per provider and connect timeout). */
+  get agentCount(): number {
+    return this.agents.size;
+  }
+
   private agentFor(provider: ProviderConfig): Agent {
-    let agent = this.agents.get(provider.name);
+    const key = agentKey(provider);
+    let agent = this.agents.get(key);
     if (!agent) {
       agent = new Agent({
         // A name that resolves to a metadata or link-local address is refused at connect time too.
@@ -64,10 +81,15 @@ export class UpstreamClient {
         keepAliveMaxTimeout: 600_000,
         pipelining: 1,
       });
-      this.agents.set(provider.name, agent);
+      this.agents.set(key, agent);
     }
     return agent;
   }
+}
+
+/** An agent's settings are its connect timeout; the origin is pooled inside it. */
+function agentKey(provider: ProviderConfig): string {
+  return `${provider.name}\u0000${provider.timeouts.connectMs}`;
 }
 
 /**
