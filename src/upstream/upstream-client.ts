@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+import { Agent, request } from './undici-core.ts';
 import { guardedLookup } from './guarded-lookup.ts';
 import type { ProviderConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
@@ -22,7 +23,7 @@ export type UpstreamResponse = Dispatcher.ResponseData;
  * the attempt loop may retry or fall back).
  */
 export class UpstreamClient {
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents = new Map<string, UndiciAgent>();
 
   async send(provider: ProviderConfig, call: UpstreamCall): Promise<UpstreamResponse> {
     try {
@@ -70,7 +71,7 @@ export class UpstreamClient {
     return this.agents.size;
   }
 
-  private agentFor(provider: ProviderConfig): Agent {
+  private agentFor(provider: ProviderConfig): UndiciAgent {
     const key = agentKey(provider);
     let agent = this.agents.get(key);
     if (!agent) {
