@@ -15,6 +15,8 @@
  *   BENCH_ROUNDS=3             the seconds are split into this many rounds, targets interleaved
  *   BENCH_CPU_PROF=DIR         write V8 CPU profiles of the floor and Switchyard into DIR
  *   BENCH_CPU_PROF_INTERVAL=µs sampling interval for those profiles (default 1000; 100 for detail)
+ *
+ * `npm run bench -- startup` measures start-up time and idle RSS instead (see bench/startup.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -254,4 +256,5 @@ async function main(): Promise<number> {
   return gateway.state === 'failed' || failedCells.length > 0 ? 1 : 0;
 }
 
-process.exitCode = await main();
+// `npm run bench -- startup`: start-up time and idle memory of the compiled build instead (bench/startup.ts).
+process.exitCode = process.argv[2] === 'startup' ? await (await import('./startup.ts')).runStartupBench() : await main();

@@ -4,15 +4,29 @@ import type { RuntimeConfig } from './config/runtime-config.ts';
 import { ConfigError } from './config/config-error.ts';
 import { setLogLevel } from './core/log.ts';
 import { createHttpServer } from './http/server.ts';
-import { Gateway } from './pipeline/gateway.ts';
+import { Gateway, type ReloadResult } from './pipeline/gateway.ts';
+import { log } from './core/log.ts';
 import { openStorage } from './store/open-storage.ts';
 
 export interface RunningGateway {
   url: string;
   gateway: Gateway;
   server: Server;
+  /**
+   * Re-reads the config (SIGHUP, `POST /admin/reload`) and swaps it in, logging one line with
+   * what changed. A config that cannot be used throws its ConfigError and changes nothing.
+   */
+  reload(): ReloadResult;
   /** Stop accepting, let in-flight requests finish (bounded), flush logs, close storage. */
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  host?: string;
+  port?: number;
+  random?: () => number;
+  /** Where a reload reads the config from (the CLI passes its lookup); without it, reload is unavailable. */
+  loadConfig?: () => RuntimeConfig;
 }
 
 export function isLoopback(host: string): boolean {
@@ -20,9 +34,52 @@ export function isLoopback(host: string): boolean {
 }
 
 /** Builds and starts a gateway. Nothing happens at import time; tests call this directly. */
-export async function startGateway(config: RuntimeConfig, listen: { host?: string; port?: number; random?: () => number } = {}): Promise<RunningGateway> {
+export async function startGateway(config: RuntimeConfig, listen: StartOptions = {}): Promise<RunningGateway> {
   const host = listen.host ?? config.server.host;
   const port = listen.port ?? config.server.port;
+  checkServable(config, host);
+  setLogLevel(config.logging.level);
+  const storage = openStorage(config.storage.url);
+  const gateway = new Gateway(config, storage, listen.random ? { random: listen.random } : {});
+  const server = createHttpServer(gateway);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  const load = listen.loadConfig;
+  const reload = (): ReloadResult => {
+    if (!load) throw new ConfigError('reload: this gateway was started without a config source to re-read');
+    try {
+      const next = load();
+      // The same refusals as at start: a reload must not open a public listener to anyone.
+      checkServable(next, host);
+      const result = gateway.reload(next);
+      setLogLevel(next.logging.level);
+      server.headersTimeout = next.server.headersTimeoutMs;
+      server.requestTimeout = next.server.requestTimeoutMs;
+      log.info(`config reloaded from ${next.source}: ${result.summary}`);
+      for (const warning of next.warnings) log.warn(`switchyard: warning: ${warning}`);
+      return result;
+    } catch (error) {
+      if (error instanceof ConfigError) log.error(`config reload refused, still serving the previous config: ${error.message}`);
+      throw error;
+    }
+  };
+  if (load) gateway.reloadFromSource = reload;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    gateway,
+    server,
+    reload,
+    close: () => (closing ??= drain(server, gateway, gateway.config.server.drainTimeoutMs)),
+  };
+}
+
+/** What makes a valid config unusable for this listener; checked at start and on every reload. */
+function checkServable(config: RuntimeConfig, host: string): void {
   if (!isLoopback(host) && config.keys.length === 0) {
     throw new ConfigError(
       `refusing to listen on ${host}: no client keys are configured, so anyone who can reach it could spend your provider keys`,
@@ -36,23 +93,6 @@ export async function startGateway(config: RuntimeConfig, listen: { host?: strin
       'remove coordination: and run one instance, or wait for the scale-out release',
     );
   }
-  setLogLevel(config.logging.level);
-  const storage = openStorage(config.storage.url);
-  const gateway = new Gateway(config, storage, listen.random ? { random: listen.random } : {});
-  const server = createHttpServer(gateway);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${shownHost}:${address.port}`,
-    gateway,
-    server,
-    close: () => (closing ??= drain(server, gateway, config.server.drainTimeoutMs)),
-  };
 }
 
 async function drain(server: Server, gateway: Gateway, timeoutMs: number): Promise<void> {

@@ -9,7 +9,7 @@ Commands:
   logs [--follow] [--key K] [--model M]          show the request log
   spend [--by key|team|model|day] [--since ISO]  show spend
   doctor [--config FILE]                         check every provider and print the fix
-  codex [--write] [--model ALIAS]                set up Codex CLI (provider block + model catalog)
+  codex [--write] [--model A] [--profile NAME]   set up Codex CLI (provider block + model catalog)
 
 Options: --help (here or after a command), --version
 `;

@@ -103,6 +103,35 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
   const servable = (name: string) =>
     Object.keys(models).some((alias) => alias.toLowerCase() === name.trim().toLowerCase()) ||
     (name.includes('/') && providers[name.slice(0, name.indexOf('/'))] !== undefined);
+  // With no models: declared, a bare name is served by the provider whose type claims its prefix (or the only one).
+  const claims = (type: ProviderConfig['type'], name: string) =>
+    providerDescriptor(type).modelPrefixes.some((pattern) => pattern.test(name.trim().toLowerCase()));
+  const servableBare = (name: string) => {
+    if (Object.keys(models).length > 0) return false;
+    if (Object.values(providers).some((provider) => claims(provider.type, name))) return true;
+    // A name of a known family goes only to that family; any other to the only provider.
+    return Object.keys(providers).length === 1 && !providerTypes.some((type) => claims(type, name));
+  };
+  for (const [index, key] of keys.entries()) {
+    for (const [entry, name] of (key.modelsAllowed ?? []).entries()) {
+      if (servable(name) || servableBare(name)) continue;
+      throw new ConfigError(
+        `keys.${index}.models_allowed.${entry}: "${name}" is neither a model alias nor provider/model, so the key could never use it`,
+        `aliases: ${Object.keys(models).join(', ') || 'none'}; providers: ${Object.keys(providers).join(', ') || 'none'}`,
+      );
+    }
+  }
+  const warnings: string[] = [];
+  const configTeams = new Set(keys.flatMap((key) => (key.team === undefined ? [] : [key.team])));
+  for (const [index, budget] of budgets.entries()) {
+    if (budget.scope === 'team' && !configTeams.has(budget.name)) {
+      warnings.push(`budgets.${index}: no key in the config belongs to team "${budget.name}" (only keys made through the admin API could spend against it)`);
+    }
+  }
+  for (const team of Object.keys(file.rate_limits?.teams ?? {})) {
+    if (!configTeams.has(team))
+      warnings.push(`rate_limits.teams.${team}: no key in the config belongs to team "${team}" (only keys made through the admin API could use it)`);
+  }
   for (const [index, rule] of file.routing.rules.entries()) {
     if (!servable(rule.route_to)) throw new ConfigError(`routing.rules.${index}.route_to: "${rule.route_to}" is neither a model alias nor provider/model`);
     if (rule.when.model !== undefined && !servable(rule.when.model)) {
@@ -137,6 +166,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     teamRateLimits: { ...(file.rate_limits?.teams ?? {}) },
     storage: { url: storageUrl },
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
+    warnings,
   };
   const masterKey = file.server?.master_key ?? env['SWITCHYARD_MASTER_KEY'];
   if (masterKey) runtime.server.masterKey = new Secret(masterKey);

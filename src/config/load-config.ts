@@ -44,8 +44,16 @@ export function parseConfigText(text: string, context: { env: NodeJS.ProcessEnv;
   const raw = document.toJS() ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${context.source}: the config must be a mapping at the top level`);
   const interpolated = interpolateEnv(raw, context.env);
-  const parsed = configSchema.safeParse(interpolated);
-  if (!parsed.success) throw new ConfigError(`${context.source}: ${formatIssues(parsed.error.issues)}`);
+  // Inputs are reported only to tell a missing value from a wrong one; they are never printed (one could be a secret).
+  const parsed = configSchema.safeParse(interpolated, { reportInput: true });
+  if (!parsed.success) {
+    const issues = formatIssues(parsed.error.issues);
+    throw new ConfigError(
+      `${context.source}: ${issues.slice(0, 8).join('; ')}${issues.length > 8 ? `; and ${issues.length - 8} more` : ''}`,
+      undefined,
+      issues,
+    );
+  }
   return buildRuntimeConfig(parsed.data as ConfigFile, { env: context.env, source: context.source, cwd: context.cwd });
 }
 
@@ -61,26 +69,35 @@ const knownKeys: Record<string, string[]> = {
   keys: Object.keys(keySchema.shape),
 };
 
-function formatIssues(issues: z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.map(String).join('.') || '(root)';
-      if (issue.code === 'unrecognized_keys') {
-        const keys = issue.keys;
-        const where = issue.path.map(String);
+/** One line per problem, each naming its path; enum and union errors list the choices. */
+function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): string[] {
+  return issues.flatMap((issue) => {
+    const where = [...prefix, ...issue.path].map(String);
+    const path = where.join('.') || '(root)';
+    switch (issue.code) {
+      case 'unrecognized_keys': {
         const candidates = knownKeys[where[0] ?? ''] ?? [];
-        return keys
-          .map((key) => {
-            const full = [...where, key].join('.');
-            const suggestion = closest(key, candidates);
-            return `unknown key "${full}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
-          })
-          .join('; ');
+        return issue.keys.map((key) => {
+          const suggestion = closest(key, candidates);
+          return `unknown key "${[...where, key].join('.')}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
+        });
       }
-      return `${path}: ${issue.message}`;
-    })
-    .join('; ');
+      case 'invalid_value':
+        return [`${path}: ${issue.input === undefined ? 'required, one of' : 'expected one of'} ${issue.values.map(String).join(', ')}`];
+      case 'invalid_union': {
+        // Report the branch the author meant: the one whose keys fit, then the one with fewest problems.
+        const branches = issue.errors.filter((branch) => branch.length > 0);
+        if (branches.length === 0) return [`${path}: ${issue.message}`];
+        const misfit = (branch: readonly z.core.$ZodIssue[]) => (branch.some((inner) => inner.code === 'unrecognized_keys' && inner.path.length === 0) ? 1 : 0);
+        const best = [...branches].sort((a, b) => misfit(a) - misfit(b) || a.length - b.length)[0]!;
+        return formatIssues(best, [...prefix, ...issue.path]);
+      }
+      case 'invalid_type':
+        return [issue.input === undefined ? `${path}: required (${issue.expected})` : `${path}: ${issue.message}`];
+      default:
+        return [`${path}: ${issue.message}`];
+    }
+  });
 }
 
 function closest(word: string, candidates: string[]): string | undefined {

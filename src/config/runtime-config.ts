@@ -114,6 +114,8 @@ export interface RuntimeConfig {
   storage: { url: string };
   coordination?: { url: string };
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
+  /** Things that work but are probably not meant (printed at start and on reload). */
+  warnings: string[];
 }
 
 /** A provider as the gateway uses it: its config bound to its type's descriptor. */

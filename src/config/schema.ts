@@ -5,6 +5,8 @@ import { z } from 'zod';
  * (contract §2). Every object is strict, so an unknown key is an error naming its path.
  */
 const positiveInt = z.number().int().positive();
+/** An http(s) URL: `htp://…` is a typo that would otherwise surface at the first request. */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 const usd = z.number().nonnegative();
 
 export const pricingSchema = z.strictObject({
@@ -21,7 +23,7 @@ export { providerTypes };
 
 export const providerSchema = z.strictObject({
   type: z.enum(providerTypes),
-  base_url: z.url().optional(),
+  base_url: httpUrl.optional(),
   api_key: z.string().optional(),
   /** Extra headers sent upstream on every request (e.g. OpenRouter's HTTP-Referer). */
   headers: z.record(z.string(), z.string()).optional(),
@@ -66,9 +68,11 @@ const multiTargetModel = z.strictObject({
 
 export const modelSchema = z.union([singleTargetModel, multiTargetModel]);
 
+const budgetWindow = z.enum(['day', 'week', 'month', 'total']);
 const budgetFields = {
   limit_usd: usd,
-  window: z.enum(['day', 'week', 'month', 'total']).default('month'),
+  /** Defaults to month through the admin API; a config file must say it (see configKeySchema). */
+  window: budgetWindow.default('month'),
   mode: z.enum(['hard', 'soft']).default('hard'),
   warn_at: z.number().gt(0).lte(1).default(0.8),
   /** Where a week starts (UTC): 1 = Monday … 7 = Sunday. */
@@ -76,10 +80,12 @@ const budgetFields = {
   /** Day of the month a monthly window starts (UTC), 1-28. */
   month_starts_on: z.number().int().min(1).max(28).default(1),
   /** Soft-mode (and hard-mode) warnings are POSTed here as JSON when the threshold is crossed. */
-  webhook_url: z.url().optional(),
+  webhook_url: httpUrl.optional(),
 };
 
 export const budgetSchema = z.strictObject(budgetFields);
+/** In a config file a budget names its window: a limit with no period is a mistake, not a monthly cap. */
+const configBudgetSchema = z.strictObject({ ...budgetFields, window: budgetWindow });
 
 /** A budget on a scope other than one key: the whole org, a team, a user or a tag. */
 export const scopedBudgetSchema = z.strictObject({
@@ -87,6 +93,7 @@ export const scopedBudgetSchema = z.strictObject({
   /** The team, user or tag name (not used for `org`). */
   name: z.string().min(1).optional(),
   ...budgetFields,
+  window: budgetWindow,
 });
 
 export const rateLimitSchema = z.strictObject({
@@ -110,6 +117,9 @@ export const keySchema = z.strictObject({
   rate_limit: rateLimitSchema.optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
 });
+
+/** A key as a config file declares it (its budget must name a window). */
+const configKeySchema = keySchema.extend({ budget: configBudgetSchema.optional() });
 
 export const routingRuleSchema = z.strictObject({
   name: z.string().min(1),
@@ -178,7 +188,7 @@ export const configSchema = z.strictObject({
     .optional(),
   providers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'), providerSchema).optional(),
   models: z.record(z.string().min(1), modelSchema).optional(),
-  keys: z.array(keySchema).optional(),
+  keys: z.array(configKeySchema).optional(),
   budgets: z.array(scopedBudgetSchema).optional(),
   routing: routingSchema.prefault({}),
   rate_limits: z
@@ -191,7 +201,7 @@ export const configSchema = z.strictObject({
       metrics: z.strictObject({ process: z.boolean().optional() }).optional(),
       otlp: z
         .strictObject({
-          endpoint: z.url().optional(),
+          endpoint: httpUrl.optional(),
           headers: z.record(z.string(), z.string()).optional(),
           service_name: z.string().min(1).optional(),
         })

@@ -10,6 +10,7 @@ import { readCredential } from '../policy/read-credential.ts';
 import { sendError, sendJson } from '../pipeline/client-io.ts';
 import { handleAdminRequest, requireMasterKey } from './admin/admin-routes.ts';
 import { handleMetrics, handleObservabilityAdmin } from './admin/observability-routes.ts';
+import { handleReload } from './admin/reload-route.ts';
 
 const responsesSurface = dialects['openai-responses'];
 const chatSurface = dialects['openai-chat'];
@@ -44,12 +45,14 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
     response.writeHead(200, { 'content-length': 0 });
     return void response.end();
   }
+  if (path === '/admin/reload') return handleReload(gateway, request, response);
   if (path.startsWith('/admin/')) {
-    if (await handleAdminRequest({ config: gateway.config, keys: gateway.storage.keys, directory: gateway.keys }, request, response, url)) return;
+    const runtime = gateway.current;
+    if (await handleAdminRequest({ config: runtime.config, keys: gateway.storage.keys, directory: runtime.keys }, request, response, url)) return;
     const observability = {
       logs: gateway.storage.logs,
       spend: gateway.storage.spend,
-      authorize: (incoming: IncomingMessage) => requireMasterKey(gateway.config, incoming),
+      authorize: (incoming: IncomingMessage) => requireMasterKey(runtime.config, incoming),
     };
     if (await handleObservabilityAdmin(observability, request, response, url)) return;
   }
@@ -68,10 +71,11 @@ async function ready(gateway: Gateway, response: ServerResponse): Promise<void> 
 
 async function listModels(gateway: Gateway, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
   try {
-    const key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
+    const runtime = gateway.current;
+    const key = await runtime.keys.authenticate(readCredential(request.headers, url.searchParams));
     const created = Math.floor(Date.now() / 1000);
     // OpenAI's shape, plus `display_name` for Claude Code's gateway model discovery.
-    const data = gateway.resolver.visibleModels(key).map((id) => ({ id, object: 'model', created, owned_by: 'switchyard', display_name: id }));
+    const data = runtime.resolver.visibleModels(key).map((id) => ({ id, object: 'model', created, owned_by: 'switchyard', display_name: id }));
     sendJson(response, 200, { object: 'list', data });
   } catch (error) {
     if (!isGatewayError(error)) throw error;

@@ -170,6 +170,15 @@ export class GatewayMetrics {
     this.inflight.set(count);
   }
 
+  /**
+   * A reloaded config's names become label values too. Earlier ones stay (their series exist
+   * already), so the label set grows only with what configs have declared, never with traffic.
+   */
+  allowLabels(labels: Pick<GatewayMetricsOptions, 'knownModels' | 'knownProviders'>): void {
+    for (const model of labels.knownModels) this.knownModels.add(model);
+    for (const provider of labels.knownProviders) this.knownProviders.add(provider);
+  }
+
   /** The Prometheus text exposition of this gateway's registry. */
   render(): Promise<string> {
     return this.registry.metrics();

@@ -1,51 +1,127 @@
 import { log } from '../core/log.ts';
 import type { RuntimeConfig } from '../config/runtime-config.ts';
-import { KeyDirectory } from '../policy/key-directory.ts';
-import { RateLimiter } from '../policy/rate-limit/rate-limiter.ts';
-import { BudgetGuard, type BudgetWarning } from '../policy/budget/budget-guard.ts';
+import { describeChanges, diffRuntimeConfig, type ConfigChanges } from '../config/diff-runtime-config.ts';
+import type { KeyDirectory } from '../policy/key-directory.ts';
+import type { RateLimiter } from '../policy/rate-limit/rate-limiter.ts';
+import type { BudgetGuard, BudgetWarning } from '../policy/budget/budget-guard.ts';
 import { postBudgetWarning } from '../policy/budget/budget-webhook.ts';
 import { GatewayMetrics, metricsLabelsOf } from '../observability/metrics.ts';
 import { createTracer, genAiProviderNames, type GatewayTracer } from '../observability/tracing.ts';
 import { MemoryRateCounterStore } from '../store/memory/memory-rate-counter-store.ts';
-import { createProvider } from '../providers/create-provider.ts';
 import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
-import { ModelResolver } from '../routing/resolve-model.ts';
-import { Router } from '../routing/router.ts';
+import type { ModelResolver } from '../routing/resolve-model.ts';
+import type { Router } from '../routing/router.ts';
 import type { Storage } from '../store/ports.ts';
 import { UpstreamClient } from '../upstream/upstream-client.ts';
+import { GatewayRuntime, type DurableServices } from './gateway-runtime.ts';
 
-/** The services one running gateway shares across requests. Built once; no I/O at import. */
+/** What a reload did: the changes, and the line the log got. */
+export interface ReloadResult {
+  changes: ConfigChanges;
+  summary: string;
+}
+
+/**
+ * The services one running gateway shares across requests. The durable ones (storage, rate
+ * counters, metrics, tracer, upstream connection pools, the in-flight counts) live here for
+ * the process; the ones a config implies live in `current`, which `reload` swaps in one
+ * assignment. No I/O at import.
+ */
 export class Gateway {
-  readonly keys: KeyDirectory;
-  readonly rateLimiter: RateLimiter;
-  readonly budgets: BudgetGuard;
   readonly metrics: GatewayMetrics;
   readonly tracer: GatewayTracer;
-  readonly resolver: ModelResolver;
-  readonly router: Router;
-  readonly providers = new Map<string, Provider>();
   readonly upstream = new UpstreamClient();
   /** Model requests still being answered (SIGTERM waits for these). */
   inFlight = 0;
   /** Model calls in flight per key name (the per-key concurrency cap). */
   readonly inFlightByKey = new Map<string, number>();
+  /**
+   * Re-reads the config from where it came from and applies it (set by the process wiring;
+   * `POST /admin/reload` calls it). Throws a ConfigError when the new config is refused.
+   */
+  reloadFromSource?: () => ReloadResult;
+  #current: GatewayRuntime;
+  readonly #durable: DurableServices;
+  /** Replaced snapshots with requests still running on them. */
+  readonly #retiring = new Set<GatewayRuntime>();
 
   constructor(
-    readonly config: RuntimeConfig,
+    config: RuntimeConfig,
     readonly storage: Storage,
     options: { random?: () => number } = {},
   ) {
-    this.keys = new KeyDirectory(config.keys, storage.keys);
-    this.rateLimiter = new RateLimiter(new MemoryRateCounterStore(), config.teamRateLimits);
     this.metrics = new GatewayMetrics({ ...metricsLabelsOf(config), processMetrics: config.observability.processMetrics });
     const otlp = config.observability.otlp;
     this.tracer = createTracer(
       otlp ? { endpoint: otlp.endpoint, headers: otlp.headers, serviceName: otlp.serviceName, providerNames: genAiProviderNames(config) } : {},
     );
-    this.budgets = new BudgetGuard(storage.spend, config.budgets, (warning) => this.onBudgetWarning(warning));
-    this.resolver = new ModelResolver(config);
-    this.router = new Router(config, options.random);
-    for (const provider of Object.values(config.providers)) this.providers.set(provider.name, createProvider(provider));
+    this.#durable = {
+      storage,
+      rateCounters: new MemoryRateCounterStore(),
+      onBudgetWarning: (warning) => this.onBudgetWarning(warning),
+      ...(options.random ? { random: options.random } : {}),
+    };
+    this.#current = new GatewayRuntime(config, this.#durable);
+  }
+
+  /** The snapshot a new request uses; read it once per request. */
+  get current(): GatewayRuntime {
+    return this.#current;
+  }
+
+  get config(): RuntimeConfig {
+    return this.#current.config;
+  }
+  get keys(): KeyDirectory {
+    return this.#current.keys;
+  }
+  get rateLimiter(): RateLimiter {
+    return this.#current.rateLimiter;
+  }
+  get budgets(): BudgetGuard {
+    return this.#current.budgets;
+  }
+  get resolver(): ModelResolver {
+    return this.#current.resolver;
+  }
+  get router(): Router {
+    return this.#current.router;
+  }
+  get providers(): ReadonlyMap<string, Provider> {
+    return this.#current.providers;
+  }
+
+  /** Takes the current snapshot for one request; `release` when the request is done. */
+  acquire(): GatewayRuntime {
+    const runtime = this.#current;
+    runtime.inFlight++;
+    return runtime;
+  }
+
+  release(runtime: GatewayRuntime): void {
+    runtime.inFlight--;
+    if (runtime !== this.#current && runtime.inFlight <= 0 && this.#retiring.delete(runtime)) this.#pruneUpstream();
+  }
+
+  /**
+   * Swaps in a validated config: one assignment, so a request sees either the old snapshot
+   * or the new one, never a mix. Requests already running keep theirs; the connection pools
+   * of providers nobody uses any more close once those requests are done.
+   */
+  reload(next: RuntimeConfig): ReloadResult {
+    const previous = this.#current;
+    const changes = diffRuntimeConfig(previous.config, next);
+    const runtime = new GatewayRuntime(next, this.#durable, previous);
+    this.metrics.allowLabels(metricsLabelsOf(next));
+    this.#current = runtime;
+    if (previous.inFlight > 0) this.#retiring.add(previous);
+    this.#pruneUpstream();
+    return { changes, summary: describeChanges(changes) };
+  }
+
+  #pruneUpstream(): void {
+    const inUse = [this.#current, ...this.#retiring].flatMap((runtime) => Object.values(runtime.config.providers));
+    void this.upstream.retain(inUse).catch((error: unknown) => log.warn('could not close an unused upstream connection pool', error));
   }
 
   /** A budget crossed its warn threshold: say so once, and tell the webhook if one is set. */

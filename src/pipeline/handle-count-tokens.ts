@@ -21,13 +21,14 @@ import type { Surface } from '../core/surface.ts';
 export async function handleCountTokens(gateway: Gateway, surface: Surface, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
   const requestId = `req_${randomBytes(12).toString('hex')}`;
   response.setHeader('x-request-id', requestId);
+  const runtime = gateway.acquire();
   try {
-    const key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
-    const body = new RequestBody(await readBody(request, gateway.config.server.maxBodyBytes));
+    const key = await runtime.keys.authenticate(readCredential(request.headers, url.searchParams));
+    const body = new RequestBody(await readBody(request, runtime.config.server.maxBodyBytes));
     const requested = surface.readModel(body, url);
     if (typeof requested !== 'string' || !requested.trim()) throw invalidRequest('`model` is required.', 'model');
-    const target = gateway.resolver.resolve(requested, key).targets[0]!;
-    const provider = gateway.providers.get(target.provider);
+    const target = runtime.resolver.resolve(requested, key).targets[0]!;
+    const provider = runtime.providers.get(target.provider);
     if (provider && provider.dialect === surface.dialect && provider.prepareCountTokens) {
       const prepared = provider.prepareCountTokens(target.model);
       const upstream = await gateway.upstream.send(provider.config, {
@@ -49,5 +50,7 @@ export async function handleCountTokens(gateway: Gateway, surface: Surface, requ
     sendJson(response, 200, surface.encodeTokenCount(estimate), { 'x-switchyard-token-count': 'estimated' });
   } catch (error) {
     sendError(response, surface.codec, asGatewayError(error, requestId), requestId);
+  } finally {
+    gateway.release(runtime);
   }
 }

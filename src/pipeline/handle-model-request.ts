@@ -40,6 +40,8 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
   });
   gateway.inFlight++;
   gateway.metrics.setInflight(gateway.inFlight);
+  // One config snapshot for the whole request: a reload meanwhile does not change its course.
+  const runtime = gateway.acquire();
   const span = gateway.tracer.startRequest({
     requestId: context.requestId,
     surface: surface.dialect,
@@ -54,11 +56,11 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
   let readCap: () => number | undefined = () => undefined;
   let readChoices: () => number = () => 1;
   let outputCap: number | undefined;
-  const captured = gateway.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
+  const captured = runtime.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
   try {
-    const limits = gateway.config.server;
+    const limits = runtime.config.server;
     if (gateway.inFlight > limits.maxInFlight) throw overloaded(`The gateway is at its limit of ${limits.maxInFlight} requests in flight.`);
-    context.key = await gateway.keys.authenticate(readCredential(request.headers, url.searchParams));
+    context.key = await runtime.keys.authenticate(readCredential(request.headers, url.searchParams));
     if (context.key) {
       const name = context.key.name;
       const current = (gateway.inFlightByKey.get(name) ?? 0) + 1;
@@ -73,20 +75,20 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     context.model = requested;
     context.stream = surface.readStream(body, url);
     surface.checkParameters(body);
-    if (gateway.config.logging.bodies) context.requestBody = raw.toString('utf8');
-    const resolved = gateway.resolver.resolve(requested, context.key);
+    if (runtime.config.logging.bodies) context.requestBody = raw.toString('utf8');
+    const resolved = runtime.resolver.resolve(requested, context.key);
 
     // Rules and multi-target strategies look inside the body; a plain alias needs nothing more.
-    const needsFeatures = gateway.config.routing.rules.length > 0 || resolved.targets.length > 1;
+    const needsFeatures = runtime.config.routing.rules.length > 0 || resolved.targets.length > 1;
     const features = needsFeatures
       ? readRequestFeatures(surface.readRoutingHints(body.fields()), raw.length, request.headers)
       : minimalFeatures(raw.length, request.headers);
-    const rule = gateway.router.rule(requested, features);
-    const routed = rule ? gateway.resolver.resolve(rule.route_to, undefined) : resolved;
+    const rule = runtime.router.rule(requested, features);
+    const routed = rule ? runtime.resolver.resolve(rule.route_to, undefined) : resolved;
     if (rule) context.rule = rule.name;
 
-    plan = gateway.router.plan(routed, features);
-    const budgeted = gateway.budgets.applies(context.key);
+    plan = runtime.router.plan(routed, features);
+    const budgeted = runtime.budgets.applies(context.key);
     // A budget cannot hold money for a model without a price: such targets are not reachable by a budgeted key.
     if (budgeted) plan = pricedTargets(plan, context);
     // Worst cases are estimated only when a budget or a rate limit will look at them (reading
@@ -107,7 +109,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
           }),
         ),
       );
-    reservation = await gateway.budgets.reserve(context.key, worstCase, context.requestId);
+    reservation = await runtime.budgets.reserve(context.key, worstCase, context.requestId);
     // The upstream may not produce more than was reserved for: a budgeted request without a cap gets the one it was held at.
     // (Reading the cap may parse the body: only budgeted requests pay for it up front.)
     if (budgeted) {
@@ -122,9 +124,9 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     // A same-dialect stream that would carry no usage is asked for it (and the meter hides it again).
     const usageBody = context.stream && surface.withUsageReporting ? surface.withUsageReporting(body) : undefined;
     const passthroughBody = usageBody ? new RequestBody(usageBody) : body;
-    ticket = await gateway.rateLimiter.acquire(
+    ticket = await runtime.rateLimiter.acquire(
       context.key,
-      gateway.rateLimiter.applies(context.key) ? features.inputTokens + maxOutputTokens() * choices() : 0,
+      runtime.rateLimiter.applies(context.key) ? features.inputTokens + maxOutputTokens() * choices() : 0,
     );
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
 
@@ -170,8 +172,8 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     };
     await runAttemptLoop({
       context,
-      router: gateway.router,
-      providers: gateway.providers,
+      router: runtime.router,
+      providers: runtime.providers,
       plan,
       features,
       signal: abort.signal,
@@ -232,6 +234,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
         (error: unknown) => log.error(`[${context.requestId}] could not settle spend`, error),
       );
     }
+    gateway.release(runtime);
     gateway.inFlight--;
     if (heldKey !== undefined) {
       const left = (gateway.inFlightByKey.get(heldKey) ?? 1) - 1;

@@ -20,14 +20,15 @@ models:
 keys:
   - { name: alice, key: sk-alice-123456, models_allowed: [claude-sonnet], aliases: { fast: claude-sonnet, sneaky: smart } }
   - { name: bob, key: sk-bob-12345678 }
-  - { name: carol, key: sk-carol-1234567, models_allowed: [smart, ghost], aliases: { mine: smart, premium: opus-only } }
+  - { name: carol, key: sk-carol-1234567, models_allowed: [smart], aliases: { mine: smart, premium: opus-only } }
 `,
   { env: {}, source: 't', cwd: '/tmp' },
 );
 const resolver = new ModelResolver(config);
 const alice = config.keys[0]!;
 const bob = config.keys[1]!;
-const carol = config.keys[2]!;
+// A stored key (or one from before a reload) may still name a model that no longer exists: `ghost`.
+const carol = { ...config.keys[2]!, modelsAllowed: ['smart', 'ghost'] };
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -124,4 +125,26 @@ test('with no models configured, bare names are routed by family to env provider
     codeOf(() => defaults.resolve('llama3', undefined)),
     'policy_model_not_found',
   );
+});
+
+test('a bare name of a family with no provider is a 404 naming the missing provider, never another family', () => {
+  const onlyOpenai = new ModelResolver(parseConfigText('providers:\n  openai: { type: openai, api_key: k }', { env: {}, source: 't', cwd: '/tmp' }));
+  assert.throws(
+    () => onlyOpenai.resolve('claude-sonnet-4-5', undefined),
+    (error: GatewayError) => {
+      assert.equal(error.code, 'policy_model_not_found');
+      assert.equal(error.status, 404);
+      assert.match(error.message, /needs a provider of type anthropic/);
+      assert.match(error.message, /ANTHROPIC_API_KEY/);
+      return true;
+    },
+  );
+  // A name no family claims still goes to the only provider (an OpenAI-style deployment with its own names).
+  assert.equal(onlyOpenai.resolve('my-finetune', undefined).targets[0]?.provider, 'openai');
+  // A provider named otherwise still owns its family's names.
+  const named = new ModelResolver(
+    parseConfigText('providers:\n  anthro: { type: anthropic, api_key: k }\n  oai: { type: openai, api_key: k }', { env: {}, source: 't', cwd: '/tmp' }),
+  );
+  assert.equal(named.resolve('claude-opus-4-1', undefined).targets[0]?.provider, 'anthro');
+  assert.equal(named.resolve('gpt-5', undefined).targets[0]?.provider, 'oai');
 });

@@ -1,4 +1,4 @@
-import { providerDescriptor, providerTypes } from '../providers/registry.ts';
+import { providerDescriptor, providerTypes, type ProviderType } from '../providers/registry.ts';
 import type { KeyConfig, ModelConfig, RuntimeConfig, TargetConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
 
@@ -24,6 +24,8 @@ export class ModelResolver {
   resolve(requested: string, key: KeyConfig | undefined): ResolvedModel {
     const resolved = this.lookup(requested, key);
     if (!resolved) {
+      const family = familyOf(requested);
+      if (family.length > 0 && Object.keys(this.config.models).length === 0) throw missingFamily(requested.trim(), family);
       throw new GatewayError({
         code: 'policy_model_not_found',
         message: `The model "${requested.trim()}" does not exist or is not served here. Available: ${this.visibleModels(key).join(', ') || 'none'}.`,
@@ -66,9 +68,13 @@ export class ModelResolver {
       if (provider && modelName) return this.direct(provider, modelName);
     }
     if (Object.keys(this.config.models).length === 0) {
-      // A bare name goes to the provider (named after its type) whose descriptor claims the prefix.
-      const owner = providerTypes.find((type) => this.config.providers[type] && providerDescriptor(type).modelPrefixes.some((pattern) => pattern.test(name)));
-      if (owner) return this.direct(owner, requested.trim());
+      // A bare name goes to a provider whose type claims its prefix (the one named after its type first).
+      const family = familyOf(name);
+      const owners = Object.values(this.config.providers).filter((provider) => family.includes(provider.type));
+      const owner = owners.find((provider) => provider.name === provider.type) ?? owners[0];
+      if (owner) return this.direct(owner.name, requested.trim());
+      // Never a silent trip to another family's provider: `claude-…` is not sent to OpenAI.
+      if (family.length > 0) return undefined;
       const providers = Object.keys(this.config.providers);
       if (providers.length === 1) return this.direct(providers[0]!, requested.trim());
     }
@@ -105,6 +111,22 @@ export class ModelResolver {
   private isDirect(resolved: ResolvedModel): boolean {
     return !this.byLowerName.has(normalize(resolved.alias));
   }
+}
+
+/** The provider types whose model names look like this one (`claude-…` → anthropic). */
+function familyOf(model: string): ProviderType[] {
+  const name = normalize(model);
+  return providerTypes.filter((type) => providerDescriptor(type).modelPrefixes.some((pattern) => pattern.test(name)));
+}
+
+/** 404 for a model of a known family whose provider type is not configured. */
+function missingFamily(model: string, types: readonly ProviderType[]): GatewayError {
+  const env = types.flatMap((type) => providerDescriptor(type).keyEnv);
+  return new GatewayError({
+    code: 'policy_model_not_found',
+    message: `The model "${model}" needs a provider of type ${types.join(' or ')}, and none is configured. Add one under providers:${env.length > 0 ? ` (or set ${env.join(' or ')})` : ''}, or ask for a model of a configured provider.`,
+    param: 'model',
+  });
 }
 
 function sameTarget(a: TargetConfig, b: TargetConfig): boolean {

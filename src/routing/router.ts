@@ -18,17 +18,29 @@ const latencyWeight = 0.2;
  * calls; this class only keeps the memory.
  */
 export class Router {
-  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly breakers: Map<string, CircuitBreaker>;
   private readonly sticky: StickySessions | undefined;
   private readonly state: StrategyState;
 
+  /**
+   * `previous` is the router of the config being replaced by a reload: its memory (breakers,
+   * sticky sessions, latency averages, round-robin positions) carries over, shared by
+   * reference so requests still running on the old config keep feeding it. Breakers start
+   * afresh only when the breaker settings changed, sticky sessions when theirs did.
+   */
   constructor(
     private readonly config: RuntimeConfig,
     random: () => number = Math.random,
+    previous?: Router,
   ) {
     const sticky = config.routing.sticky_sessions;
-    this.sticky = sticky.enabled ? new StickySessions(sticky.ttl_ms, sticky.max_sessions) : undefined;
-    this.state = { roundRobin: new Map(), latency: new Map(), random };
+    const sameBreakers = previous && sameSettings(previous.config.routing.circuit_breaker, config.routing.circuit_breaker);
+    const sameSticky = previous && sameSettings(previous.config.routing.sticky_sessions, sticky);
+    this.breakers = sameBreakers ? previous.breakers : new Map();
+    this.sticky = sameSticky ? previous.sticky : sticky.enabled ? new StickySessions(sticky.ttl_ms, sticky.max_sessions) : undefined;
+    this.state = previous
+      ? { roundRobin: previous.state.roundRobin, latency: previous.state.latency, random }
+      : { roundRobin: new Map(), latency: new Map(), random };
   }
 
   get retry() {
@@ -85,4 +97,8 @@ export class Router {
     }
     return breaker;
   }
+}
+
+function sameSettings(a: object, b: object): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+import { Agent, request } from './undici-core.ts';
 import { guardedLookup } from './guarded-lookup.ts';
 import type { ProviderConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
@@ -22,7 +23,7 @@ export type UpstreamResponse = Dispatcher.ResponseData;
  * the attempt loop may retry or fall back).
  */
 export class UpstreamClient {
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents = new Map<string, UndiciAgent>();
 
   async send(provider: ProviderConfig, call: UpstreamCall): Promise<UpstreamResponse> {
     try {
@@ -54,8 +55,25 @@ export class UpstreamClient {
     this.agents.clear();
   }
 
-  private agentFor(provider: ProviderConfig): Agent {
-    let agent = this.agents.get(provider.name);
+  /**
+   * Closes the agents of providers no longer in use (after a reload, once the requests of
+   * the old config are done); agents of unchanged providers keep their warm connections.
+   */
+  async retain(providers: Iterable<ProviderConfig>): Promise<void> {
+    const keep = new Set([...providers].map(agentKey));
+    const stale = [...this.agents.entries()].filter(([key]) => !keep.has(key));
+    for (const [key] of stale) this.agents.delete(key);
+    await Promise.all(stale.map(([, agent]) => agent.close()));
+  }
+
+  /** How many connection pools are open (one per provider and connect timeout). */
+  get agentCount(): number {
+    return this.agents.size;
+  }
+
+  private agentFor(provider: ProviderConfig): UndiciAgent {
+    const key = agentKey(provider);
+    let agent = this.agents.get(key);
     if (!agent) {
       agent = new Agent({
         // A name that resolves to a metadata or link-local address is refused at connect time too.
@@ -64,10 +82,15 @@ export class UpstreamClient {
         keepAliveMaxTimeout: 600_000,
         pipelining: 1,
       });
-      this.agents.set(provider.name, agent);
+      this.agents.set(key, agent);
     }
     return agent;
   }
+}
+
+/** An agent's settings are its connect timeout; the origin is pooled inside it. */
+function agentKey(provider: ProviderConfig): string {
+  return `${provider.name}\u0000${provider.timeouts.connectMs}`;
 }
 
 /**

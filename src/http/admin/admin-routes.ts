@@ -199,7 +199,7 @@ function configOwned(name: string): AdminError {
   return new AdminError(
     409,
     'key_in_config',
-    `The key "${name}" is declared in the config file; change or remove it there and restart (config keys cannot be changed through the admin API).`,
+    `The key "${name}" is declared in the config file; change or remove it there and reload with SIGHUP or POST /admin/reload (config keys cannot be changed through the admin API).`,
   );
 }
 

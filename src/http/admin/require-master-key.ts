@@ -15,7 +15,7 @@ export function requireMasterKey(config: RuntimeConfig, request: IncomingMessage
     throw new GatewayError({
       code: 'policy_forbidden',
       message:
-        'The admin API is disabled because no master key is configured. Set server.master_key in the config (or the SWITCHYARD_MASTER_KEY environment variable) and restart.',
+        'The admin API is disabled because no master key is configured. Set server.master_key in the config (or the SWITCHYARD_MASTER_KEY environment variable), then restart or send the gateway SIGHUP.',
     });
   }
   const presented = readBearer(request.headers.authorization);

@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import type { BudgetWarning } from './budget-guard.ts';
 import { periodLabel, scopeLabel, usd } from './budget-format.ts';
 
@@ -32,6 +31,8 @@ export function postBudgetWarning(warning: BudgetWarning, options: { timeoutMs?:
   if (!url) return Promise.resolve(false);
   const timeoutMs = options.timeoutMs ?? 5_000;
   const delivery = (async () => {
+    // Loaded on the first warning: most gateways never send one, and undici's index is large.
+    const { request } = await import('undici');
     const response = await request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'switchyard-budget-webhook' },
