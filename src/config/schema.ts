@@ -205,7 +205,8 @@ export const configSchema = z.strictObject({
       max_sse_event_bytes: positiveInt.optional(),
     })
     .optional(),
-  storage: z.strictObject({ url: z.string().min(1) }).optional(),
+  /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */
+  storage: z.strictObject({ url: z.string().min(1), instance_id: z.string().min(1).max(200).optional() }).optional(),
   coordination: z.strictObject({ url: z.string().min(1) }).optional(),
   logging: z
     .strictObject({

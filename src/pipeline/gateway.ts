@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { log } from '../core/log.ts';
 import type { RuntimeConfig } from '../config/runtime-config.ts';
 import { KeyDirectory } from '../policy/key-directory.ts';
@@ -29,11 +30,13 @@ export class Gateway {
   inFlight = 0;
   /** Model calls in flight per key name (the per-key concurrency cap). */
   readonly inFlightByKey = new Map<string, number>();
+  /** This process's run of the instance: its budget reservations carry both. */
+  readonly runId = randomUUID();
 
   constructor(
     readonly config: RuntimeConfig,
     readonly storage: Storage,
-    options: { random?: () => number } = {},
+    options: { random?: () => number; instanceId?: string } = {},
   ) {
     this.keys = new KeyDirectory(config.keys, storage.keys);
     this.rateLimiter = new RateLimiter(new MemoryRateCounterStore(), config.teamRateLimits);
@@ -42,7 +45,11 @@ export class Gateway {
     this.tracer = createTracer(
       otlp ? { endpoint: otlp.endpoint, headers: otlp.headers, serviceName: otlp.serviceName, providerNames: genAiProviderNames(config) } : {},
     );
-    this.budgets = new BudgetGuard(storage.spend, config.budgets, (warning) => this.onBudgetWarning(warning));
+    // Without a stable instance id, this run's reservations can only lapse with their leases.
+    const instanceId = options.instanceId ?? `run:${this.runId}`;
+    this.budgets = new BudgetGuard(storage.spend, config.budgets, (warning) => this.onBudgetWarning(warning), {
+      holder: { instanceId, runId: this.runId },
+    });
     this.resolver = new ModelResolver(config);
     this.router = new Router(config, options.random);
     for (const provider of Object.values(config.providers)) this.providers.set(provider.name, createProvider(provider));
@@ -57,7 +64,13 @@ export class Gateway {
     if (warning.webhookUrl) void postBudgetWarning(warning);
   }
 
+  /** Start-up work that needs the store; it never delays or fails the start (a locked store is retried). */
+  start(): void {
+    this.budgets.releaseAbandoned().catch((error: unknown) => log.error('budget: could not release the reservations of an earlier run', error));
+  }
+
   async close(): Promise<void> {
+    this.budgets.close();
     await this.upstream.close();
     await this.tracer.shutdown();
     await this.storage.close();
