@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { RuntimeConfig } from './config/runtime-config.ts';
 import { ConfigError } from './config/config-error.ts';
@@ -39,13 +40,16 @@ export async function startGateway(config: RuntimeConfig, listen: StartOptions =
   const port = listen.port ?? config.server.port;
   checkServable(config, host);
   setLogLevel(config.logging.level);
-  const storage = openStorage(config.storage.url);
-  const gateway = new Gateway(config, storage, listen.random ? { random: listen.random } : {});
+  const storage = await openStorage(config.storage.url);
+  // hostname:port is stable across restarts and unique among instances on one host; port 0 is neither.
+  const instanceId = config.storage.instanceId ?? (port === 0 ? undefined : `${hostname()}:${port}`);
+  const gateway = new Gateway(config, storage, { ...(listen.random ? { random: listen.random } : {}), ...(instanceId ? { instanceId } : {}) });
   const server = createHttpServer(gateway);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  gateway.start();
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;

@@ -164,7 +164,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     routing: file.routing,
     observability: buildObservability(file, env),
     teamRateLimits: { ...(file.rate_limits?.teams ?? {}) },
-    storage: { url: storageUrl },
+    storage: { url: storageUrl, ...(file.storage?.instance_id !== undefined ? { instanceId: file.storage.instance_id } : {}) },
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
     warnings,
   };

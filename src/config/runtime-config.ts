@@ -111,7 +111,11 @@ export interface RuntimeConfig {
     /** OTLP/HTTP trace export; absent = tracing off. */
     otlp?: { endpoint: string; headers: Record<string, string>; serviceName: string };
   };
-  storage: { url: string };
+  /**
+   * `instanceId`: the stable id this instance's budget reservations carry, so a restart frees
+   * what its previous run held (default `hostname:port`; none when the port is 0).
+   */
+  storage: { url: string; instanceId?: string };
   coordination?: { url: string };
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
   /** Things that work but are probably not meant (printed at start and on reload). */

@@ -6,7 +6,13 @@ import { z } from 'zod';
  */
 const positiveInt = z.number().int().positive();
 /** An http(s) URL: `htp://…` is a typo that would otherwise surface at the first request. */
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: (issue) => {
+    const scheme = typeof issue.input === 'string' ? /^([a-z][a-z0-9+.-]*):/i.exec(issue.input)?.[1] : undefined;
+    return scheme ? `expected an http:// or https:// URL, not the scheme "${scheme}:"` : 'expected an http:// or https:// URL';
+  },
+});
 const usd = z.number().nonnegative();
 
 export const pricingSchema = z.strictObject({
@@ -215,7 +221,8 @@ export const configSchema = z.strictObject({
       max_sse_event_bytes: positiveInt.optional(),
     })
     .optional(),
-  storage: z.strictObject({ url: z.string().min(1) }).optional(),
+  /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */
+  storage: z.strictObject({ url: z.string().min(1), instance_id: z.string().min(1).max(200).optional() }).optional(),
   coordination: z.strictObject({ url: z.string().min(1) }).optional(),
   logging: z
     .strictObject({

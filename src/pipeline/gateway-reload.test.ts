@@ -18,7 +18,7 @@ routing:
   circuit_breaker: { failure_threshold: 1, cooldown_ms: 60000 }`;
 
 test('reload swaps one snapshot: a request keeps the one it took, new requests see the new config', async () => {
-  const gateway = new Gateway(load(base), openStorage('sqlite::memory:'));
+  const gateway = new Gateway(load(base), await openStorage('sqlite::memory:'));
   try {
     const inFlight = gateway.acquire();
     const next = load(
@@ -51,7 +51,7 @@ test('reload swaps one snapshot: a request keeps the one it took, new requests s
 });
 
 test('reload keeps breakers, metrics and agents of unchanged providers; rebuilds what changed', async () => {
-  const gateway = new Gateway(load(base), openStorage('sqlite::memory:'));
+  const gateway = new Gateway(load(base), await openStorage('sqlite::memory:'));
   try {
     const target = gateway.config.models['coder']!.targets[0]!;
     gateway.router.recordFailure(target, 'transient');
@@ -73,7 +73,7 @@ test('reload keeps breakers, metrics and agents of unchanged providers; rebuilds
 });
 
 test('a replaced snapshot closes the connection pools of removed providers only once its requests are done', async () => {
-  const gateway = new Gateway(load(base), openStorage('sqlite::memory:'));
+  const gateway = new Gateway(load(base), await openStorage('sqlite::memory:'));
   try {
     // Open a pool per provider (the connection itself is refused: port 9 is discard/closed).
     const send = (name: string) =>

@@ -6,6 +6,7 @@ import { createProvider } from '../providers/create-provider.ts';
 import { ModelResolver } from '../routing/resolve-model.ts';
 import { Router } from '../routing/router.ts';
 import type { RateCounterStore } from '../store/rate-counter-store.ts';
+import type { ReservationHolder } from '../store/spend-store.ts';
 import type { Storage } from '../store/ports.ts';
 
 /** What outlives a reload: the stores and counters every config's services write into. */
@@ -13,6 +14,8 @@ export interface DurableServices {
   storage: Storage;
   rateCounters: RateCounterStore;
   onBudgetWarning: (warning: BudgetWarning) => void;
+  /** Who holds this process's budget reservations (leases released on the same instance's restart). */
+  holder: ReservationHolder;
   random?: () => number;
 }
 
@@ -40,7 +43,7 @@ export class GatewayRuntime {
   ) {
     this.keys = new KeyDirectory(config.keys, durable.storage.keys);
     this.rateLimiter = new RateLimiter(durable.rateCounters, config.teamRateLimits);
-    this.budgets = new BudgetGuard(durable.storage.spend, config.budgets, durable.onBudgetWarning);
+    this.budgets = new BudgetGuard(durable.storage.spend, config.budgets, durable.onBudgetWarning, { holder: durable.holder });
     this.resolver = new ModelResolver(config);
     this.router = new Router(config, durable.random, previous?.router);
     for (const provider of Object.values(config.providers)) this.providers.set(provider.name, createProvider(provider));

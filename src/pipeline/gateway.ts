@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { log } from '../core/log.ts';
 import type { RuntimeConfig } from '../config/runtime-config.ts';
 import { describeChanges, diffRuntimeConfig, type ConfigChanges } from '../config/diff-runtime-config.ts';
@@ -44,11 +45,13 @@ export class Gateway {
   readonly #durable: DurableServices;
   /** Replaced snapshots with requests still running on them. */
   readonly #retiring = new Set<GatewayRuntime>();
+  /** This process's run of the instance: its budget reservations carry both. */
+  readonly runId = randomUUID();
 
   constructor(
     config: RuntimeConfig,
     readonly storage: Storage,
-    options: { random?: () => number } = {},
+    options: { random?: () => number; instanceId?: string } = {},
   ) {
     this.metrics = new GatewayMetrics({ ...metricsLabelsOf(config), processMetrics: config.observability.processMetrics });
     const otlp = config.observability.otlp;
@@ -59,6 +62,8 @@ export class Gateway {
       storage,
       rateCounters: new MemoryRateCounterStore(),
       onBudgetWarning: (warning) => this.onBudgetWarning(warning),
+      // Without a stable instance id, this run's reservations can only lapse with their leases.
+      holder: { instanceId: options.instanceId ?? `run:${this.runId}`, runId: this.runId },
       ...(options.random ? { random: options.random } : {}),
     };
     this.#current = new GatewayRuntime(config, this.#durable);
@@ -133,7 +138,13 @@ export class Gateway {
     if (warning.webhookUrl) void postBudgetWarning(warning);
   }
 
+  /** Start-up work that needs the store; it never delays or fails the start (a locked store is retried). */
+  start(): void {
+    this.budgets.releaseAbandoned().catch((error: unknown) => log.error('budget: could not release the reservations of an earlier run', error));
+  }
+
   async close(): Promise<void> {
+    this.budgets.close();
     await this.upstream.close();
     await this.tracer.shutdown();
     await this.storage.close();

@@ -41,6 +41,8 @@ test('with no keys anywhere calls are anonymous; the first stored key switches a
 
   const secret = generateKeySecret();
   await store.create(stored('bob', secret));
+  // The writer tells the directory (the admin API does after every key change).
+  directory.forget();
   await rejects401(directory.authenticate(undefined), /No API key/);
   await rejects401(directory.authenticate('sk-sy-wrong'), /Incorrect API key/);
   assert.equal((await directory.authenticate(secret))?.name, 'bob');
@@ -54,6 +56,7 @@ test('a revoked key is refused on the very next call, and revoking every key doe
   await store.create(stored('bob', secret));
   assert.equal((await directory.authenticate(secret))?.name, 'bob');
   await store.revoke('bob', new Date());
+  directory.forget();
   await rejects401(directory.authenticate(secret), /"bob" has been revoked/);
   await rejects401(directory.authenticate(undefined), /No API key/);
   // A fresh directory (a restart) sees the same: a revoked key still means auth is on.
@@ -68,6 +71,7 @@ test('an expired stored key is refused; a patched expiry applies on the next cal
   assert.equal((await directory.authenticate(secret, new Date('2029-12-31T23:59:59Z')))?.name, 'bob');
   await rejects401(directory.authenticate(secret, new Date('2030-01-01T00:00:00Z')), /"bob" has expired/);
   await store.update('bob', { expiresAt: null });
+  directory.forget();
   assert.equal((await directory.authenticate(secret, new Date('2031-01-01T00:00:00Z')))?.name, 'bob');
 });
 
@@ -119,4 +123,43 @@ test('config keys: the right secret passes; a near miss, a missing key and an ex
   await rejects401(directory.authenticate(undefined), /No API key/);
   await rejects401(directory.authenticate(''), /No API key/);
   await rejects401(directory.authenticate('sk-old-12345678'), /"old" has expired/);
+});
+
+test('a change made by another writer is seen once the cached answer is older than freshMs', async () => {
+  const store = newStore();
+  const directory = new KeyDirectory([], store, { freshMs: 30 });
+  const secret = generateKeySecret();
+  await store.create(stored('bob', secret));
+  directory.forget();
+  assert.equal((await directory.authenticate(secret))?.name, 'bob');
+  await store.revoke('bob', new Date());
+  // Fresh answer: served from the cache.
+  assert.equal((await directory.authenticate(secret))?.name, 'bob');
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  // Stale: the cached answer once more while the refresh runs, then the store's.
+  await directory.authenticate(secret).catch(() => undefined);
+  await new Promise((resolve) => setImmediate(resolve));
+  await rejects401(directory.authenticate(secret), /"bob" has been revoked/);
+});
+
+test('a store that does not answer: a known key is served from the cache, an unknown one gets 503 with Retry-After', async () => {
+  const store = newStore();
+  const secret = generateKeySecret();
+  await store.create(stored('bob', secret));
+  let hang = false;
+  const slow: typeof store = Object.create(store);
+  slow.findByHash = (hash: string) => (hang ? new Promise(() => undefined) : store.findByHash(hash));
+  slow.hasAny = () => (hang ? new Promise(() => undefined) : store.hasAny());
+  const directory = new KeyDirectory([], slow, { freshMs: 0, lookupTimeoutMs: 50 });
+  assert.equal((await directory.authenticate(secret))?.name, 'bob');
+  hang = true;
+  const started = Date.now();
+  assert.equal((await directory.authenticate(secret))?.name, 'bob');
+  assert.ok(Date.now() - started < 40, 'the cached answer does not wait for the store');
+  await assert.rejects(directory.authenticate(generateKeySecret()), (error: { code?: string; status?: number; retryAfterSeconds?: number }) => {
+    assert.equal(error.code, 'gateway_unavailable');
+    assert.equal(error.status, 503);
+    assert.equal(error.retryAfterSeconds, 1);
+    return true;
+  });
 });

@@ -1,32 +1,76 @@
 import type { KeyConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
+import { log } from '../core/log.ts';
 import type { VirtualKeyRecord, VirtualKeyStore } from '../store/virtual-key-store.ts';
 import { hashKey, hashesEqual } from '../core/hash-key.ts';
 
 /**
  * Every key the gateway accepts: the ones declared in config (fixed at start) and the ones
- * made at run time (in the store). Stored keys are read from the store on every request, with
- * no cache, so a revocation or expiry is a 401 on the very next call.
+ * made at run time (in the store). Stored keys are looked up through a small cache, so auth
+ * never waits on a slow or locked store for a key it has seen:
+ *
+ * - an answer younger than `freshMs` (1 s) is used as is;
+ * - an older one is used at once while a refresh runs in the background (one per key), up to
+ *   `maxStaleMs` (60 s); past that, or for a key never seen, the request waits for the store
+ *   up to `lookupTimeoutMs` (1 s), then gets 503 `gateway_unavailable` with Retry-After.
+ * - `forget()` drops everything: the admin API calls it after every key change, so a
+ *   revocation made through this instance is a 401 on the very next call. A revocation made
+ *   through another instance on the same store is seen within `freshMs` plus one request (up
+ *   to `maxStaleMs` while the store cannot answer).
  *
  * Invariants:
  * - Anonymous calls are allowed only while no key exists anywhere. Stored records are never
  *   deleted, so once one exists auth stays on for good, even if every key is later revoked.
  * - Config keys win: a stored key whose name a config key also uses is not accepted.
  */
+export interface KeyDirectoryOptions {
+  freshMs?: number;
+  maxStaleMs?: number;
+  lookupTimeoutMs?: number;
+  /** Cached answers kept at most (the oldest go first) [10,000]. */
+  maxEntries?: number;
+}
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
 export class KeyDirectory {
   private readonly configByHash = new Map<string, KeyConfig>();
   private readonly configByName = new Map<string, KeyConfig>();
   /** Monotonic: false only until a stored key has been seen (records are never deleted). */
   private storeHasKeys = false;
+  private readonly byHash = new Map<string, Cached<VirtualKeyRecord | undefined>>();
+  private hasAnyCache: Cached<boolean> | undefined;
+  private readonly refreshing = new Map<string, Promise<unknown>>();
+  /** Bumped by `forget`: answers fetched before it are not cached. */
+  private generation = 0;
+  private readonly freshMs: number;
+  private readonly maxStaleMs: number;
+  private readonly lookupTimeoutMs: number;
+  private readonly maxEntries: number;
 
   constructor(
     configKeys: readonly KeyConfig[],
     private readonly store: VirtualKeyStore,
+    options: KeyDirectoryOptions = {},
   ) {
     for (const key of configKeys) {
       this.configByHash.set(key.hash, key);
       this.configByName.set(key.name, key);
     }
+    this.freshMs = options.freshMs ?? 1_000;
+    this.maxStaleMs = options.maxStaleMs ?? 60_000;
+    this.lookupTimeoutMs = options.lookupTimeoutMs ?? 1_000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+  }
+
+  /** Drops every cached store answer (after a key was created, changed or revoked). */
+  forget(): void {
+    this.generation++;
+    this.byHash.clear();
+    this.hasAnyCache = undefined;
   }
 
   /**
@@ -38,8 +82,69 @@ export class KeyDirectory {
   }
 
   async isRequired(): Promise<boolean> {
-    if (!this.required) this.storeHasKeys = await this.store.hasAny();
+    if (!this.required) {
+      this.storeHasKeys = await this.cached(
+        'hasAny',
+        this.hasAnyCache,
+        () => this.store.hasAny(),
+        (entry) => {
+          this.hasAnyCache = entry;
+        },
+      );
+    }
     return this.required;
+  }
+
+  private findByHash(hash: string): Promise<VirtualKeyRecord | undefined> {
+    return this.cached(
+      `hash:${hash}`,
+      this.byHash.get(hash),
+      () => this.store.findByHash(hash),
+      (entry) => {
+        this.byHash.delete(hash);
+        this.byHash.set(hash, entry);
+        if (this.byHash.size > this.maxEntries) this.byHash.delete(this.byHash.keys().next().value!);
+      },
+    );
+  }
+
+  /** Fresh: as is. Stale: as is, refreshed behind. Too old or unknown: from the store, within the lookup deadline. */
+  private async cached<T>(id: string, entry: Cached<T> | undefined, load: () => Promise<T>, save: (entry: Cached<T>) => void): Promise<T> {
+    const now = Date.now();
+    if (entry && now - entry.at < this.freshMs) return entry.value;
+    let refresh = this.refreshing.get(id) as Promise<T> | undefined;
+    if (!refresh) {
+      const generation = this.generation;
+      refresh = load().then((value) => {
+        if (generation === this.generation) save({ value, at: Date.now() });
+        return value;
+      });
+      const tracked = refresh.finally(() => this.refreshing.delete(id));
+      tracked.catch(() => undefined);
+      this.refreshing.set(id, tracked);
+    }
+    if (entry && now - entry.at < this.maxStaleMs) {
+      refresh.catch((error: unknown) => log.warn('keys: the key store did not answer a refresh; using the cached answer', error));
+      return entry.value;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        refresh,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the key store did not answer within ${this.lookupTimeoutMs} ms`)), this.lookupTimeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      throw new GatewayError({
+        code: 'gateway_unavailable',
+        message: 'The key store is unavailable, so this API key cannot be checked. Please retry shortly.',
+        retryAfterSeconds: 1,
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The config keys, in config order (read-only through the admin API). */
@@ -58,7 +163,7 @@ export class KeyDirectory {
     const configKey = this.configByHash.get(hash);
     if (configKey && hashesEqual(configKey.hash, hash)) return checkExpiry(configKey, now);
 
-    const record = await this.store.findByHash(hash);
+    const record = await this.findByHash(hash);
     if (!record || !hashesEqual(record.hash, hash)) throw unauthorized('Incorrect API key provided.');
     if (record.revokedAt) throw unauthorized(`The API key "${record.name}" has been revoked.`);
     if (this.configByName.has(record.name)) {

@@ -12,10 +12,20 @@
  * - Several rules that share one counter (same scope, subject, window kind and start) move
  *   that counter once.
  * - Money is integer micro-dollars everywhere.
+ * - A reservation is a lease: it holds its money until settled, released, or its lease runs
+ *   out without a `renew` (then the next `reserve` frees the hold; a late settle still bills).
+ *   `releaseAbandoned` frees at once every open reservation of an instance made by an earlier
+ *   run of it (the instance restarted, so those requests are gone).
  */
 
 export type BudgetScope = 'key' | 'org' | 'team' | 'user' | 'tag';
 export type BudgetWindowKind = 'day' | 'week' | 'month' | 'total';
+
+/** Who made a reservation: a stable instance id (survives restarts) and this process's run. */
+export interface ReservationHolder {
+  instanceId: string;
+  runId: string;
+}
 
 /** One budget that applies to a request, already resolved for that request's key. */
 export interface BudgetRule {
@@ -114,7 +124,11 @@ export interface SpendRollupRow {
 }
 
 export interface SpendStore {
-  reserve(input: { reservationId: string; rules: BudgetRule[]; amountMicros: number; now: Date }): Promise<ReserveResult>;
+  reserve(input: { reservationId: string; rules: BudgetRule[]; amountMicros: number; now: Date; holder?: ReservationHolder }): Promise<ReserveResult>;
+  /** Extends the leases of these open reservations from `now`; returns how many were renewed. */
+  renew(reservationIds: string[], now: Date): Promise<number>;
+  /** Frees the holds of open reservations of `holder.instanceId` made by any other run; returns how many. */
+  releaseAbandoned(holder: ReservationHolder): Promise<number>;
   settle(input: { reservationId: string; actualMicros: number; entry: SpendLedgerEntry }): Promise<SettleResult>;
   /** Frees a reservation without billing. Idempotent; returns whether anything was released. */
   release(reservationId: string): Promise<boolean>;

@@ -118,6 +118,8 @@ async function createKey(context: AdminContext, body: unknown): Promise<{ name: 
   if (expiresAt !== undefined) record.expiresAt = expiresAt;
   try {
     await context.keys.create(record);
+    // The directory caches store answers, a cached "unknown key" included.
+    context.directory.forget();
   } catch (error) {
     if (!(error instanceof VirtualKeyConflictError)) throw error;
     const revoked = error.field === 'name' && (await context.keys.get(name))?.revokedAt;
@@ -141,6 +143,7 @@ async function patchKey(context: AdminContext, name: string, body: unknown): Pro
   const fields = parseKeyBody(patchKeyBodySchema, body, patchKeyFields);
   checkModels(context.config, fields.models_allowed ?? undefined, fields.aliases);
   const updated = await context.keys.update(name, patchFromBody(fields));
+  context.directory.forget();
   if (!updated) throw notFound(name);
   return viewOfRecord(updated, new Date(), false);
 }
@@ -150,6 +153,8 @@ async function revokeKey(context: AdminContext, name: string): Promise<AdminKeyV
   await storedKey(context.keys, name);
   // Idempotent: revoking twice keeps the first revocation time.
   const revoked = await context.keys.revoke(name, new Date());
+  // A revocation is a 401 on the very next call, however recently the key was looked up.
+  context.directory.forget();
   if (!revoked) throw notFound(name);
   return viewOfRecord(revoked, new Date(), false);
 }

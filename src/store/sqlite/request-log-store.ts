@@ -16,13 +16,14 @@ const rollupGroup: Partial<Record<SpendGroupBy, string>> = {
 export const requestLogRollupGroups = Object.keys(rollupGroup) as SpendGroupBy[];
 
 /**
- * Request log on SQLite. Rows are queued in memory and written in one transaction per
- * batch (every 100 ms or 200 rows), so the request path never waits on the disk; `flush()`
- * writes whatever is queued (shutdown calls it, so no row is dropped on SIGTERM).
+ * The request log table on SQLite, synchronous underneath. It runs where its connection lives:
+ * inside the storage worker thread (`sqlite-worker.ts`), never on the request path; the main
+ * thread batches rows in a write-behind queue (`store/write-behind-queue.ts`) and hands them
+ * over with `appendBatch`. `append` writes at once (tests and tools use the class directly).
+ * Rows are idempotent by request id (INSERT OR REPLACE), so a replayed spill file cannot
+ * duplicate them.
  */
 export class SqliteRequestLogStore implements RequestLogStore {
-  private queue: RequestLogRow[] = [];
-  private timer: NodeJS.Timeout | undefined;
   private readonly insert: Database.Statement;
   private readonly writeBatch: (rows: RequestLogRow[]) => void;
 
@@ -42,17 +43,17 @@ export class SqliteRequestLogStore implements RequestLogStore {
   }
 
   append(row: RequestLogRow): void {
-    this.queue.push(row);
-    if (this.queue.length >= 200) this.writeQueued();
-    else if (!this.timer) this.timer = setTimeout(() => this.writeQueued(), 100);
+    this.writeBatch([row]);
   }
 
-  async flush(): Promise<void> {
-    this.writeQueued();
+  /** Writes rows in one transaction. */
+  appendBatch(rows: RequestLogRow[]): void {
+    if (rows.length > 0) this.writeBatch(rows);
   }
+
+  async flush(): Promise<void> {}
 
   async query(filter: LogQuery): Promise<RequestLogRow[]> {
-    this.writeQueued();
     const where: string[] = [];
     const parameters: Record<string, unknown> = {};
     if (filter.key) {
@@ -83,7 +84,6 @@ export class SqliteRequestLogStore implements RequestLogStore {
    * bills every attempt, is the exact source when it is wired.
    */
   async rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
-    this.writeQueued();
     const group = rollupGroup[query.groupBy];
     if (!group) throw new RangeError(`request log rollup: cannot group by "${String(query.groupBy)}" (one of ${requestLogRollupGroups.join(', ')})`);
     const where = ['provider IS NOT NULL'];
@@ -119,17 +119,6 @@ export class SqliteRequestLogStore implements RequestLogStore {
       outputTokens: row.output,
       estimatedMicros: row.estimated,
     }));
-  }
-
-  private writeQueued(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.queue.length === 0) return;
-    const rows = this.queue;
-    this.queue = [];
-    this.writeBatch(rows);
   }
 }
 

@@ -24,6 +24,7 @@ const subjectFilter: Record<BudgetScope, string> = {
 /** The append-only spend ledger: one row per upstream attempt. Call within the store's transactions. */
 export class SqliteSpendLedger {
   private readonly insert: Database.Statement;
+  private readonly exists: Database.Statement;
   private readonly spentStatements: Record<BudgetScope, Database.Statement>;
 
   constructor(private readonly database: Database.Database) {
@@ -31,6 +32,7 @@ export class SqliteSpendLedger {
       input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, estimated, reason, created_at)
       VALUES (@requestId, @attempt, @keyName, @team, @user, @tags, @provider, @model, @inputTokens, @cachedInputTokens,
       @cacheWriteTokens, @outputTokens, @reasoningTokens, @costMicros, @estimated, @reason, @createdAt)`);
+    this.exists = database.prepare('SELECT 1 FROM spend_ledger WHERE request_id = ? AND attempt = ? AND created_at = ? LIMIT 1');
     const spentIn = (scope: BudgetScope) =>
       database.prepare(
         `SELECT COALESCE(SUM(cost_micros), 0) AS total FROM spend_ledger WHERE created_at >= @start AND created_at < @end AND ${subjectFilter[scope]}`,
@@ -58,6 +60,12 @@ export class SqliteSpendLedger {
       reason: entry.reason,
       createdAt: normalizedInstant(entry.createdAt) ?? new Date().toISOString(),
     });
+  }
+
+  /** Appends unless the same row (request, attempt, instant) is already there: a replayed one. */
+  appendOnce(entry: SpendLedgerEntry): void {
+    const createdAt = normalizedInstant(entry.createdAt);
+    if (createdAt === undefined || this.exists.get(entry.requestId, count(entry.attempt), createdAt) === undefined) this.append(entry);
   }
 
   /** Spend of a subject within [start, resetAt): the seed of a counter that appears mid-window. */

@@ -63,4 +63,12 @@ export const spendMigrations: SqliteMigration[] = [
    );
    CREATE INDEX spend_reservations_expiry ON spend_reservations (state, expires_at);`,
   },
+  {
+    // Reservations are leases: `holder` is the stable id of the instance that made one and
+    // `run_id` that process's run, so a restarted instance frees what its previous run held.
+    name: 'spend_004_reservation_holder',
+    sql: `ALTER TABLE spend_reservations ADD COLUMN holder TEXT;
+   ALTER TABLE spend_reservations ADD COLUMN run_id TEXT;
+   CREATE INDEX spend_reservations_holder ON spend_reservations (holder, state);`,
+  },
 ];

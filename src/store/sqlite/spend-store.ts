@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { windowOf } from '../budget-window.ts';
 import {
+  type ReservationHolder,
   crossedWarnThreshold,
   wouldOverflow,
   type BudgetRule,
@@ -17,9 +18,10 @@ import { SqliteSpendLedger } from './spend-ledger.ts';
 
 export interface SqliteSpendStoreOptions {
   /**
-   * How long a reservation may stay open before a sweep frees its hold (its process is presumed
-   * dead). Longer than any request may run: a hold freed under a live stream could let others
-   * spend the same money. A late settle of an expired reservation is still billed.
+   * The lease of a reservation: how long it stays open without a `renew` before a sweep frees
+   * its hold (its process is presumed dead). The holder renews well within it while its request
+   * lives (the budget guard every third of it), so a long stream keeps its hold. A late settle of
+   * an expired reservation is still billed. Default 60 s.
    */
   reservationTtlMs?: number;
   /** How long an expired reservation is kept so a late settle can still find its windows. */
@@ -65,15 +67,15 @@ export class SqliteSpendStore implements SpendStore {
   private readonly settleTransaction;
   private readonly releaseTransaction;
   private readonly recordTransaction;
-  private readonly appendBatch;
-  private pendingLedger: SpendLedgerEntry[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly appendLedgerTransaction;
+  private readonly renewTransaction;
+  private readonly releaseAbandonedTransaction;
   private readonly usageTransaction;
 
   constructor(database: Database.Database, options: SqliteSpendStoreOptions = {}) {
     // Without a busy timeout a second process gets SQLITE_BUSY at once instead of waiting its turn.
     if (database.pragma('busy_timeout', { simple: true }) === 0) database.pragma('busy_timeout = 5000');
-    this.reservationTtlMs = options.reservationTtlMs ?? 2 * 3_600_000;
+    this.reservationTtlMs = options.reservationTtlMs ?? 60_000;
     this.expiredRetentionMs = options.expiredRetentionMs ?? 7 * 86_400_000;
     this.ledger = new SqliteSpendLedger(database);
     this.statements = {
@@ -87,8 +89,12 @@ export class SqliteSpendStore implements SpendStore {
         'UPDATE spend_counters SET spent_micros = ?, reserved_micros = ? WHERE scope = ? AND subject = ? AND window_kind = ? AND window_start = ?',
       ),
       reservation: database.prepare<[string], ReservationRow>('SELECT amount_micros, windows, state FROM spend_reservations WHERE reservation_id = ?'),
-      insertReservation: database.prepare<[string, number, string, string, string]>(
-        "INSERT INTO spend_reservations (reservation_id, amount_micros, windows, state, created_at, expires_at) VALUES (?, ?, ?, 'open', ?, ?)",
+      insertReservation: database.prepare<[string, number, string, string, string, string | null, string | null]>(
+        "INSERT INTO spend_reservations (reservation_id, amount_micros, windows, state, created_at, expires_at, holder, run_id) VALUES (?, ?, ?, 'open', ?, ?, ?, ?)",
+      ),
+      renew: database.prepare<[string, string]>("UPDATE spend_reservations SET expires_at = ? WHERE reservation_id = ? AND state = 'open'"),
+      abandoned: database.prepare<[string, string], ReservationRow & { reservation_id: string }>(
+        "SELECT reservation_id, amount_micros, windows, state FROM spend_reservations WHERE state = 'open' AND holder = ? AND run_id IS NOT ?",
       ),
       deleteReservation: database.prepare<[string]>('DELETE FROM spend_reservations WHERE reservation_id = ?'),
       overdue: database.prepare<[string], ReservationRow & { reservation_id: string }>(
@@ -101,8 +107,22 @@ export class SqliteSpendStore implements SpendStore {
     this.settleTransaction = database.transaction((input: Parameters<SpendStore['settle']>[0]) => this.settleNow(input));
     this.releaseTransaction = database.transaction((reservationId: string) => this.releaseNow(reservationId));
     this.recordTransaction = database.transaction((input: Parameters<SpendStore['record']>[0]) => this.recordNow(input));
-    this.appendBatch = database.transaction((entries: SpendLedgerEntry[]) => {
-      for (const entry of entries) this.ledger.append(entry);
+    this.appendLedgerTransaction = database.transaction((entries: SpendLedgerEntry[], once: boolean) => {
+      for (const entry of entries) {
+        if (once) this.ledger.appendOnce(entry);
+        else this.ledger.append(entry);
+      }
+    });
+    this.renewTransaction = database.transaction((ids: string[], now: Date) => {
+      const expiresAt = new Date(now.getTime() + this.reservationTtlMs).toISOString();
+      let renewed = 0;
+      for (const id of ids) renewed += this.statements.renew.run(expiresAt, id).changes;
+      return renewed;
+    });
+    this.releaseAbandonedTransaction = database.transaction((holder: ReservationHolder) => {
+      const abandoned = this.statements.abandoned.all(holder.instanceId, holder.runId);
+      for (const reservation of abandoned) this.expireNow(reservation);
+      return abandoned.length;
     });
     this.usageTransaction = database.transaction((rules: BudgetRule[], now: Date) => {
       const held = heldWindows(rules, now);
@@ -112,51 +132,51 @@ export class SqliteSpendStore implements SpendStore {
   }
 
   async reserve(input: Parameters<SpendStore['reserve']>[0]): Promise<ReserveResult> {
-    this.flush();
     return this.reserveTransaction.immediate(input);
   }
 
   async settle(input: Parameters<SpendStore['settle']>[0]): Promise<SettleResult> {
-    this.flush();
     return this.settleTransaction.immediate(input);
   }
 
   async release(reservationId: string): Promise<boolean> {
-    this.flush();
     return this.releaseTransaction.immediate(reservationId);
   }
 
   async record(input: Parameters<SpendStore['record']>[0]): Promise<SettleResult> {
-    // No budget counts this spend: the ledger row alone can wait for the next batch, so a key
-    // without budgets costs the request path no transaction of its own.
+    // No budget counts this spend: only the ledger row is written. (The storage facade batches
+    // these on the main thread and hands them over with `appendLedger`.)
     if (input.rules.length === 0) {
-      this.pendingLedger.push(input.entry);
-      if (this.pendingLedger.length >= 200) this.flush();
-      else this.flushTimer ??= setTimeout(() => this.flush(), 100);
+      this.appendLedgerTransaction.immediate([input.entry], false);
       return { settled: true, crossed: [] };
     }
-    this.flush();
     return this.recordTransaction.immediate(input);
   }
 
-  /** Writes queued ledger rows in one transaction (also run before reads and on close). */
-  flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.pendingLedger.length === 0) return;
-    const rows = this.pendingLedger;
-    this.pendingLedger = [];
-    this.appendBatch.immediate(rows);
+  /**
+   * Queued ledger rows of attempts that no budget counts, in one transaction. A row already
+   * stored (same request, attempt and instant) is skipped, so a replayed spill file cannot
+   * book an attempt twice.
+   */
+  appendLedger(entries: SpendLedgerEntry[]): void {
+    if (entries.length > 0) this.appendLedgerTransaction.immediate(entries, true);
+  }
+
+  async renew(reservationIds: string[], now: Date): Promise<number> {
+    if (reservationIds.length === 0) return 0;
+    return this.renewTransaction.immediate(reservationIds, now);
+  }
+
+  async releaseAbandoned(holder: ReservationHolder): Promise<number> {
+    return this.releaseAbandonedTransaction.immediate(holder);
   }
 
   async usage(rules: BudgetRule[], now: Date): Promise<BudgetUsage[]> {
-    this.flush();
     // A deferred (read) transaction: one consistent snapshot, no write lock.
     return this.usageTransaction.deferred(rules, now);
   }
 
   async rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
-    this.flush();
     return this.ledger.rollup(query);
   }
 
@@ -171,7 +191,15 @@ export class SqliteSpendStore implements SpendStore {
     if (blocked) return { ok: false, blocked, amountMicros: amount };
     for (const counter of counters.values()) this.writeCounter(counter, counter.spent, counter.reserved + amount);
     const expiresAt = new Date(input.now.getTime() + this.reservationTtlMs).toISOString();
-    this.statements.insertReservation.run(input.reservationId, amount, JSON.stringify(held), input.now.toISOString(), expiresAt);
+    this.statements.insertReservation.run(
+      input.reservationId,
+      amount,
+      JSON.stringify(held),
+      input.now.toISOString(),
+      expiresAt,
+      input.holder?.instanceId ?? null,
+      input.holder?.runId ?? null,
+    );
     return { ok: true, usage: usage.map((entry) => ({ ...entry, reservedMicros: entry.reservedMicros + amount })) };
   }
 
@@ -224,11 +252,14 @@ export class SqliteSpendStore implements SpendStore {
 
   /** Frees the holds of reservations whose process presumably died, and forgets old expired ones. */
   private sweepOverdue(now: Date): void {
-    for (const reservation of this.statements.overdue.all(now.toISOString())) {
-      this.bill(JSON.parse(reservation.windows) as HeldWindow[], 0, reservation.amount_micros);
-      this.statements.expire.run(reservation.reservation_id);
-    }
+    for (const reservation of this.statements.overdue.all(now.toISOString())) this.expireNow(reservation);
     this.statements.forgetExpired.run(new Date(now.getTime() - this.expiredRetentionMs).toISOString());
+  }
+
+  /** Frees an open reservation's hold and marks it expired (a late settle still bills it). */
+  private expireNow(reservation: ReservationRow & { reservation_id: string }): void {
+    this.bill(JSON.parse(reservation.windows) as HeldWindow[], 0, reservation.amount_micros);
+    this.statements.expire.run(reservation.reservation_id);
   }
 
   /**

@@ -1,31 +1,175 @@
-import type Database from 'better-sqlite3';
-import type { Storage } from '../ports.ts';
-import { openSqlite } from './open-sqlite.ts';
-import { SqliteRequestLogStore } from './request-log-store.ts';
-import { SqliteVirtualKeyStore } from './virtual-key-store.ts';
-import { SqliteSpendStore } from './spend-store.ts';
+import { GatewayError } from '../../core/errors.ts';
+import type { LogQuery, RequestLogRow, RequestLogStore, Storage } from '../ports.ts';
+import type { SpendRollupQuery, SpendRollupRow, SpendStore } from '../spend-store.ts';
+import type { VirtualKeyPatch, VirtualKeyRecord, VirtualKeyStore } from '../virtual-key-store.ts';
+import { WriteBehindQueue } from '../write-behind-queue.ts';
+import type { QueuedRow } from './sqlite-operations.ts';
+import { SqliteWorkerClient } from './sqlite-worker-client.ts';
 
+export interface SqliteStorageOptions {
+  /** Deadline of a call on the request path (keys, budgets) [2 s]. */
+  callTimeoutMs?: number;
+  /** How long `/ready` waits for the write lock before saying the store is not ready [1.5 s]. */
+  readyTimeoutMs?: number;
+  /** Longest wait for another process's write lock inside the worker [5 s]. */
+  maxBusyMs?: number;
+}
+
+/** Deadline of admin reads and of one queued batch (neither is on the request path). */
+const slowCallMs = 10_000;
+
+/**
+ * SQLite storage. One worker thread owns the connection (`sqlite-worker.ts`), so a lock held by
+ * another process stalls that thread, never the event loop. Log rows and the ledger rows of
+ * unbudgeted attempts go through a write-behind queue with a spill file beside the database
+ * (`<db>-spill.jsonl`); budget and key calls are messages with a deadline.
+ */
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
-  readonly logs: SqliteRequestLogStore;
-  readonly keys: SqliteVirtualKeyStore;
-  readonly spend: SqliteSpendStore;
-  private readonly database: Database.Database;
+  readonly logs: RequestLogStore;
+  readonly keys: VirtualKeyStore;
+  readonly spend: SpendStore;
+  private readonly queue: WriteBehindQueue<QueuedRow>;
+  private readonly readyTimeoutMs: number;
 
-  constructor(path: string) {
-    this.database = openSqlite(path);
-    this.logs = new SqliteRequestLogStore(this.database);
-    this.keys = new SqliteVirtualKeyStore(this.database);
-    this.spend = new SqliteSpendStore(this.database);
+  private constructor(
+    private readonly client: SqliteWorkerClient,
+    path: string,
+    options: SqliteStorageOptions,
+  ) {
+    const callMs = options.callTimeoutMs ?? 2_000;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 1_500;
+    this.queue = new WriteBehindQueue<QueuedRow>({
+      name: 'storage',
+      // A batch waits at most 2 s for the write lock, so the worker stays free for budget calls.
+      write: (rows) => client.call('appendQueued', [rows], 2_000),
+      ...(path === ':memory:' ? {} : { spillPath: `${path}-spill.jsonl` }),
+    });
+    this.logs = new QueuedRequestLogStore(client, this.queue);
+    this.keys = new WorkerVirtualKeyStore(client, callMs);
+    this.spend = new WorkerSpendStore(client, this.queue, callMs);
   }
 
+  /** Opens (creating and migrating) the database in its worker; rejects when it cannot. */
+  static async open(path: string, options: SqliteStorageOptions = {}): Promise<SqliteStorage> {
+    const client = await SqliteWorkerClient.start(path, options.maxBusyMs === undefined ? {} : { maxBusyMs: options.maxBusyMs });
+    return new SqliteStorage(client, path, options);
+  }
+
+  /** Ready means writes go through now: queued rows are being written and the write lock can be had. */
   async ping(): Promise<void> {
-    this.database.prepare('SELECT 1').get();
+    if (this.queue.failing) {
+      throw new GatewayError({
+        code: 'gateway_unavailable',
+        message: `storage has refused writes for ${Date.now() - this.queue.failingSince!} ms`,
+        retryAfterSeconds: 1,
+      });
+    }
+    await this.client.call('probeWrite', [], this.readyTimeoutMs);
   }
 
   async close(): Promise<void> {
-    await this.logs.flush();
-    this.spend.flush();
-    this.database.close();
+    await this.queue.close();
+    await this.client.close();
+  }
+}
+
+class QueuedRequestLogStore implements RequestLogStore {
+  constructor(
+    private readonly client: SqliteWorkerClient,
+    private readonly queue: WriteBehindQueue<QueuedRow>,
+  ) {}
+
+  append(row: RequestLogRow): void {
+    this.queue.push({ kind: 'log', row });
+  }
+
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  async query(filter: LogQuery): Promise<RequestLogRow[]> {
+    await this.queue.flush();
+    return this.client.call('logs.query', [filter], slowCallMs);
+  }
+
+  async rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
+    await this.queue.flush();
+    return this.client.call('logs.rollup', [query], slowCallMs);
+  }
+}
+
+class WorkerVirtualKeyStore implements VirtualKeyStore {
+  constructor(
+    private readonly client: SqliteWorkerClient,
+    private readonly callMs: number,
+  ) {}
+
+  create(record: VirtualKeyRecord): Promise<void> {
+    return this.client.call('keys.create', [record], this.callMs);
+  }
+  findByHash(hash: string): Promise<VirtualKeyRecord | undefined> {
+    return this.client.call('keys.findByHash', [hash], this.callMs);
+  }
+  list(): Promise<VirtualKeyRecord[]> {
+    return this.client.call('keys.list', [], slowCallMs);
+  }
+  get(name: string): Promise<VirtualKeyRecord | undefined> {
+    return this.client.call('keys.get', [name], this.callMs);
+  }
+  update(name: string, patch: VirtualKeyPatch): Promise<VirtualKeyRecord | undefined> {
+    return this.client.call('keys.update', [name, patch], this.callMs);
+  }
+  revoke(name: string, at: Date): Promise<VirtualKeyRecord | undefined> {
+    return this.client.call('keys.revoke', [name, at], this.callMs);
+  }
+  hasAny(): Promise<boolean> {
+    return this.client.call('keys.hasAny', [], this.callMs);
+  }
+}
+
+class WorkerSpendStore implements SpendStore {
+  constructor(
+    private readonly client: SqliteWorkerClient,
+    private readonly queue: WriteBehindQueue<QueuedRow>,
+    private readonly callMs: number,
+  ) {}
+
+  async reserve(input: Parameters<SpendStore['reserve']>[0]): ReturnType<SpendStore['reserve']> {
+    try {
+      return await this.client.call('spend.reserve', [input], this.callMs);
+    } catch (error) {
+      // Timed out: the worker may still make the reservation after we gave up on it. The release
+      // queued behind it undoes that (a release of an unknown id is a no-op).
+      if (error instanceof GatewayError && error.code === 'gateway_unavailable') void this.release(input.reservationId).catch(() => undefined);
+      throw error;
+    }
+  }
+  settle(input: Parameters<SpendStore['settle']>[0]): ReturnType<SpendStore['settle']> {
+    return this.client.call('spend.settle', [input], this.callMs);
+  }
+  release(reservationId: string): Promise<boolean> {
+    return this.client.call('spend.release', [reservationId], slowCallMs);
+  }
+  async record(input: Parameters<SpendStore['record']>[0]): ReturnType<SpendStore['record']> {
+    // No budget counts it: the ledger row joins the write-behind queue (durable via the spill file).
+    if (input.rules.length === 0) {
+      this.queue.push({ kind: 'ledger', entry: input.entry });
+      return { settled: true, crossed: [] };
+    }
+    return this.client.call('spend.record', [input], this.callMs);
+  }
+  async usage(...args: Parameters<SpendStore['usage']>): ReturnType<SpendStore['usage']> {
+    return this.client.call('spend.usage', args, this.callMs);
+  }
+  async rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
+    await this.queue.flush();
+    return this.client.call('spend.rollup', [query], slowCallMs);
+  }
+  renew(reservationIds: string[], now: Date): Promise<number> {
+    return this.client.call('spend.renew', [reservationIds, now], slowCallMs);
+  }
+  releaseAbandoned(holder: Parameters<SpendStore['releaseAbandoned']>[0]): Promise<number> {
+    return this.client.call('spend.releaseAbandoned', [holder], slowCallMs);
   }
 }
