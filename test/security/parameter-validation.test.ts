@@ -14,7 +14,9 @@ let chat: ChatEmulator;
 let anthropic: AnthropicEmulator;
 let gemini: GeminiEmulator;
 let gateway: TestGateway;
-const reply = () => ({ text: 'ok', usage: { input: 5, output: 2 } });
+// A request that says "many answers" in its text gets usage for four answers of 90 tokens.
+const reply = (request: { body: unknown }) =>
+  JSON.stringify(request.body).includes('four answers') ? { text: 'ok', usage: { input: 5, output: 360 } } : { text: 'ok', usage: { input: 5, output: 2 } };
 
 before(async () => {
   responses = await startResponsesEmulator({ respond: reply, apiKey: 'sk-up-oai' });
@@ -29,11 +31,12 @@ providers:
   gem: { type: gemini, base_url: "${gemini.url}", api_key: up-gem }
 models:
   oai-model: { provider: oai, model: gpt-5.5 }
-  chat-model: { provider: vllm, model: qwen3-coder }
+  chat-model: { provider: vllm, model: qwen3-coder, pricing: { input: 1, output: 10 } }
   ant-model: { provider: ant, model: claude-sonnet-4-5 }
   gem-model: { provider: gem, model: gemini-2.5-pro }
 keys:
   - { name: dev, key: sk-param-dev }
+  - { name: budgeted, key: sk-param-budgeted, budget: { limit_usd: 100, window: total } }
 `);
 });
 
@@ -44,10 +47,10 @@ after(async () => {
 
 const upstreamCount = () => responses.requests.length + chat.requests.length + anthropic.requests.length + gemini.requests.length;
 
-async function send(path: string, body: unknown): Promise<{ status: number; text: string }> {
+async function send(path: string, body: unknown, key = 'sk-param-dev'): Promise<{ status: number; text: string }> {
   const answer = await fetch(`${gateway.url}${path}`, {
     method: 'POST',
-    headers: { authorization: 'Bearer sk-param-dev', 'x-api-key': 'sk-param-dev', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'x-api-key': key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: answer.status, text: await answer.text() };
@@ -141,4 +144,21 @@ test('chat passthrough streams ask for usage and the client gets the stream it a
   // A client that asked for usage gets it untouched.
   const asked = await send('/v1/chat/completions', chatBody('chat-model', { stream: true, stream_options: { include_usage: true } }));
   assert.match(asked.text, /"choices":\[\],"usage":\{|"usage":\{/);
+});
+
+test('n answers may each use the whole output cap: a budgeted request books usage up to n × cap, beyond it is clamped', async () => {
+  const ask = async (n: number) => {
+    const body = { model: 'chat-model', messages: [{ role: 'user', content: 'four answers please' }], n, max_tokens: 100 };
+    const { status, text } = await send('/v1/chat/completions', body, 'sk-param-budgeted');
+    assert.equal(status, 200, text);
+    await gateway.gateway.storage.logs.flush();
+    const [row] = await gateway.gateway.storage.logs.query({ key: 'budgeted', model: 'chat-model', limit: 1 });
+    return row!;
+  };
+  const four = await ask(4);
+  assert.equal(four.outputTokens, 360, 'four answers of up to 100 tokens each: 360 is possible');
+  assert.ok(!four.warnings.some((warning) => warning.startsWith('usage_clamped')));
+  const one = await ask(1);
+  assert.equal(one.outputTokens, 100, 'one answer cannot have used more than its cap');
+  assert.ok(one.warnings.some((warning) => warning.startsWith('usage_clamped')));
 });
