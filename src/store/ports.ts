@@ -3,7 +3,12 @@ import type { SpendRollupQuery, SpendRollupRow, SpendStore } from './spend-store
 
 /**
  * Storage ports. Every backend (SQLite now, Postgres later) implements the same
- * interfaces with the same file names, and one shared contract test suite runs against each.
+ * interfaces with the same file names, and one shared contract test suite runs against each
+ * (`test/store-contract/run-store-contract.ts`; a backend runs it with one line).
+ *
+ * No call may block the event loop: a backend whose driver is synchronous runs it off the
+ * main thread (SQLite: a worker thread), and a call that cannot get its answer (a lock, a
+ * network partition) rejects within its deadline instead of waiting.
  */
 
 /** contract §6 outcome vocabulary: every request gets exactly one of these. */
@@ -73,8 +78,9 @@ export interface LogQuery {
 }
 
 export interface RequestLogStore {
-  /** Queues a row; rows are durable after `flush()` (called periodically and on shutdown). */
+  /** Queues a row; never throws and never waits. Rows are durable after `flush()` (called periodically and on shutdown). */
   append(row: RequestLogRow): void;
+  /** Writes queued rows; when the store refuses them they are kept durably (spill file) and retried. Never rejects. */
   flush(): Promise<void>;
   query(filter: LogQuery): Promise<RequestLogRow[]>;
   /** Spend grouped from the log (requests that reached a provider). */
@@ -86,7 +92,7 @@ export interface Storage {
   readonly logs: RequestLogStore;
   readonly keys: VirtualKeyStore;
   readonly spend: SpendStore;
-  /** A cheap round trip proving the store answers (for `/ready`). */
+  /** Resolves when the store takes writes now (for `/ready`); rejects when it is unreachable, locked or refusing writes. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

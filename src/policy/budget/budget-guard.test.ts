@@ -218,3 +218,51 @@ describe('BudgetGuard reservations', () => {
     assert.deepEqual([usage?.spentMicros, usage?.reservedMicros], [50_000, 300_000]);
   });
 });
+
+describe('BudgetGuard leases', () => {
+  test('a request that lives past the lease TTL keeps its hold (renewed); released, the money is free again', async () => {
+    const database = openSpendDatabase(':memory:');
+    databases.push(database);
+    const store = new SqliteSpendStore(database, { reservationTtlMs: 150 });
+    const guard = new BudgetGuard(store, [], undefined, { leaseRenewMs: 40 });
+    const key = keyWith({ budget: budget(0.001) });
+    const long = await guard.reserve(key, 1_000, 'long');
+    assert.equal(guard.held, 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Without renewals the 150 ms lease would have lapsed three times over and this would pass.
+    await assert.rejects(guard.reserve(key, 1_000, 'second'), isBudgetExceeded);
+    await long.release();
+    assert.equal(guard.held, 0);
+    const second = await guard.reserve(key, 1_000, 'third');
+    await second.release();
+    guard.close();
+  });
+
+  test('a store that does not answer in time: 503 budget_store_unavailable with Retry-After, and a late reservation is given back', async () => {
+    const database = openSpendDatabase(':memory:');
+    databases.push(database);
+    const inner = new SqliteSpendStore(database);
+    let delayMs = 200;
+    const slow: typeof inner = Object.create(inner);
+    slow.reserve = async (input) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return inner.reserve(input);
+    };
+    const guard = new BudgetGuard(slow, [], undefined, { storeTimeoutMs: 50 });
+    const key = keyWith({ budget: budget(1) });
+    await assert.rejects(guard.reserve(key, 1_000, 'late'), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.code, 'gateway_budget_store_unavailable');
+      assert.equal(error.status, 503);
+      assert.ok((error.retryAfterSeconds ?? 0) >= 1);
+      assert.ok(error.cause instanceof Error);
+      return true;
+    });
+    assert.equal(guard.held, 0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The store made the reservation after the guard gave up; the guard released it.
+    assert.equal((await inner.usage(guard.rulesFor(key), new Date()))[0]?.reservedMicros, 0);
+    delayMs = 0;
+    await (await guard.reserve(key, 1_000, 'on-time')).release();
+  });
+});

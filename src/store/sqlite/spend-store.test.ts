@@ -301,3 +301,44 @@ describe('SqliteSpendStore across connections (two gateway processes on one file
     assert.deepEqual([usage?.spentMicros, usage?.reservedMicros], [0, 1_000_000]);
   });
 });
+
+describe('SqliteSpendStore leases', () => {
+  test('a renewed lease keeps its hold past the TTL; once renewals stop, it lapses one TTL after the last', async () => {
+    const { store } = freshStore({ reservationTtlMs: 60_000 });
+    const key = rule({ limitMicros: 1_000 });
+    const at = (seconds: number) => new Date(november.getTime() + seconds * 1000);
+    assert.equal((await store.reserve({ reservationId: 'long', rules: [key], amountMicros: 1_000, now: november })).ok, true);
+    assert.equal(await store.renew(['long', 'unknown'], at(50)), 1);
+    assert.equal((await store.reserve({ reservationId: 'b', rules: [key], amountMicros: 1, now: at(100) })).ok, false, 'renewed at 50 s: held until 110 s');
+    assert.equal((await store.reserve({ reservationId: 'c', rules: [key], amountMicros: 1, now: at(111) })).ok, true, 'lapsed at 110 s');
+    // A lapsed lease cannot be renewed back into a hold.
+    assert.equal(await store.renew(['long'], at(112)), 0);
+  });
+
+  test('releaseAbandoned frees what earlier runs of the same instance hold, and nothing else', async () => {
+    const { store, database } = freshStore();
+    const key = rule({ limitMicros: 10_000 });
+    const reserve = (id: string, instanceId: string, runId: string) =>
+      store.reserve({ reservationId: id, rules: [key], amountMicros: 1_000, now: november, holder: { instanceId, runId } });
+    await reserve('a-old', 'node-a', 'run-1');
+    await reserve('a-older', 'node-a', 'run-0');
+    await reserve('a-now', 'node-a', 'run-2');
+    await reserve('b-old', 'node-b', 'run-1');
+    await store.reserve({ reservationId: 'anonymous', rules: [key], amountMicros: 1_000, now: november });
+    assert.equal((await store.usage([key], november))[0]?.reservedMicros, 5_000);
+    assert.equal(await store.releaseAbandoned({ instanceId: 'node-a', runId: 'run-2' }), 2);
+    assert.equal((await store.usage([key], november))[0]?.reservedMicros, 3_000);
+    assert.equal(await store.releaseAbandoned({ instanceId: 'node-a', runId: 'run-2' }), 0, 'idempotent');
+    const open = database.prepare("SELECT reservation_id FROM spend_reservations WHERE state = 'open' ORDER BY reservation_id").all() as Array<{
+      reservation_id: string;
+    }>;
+    assert.deepEqual(
+      open.map((row) => row.reservation_id),
+      ['a-now', 'anonymous', 'b-old'],
+    );
+    // A late settle of a released one still bills (the money may have been spent), once.
+    assert.equal((await store.settle({ reservationId: 'a-old', actualMicros: 400, entry: entry({ costMicros: 400 }) })).settled, true);
+    const [usage] = await store.usage([key], november);
+    assert.deepEqual([usage?.spentMicros, usage?.reservedMicros], [400, 3_000]);
+  });
+});

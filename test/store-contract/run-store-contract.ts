@@ -1,0 +1,271 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hashKey } from '../../src/core/hash-key.ts';
+import { requestLogRow } from '../../src/observability/test-support/request-log-row.ts';
+import type { Storage } from '../../src/store/ports.ts';
+import type { BudgetRule, SpendLedgerEntry } from '../../src/store/spend-store.ts';
+import { VirtualKeyConflictError, type VirtualKeyRecord } from '../../src/store/virtual-key-store.ts';
+
+/** Opens a backend. `reopen` opens the same data again (after `close`), for durability checks. */
+export interface StoreContractBackend {
+  storage: Storage;
+  reopen(): Promise<Storage>;
+  cleanup(): Promise<void>;
+}
+
+export interface StoreContractOptions {
+  /** The backend's reservation lease (how long an unrenewed reservation holds). */
+  leaseMs: number;
+}
+
+const november = new Date('2026-11-10T12:00:00Z');
+const later = (ms: number) => new Date(november.getTime() + ms);
+
+function rule(overrides: Partial<BudgetRule> = {}): BudgetRule {
+  return { scope: 'key', subject: 'alice', limitMicros: 1_000, window: 'month', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1, ...overrides };
+}
+
+function entry(overrides: Partial<SpendLedgerEntry> = {}): SpendLedgerEntry {
+  return {
+    requestId: 'request-1',
+    attempt: 1,
+    keyName: 'alice',
+    team: 'platform',
+    user: null,
+    tags: ['ci'],
+    provider: 'oai',
+    model: 'gpt-5',
+    inputTokens: 10,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 5,
+    reasoningTokens: 0,
+    costMicros: 0,
+    estimated: false,
+    reason: 'completed',
+    createdAt: '2026-11-10T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function keyRecord(name: string, secret: string, overrides: Partial<VirtualKeyRecord> = {}): VirtualKeyRecord {
+  return {
+    name,
+    hash: hashKey(secret),
+    prefix: secret.slice(0, 12),
+    tags: [],
+    aliases: {},
+    createdAt: '2026-01-01T00:00:00.000Z',
+    source: 'api',
+    ...overrides,
+  };
+}
+
+/**
+ * The behaviour every `Storage` backend promises (`src/store/ports.ts`, `spend-store.ts`,
+ * `virtual-key-store.ts`), as one suite each backend runs with one line:
+ * `runStoreContract('sqlite', open, { leaseMs })`. Each test gets a fresh, empty backend.
+ */
+export function runStoreContract(name: string, open: () => Promise<StoreContractBackend>, options: StoreContractOptions): void {
+  describe(`store contract: ${name}`, () => {
+    const opened: StoreContractBackend[] = [];
+    after(async () => {
+      for (const backend of opened) await backend.cleanup();
+    });
+    const fresh = async () => {
+      const backend = await open();
+      opened.push(backend);
+      return backend;
+    };
+
+    test('ping answers on a healthy store', async () => {
+      const { storage } = await fresh();
+      await storage.ping();
+    });
+
+    test('request log: a row round-trips every field; query filters and orders newest first; a repeated request id replaces', async () => {
+      const { storage } = await fresh();
+      const first = requestLogRow({ requestId: 'r1', startedAt: '2026-11-10T10:00:00.000Z', warnings: ['w: one'], requestBody: '{"a":1}' });
+      storage.logs.append(first);
+      storage.logs.append(requestLogRow({ requestId: 'r2', startedAt: '2026-11-10T11:00:00.000Z', keyName: 'bob', outcome: 'upstream_error', status: 502 }));
+      storage.logs.append(requestLogRow({ requestId: 'r3', startedAt: '2026-11-10T12:00:00.000Z', model: 'fast', servedModel: 'gpt-5' }));
+      await storage.logs.flush();
+      assert.deepEqual(
+        (await storage.logs.query({})).map((row) => row.requestId),
+        ['r3', 'r2', 'r1'],
+      );
+      assert.deepEqual((await storage.logs.query({ key: 'alice' })).at(-1), first);
+      assert.deepEqual(
+        (await storage.logs.query({ outcome: 'upstream_error' })).map((row) => row.requestId),
+        ['r2'],
+      );
+      assert.deepEqual(
+        (await storage.logs.query({ model: 'gpt-5' })).map((row) => row.requestId),
+        ['r3'],
+      );
+      assert.deepEqual(
+        (await storage.logs.query({ since: '2026-11-10T11:00:00.000Z', limit: 1 })).map((row) => row.requestId),
+        ['r3'],
+      );
+      storage.logs.append({ ...first, status: 499, outcome: 'client_disconnected' });
+      await storage.logs.flush();
+      const again = await storage.logs.query({ key: 'alice' });
+      assert.equal(again.length, 2);
+      assert.equal(again.find((row) => row.requestId === 'r1')?.outcome, 'client_disconnected');
+    });
+
+    test('request log: rollup groups routed rows (rejections left out), costliest first', async () => {
+      const { storage } = await fresh();
+      storage.logs.append(requestLogRow({ requestId: 'a', keyName: 'alice', costMicros: 100 }));
+      storage.logs.append(requestLogRow({ requestId: 'b', keyName: 'bob', costMicros: 300 }));
+      storage.logs.append(
+        requestLogRow({ requestId: 'c', keyName: 'alice', costMicros: 0, provider: null, servedModel: null, status: 404, outcome: 'rejected_model' }),
+      );
+      assert.deepEqual(
+        (await storage.logs.rollup({ groupBy: 'key' })).map((row) => [row.group, row.costMicros, row.requests]),
+        [
+          ['bob', 300, 1],
+          ['alice', 100, 1],
+        ],
+      );
+    });
+
+    test('request log: rows appended before close are there after a reopen', async () => {
+      const backend = await fresh();
+      for (let index = 0; index < 250; index++) backend.storage.logs.append(requestLogRow({ requestId: `durable-${index}` }));
+      await backend.storage.close();
+      const reopened = await backend.reopen();
+      try {
+        assert.equal((await reopened.logs.query({ limit: 1000 })).filter((row) => row.requestId.startsWith('durable-')).length, 250);
+      } finally {
+        await reopened.close();
+      }
+    });
+
+    test('virtual keys: create, find by hash, get, list, update, revoke; conflicts name their field', async () => {
+      const { storage } = await fresh();
+      assert.equal(await storage.keys.hasAny(), false);
+      const alice = keyRecord('alice', 'sk-sy-contract-alice-0000000', {
+        team: 'platform',
+        modelsAllowed: ['smart'],
+        budget: { limitUsd: 5, window: 'day', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1 },
+      });
+      await storage.keys.create(alice);
+      await storage.keys.create(keyRecord('bob', 'sk-sy-contract-bob-00000000'));
+      assert.equal(await storage.keys.hasAny(), true);
+      assert.deepEqual(await storage.keys.findByHash(alice.hash), alice);
+      assert.deepEqual(await storage.keys.get('alice'), alice);
+      assert.equal(await storage.keys.findByHash(hashKey('sk-nobody')), undefined);
+      assert.deepEqual(
+        (await storage.keys.list()).map((record) => record.name),
+        ['alice', 'bob'],
+      );
+      await assert.rejects(
+        storage.keys.create(keyRecord('alice', 'sk-sy-other')),
+        (error: unknown) => error instanceof VirtualKeyConflictError && error.field === 'name',
+      );
+      await assert.rejects(
+        storage.keys.create(keyRecord('carol', 'sk-sy-contract-bob-00000000')),
+        (error: unknown) => error instanceof VirtualKeyConflictError && error.field === 'hash',
+      );
+      const updated = await storage.keys.update('alice', { team: null, tags: ['x'] });
+      assert.equal(updated?.team, undefined);
+      assert.deepEqual(updated?.tags, ['x']);
+      assert.deepEqual(updated?.modelsAllowed, ['smart']);
+      assert.equal(await storage.keys.update('nobody', { team: 'x' }), undefined);
+      const revoked = await storage.keys.revoke('alice', new Date('2026-02-01T00:00:00Z'));
+      assert.equal(revoked?.revokedAt, '2026-02-01T00:00:00.000Z');
+      assert.equal((await storage.keys.revoke('alice', new Date('2026-03-01T00:00:00Z')))?.revokedAt, '2026-02-01T00:00:00.000Z');
+    });
+
+    test('spend: reserve is all or nothing across rules; the first hard rule that overflows is named', async () => {
+      const { storage } = await fresh();
+      const team = rule({ scope: 'team', subject: 'platform', limitMicros: 500 });
+      const key = rule({ limitMicros: 2_000 });
+      const soft = rule({ scope: 'tag', subject: 'ci', limitMicros: 1, mode: 'soft' });
+      assert.equal((await storage.spend.reserve({ reservationId: 'a', rules: [key, team, soft], amountMicros: 400, now: november })).ok, true);
+      const refused = await storage.spend.reserve({ reservationId: 'b', rules: [soft, key, team], amountMicros: 200, now: november });
+      assert.equal(refused.ok, false);
+      assert.ok(!refused.ok);
+      assert.equal(refused.blocked.rule.scope, 'team');
+      assert.deepEqual(
+        (await storage.spend.usage([key, team, soft], november)).map((usage) => usage.reservedMicros),
+        [400, 400, 400],
+      );
+    });
+
+    test('spend: settle bills once and frees the hold; release is idempotent; a settle after release bills nothing', async () => {
+      const { storage } = await fresh();
+      const key = rule();
+      await storage.spend.reserve({ reservationId: 's', rules: [key], amountMicros: 600, now: november });
+      assert.equal((await storage.spend.settle({ reservationId: 's', actualMicros: 250, entry: entry({ requestId: 's', costMicros: 250 }) })).settled, true);
+      assert.equal((await storage.spend.settle({ reservationId: 's', actualMicros: 250, entry: entry({ requestId: 's', costMicros: 250 }) })).settled, false);
+      await storage.spend.reserve({ reservationId: 'r', rules: [key], amountMicros: 100, now: november });
+      assert.equal(await storage.spend.release('r'), true);
+      assert.equal(await storage.spend.release('r'), false);
+      assert.equal((await storage.spend.settle({ reservationId: 'r', actualMicros: 9, entry: entry({ requestId: 'r', costMicros: 9 }) })).settled, false);
+      const [usage] = await storage.spend.usage([key], november);
+      assert.deepEqual([usage?.spentMicros, usage?.reservedMicros], [250, 0]);
+    });
+
+    test('spend: warn crossings are reported once, by the settlement or record that crosses', async () => {
+      const { storage } = await fresh();
+      const key = rule({ limitMicros: 1_000, warnAt: 0.5 });
+      const first = await storage.spend.record({ rules: [key], entry: entry({ requestId: 'w1', costMicros: 499 }), now: november });
+      const second = await storage.spend.record({ rules: [key], entry: entry({ requestId: 'w2', costMicros: 1 }), now: november });
+      const third = await storage.spend.record({ rules: [key], entry: entry({ requestId: 'w3', costMicros: 1 }), now: november });
+      assert.deepEqual(
+        [first, second, third].map((result) => result.crossed.map((crossing) => crossing.spentMicros)),
+        [[], [500], []],
+      );
+    });
+
+    test('spend: every attempt reaches the ledger, budgeted or not; rollup counts a request once', async () => {
+      const { storage } = await fresh();
+      await storage.spend.record({ rules: [], entry: entry({ requestId: 'x', attempt: 1, reason: 'retry', costMicros: 0 }), now: november });
+      await storage.spend.record({
+        rules: [],
+        entry: entry({ requestId: 'x', attempt: 2, costMicros: 70, createdAt: '2026-11-10T12:00:01.000Z' }),
+        now: november,
+      });
+      await storage.spend.record({ rules: [rule()], entry: entry({ requestId: 'y', keyName: 'bob', costMicros: 30 }), now: november });
+      assert.deepEqual(
+        (await storage.spend.rollup({ groupBy: 'key' })).map((row) => [row.group, row.costMicros, row.requests]),
+        [
+          ['alice', 70, 1],
+          ['bob', 30, 1],
+        ],
+      );
+      assert.deepEqual(
+        (await storage.spend.rollup({ groupBy: 'tag' })).map((row) => [row.group, row.costMicros, row.requests]),
+        [['ci', 100, 2]],
+      );
+    });
+
+    test('spend: a lease holds while renewed, lapses one lease after the last renewal, and then no longer counts', async () => {
+      const { storage } = await fresh();
+      const key = rule({ limitMicros: 1_000 });
+      const lease = options.leaseMs;
+      await storage.spend.reserve({ reservationId: 'lease', rules: [key], amountMicros: 1_000, now: november });
+      assert.equal(await storage.spend.renew(['lease'], later(lease * 0.9)), 1);
+      assert.equal((await storage.spend.reserve({ reservationId: 'early', rules: [key], amountMicros: 1, now: later(lease * 1.5) })).ok, false);
+      assert.equal((await storage.spend.reserve({ reservationId: 'late', rules: [key], amountMicros: 1, now: later(lease * 2) })).ok, true);
+      assert.equal((await storage.spend.usage([key], later(lease * 2)))[0]?.reservedMicros, 1);
+      // Its late settle still bills what was spent.
+      await storage.spend.settle({ reservationId: 'lease', actualMicros: 300, entry: entry({ requestId: 'lease', costMicros: 300 }) });
+      assert.equal((await storage.spend.usage([key], later(lease * 2)))[0]?.spentMicros, 300);
+    });
+
+    test('spend: releaseAbandoned frees the holds of earlier runs of one instance only', async () => {
+      const { storage } = await fresh();
+      const key = rule({ limitMicros: 10_000 });
+      const reserve = (id: string, instanceId: string, runId: string) =>
+        storage.spend.reserve({ reservationId: id, rules: [key], amountMicros: 1_000, now: november, holder: { instanceId, runId } });
+      await reserve('old', 'node-a', 'run-1');
+      await reserve('current', 'node-a', 'run-2');
+      await reserve('neighbour', 'node-b', 'run-1');
+      assert.equal(await storage.spend.releaseAbandoned({ instanceId: 'node-a', runId: 'run-2' }), 1);
+      assert.equal((await storage.spend.usage([key], november))[0]?.reservedMicros, 2_000);
+    });
+  });
+}
