@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashKey } from '../../src/core/hash-key.ts';
-import { requestLogRow } from '../../src/observability/test-support/request-log-row.ts';
+import { requestLogRow } from '../support/observability/request-log-row.ts';
 import type { Storage } from '../../src/store/ports.ts';
 import type { BudgetRule, SpendLedgerEntry } from '../../src/store/spend-store.ts';
 import { VirtualKeyConflictError, type VirtualKeyRecord } from '../../src/store/virtual-key-store.ts';
