@@ -4,7 +4,7 @@ import type { VirtualKeyRecord, VirtualKeyStore } from '../store/virtual-key-sto
 import { hashKey, hashesEqual } from '../core/hash-key.ts';
 
 /**
- * Every key the gateway accepts: the ones declared in config (fixed at start) and the ones
+ * Every key the gateway accepts: the ones declared in config (a reload builds a new directory) and the ones
  * made at run time (in the store). Stored keys are read from the store on every request, with
  * no cache, so a revocation or expiry is a 401 on the very next call.
  *
