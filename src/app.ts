@@ -83,7 +83,7 @@ export async function startGateway(config: RuntimeConfig, listen: StartOptions =
 }
 
 /** What makes a valid config unusable for this listener; checked at start and on every reload. */
-function checkServable(config: RuntimeConfig, host: string): void {
+export function checkServable(config: RuntimeConfig, host: string): void {
   if (!isLoopback(host) && config.keys.length === 0) {
     throw new ConfigError(
       `refusing to listen on ${host}: no client keys are configured, so anyone who can reach it could spend your provider keys`,

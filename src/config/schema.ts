@@ -8,9 +8,10 @@ const positiveInt = z.number().int().positive();
 /** An http(s) URL: `htp://…` is a typo that would otherwise surface at the first request. */
 const httpUrl = z.url({
   protocol: /^https?$/,
+  // Names the scheme only, never the URL (it may carry a credential).
   error: (issue) => {
-    const scheme = typeof issue.input === 'string' ? /^([a-z][a-z0-9+.-]*):/i.exec(issue.input)?.[1] : undefined;
-    return scheme ? `expected an http:// or https:// URL, not the scheme "${scheme}:"` : 'expected an http:// or https:// URL';
+    const scheme = typeof issue.input === 'string' ? /^([a-z][a-z0-9+.-]*:)/i.exec(issue.input)?.[1] : undefined;
+    return scheme && !/^https?:$/i.test(scheme) ? `scheme "${scheme}" is not allowed (use http: or https:)` : 'expected an http:// or https:// URL';
   },
 });
 const usd = z.number().nonnegative();

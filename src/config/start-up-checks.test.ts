@@ -19,12 +19,19 @@ const provider = 'providers:\n  oai: { type: openai, api_key: k }\n';
 test('an unknown URL scheme fails at start, naming the field', () => {
   assert.match(
     refusal('providers:\n  oai: { type: openai, base_url: "htp://api.openai.com/v1" }').message,
-    /providers\.oai\.base_url: expected an http:\/\/ or https:\/\/ URL/,
+    /providers\.oai\.base_url: scheme "htp:" is not allowed \(use http: or https:\)/,
   );
   const webhook = `${provider}budgets:\n  - { scope: org, limit_usd: 5, window: day, webhook_url: "htp://hooks.example.com" }`;
-  assert.match(refusal(webhook).message, /budgets\.0\.webhook_url: expected an http/);
-  assert.match(refusal(`${provider}observability:\n  otlp: { endpoint: "htps://otel:4318" }`).message, /observability\.otlp\.endpoint: expected an http/);
+  assert.match(refusal(webhook).message, /budgets\.0\.webhook_url: scheme "htp:" is not allowed/);
+  assert.match(
+    refusal(`${provider}observability:\n  otlp: { endpoint: "htps://otel:4318" }`).message,
+    /observability\.otlp\.endpoint: scheme "htps:" is not allowed/,
+  );
   assert.doesNotThrow(() => load('providers:\n  oai: { type: openai, base_url: "http://127.0.0.1:8000/v1" }'));
+  assert.match(
+    refusal('providers:\n  oai: { type: openai, base_url: "not a url" }').message,
+    /providers\.oai\.base_url: expected an http:\/\/ or https:\/\/ URL/,
+  );
 });
 
 test('a budget without a window fails at start (key budgets and scoped budgets)', () => {

@@ -5,7 +5,7 @@ import type { VirtualKeyRecord, VirtualKeyStore } from '../store/virtual-key-sto
 import { hashKey, hashesEqual } from '../core/hash-key.ts';
 
 /**
- * Every key the gateway accepts: the ones declared in config (fixed at start) and the ones
+ * Every key the gateway accepts: the ones declared in config (a reload builds a new directory) and the ones
  * made at run time (in the store). Stored keys are looked up through a small cache, so auth
  * never waits on a slow or locked store for a key it has seen:
  *
