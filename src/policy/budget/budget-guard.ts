@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyConfig, ScopedBudgetConfig } from '../../config/runtime-config.ts';
-import type { BudgetRule, BudgetUsage, SpendLedgerEntry, SpendStore, WarnCrossing } from '../../store/spend-store.ts';
+import type { BudgetRule, SpendLedgerEntry, SpendStore, WarnCrossing } from '../../store/spend-store.ts';
 import { budgetExceededError } from './budget-exceeded-error.ts';
 import { budgetRulesFor } from './budget-rules.ts';
 
@@ -22,10 +22,7 @@ export interface BudgetWarning {
 
 /** Money held for one request until it is settled (billed) or released (never sent upstream). */
 export interface Reservation {
-  readonly id: string;
-  readonly rules: readonly BudgetRule[];
-  /** Each rule's standing right after this reservation (own hold included), for headers. */
-  readonly usage: readonly BudgetUsage[];
+  /** The worst case held (0 when no budget applies); the pipeline logs a cost above it. */
   readonly amountMicros: number;
   /** Bills the final attempt into the windows that admitted the request. Once; later calls are no-ops. */
   settle(actualMicros: number, entry: SpendLedgerEntry): Promise<BudgetWarning[]>;
@@ -35,40 +32,23 @@ export interface Reservation {
   release(): Promise<void>;
 }
 
-export interface BudgetGuardOptions {
-  /** The clock for `record` and default reserve times (tests pin it). */
-  now?: () => Date;
-}
-
 /**
  * Budgets on the request path: reserve the worst case before the upstream call (atomically in
  * every applicable scope, so concurrency cannot overspend), settle the real cost after.
  */
 export class BudgetGuard {
-  private budgets: readonly ScopedBudgetConfig[];
-  private readonly now: () => Date;
-
   constructor(
     private readonly store: SpendStore,
-    budgets: readonly ScopedBudgetConfig[],
+    private readonly budgets: readonly ScopedBudgetConfig[],
     private readonly notify?: (warning: BudgetWarning) => void,
-    options: BudgetGuardOptions = {},
-  ) {
-    this.budgets = budgets;
-    this.now = options.now ?? (() => new Date());
-  }
-
-  /** Swaps the scoped budgets (admin changes); reservations already made keep their rules. */
-  updateBudgets(budgets: readonly ScopedBudgetConfig[]): void {
-    this.budgets = budgets;
-  }
+  ) {}
 
   /** Whether any budget applies to this key's requests. */
   applies(key: KeyConfig | undefined): boolean {
     return this.rulesFor(key).length > 0;
   }
 
-  rulesFor(key: KeyConfig | undefined): BudgetRule[] {
+  private rulesFor(key: KeyConfig | undefined): BudgetRule[] {
     return budgetRulesFor(key, this.budgets);
   }
 
@@ -77,30 +57,22 @@ export class BudgetGuard {
    * overflow. The worst case may be given as a function: it is then computed only when a
    * budget applies (estimating it can mean reading the request body).
    */
-  async reserve(key: KeyConfig | undefined, worstCase: number | (() => number), requestId: string, now: Date = this.now()): Promise<Reservation> {
+  async reserve(key: KeyConfig | undefined, worstCase: number | (() => number), requestId: string): Promise<Reservation> {
     const rules = this.rulesFor(key);
     const id = `${requestId}:${randomUUID()}`;
     // No budget applies: nothing to hold, but every attempt still goes to the ledger.
-    if (rules.length === 0) return this.reservation(id, rules, [], 0, false);
+    if (rules.length === 0) return this.reservation(id, rules, 0, false);
     const worstCaseMicros = typeof worstCase === 'function' ? worstCase() : worstCase;
-    const result = await this.store.reserve({ reservationId: id, rules, amountMicros: worstCaseMicros, now });
+    const result = await this.store.reserve({ reservationId: id, rules, amountMicros: worstCaseMicros, now: new Date() });
     if (!result.ok) throw budgetExceededError(result.blocked, result.amountMicros);
-    return this.reservation(id, rules, result.usage, Math.ceil(worstCaseMicros), true);
+    return this.reservation(id, rules, Math.ceil(worstCaseMicros), true);
   }
 
-  /** Where each budget of this key stands now (admin API, headers). */
-  async usage(key: KeyConfig | undefined, now: Date = this.now()): Promise<BudgetUsage[]> {
-    return this.store.usage(this.rulesFor(key), now);
-  }
-
-  private reservation(id: string, rules: BudgetRule[], usage: BudgetUsage[], amountMicros: number, held: boolean): Reservation {
+  private reservation(id: string, rules: BudgetRule[], amountMicros: number, held: boolean): Reservation {
     // Closed on the first settle or release, before the await, so racing calls cannot both bill.
     let closed = false;
-    const record = async (entry: SpendLedgerEntry) => this.warn((await this.store.record({ rules, entry, now: this.now() })).crossed);
+    const record = async (entry: SpendLedgerEntry) => this.warn((await this.store.record({ rules, entry, now: new Date() })).crossed);
     return {
-      id,
-      rules,
-      usage,
       amountMicros,
       settle: async (actualMicros, entry) => {
         if (closed) return [];
