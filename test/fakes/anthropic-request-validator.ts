@@ -11,6 +11,21 @@ export type AnthropicValidationContext = {
   knownModels?: readonly string[];
   verifyThinking(thinking: string, signature: string): boolean;
   verifyRedactedData(data: string): boolean;
+  /**
+   * Also require what the gateway's encoder promises beyond the API (codec tests set it):
+   * `system` as an array of text blocks and strictly alternating roles (the API would merge
+   * consecutive turns; the encoder never sends them).
+   */
+  gatewayShape?: boolean;
+};
+
+/** The context codec unit tests validate encoded bodies with: no emulator-issued signatures to check, only their presence. */
+export const encodedRequestContext: AnthropicValidationContext = {
+  endpoint: 'messages',
+  betas: [],
+  verifyThinking: (_thinking, signature) => signature.trim() !== '',
+  verifyRedactedData: (data) => data !== '',
+  gatewayShape: true,
 };
 
 const countTokensParameters = ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'mcp_servers', 'context_management', 'output_config'];
@@ -72,7 +87,7 @@ export function validateAnthropicRequest(body: unknown, context: AnthropicValida
   return (
     validateSystem(body.system) ??
     validateTools(body.tools) ??
-    validateToolChoice(body.tool_choice) ??
+    validateToolChoice(body.tool_choice, body.tools) ??
     validateThinking(body, mode, context.endpoint) ??
     validateSampling(body) ??
     validateMessages(body.messages, {
@@ -80,8 +95,44 @@ export function validateAnthropicRequest(body: unknown, context: AnthropicValida
       allowSystemRole: context.betas.some((beta) => beta.startsWith('per-turn-control')),
       verifyThinking: context.verifyThinking,
       verifyRedactedData: context.verifyRedactedData,
-    })
+    }) ??
+    validateToolUseNeedsTools(body) ??
+    validateFinalAssistantText(body.messages) ??
+    validateCacheBreakpoints(body) ??
+    (context.gatewayShape ? validateGatewayShape(body) : undefined)
   );
+}
+
+const blocksOf = (value: unknown): Array<Record<string, any>> => (Array.isArray(value) ? value.filter(isPlainObject) : []);
+
+function validateToolUseNeedsTools(body: Record<string, any>): AnthropicRejection | undefined {
+  if (Array.isArray(body.tools) && body.tools.length > 0) return undefined;
+  const usesTools = blocksOf(body.messages).some((message) =>
+    blocksOf(message.content).some((block) => block.type === 'tool_use' || block.type === 'tool_result'),
+  );
+  return usesTools ? invalidRequest('Requests which include `tool_use` or `tool_result` blocks must define tools.') : undefined;
+}
+
+function validateFinalAssistantText(messages: unknown): AnthropicRejection | undefined {
+  const final = blocksOf(messages).at(-1);
+  if (final?.role !== 'assistant') return undefined;
+  const text = typeof final.content === 'string' ? final.content : blocksOf(final.content).at(-1)?.text;
+  return typeof text === 'string' && /\s$/.test(text) ? invalidRequest('messages: final assistant content cannot end with trailing whitespace') : undefined;
+}
+
+function validateCacheBreakpoints(body: Record<string, any>): AnthropicRejection | undefined {
+  const marked = (blocks: unknown) => blocksOf(blocks).filter((block) => block.cache_control !== undefined).length;
+  const found = marked(body.system) + marked(body.tools) + blocksOf(body.messages).reduce((sum, message) => sum + marked(message.content), 0);
+  return found > 4 ? invalidRequest(`A maximum of 4 blocks with cache_control may be provided. Found ${found}.`) : undefined;
+}
+
+function validateGatewayShape(body: Record<string, any>): AnthropicRejection | undefined {
+  if (body.system !== undefined && !Array.isArray(body.system)) return invalidRequest('gateway shape: system should be an array of text blocks');
+  const messages = blocksOf(body.messages);
+  for (let index = 1; index < messages.length; index++) {
+    if (messages[index]!.role === messages[index - 1]!.role) return invalidRequest(`gateway shape: messages.${index}: roles must alternate`);
+  }
+  return undefined;
 }
 
 function validateSystem(system: unknown): AnthropicRejection | undefined {
@@ -138,7 +189,7 @@ function validateServerTool(tool: Record<string, any>, index: number): Anthropic
   return undefined;
 }
 
-function validateToolChoice(toolChoice: unknown): AnthropicRejection | undefined {
+function validateToolChoice(toolChoice: unknown, tools: unknown): AnthropicRejection | undefined {
   if (toolChoice === undefined) return undefined;
   if (!isPlainObject(toolChoice)) return invalidRequest('tool_choice: Input should be a valid dictionary or object to extract fields from');
   if (!['auto', 'any', 'tool', 'none'].includes(toolChoice.type)) {
@@ -147,6 +198,11 @@ function validateToolChoice(toolChoice: unknown): AnthropicRejection | undefined
     );
   }
   if (toolChoice.type === 'tool' && typeof toolChoice.name !== 'string') return invalidRequest('tool_choice.tool.name: Field required');
+  const declared = Array.isArray(tools) ? tools.filter(isPlainObject).map((tool) => tool.name) : [];
+  if (declared.length === 0) return invalidRequest('tool_choice may only be specified while providing tools.');
+  // Not a recorded message: the live API's wording for an undeclared forced tool is unknown.
+  if (toolChoice.type === 'tool' && !declared.includes(toolChoice.name))
+    return invalidRequest(`tool_choice: tool \`${toolChoice.name}\` is not among the provided tools`);
   return undefined;
 }
 

@@ -2,7 +2,8 @@
 // does: proto-JSON parsing (all violations at once), proto constraints ("* GenerateContentRequest
 // .<path>: …"), then roles, thinkingConfig, function-turn pairing and thought signatures.
 import { isPlainObject } from './fake-http.ts';
-import { payloadRejection, protoRejection, type GeminiRejection } from './gemini-error.ts';
+import { invalidArgument, payloadRejection, protoRejection, type GeminiRejection } from './gemini-error.ts';
+import { gatewayShapeProblems } from './gemini-gateway-shape.ts';
 import { countTokensRequestSpec, generateContentRequestSpec, parseGeminiPayload, partDataFields, readField, toCamel } from './gemini-payload-parser.ts';
 import { readThinkingConfig, validateThinkingConfig, modelGeneration } from './gemini-thinking.ts';
 import { asList, validateFunctionTurns, validateRoles, validateThoughtSignatures } from './gemini-turn-validator.ts';
@@ -11,7 +12,14 @@ export type GeminiValidationContext = {
   endpoint: 'generateContent' | 'countTokens';
   model: string;
   isIssuedSignature(signature: string): boolean;
+  /** Also check the shape the gateway's encoder promises (`gemini-gateway-shape.ts`); codec tests set it. */
+  gatewayShape?: boolean;
 };
+
+/** The context codec unit tests validate an encoded body with: the target model decides signatures and thinking fields. */
+export function encodedRequestContext(model = 'gemini-3-pro-preview'): GeminiValidationContext {
+  return { endpoint: 'generateContent', model, isIssuedSignature: () => true, gatewayShape: true };
+}
 
 const functionNamePattern = /^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/;
 const invalidFunctionName =
@@ -36,8 +44,17 @@ export function validateGeminiRequest(body: unknown, context: GeminiValidationCo
     validateRoles(contents) ??
     validateThinkingConfig(context.model, thinking) ??
     validateFunctionTurns(contents) ??
-    (context.endpoint === 'generateContent' && modelGeneration(context.model) >= 3 ? validateThoughtSignatures(contents, context.isIssuedSignature) : undefined)
+    (context.endpoint === 'generateContent' && modelGeneration(context.model) >= 3
+      ? validateThoughtSignatures(contents, context.isIssuedSignature)
+      : undefined) ??
+    (context.gatewayShape ? validateGatewayShape(request, context.model) : undefined)
   );
+}
+
+function validateGatewayShape(request: Record<string, any>, model: string): GeminiRejection | undefined {
+  const current = modelGeneration(model) >= 3;
+  const [problem] = gatewayShapeProblems(request, { signatures: current, thinking: current ? 'level' : 'budget' });
+  return problem === undefined ? undefined : invalidArgument(`gateway shape: ${problem}`);
 }
 
 type Constraint = { path: string; reason: string };

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startGeminiEmulator, type GeminiEmulator } from './gemini-emulator.ts';
 import { postJson } from './post-json.ts';
 import { textReply } from './scenario.ts';
+import { encodedRequestContext, validateGeminiRequest } from './gemini-request-validator.ts';
 
 const key = { 'x-goog-api-key': 'gemini-upstream-test' };
 const user = { role: 'user', parts: [{ text: 'hi' }] };
@@ -324,4 +325,39 @@ describe('Gemini emulator strictness', () => {
     );
     assert.equal(accepted.status, 200, accepted.text);
   });
+});
+
+describe('with gatewayShape (codec tests) the validator also checks what the encoder promises', () => {
+  const user = { role: 'user', parts: [{ text: 'hi' }] };
+  const call = (signature?: string) => ({
+    role: 'model',
+    parts: [{ functionCall: { name: 'read', args: {} }, ...(signature ? { thoughtSignature: signature } : {}) }],
+  });
+  const answer = { role: 'user', parts: [{ functionResponse: { name: 'read', response: { ok: true } } }] };
+  const tools = [{ functionDeclarations: [{ name: 'read', parametersJsonSchema: { type: 'object' } }] }];
+  const done = { role: 'model', parts: [{ text: 'done' }] };
+  const valid = { contents: [user, call('c2ln'), answer, done, user, call('c2ln'), answer], tools };
+  const faults: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['model in the body', { model: 'gemini-3-pro-preview' }, /model belongs in the URL/],
+    ['stream field (the API refuses it too)', { stream: true }, /"stream"/],
+    ['consecutive user contents', { contents: [user, user] }, /same role/],
+    [
+      'an earlier tool-loop turn without a signature',
+      { contents: [user, call(), answer, done, user, call('c2ln'), answer] },
+      /first functionCall has no thoughtSignature/,
+    ],
+    [
+      '$schema in a declaration',
+      { tools: [{ functionDeclarations: [{ name: 'read', parametersJsonSchema: { type: 'object', $schema: 'x' } }] }] },
+      /\$schema is rejected/,
+    ],
+    ['six stop sequences', { generationConfig: { stopSequences: ['a', 'b', 'c', 'd', 'e', 'f'] } }, /at most 5 stop sequences/],
+  ];
+  test('the valid body passes, and passes the emulator without gatewayShape', () => {
+    assert.equal(validateGeminiRequest(valid, encodedRequestContext()), undefined);
+    assert.equal(validateGeminiRequest({ ...valid, contents: [user, user] }, { ...encodedRequestContext(), gatewayShape: false }), undefined);
+  });
+  for (const [name, change, expected] of faults) {
+    test(name, () => assert.match(validateGeminiRequest({ ...valid, ...change }, encodedRequestContext())?.message ?? 'accepted', expected));
+  }
 });

@@ -11,6 +11,13 @@ export type ResponsesValidationContext = Omit<InputValidationContext, 'store'> &
   knownModels?: readonly string[];
 };
 
+/** The context codec unit tests validate an encoded body with: every id and encrypted blob counts as one the API issued. */
+export const encodedRequestContext: ResponsesValidationContext = {
+  isIssuedEncryptedContent: () => true,
+  isStoredItemId: () => true,
+  isStoredResponseId: () => true,
+};
+
 const knownParameters = new Set([
   'background',
   'client_metadata',

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import { startResponsesEmulator, type ResponsesEmulator } from '../fakes/responses-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+import { budgetRulesFor } from '../../src/policy/budget/budget-rules.ts';
 
 // Money invariants against a hostile upstream: absurd usage, output past the reservation,
 // models without a price, retries that must each reach the ledger.
@@ -95,7 +96,8 @@ test('a budgeted request without an output cap is sent with the cap it was reser
   const spent = (await ledger())
     .filter((entry) => String(entry['request_id']).length > 0 && entry['key_name'] === 'capped')
     .reduce((sum, entry) => sum + Number(entry['cost_micros']), 0);
-  const usage = await gateway.gateway.budgets.usage(await gateway.gateway.keys.authenticate('sk-money-capped-01'));
+  const cappedKey = await gateway.gateway.keys.authenticate('sk-money-capped-01');
+  const usage = await gateway.gateway.storage.spend.usage(budgetRulesFor(cappedKey, gateway.gateway.config.budgets), new Date());
   const capMicros = 500_000;
   assert.ok(spent <= capMicros, `spent ${spent} µ$ of a ${capMicros} µ$ hard cap`);
   assert.ok(usage[0]!.spentMicros <= capMicros, `budget counter ${usage[0]!.spentMicros} ≤ cap`);

@@ -16,7 +16,10 @@ export type BlockStart =
 /**
  * The stream every decoder produces and every encoder consumes (noun-verb names).
  * Sequence: response-start, then (block-start, deltas, block-end)*, then exactly one of
- * response-end or error.
+ * response-end or error. Two exceptions: an upstream that fails before answering yields a lone
+ * error (so the gateway can still fall back), and a block cut off by the output cap (finish
+ * reason `length`, e.g. a half-written tool call) may end without its block-end. Every codec
+ * is checked against this by test/conformance/.
  */
 export type StreamEvent =
   | { type: 'response-start'; id: string; model: string; createdAt: number }

@@ -7,7 +7,7 @@ import type { ModelRequest } from '../../core/ir/index.ts';
 import { decodeRequest } from './decode-request.ts';
 import { encodeRequest } from './encode-request.ts';
 import { readJsonFixture } from '../../../test/support/dialects/anthropic-messages.ts';
-import { validateAnthropicRequest } from '../../../test/fakes/anthropic-encoder-rules.ts';
+import { encodedRequestContext, validateAnthropicRequest } from '../../../test/fakes/anthropic-request-validator.ts';
 
 type Json = Record<string, any>;
 
@@ -69,7 +69,7 @@ describe('decoding what Claude Code sends', () => {
   test('re-encoded for Anthropic it is the same request, bar the tool_result breakpoint the IR cannot hold', () => {
     const { request } = decode(body);
     const again = reencode(request);
-    assert.deepEqual(validateAnthropicRequest(again), []);
+    assert.equal(validateAnthropicRequest(again, encodedRequestContext)?.message, undefined);
     const expectedMessages = structuredClone(body.messages);
     delete expectedMessages.at(-1).content[0].cache_control;
     delete expectedMessages.at(-1).content[0].is_error;
@@ -98,7 +98,7 @@ describe('decoding what Claude Code sends', () => {
     assert.deepEqual(again.output_config, { effort: 'medium' });
     assert.equal(again.system.at(-1).text, adaptive.messages[1].content[0].text);
     assert.ok(warnings.list.some((warning) => warning.code === 'system_hoisted'));
-    assert.deepEqual(validateAnthropicRequest(again), []);
+    assert.equal(validateAnthropicRequest(again, encodedRequestContext)?.message, undefined);
   });
 });
 
@@ -123,7 +123,7 @@ describe('decoding recorded Anthropic requests', () => {
     assert.equal(request.messages[2]?.content.length, 4);
     assert.deepEqual(request.toolChoice, { type: 'auto' });
     const again = reencode(request);
-    assert.deepEqual(validateAnthropicRequest(again), []);
+    assert.equal(validateAnthropicRequest(again, encodedRequestContext)?.message, undefined);
     const strip = (value: unknown): unknown =>
       JSON.parse(JSON.stringify(value, (key, inner) => (key === 'cache_control' || (key === 'is_error' && inner === false) ? undefined : inner)));
     assert.deepEqual(strip(again.messages), strip(body.messages));

@@ -4,7 +4,7 @@ import { GatewayError } from '../../core/errors.ts';
 import type { ContentBlock, Message, ModelRequest, ReasoningBlock, ToolDefinition } from '../../core/ir/index.ts';
 import { encodeRequest } from './encode-request.ts';
 import { emptyRequest, exchangeContext, warningCodes } from '../../../test/support/dialects/anthropic-messages.ts';
-import { validateAnthropicRequest } from '../../../test/fakes/anthropic-encoder-rules.ts';
+import { encodedRequestContext, validateAnthropicRequest } from '../../../test/fakes/anthropic-request-validator.ts';
 
 const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
 const assistantText = (text: string): Message => ({ role: 'assistant', content: [{ type: 'text', text }] });
@@ -45,7 +45,7 @@ describe('turn structure', () => {
         user('thanks'),
       ],
     });
-    assert.deepEqual(validateAnthropicRequest(body), []);
+    assert.equal(validateAnthropicRequest(body, encodedRequestContext)?.message, undefined);
     assert.deepEqual(body.messages[1].content, [
       { type: 'thinking', thinking: 'Let me think.\n', signature: 'EqQBCkgIAxABGAIiQL+sig==' },
       { type: 'text', text: 'Checking.' },
@@ -108,7 +108,7 @@ describe('turn structure', () => {
 
   test('an unanswered call gets an error result and a stray result becomes text', () => {
     const { body, codes } = encode({ tools: [shell], messages: [user('go'), call('toolu_x'), user('stop'), result('call_unknown', 'late output')] });
-    assert.deepEqual(validateAnthropicRequest(body), []);
+    assert.equal(validateAnthropicRequest(body, encodedRequestContext)?.message, undefined);
     assert.deepEqual(body.messages[2].content[0], {
       type: 'tool_result',
       tool_use_id: 'toolu_x',
@@ -152,14 +152,14 @@ describe('turn structure', () => {
     const thinkingOn = encode({ messages: [user('q'), assistantText('The answer is ')], reasoning: { effort: 'low' } });
     assert.equal(thinkingOn.body.messages.at(-1).role, 'user');
     assert.ok(thinkingOn.codes.includes('prefill_removed'));
-    assert.deepEqual(validateAnthropicRequest(thinkingOn.body), []);
+    assert.equal(validateAnthropicRequest(thinkingOn.body, encodedRequestContext)?.message, undefined);
   });
 
   test('a conversation starting with the assistant gets a placeholder user turn first', () => {
     const { body, codes } = encode({ messages: [assistantText('Hi!'), user('hello')] });
     assert.equal(body.messages[0].role, 'user');
     assert.ok(codes.includes('placeholder_turn_added'));
-    assert.deepEqual(validateAnthropicRequest(body), []);
+    assert.equal(validateAnthropicRequest(body, encodedRequestContext)?.message, undefined);
   });
 
   test('images: base64, data URLs and URLs map to sources; a provider file id is a 400', () => {
@@ -214,7 +214,7 @@ describe('turn structure', () => {
       messages: [user('go'), { role: 'assistant', content: [thinking] }, call('toolu_1'), result('toolu_1')],
     });
     assert.deepEqual(own.body.thinking, { type: 'enabled', budget_tokens: 24576 });
-    assert.deepEqual(validateAnthropicRequest(own.body), []);
+    assert.equal(validateAnthropicRequest(own.body, encodedRequestContext)?.message, undefined);
   });
 });
 
@@ -413,31 +413,83 @@ describe('caching and purity', () => {
 });
 
 describe('the validator used above catches broken bodies', () => {
-  test('each rule fires', () => {
-    const bad = {
-      model: 'm',
-      max_tokens: 2000,
-      thinking: { type: 'enabled', budget_tokens: 4000 },
-      temperature: 0.5,
-      tools: [{ name: 'bad.name', input_schema: { type: 'array' } }],
-      messages: [
-        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'x', input: {} }] },
-        { role: 'assistant', content: [{ type: 'text', text: ' ' }] },
-      ],
-    };
-    const problems = validateAnthropicRequest(bad).join('\n');
-    for (const expected of [
-      'budget_tokens 4000 must be < max_tokens',
-      'temperature with thinking',
-      'does not match',
-      'input_schema.type',
-      'first message must be a user',
-      'roles must alternate',
-      'empty text block',
-      'has no tool_result',
-      'prefill',
-    ]) {
-      assert.ok(problems.includes(expected), expected);
-    }
-  });
+  // One fault per body, each on top of a body the validator accepts.
+  const tool = { name: 'x', input_schema: { type: 'object' } };
+  const valid = {
+    model: 'm',
+    max_tokens: 2000,
+    system: [{ type: 'text', text: 'sys' }],
+    tools: [tool],
+    messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+  };
+  const use = { type: 'tool_use', id: 't1', name: 'x', input: {} };
+  const faults: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['budget over max_tokens', { thinking: { type: 'enabled', budget_tokens: 4000 } }, /max_tokens` must be greater than `thinking.budget_tokens/],
+    ['temperature with thinking', { thinking: { type: 'enabled', budget_tokens: 1024 }, temperature: 0.5 }, /temperature` may only be set to 1/],
+    ['bad tool name', { tools: [{ ...tool, name: 'bad.name' }] }, /name: String should match pattern/],
+    ['non-object schema', { tools: [{ ...tool, input_schema: { type: 'array' } }] }, /input_schema.type: Input should be 'object'/],
+    [
+      'assistant first',
+      { messages: [{ role: 'assistant', content: [{ type: 'text', text: 'a' }] }, ...valid.messages] },
+      /first message must use the "user" role/,
+    ],
+    ['roles not alternating', { messages: [...valid.messages, ...valid.messages] }, /roles must alternate/],
+    ['system as a string', { system: 'sys' }, /system should be an array/],
+    ['empty text block', { messages: [{ role: 'user', content: [{ type: 'text', text: ' ' }] }] }, /non-whitespace text/],
+    [
+      'tool_use unanswered',
+      { messages: [...valid.messages, { role: 'assistant', content: [use] }, ...valid.messages] },
+      /without `tool_result` blocks immediately after/,
+    ],
+    [
+      'prefill with thinking',
+      { thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [...valid.messages, { role: 'assistant', content: [{ type: 'text', text: 'a' }] }] },
+      /prefill/,
+    ],
+    [
+      'tool blocks without tools',
+      {
+        tools: [],
+        messages: [
+          ...valid.messages,
+          { role: 'assistant', content: [use] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }] },
+        ],
+      },
+      /must define tools/,
+    ],
+    [
+      'final assistant text ending in whitespace',
+      { messages: [...valid.messages, { role: 'assistant', content: [{ type: 'text', text: 'a ' }] }] },
+      /trailing whitespace/,
+    ],
+    [
+      'five cache breakpoints',
+      { system: Array.from({ length: 5 }, () => ({ type: 'text', text: 's', cache_control: { type: 'ephemeral' } })) },
+      /maximum of 4 blocks with cache_control/,
+    ],
+    ['tool_choice without tools', { tools: undefined, tool_choice: { type: 'auto' } }, /tool_choice may only be specified while providing tools/],
+    ['tool_choice naming an undeclared tool', { tool_choice: { type: 'tool', name: 'y' } }, /not among the provided tools/],
+    [
+      'thinking without a signature',
+      {
+        messages: [
+          ...valid.messages,
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', thinking: 't', signature: '' },
+              { type: 'text', text: 'a' },
+            ],
+          },
+          ...valid.messages,
+        ],
+      },
+      /Invalid `signature`/,
+    ],
+  ];
+  test('the valid body passes', () => assert.equal(validateAnthropicRequest(valid, encodedRequestContext), undefined));
+  for (const [name, change, expected] of faults) {
+    test(name, () => assert.match(validateAnthropicRequest({ ...valid, ...change }, encodedRequestContext)?.message ?? 'accepted', expected));
+  }
 });

@@ -5,7 +5,7 @@ import { foldStream, type ContentBlock, type Message, type ModelRequest, type To
 import type { TargetProfile } from '../../core/dialect.ts';
 import { encodeRequest } from './encode-request.ts';
 import { decodeFixture, emptyRequest, exchangeContext, partsOf, warningCodes } from '../../../test/support/dialects/gemini.ts';
-import { validateGeminiRequest } from '../../../test/fakes/gemini-encoder-rules.ts';
+import { encodedRequestContext, validateGeminiRequest } from '../../../test/fakes/gemini-request-validator.ts';
 
 const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
 
@@ -66,7 +66,7 @@ describe('Gemini request encoding: conversation', () => {
       user('thanks'),
     ];
     const { body } = encode({ messages, tools: [readTool] }, { model: 'gemini-2.5-flash' });
-    assert.deepEqual(validateGeminiRequest(body), []);
+    assert.equal(validateGeminiRequest(body, encodedRequestContext('gemini-2.5-flash'))?.message, undefined);
     assert.deepEqual(body.contents[1], {
       role: 'model',
       parts: [{ functionCall: { name: 'read', args: { path: 'a' }, id: 'call_a' } }, { functionCall: { name: 'read', args: { path: 'b' }, id: 'call_b' } }],
@@ -89,7 +89,7 @@ describe('Gemini request encoding: conversation', () => {
       user('next'),
     ];
     const { body, warnings } = encode({ messages, tools: [readTool] });
-    assert.deepEqual(validateGeminiRequest(body, { signatures: true }), []);
+    assert.equal(validateGeminiRequest(body, encodedRequestContext())?.message, undefined);
     assert.deepEqual(body.contents[2]?.parts, [
       { functionResponse: { name: 'read', response: { error: 'No result was recorded for this call.' }, id: 'call_1' } },
       { text: 'next' },
@@ -211,7 +211,7 @@ describe('Gemini request encoding: thought signatures', () => {
   ]) {
     test(`${fixture}: every recorded signature goes back byte-exact on its part`, () => {
       const body = replay(fixture);
-      assert.deepEqual(validateGeminiRequest(body, { signatures: true }), []);
+      assert.equal(validateGeminiRequest(body, encodedRequestContext())?.message, undefined);
       const recorded = partsOf(fixture).filter((part) => typeof part.thoughtSignature === 'string');
       const sent = body.contents[1]?.parts ?? [];
       assert.equal(sent.filter((part) => part.thoughtSignature !== undefined).length, recorded.length);
@@ -256,7 +256,7 @@ describe('Gemini request encoding: thought signatures', () => {
       result('call_5'),
     ];
     const { body, warnings } = encode({ messages, tools: [readTool] });
-    assert.deepEqual(validateGeminiRequest(body, { signatures: true }), []);
+    assert.equal(validateGeminiRequest(body, encodedRequestContext())?.message, undefined);
     const signatures = body.contents.filter((content) => content.role === 'model').map((content) => content.parts?.map((part) => part.thoughtSignature));
     assert.deepEqual(signatures, [['skip_thought_signature_validator', undefined], ['UkVBTA==', undefined], ['skip_thought_signature_validator']]);
     assert.ok(warnings.includes('thought_signature_dummy'));
@@ -308,7 +308,7 @@ describe('Gemini request encoding: tools and settings', () => {
       { kind: 'function', name: '2fa.check' },
     ];
     const { body, warnings } = encode({ tools });
-    assert.deepEqual(validateGeminiRequest(body), []);
+    assert.equal(validateGeminiRequest(body, encodedRequestContext())?.message, undefined);
     assert.deepEqual(body.tools?.[0]?.functionDeclarations, [
       {
         name: 'agents__spawn',

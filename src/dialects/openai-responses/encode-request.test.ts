@@ -5,6 +5,7 @@ import { Warnings } from '../../core/warnings.ts';
 import { decodeRequest } from './decode-request.ts';
 import { encodeRequest } from './encode-request.ts';
 import { encodeReasoningEnvelope } from './reasoning-envelope.ts';
+import { encodedRequestContext, validateResponsesRequest } from '../../../test/fakes/responses-request-validator.ts';
 import { codexCaptures, exchangeContext, fixtureJson, minimalRequest } from '../../../test/support/dialects/openai-responses.ts';
 
 const wireRequests = [
@@ -26,12 +27,15 @@ describe('encodeRequest: same-dialect round trip is exact', () => {
       const { encoded, warnings } = roundTrip(body);
       assert.deepEqual(encoded, { ...body, model: 'upstream-model' });
       assert.deepEqual(warnings.list, []);
+      assert.equal(validateResponsesRequest(encoded, encodedRequestContext)?.body.error.message, undefined);
     });
   }
   for (const name of wireRequests) {
     test(`wire fixture ${name}`, () => {
       const body = fixtureJson(name) as Record<string, unknown>;
-      assert.deepEqual(roundTrip(body).encoded, { ...body, model: 'upstream-model' });
+      const { encoded } = roundTrip(body);
+      assert.deepEqual(encoded, { ...body, model: 'upstream-model' });
+      assert.equal(validateResponsesRequest(encoded, encodedRequestContext)?.body.error.message, undefined);
     });
   }
 

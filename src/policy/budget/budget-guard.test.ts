@@ -1,10 +1,11 @@
-import { after, describe, test } from 'node:test';
+import { after, afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BudgetConfig, KeyConfig, ScopedBudgetConfig } from '../../config/runtime-config.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { SqliteSpendStore } from '../../store/sqlite/spend-store.ts';
 import { entry, openSpendDatabase } from '../../../test/support/store/spend-test-support.ts';
 import { BudgetGuard, type BudgetWarning } from './budget-guard.ts';
+import { budgetRulesFor } from './budget-rules.ts';
 
 const databases: Array<{ close(): void }> = [];
 after(() => databases.forEach((database) => database.close()));
@@ -21,20 +22,26 @@ const budget = (limitUsd: number, overrides: Partial<BudgetConfig> = {}): Budget
 });
 const keyWith = (overrides: Partial<KeyConfig> = {}): KeyConfig => ({ name: 'alice', hash: 'h', team: 'platform', tags: [], aliases: {}, ...overrides });
 
-function setup(budgets: ScopedBudgetConfig[] = [], now: Date = november) {
+// The guard reads the real clock; each test runs on 10 November 2026 unless it moves the clock.
+beforeEach(() => mock.timers.enable({ apis: ['Date'], now: november }));
+afterEach(() => mock.timers.reset());
+
+function setup(budgets: ScopedBudgetConfig[] = []) {
   const database = openSpendDatabase(':memory:');
   databases.push(database);
   const store = new SqliteSpendStore(database);
   const warnings: BudgetWarning[] = [];
-  const guard = new BudgetGuard(store, budgets, (warning) => warnings.push(warning), { now: () => now });
-  return { store, guard, warnings };
+  const guard = new BudgetGuard(store, budgets, (warning) => warnings.push(warning));
+  /** Where each budget of the key stands now, read from the store (the guard's own port). */
+  const usage = (key: KeyConfig | undefined) => store.usage(budgetRulesFor(key, budgets), new Date());
+  return { store, guard, warnings, usage };
 }
 
 const isBudgetExceeded = (error: unknown) => error instanceof GatewayError && error.code === 'policy_budget_exceeded' && error.status === 429;
 
 describe('BudgetGuard: the acceptance test (no overspend under concurrency)', () => {
   test('$0.30 left, 50 concurrent $0.10 worst cases: exactly 3 pass, 47 get 429, final spend within the cap', async () => {
-    const { guard, store } = setup();
+    const { guard, store, usage: usageOf } = setup();
     const key = keyWith({ budget: budget(1) });
     const earlier = await guard.reserve(key, 700_000, 'earlier');
     await earlier.settle(700_000, entry({ requestId: 'earlier', costMicros: 700_000 }));
@@ -48,9 +55,9 @@ describe('BudgetGuard: the acceptance test (no overspend under concurrency)', ()
 
     const realCosts = [83_000, 100_000, 41_500];
     await Promise.all(
-      admitted.map((reservation, index) => reservation.settle(realCosts[index]!, entry({ requestId: reservation.id, costMicros: realCosts[index]! }))),
+      admitted.map((reservation, index) => reservation.settle(realCosts[index]!, entry({ requestId: `admitted-${index}`, costMicros: realCosts[index]! }))),
     );
-    const [usage] = await guard.usage(key);
+    const [usage] = await usageOf(key);
     assert.equal(usage?.spentMicros, 700_000 + 83_000 + 100_000 + 41_500);
     assert.equal(usage?.reservedMicros, 0);
     assert.ok(usage!.spentMicros <= usage!.limitMicros);
@@ -96,10 +103,10 @@ describe('BudgetGuard errors', () => {
       { scope: 'team', name: 'platform', ...budget(0.5) },
       { scope: 'tag', name: 'ci', ...budget(0.01, { mode: 'soft' }) },
     ];
-    const { guard } = setup(budgets);
+    const { guard, usage: usageOf } = setup(budgets);
     const key = keyWith({ budget: budget(10), tags: ['ci'] });
     await assert.rejects(guard.reserve(key, 2_000_000, 'huge'), (error: GatewayError) => isBudgetExceeded(error) && error.details?.['scope'] === 'team');
-    const usage = await guard.usage(key);
+    const usage = await usageOf(key);
     assert.deepEqual(
       usage.map((entry) => entry.rule.scope),
       ['key', 'team', 'tag', 'org'],
@@ -110,9 +117,11 @@ describe('BudgetGuard errors', () => {
 
 describe('BudgetGuard warnings', () => {
   test('a soft budget never blocks and warns exactly once when warn_at is crossed', async () => {
-    const { guard, warnings } = setup([
-      { scope: 'team', name: 'platform', ...budget(1, { mode: 'soft', warnAt: 0.5, webhookUrl: 'http://127.0.0.1:9/hook' }) },
-    ]);
+    const {
+      guard,
+      warnings,
+      usage: usageOf,
+    } = setup([{ scope: 'team', name: 'platform', ...budget(1, { mode: 'soft', warnAt: 0.5, webhookUrl: 'http://127.0.0.1:9/hook' }) }]);
     for (let index = 0; index < 6; index++) {
       const reservation = await guard.reserve(keyWith(), 300_000, `request-${index}`);
       await reservation.settle(300_000, entry({ requestId: `request-${index}`, costMicros: 300_000 }));
@@ -131,7 +140,7 @@ describe('BudgetGuard warnings', () => {
         webhookUrl: 'http://127.0.0.1:9/hook',
       },
     ]);
-    assert.equal((await guard.usage(keyWith()))[0]?.spentMicros, 1_800_000);
+    assert.equal((await usageOf(keyWith()))[0]?.spentMicros, 1_800_000);
   });
 
   test('a hard budget warns at warn_at too, and settle returns the warnings it fired', async () => {
@@ -151,14 +160,9 @@ describe('BudgetGuard warnings', () => {
   test('a throwing listener does not fail the settlement', async () => {
     const database = openSpendDatabase(':memory:');
     databases.push(database);
-    const guard = new BudgetGuard(
-      new SqliteSpendStore(database),
-      [],
-      () => {
-        throw new Error('listener down');
-      },
-      { now: () => november },
-    );
+    const guard = new BudgetGuard(new SqliteSpendStore(database), [], () => {
+      throw new Error('listener down');
+    });
     const key = keyWith({ budget: budget(1, { warnAt: 0.1 }) });
     const reservation = await guard.reserve(key, 200_000, 'a');
     assert.equal((await reservation.settle(200_000, entry({ costMicros: 200_000 }))).length, 1);
@@ -167,18 +171,22 @@ describe('BudgetGuard warnings', () => {
 
 describe('BudgetGuard reservations', () => {
   test('spend last month does not count this month (window rollover)', async () => {
-    const { guard } = setup();
+    const { guard, usage: usageOf } = setup();
     const key = keyWith({ budget: budget(1) });
-    const october = await guard.reserve(key, 1_000_000, 'october', new Date('2026-10-31T23:59:00Z'));
+    mock.timers.setTime(Date.parse('2026-10-31T23:59:00Z'));
+    const october = await guard.reserve(key, 1_000_000, 'october');
     await october.settle(1_000_000, entry({ costMicros: 1_000_000, createdAt: '2026-10-31T23:59:30Z' }));
-    await assert.rejects(guard.reserve(key, 1, 'still-october', new Date('2026-10-31T23:59:59Z')), isBudgetExceeded);
-    const reservation = await guard.reserve(key, 900_000, 'november', new Date('2026-11-01T00:00:00Z'));
-    assert.equal(reservation.usage[0]?.windowStart, '2026-11-01T00:00:00Z');
-    assert.equal(reservation.usage[0]?.reservedMicros, 900_000);
+    mock.timers.setTime(Date.parse('2026-10-31T23:59:59Z'));
+    await assert.rejects(guard.reserve(key, 1, 'still-october'), isBudgetExceeded);
+    mock.timers.setTime(Date.parse('2026-11-01T00:00:00Z'));
+    await guard.reserve(key, 900_000, 'november');
+    const [usage] = await usageOf(key);
+    assert.equal(usage?.windowStart, '2026-11-01T00:00:00Z');
+    assert.equal(usage?.reservedMicros, 900_000);
   });
 
   test('release twice is safe, settle after release bills nothing, settle twice bills once', async () => {
-    const { guard, store } = setup();
+    const { guard, store, usage: usageOf } = setup();
     const key = keyWith({ budget: budget(1) });
     const released = await guard.reserve(key, 400_000, 'released');
     await released.release();
@@ -190,7 +198,7 @@ describe('BudgetGuard reservations', () => {
       settled.settle(100_000, entry({ requestId: 'settled', costMicros: 100_000 })),
     ]);
     await settled.release();
-    const [usage] = await guard.usage(key);
+    const [usage] = await usageOf(key);
     assert.deepEqual([usage?.spentMicros, usage?.reservedMicros], [100_000, 0]);
     assert.deepEqual(
       (await store.rollup({ groupBy: 'key' })).map((row) => [row.group, row.costMicros, row.requests]),
@@ -201,8 +209,9 @@ describe('BudgetGuard reservations', () => {
   test('a key with no budgets still lands every attempt in the ledger; retries bill too', async () => {
     const { guard, store } = setup();
     const key = keyWith({ name: 'free', team: undefined });
+    assert.equal(guard.applies(key), false);
     const reservation = await guard.reserve(key, 0, 'request-1');
-    assert.deepEqual(reservation.rules, []);
+    assert.equal(reservation.amountMicros, 0);
     await reservation.record(entry({ keyName: 'free', attempt: 1, reason: 'retry', costMicros: 1_200, estimated: true }));
     await reservation.settle(3_000, entry({ keyName: 'free', attempt: 2, costMicros: 3_000 }));
     const [row] = await store.rollup({ groupBy: 'key' });
@@ -210,11 +219,11 @@ describe('BudgetGuard reservations', () => {
   });
 
   test('a retry attempt recorded under a reservation counts against the budget before the final settle', async () => {
-    const { guard } = setup();
+    const { guard, usage: usageOf } = setup();
     const key = keyWith({ budget: budget(1) });
     const reservation = await guard.reserve(key, 300_000, 'request-1');
     await reservation.record(entry({ attempt: 1, reason: 'partial', costMicros: 50_000 }));
-    const [usage] = await guard.usage(key);
+    const [usage] = await usageOf(key);
     assert.deepEqual([usage?.spentMicros, usage?.reservedMicros], [50_000, 300_000]);
   });
 });

@@ -64,7 +64,7 @@ const storeRetryAfterSeconds = 2;
  * lives, so a crashed process's holds lapse within one lease instead of blocking budgets.
  */
 export class BudgetGuard {
-  private budgets: readonly ScopedBudgetConfig[];
+  private readonly budgets: readonly ScopedBudgetConfig[];
   private readonly now: () => Date;
   private readonly holder: ReservationHolder | undefined;
   private readonly storeTimeoutMs: number;
@@ -109,11 +109,6 @@ export class BudgetGuard {
   close(): void {
     if (this.renewTimer) clearInterval(this.renewTimer);
     this.renewTimer = undefined;
-  }
-
-  /** Swaps the scoped budgets (admin changes); reservations already made keep their rules. */
-  updateBudgets(budgets: readonly ScopedBudgetConfig[]): void {
-    this.budgets = budgets;
   }
 
   /** Whether any budget applies to this key's requests. */
@@ -209,11 +204,6 @@ export class BudgetGuard {
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
-  }
-
-  /** Where each budget of this key stands now (admin API, headers). */
-  async usage(key: KeyConfig | undefined, now: Date = this.now()): Promise<BudgetUsage[]> {
-    return this.store.usage(this.rulesFor(key), now);
   }
 
   private reservation(id: string, rules: BudgetRule[], usage: BudgetUsage[], amountMicros: number, held: boolean): Reservation {

@@ -1,7 +1,9 @@
 /**
- * The rules the Gemini API enforces on a generateContent body that this codec can break,
- * written from the spec (translation-map §2–§9, js-genai types) independently of the encoder.
- * Returns the list of violations (empty = accepted).
+ * The shape the gateway's Gemini encoder promises, checked on top of the API rules when
+ * `validateGeminiRequest` runs with `gatewayShape` (codec tests): some are API rules the
+ * emulator does not model in the API's own words, some are stricter than the API (signatures on
+ * every model turn, not only the running tool loop; strictly alternating roles). Written from the
+ * Gemini API reference and js-genai types, independently of the encoder. Returns every violation.
  */
 const namePattern = /^[a-zA-Z_][a-zA-Z0-9_.:-]{0,127}$/;
 const dataKeys = ['text', 'inlineData', 'fileData', 'functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult'];
@@ -21,14 +23,14 @@ function containsKey(schema: unknown, key: string): boolean {
   );
 }
 
-export interface GeminiValidationOptions {
+export interface GatewayShapeOptions {
   /** Gemini 3: the first functionCall of every model turn needs a thoughtSignature. */
   signatures?: boolean;
   /** Gemini 3 takes thinkingLevel (with these values), 2.5 thinkingBudget. */
   thinking?: 'level' | 'budget';
 }
 
-export function validateGeminiRequest(body: Record<string, any>, options: GeminiValidationOptions = {}): string[] {
+export function gatewayShapeProblems(body: Record<string, any>, options: GatewayShapeOptions = {}): string[] {
   const problems: string[] = [];
   if ('model' in body) problems.push('the model belongs in the URL, not the body');
   if ('stream' in body) problems.push('there is no stream field in a Gemini body');
