@@ -6,7 +6,7 @@ import type { SpendRollupQuery, SpendRollupRow, SpendStore } from './spend-store
  * interfaces with the same file names, and one shared contract test suite runs against each.
  */
 
-/** contract §6 outcome vocabulary: every request gets exactly one of these. */
+/** The log's outcome vocabulary (also `outcome` in `GET /admin/logs`): every request gets exactly one of these. */
 export type Outcome =
   | 'ok'
   | 'invalid_request'
