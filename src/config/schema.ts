@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The config file's schema: the single source of truth for what a config may say
- * (contract §2). Every object is strict, so an unknown key is an error naming its path.
+ * (documented in the README's configuration reference). Every object is strict, so an unknown key is an error naming its path.
  */
 const positiveInt = z.number().int().positive();
 /** An http(s) URL: `htp://…` is a typo that would otherwise surface at the first request. */

@@ -3,7 +3,7 @@ import type { SpendRollupRow } from '../store/spend-store.ts';
 import { microsToUsd } from './pricing.ts';
 import { redactNullable } from './redact.ts';
 
-/** A request log row as the admin API shows it (contract §6): snake_case, money in dollars. */
+/** A request log row as the admin API shows it: snake_case, money in dollars. */
 export interface LogRowView {
   request_id: string;
   started_at: string;

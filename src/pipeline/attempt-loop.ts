@@ -120,7 +120,7 @@ function round(ms: number): number {
 /**
  * When more than one attempt failed, the error tells each one's story ("all 2 attempts failed:
  * oai/gpt-x: HTTP 503 overloaded; anthro/claude: timeout") from status and codes only, never
- * upstream body text. Code, status and retry hint stay the last failure's (contract §4).
+ * upstream body text. Code, status and retry hint stay the last failure's, so clients retry on what actually happened last.
  */
 function allTargetsFailed(last: GatewayError, failures: string[]): GatewayError {
   if (failures.length < 2) return last;

@@ -57,7 +57,7 @@ export function asGatewayError(error: unknown, requestId: string): GatewayError 
   return new GatewayError({ code: 'gateway_internal', message: `Internal gateway error (request ${requestId}).` });
 }
 
-/** Answers an error in the caller's own dialect shape, always with `x-request-id` (contract §4). Returns the status sent. */
+/** Answers an error in the caller's own dialect shape, always with `x-request-id`. Returns the status sent. */
 export function sendError(response: ServerResponse, codec: Pick<DialectCodec, 'encodeError'>, error: GatewayError, requestId: string): number {
   const encoded = codec.encodeError(error.toShape());
   sendJson(response, encoded.status, encoded.body, { ...encoded.headers, 'x-request-id': requestId });

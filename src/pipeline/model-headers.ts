@@ -1,7 +1,7 @@
 import type { RequestContext } from './request-context.ts';
 
 /**
- * contract §5 headers on model calls, known before the body is sent. No upstream header is
+ * The `x-switchyard-*` headers on model calls (README, Endpoints), known before the body is sent. No upstream header is
  * copied, so an `openai-model` header differing from the requested model can never leak.
  */
 export function modelHeaders(context: RequestContext, fallbackCount: number): Record<string, string> {

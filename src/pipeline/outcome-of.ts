@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../core/errors.ts';
 import type { Outcome } from '../store/ports.ts';
 
-/** Which log outcome an error code means (contract §6 vocabulary). */
+/** Which log outcome (`store/ports.ts`) an error code means. */
 export function outcomeOf(code: ErrorCode): Outcome {
   if (code === 'policy_invalid_api_key') return 'rejected_auth';
   if (code === 'policy_model_not_allowed' || code === 'policy_model_not_found' || code === 'policy_forbidden') return 'rejected_model';

@@ -11,7 +11,7 @@ import type { SpendRollupQuery, SpendRollupRow, SpendStore } from './spend-store
  * network partition) rejects within its deadline instead of waiting.
  */
 
-/** contract §6 outcome vocabulary: every request gets exactly one of these. */
+/** The log's outcome vocabulary (also `outcome` in `GET /admin/logs`): every request gets exactly one of these. */
 export type Outcome =
   | 'ok'
   | 'invalid_request'

@@ -1,5 +1,5 @@
 // Anthropic error envelope: {"type":"error","error":{"type","message"},"request_id"} plus a
-// `request-id` header (fixtures/wire/anthropic/error-*.json). Status -> type per translation-map §12.2.
+// `request-id` header (test/fixtures/providers/anthropic-messages/error-*.json). Status -> type per Anthropic's error documentation.
 
 export type AnthropicRejection = { status: number; type: string; message: string; headers?: Record<string, string> };
 

@@ -1,6 +1,6 @@
 // Validates Anthropic `messages`: roles, block shapes, non-empty text, tool_use/tool_result
 // adjacency ("`tool_use` ids were found without `tool_result` blocks immediately after"),
-// thinking signatures, and the extended-thinking replay rules (translation-map §3, §9.3).
+// thinking signatures, and the extended-thinking replay rules.
 import { isPlainObject } from './fake-http.ts';
 import { invalidRequest, type AnthropicRejection } from './anthropic-error.ts';
 

@@ -1,5 +1,5 @@
 // Turns a Scenario into Anthropic content blocks and the exact Messages SSE sequence
-// (translation-map §13.4, fixtures/wire/anthropic/*.sse): message_start, ping after the first
+// (test/fixtures/providers/anthropic-messages/*.sse): message_start, ping after the first
 // block start, thinking (thinking_delta… then one signature_delta right before its stop),
 // text, tool_use (input_json_delta starting with ""), message_delta, message_stop.
 import { isPlainObject, randomAlphanumeric } from './fake-http.ts';
@@ -60,7 +60,7 @@ export function buildAnthropicReply(body: Record<string, any>, scenario: Scenari
     const raw = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
     const fragments = splitIntoFragments(raw);
     // max_tokens inside tool input: the JSON stops mid-way and the block is never closed
-    // (fixtures/wire/anthropic/max-tokens-truncated-tool-use.sse).
+    // (test/fixtures/providers/anthropic-messages/max-tokens-truncated-tool-use.sse).
     const cut = truncated && index === calls.length - 1;
     const sent = cut ? fragments.slice(0, Math.ceil(fragments.length / 2)) : fragments;
     addBlock(
@@ -113,7 +113,7 @@ function parseInput(raw: string): Record<string, unknown> {
   }
 }
 
-/** Scenario usage is provider-neutral; Anthropic's input_tokens EXCLUDES cache reads (translation-map §11). */
+/** Scenario usage is provider-neutral; Anthropic's input_tokens EXCLUDES cache reads. */
 function computeUsage(body: Record<string, any>, scenario: Scenario) {
   const promptText = JSON.stringify([body.system ?? '', body.messages, body.tools ?? []]);
   const totalInput = scenario.usage?.input ?? estimateTokens(promptText);

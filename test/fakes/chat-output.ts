@@ -1,5 +1,5 @@
 // Turns a Scenario into chat.completion.chunk objects the way each server family streams them
-// (fixtures/wire/openai-chat): OpenAI streams call 0 fully (id+name+arguments "" first, then
+// (test/fixtures/providers/openai-chat): OpenAI streams call 0 fully (id+name+arguments "" first, then
 // fragments) before call 1; vLLM's first tool delta has NO `arguments` key and its finish chunk
 // carries `delta:{content:""}` + `stop_reason`; Ollama repeats role on every delta and sends each
 // call whole in one chunk without an id. Reasoning: vLLM `reasoning_content`, Ollama `reasoning`.

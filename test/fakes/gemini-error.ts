@@ -1,5 +1,5 @@
 // Google API error envelope {"error":{"code","message","status","details"?}}, pretty-printed like
-// the live API (fixtures/wire/gemini/error-*.json). Three message families exist and are kept
+// the live API (test/fixtures/providers/gemini/error-*.json). Three message families exist and are kept
 // apart on purpose: "Invalid JSON payload received…" (proto parsing; every violation joined by
 // "\n" plus a google.rpc.BadRequest detail), "* GenerateContentRequest.<path>: …\n" (proto
 // constraints; no details) and plain sentences ("Please use a valid role: user, model.").
@@ -95,7 +95,7 @@ export function bearerNotOAuth(): GeminiRejection {
   };
 }
 
-/** Byte-for-byte the recorded 404 (fixtures/wire/gemini/error-404-not-found.recording.json); streaming says generateContent too. */
+/** Byte-for-byte the recorded 404 (test/fixtures/providers/gemini/error-404-not-found.recording.json); streaming says generateContent too. */
 export function modelNotFound(model: string, method: string): GeminiRejection {
   const message = `models/${model} is not found for API version v1beta, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`;
   return {

@@ -1,5 +1,5 @@
-// Turns a Scenario into Gemini GenerateContentResponse chunks (translation-map §13.4,
-// fixtures/wire/gemini/*.sse): thought parts only with includeThoughts, text split over a few
+// Turns a Scenario into Gemini GenerateContentResponse chunks (as in
+// test/fixtures/providers/gemini/*.sse): thought parts only with includeThoughts, text split over a few
 // chunks, function calls whole with an `args` object and no id (the first call of a step signed),
 // cumulative usageMetadata on every chunk, finishReason only on the last chunk (STOP also for
 // tool calls, MAX_TOKENS for stop 'length'). Gemini 3 ends with an extra empty text part, which
@@ -89,7 +89,7 @@ function toArgs(call: NonNullable<Scenario['toolCalls']>[number], declared: Set<
 
 /**
  * Scenario usage is provider-neutral; Gemini's promptTokenCount INCLUDES cachedContentTokenCount
- * and candidatesTokenCount EXCLUDES thoughtsTokenCount (translation-map §11).
+ * and candidatesTokenCount EXCLUDES thoughtsTokenCount.
  */
 function computeTotals(body: Record<string, any>, scenario: Scenario, reasoning: string, answerLength: number) {
   const prompt = scenario.usage?.input ?? estimateTokens(JSON.stringify([readField(body, 'systemInstruction') ?? '', body.contents, body.tools ?? []]));

@@ -1,5 +1,5 @@
 // OpenAI error envelope: {"error":{"message","type","param","code"}} — the shape recorded in
-// fixtures/wire/openai-responses/error-*.json. Every rejection of the Responses emulator uses it.
+// test/fixtures/providers/openai-responses/error-*.json. Every rejection of the Responses emulator uses it.
 
 export type OpenAIErrorBody = {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -42,7 +42,7 @@ export function invalidValue(param: string, value: unknown, supported: readonly 
   });
 }
 
-/** Default `type`/`code` for a scripted HTTP error, following translation-map §12.2. */
+/** Default `type`/`code` for a scripted HTTP error, following OpenAI's status table (400 invalid_request_error, 401 invalid_api_key, 429 rate_limit_exceeded, 500 server_error, …). */
 export function defaultOpenAIErrorType(status: number): { type: string; code: string | null; message: string } {
   if (status === 401) return { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' };
   if (status === 403) return { type: 'permission_error', code: null, message: 'You are not allowed to access this resource.' };

@@ -1,6 +1,6 @@
 // Validates the `input` item list of a Responses request: known item types, per-item shape,
 // reasoning `encrypted_content` provenance, and the call/output pairing rule
-// ("No tool output found for function call call_x." — translation-map §3, §8).
+// ("No tool output found for function call call_x.", recorded from OpenAI-compatible servers).
 import { describeJsonType, isPlainObject } from './fake-http.ts';
 import { invalidType, invalidValue, missingParameter, openAIError, type OpenAIRejection } from './openai-error.ts';
 

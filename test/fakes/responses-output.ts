@@ -1,5 +1,5 @@
 // Turns a Scenario into the Responses output items and the exact SSE event list
-// (translation-map §13.2): reasoning item first, then the message, then one item per tool call,
+// (as in test/fixtures/providers/openai-responses/): reasoning item first, then the message, then one item per tool call,
 // each with added -> deltas -> done, framed by created/in_progress and a terminal event.
 import { isPlainObject, randomAlphanumeric, randomHex } from './fake-http.ts';
 import { estimateTokens, splitIntoDeltas, splitIntoFragments, type Scenario } from './scenario.ts';

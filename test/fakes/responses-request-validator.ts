@@ -1,5 +1,5 @@
 // Top-level validation of POST /v1/responses bodies: unknown parameters, model, input, tools,
-// sampling ranges (fixtures/wire/openai-responses/error-400-invalid-param.json), include values,
+// sampling ranges (test/fixtures/providers/openai-responses/error-400-invalid-param.json), include values,
 // reasoning settings and the stored-state rules around previous_response_id.
 import { describeJsonType, isPlainObject } from './fake-http.ts';
 import { invalidType, invalidValue, missingParameter, openAIError, type OpenAIRejection } from './openai-error.ts';

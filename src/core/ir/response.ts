@@ -1,6 +1,6 @@
 import type { ContentBlock } from './content.ts';
 
-/** Token counts in one canonical shape (translation-map §11). */
+/** Token counts in one canonical shape: input includes cache reads and writes, output includes reasoning. */
 export interface Usage {
   /** All prompt tokens, cache reads and writes included. */
   inputTokens: number;

@@ -3,7 +3,7 @@ import type { ReasoningEffort } from '../../core/ir/index.ts';
 import { anthropicModelProfile } from './model-profile.ts';
 import type { AnthropicEffort, AnthropicThinkingConfig } from './wire.ts';
 
-/** Budgets per effort (translation-map §9.1); Anthropic's floor is 1024. */
+/** Budgets per effort (minimal 1024, low 2048, medium 8192, high 24576 and up); Anthropic's floor is 1024. */
 const budgetByEffort: Record<Exclude<ReasoningEffort, 'none'>, number> = {
   minimal: 1024,
   low: 2048,

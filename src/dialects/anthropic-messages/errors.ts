@@ -110,7 +110,7 @@ export function decodeStreamError(payload: unknown): GatewayErrorShape {
   return shape;
 }
 
-/** Status and Anthropic error type per gateway code (contract §4, in Anthropic's words). */
+/** Status and Anthropic error type per gateway code (the statuses every surface answers with, in Anthropic's words). */
 const wireErrorOf: Record<ErrorCode, { status: number; type: AnthropicErrorType }> = {
   caller_invalid_request: { status: 400, type: 'invalid_request_error' },
   caller_request_too_large: { status: 413, type: 'request_too_large' },

@@ -6,7 +6,7 @@ function count(value: unknown): number {
 }
 
 /**
- * Anthropic usage → canonical usage (translation-map §11). Anthropic's `input_tokens`
+ * Anthropic usage → canonical usage. Anthropic's `input_tokens`
  * excludes cache reads and writes, so the prompt total adds them back; `output_tokens`
  * already includes thinking. Thinking is not counted apart unless the API says so.
  */

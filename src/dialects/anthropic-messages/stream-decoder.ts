@@ -24,7 +24,7 @@ interface OpenBlock {
 type Payload = Record<string, unknown>;
 
 /**
- * Anthropic Messages SSE → IR stream events (translation-map §13.3 "From A"). Anthropic
+ * Anthropic Messages SSE → IR stream events. Anthropic
  * already opens one block at a time; this maps its indexes to dense IR indexes, assembles
  * tool input, and keeps signatures for the reasoning block's end. A tool call whose JSON is
  * incomplete (cut by max_tokens) is never closed: it gets no block-end, and the response

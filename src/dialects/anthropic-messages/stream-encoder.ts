@@ -22,7 +22,7 @@ interface OpenBlock {
 }
 
 /**
- * IR stream events → Anthropic Messages SSE for Anthropic clients (translation-map §13.4):
+ * IR stream events → Anthropic Messages SSE for Anthropic clients:
  * message_start, one content block open at a time with indexes 0..n, a signature_delta
  * before a thinking block's stop, message_delta with the stop reason and usage, message_stop;
  * or `event: error` (with no message_stop after it).

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * The Gemini API answers function calls without ids (translation-map §8), so the decoders make
+ * The Gemini API answers function calls without ids (results are matched by name and order), so the decoders make
  * one up: `call_` + 24 lower-case hex digits. The encoder recognises its own ids and leaves
  * them out of `functionCall.id` / `functionResponse.id` (Gemini never saw them); ids Gemini
  * or a client chose travel on both parts, which Gemini accepts and matches by.

@@ -12,7 +12,7 @@ import { toolCallArguments } from '../shared/tool-calls.ts';
 
 /**
  * Google's documented value for a function call whose signature was not made by Gemini
- * (history from another provider): Gemini 3 skips validating it (translation-map §9.3).
+ * (history from another provider): Gemini 3 skips validating it (Google's documented bypass value).
  */
 export const dummyThoughtSignature = 'skip_thought_signature_validator';
 
@@ -44,7 +44,7 @@ function roleOf(block: ContentBlock, message: Message): Role {
 }
 
 /**
- * IR system + messages → `systemInstruction` and `contents` (translation-map §2, §3, §8, §9.3):
+ * IR system + messages → `systemInstruction` and `contents`:
  * all system/developer text is hoisted in order; consecutive same-role blocks share one content;
  * tool calls are `functionCall` parts (with their Gemini `thoughtSignature`, or the documented
  * dummy on the first call of a model turn that has none); results are `functionResponse` parts
@@ -191,7 +191,7 @@ function encodeToolResult(block: ToolResultBlock, callNames: Map<string, string>
 
 /**
  * Gemini wants the results of a model turn's calls in the next user content, in call order,
- * one per call (translation-map §8). Missing results get an error response; results whose
+ * one per call, matched by name and order. Missing results get an error response; results whose
  * call is not in the turn before are dropped. Both are warnings.
  */
 function pairResults(turns: Turn[], context: ExchangeContext): void {

@@ -5,7 +5,7 @@ import { geminiExtensionOf, requestedIncludeThoughts } from './gemini-extension.
 import { geminiModelProfile, type GeminiModelProfile } from './model-profile.ts';
 import type { GeminiGenerationConfig, GeminiThinkingConfig, GeminiThinkingLevel } from './wire.ts';
 
-/** Budgets per effort for budget-style models (translation-map §9.1). */
+/** Budgets per effort for budget-style models (minimal 512, low 2048, medium 8192, high 24576). */
 const budgetByEffort: Record<Exclude<ReasoningEffort, 'none'>, number> = {
   minimal: 512,
   low: 2048,
@@ -35,7 +35,7 @@ function levelFor(effort: Exclude<ReasoningEffort, 'none'>, levels: readonly Gem
 }
 
 /**
- * `thinkingConfig` (translation-map §9.1): Gemini 3 takes a `thinkingLevel`, Gemini 2.5 a
+ * `thinkingConfig`: Gemini 3 takes a `thinkingLevel`, Gemini 2.5 a
  * `thinkingBudget`; thoughts are included (so the caller sees reasoning summaries and long
  * silences stay visible) unless a Gemini client said otherwise or reasoning is off.
  */

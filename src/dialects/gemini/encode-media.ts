@@ -9,7 +9,7 @@ const fileUriPattern = /^(?:https:\/\/generativelanguage\.googleapis\.com\/|gs:\
 
 /**
  * An image or file source → an `inlineData` (bytes) or `fileData` (a Files API / gs:// URI)
- * part. Gemini does not fetch arbitrary URLs (translation-map §4): downloading them is not the
+ * part. Gemini does not fetch arbitrary URLs (only `fileData` URIs it hosts): downloading them is not the
  * codec's job, so an http(s) URL is a 400 that tells the caller to send the bytes; provider
  * file ids are not portable either.
  */

@@ -34,7 +34,7 @@ function isWebSearch(tool: HostedToolDefinition): boolean {
 }
 
 /**
- * `tools` and `toolConfig` (translation-map §5, §6). Function and freeform tools become one
+ * `tools` and `toolConfig`. Function and freeform tools become one
  * `functionDeclarations` entry; a Gemini client's built-in tools go back verbatim. A Responses
  * `web_search` becomes `googleSearch` only when there are no function declarations: the Gemini
  * API rejects built-in tools next to functions ("Tool use with function calling is

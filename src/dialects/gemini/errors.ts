@@ -138,7 +138,7 @@ export function decodeStreamError(payload: unknown): GatewayErrorShape {
   return shapeOf(readErrorBody(payload), undefined, 'The Gemini stream reported an error.');
 }
 
-/** HTTP status and canonical status per gateway code (contract §4, in Google's words). */
+/** HTTP status and canonical status per gateway code (the statuses every surface answers with, in Google's words). */
 const wireErrorOf: Record<ErrorCode, { status: number; canonical: GeminiErrorStatus }> = {
   caller_invalid_request: { status: 400, canonical: 'INVALID_ARGUMENT' },
   caller_request_too_large: { status: 413, canonical: 'INVALID_ARGUMENT' },

@@ -1,7 +1,7 @@
 import type { FinishReason, UnifiedFinishReason } from '../../core/ir/index.ts';
 import type { GeminiFinishReason } from './wire.ts';
 
-/** Gemini `finishReason` → unified (translation-map §10). `STOP` becomes `tool_calls` in the decoders when calls were emitted. */
+/** Gemini `finishReason` → unified. `STOP` becomes `tool_calls` in the decoders when calls were emitted. */
 const unifiedByFinishReason: Record<GeminiFinishReason, UnifiedFinishReason> = {
   FINISH_REASON_UNSPECIFIED: 'other',
   STOP: 'stop',
@@ -43,7 +43,7 @@ export function encodeFinishReason(finishReason: FinishReason): GeminiFinishReas
     case 'stop':
     case 'tool_calls':
     case 'pause':
-      // Gemini has no tool-call reason: calls end with STOP (translation-map §10).
+      // Gemini has no tool-call reason: calls end with STOP.
       return 'STOP';
     case 'length':
       return 'MAX_TOKENS';

@@ -6,7 +6,7 @@ function count(value: unknown): number {
 }
 
 /**
- * Gemini `usageMetadata` → canonical usage (translation-map §11). `promptTokenCount` already
+ * Gemini `usageMetadata` → canonical usage. `promptTokenCount` already
  * includes `cachedContentTokenCount`; tool-use prompt tokens (grounding results) are prompt
  * input too. `candidatesTokenCount` excludes thoughts, so output adds `thoughtsTokenCount`.
  * Streams repeat the metadata cumulatively on every chunk: the last one wins.

@@ -3,7 +3,7 @@ import type { GeminiThinkingLevel } from './wire.ts';
 /**
  * What the encoder needs to know about a Gemini model, read from its name (AI Studio names:
  * `gemini-2.5-pro`, `gemini-3-pro-preview`, `gemini-3.1-flash-lite`, optionally `models/…`).
- * Sources: the Gemini thinking docs as quoted in translation-map §9.1 and the pages corpus:
+ * Sources: Google's Gemini thinking documentation:
  * Gemini 3 takes `thinkingLevel` (Pro: low|high, Flash: minimal|low|medium|high) and cannot
  * turn thinking off; Gemini 2.5 takes `thinkingBudget` (0 turns it off on Flash and
  * Flash-Lite only; Pro needs at least 128). Provider quirks override the guesses:
@@ -16,7 +16,7 @@ export interface GeminiModelProfile {
   /** Budget range with `thinking: "budget"`; `minimumBudget` 0 means thinking can be turned off. */
   minimumBudget: number;
   maximumBudget: number;
-  /** Gemini 3 validates thought signatures on function-call history (translation-map §9.3). */
+  /** Gemini 3 validates thought signatures on function-call history: the first call of each step of the running tool loop must carry one. */
   validatesSignatures: boolean;
 }
 

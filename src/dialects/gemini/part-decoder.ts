@@ -30,7 +30,7 @@ interface OpenBlock {
  * - on a `functionCall` part: the tool-call block's `signature`;
  * - on a text or thought part: the open block of that kind takes it and closes, so the
  *   signature is replayed on the part that ends that text;
- * - on an empty text part (Gemini streams it last, [F:gemini/text-thought-signature-on-empty-part.jsonl]):
+ * - on an empty text part (Gemini streams it last, test/fixtures/providers/gemini/text-thought-signature-on-empty-part.jsonl):
  *   the open text block takes it when one is open (the stream split one text part), otherwise
  *   it becomes an empty text block carrying the signature, replayed as `{text:"", thoughtSignature}`.
  * Other parts (`inlineData`, `executableCode`, `toolCall`…) become opaque blocks for Gemini.

@@ -4,8 +4,8 @@ import { isRecord, type GeminiFunctionCall } from './wire.ts';
  * Vertex `toolConfig.functionCallingConfig.streamFunctionCallArguments` streams a call as
  * `functionCall {name, willContinue:true}`, then `functionCall {partialArgs:[{jsonPath,
  * stringValue|numberValue|boolValue|nullValue, willContinue}], willContinue:true}` chunks, and
- * ends with an empty `functionCall {}` (translation-map §13.3,
- * [F:gemini/vertex-stream-function-call-arguments.recording.json]). A string value continues
+ * ends with an empty `functionCall {}` (recorded in
+ * test/fixtures/providers/gemini/vertex-stream-function-call-arguments.recording.json). A string value continues
  * in the next fragment for the same path while its `willContinue` is true. This assembles the
  * arguments object; the gateway never asks for the flag itself.
  */

@@ -8,8 +8,7 @@ import { PartDecoder } from './part-decoder.ts';
 import { isRecord, type GeminiCandidate } from './wire.ts';
 
 /**
- * Gemini `streamGenerateContent?alt=sse` chunks → IR stream events (translation-map §13.3
- * "From G"). Each chunk is a whole `GenerateContentResponse`; its parts are decoded in order
+ * Gemini `streamGenerateContent?alt=sse` chunks → IR stream events. Each chunk is a whole `GenerateContentResponse`; its parts are decoded in order
  * by the PartDecoder. The chunk with a `finishReason` ends the response (STOP with calls =
  * `tool_calls`); usage comes from the last `usageMetadata` seen (it is cumulative and early
  * chunks may even differ). A stream that ends without a `finishReason` is an error, as is a

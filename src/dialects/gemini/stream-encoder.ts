@@ -14,8 +14,7 @@ interface PendingChunk {
 }
 
 /**
- * IR stream events → `streamGenerateContent?alt=sse` for Gemini clients (translation-map §13.4
- * "G"): one `data:` chunk per batch of parts, framed with CRLF CRLF like Gemini; text and thought
+ * IR stream events → `streamGenerateContent?alt=sse` for Gemini clients: one `data:` chunk per batch of parts, framed with CRLF CRLF like Gemini; text and thought
  * deltas as they come, function calls whole (with `args` objects) at their block end. The last
  * chunk is held back one step so the final one carries `finishReason` (STOP for tool calls too)
  * and the full `usageMetadata` on real parts: Gemini CLI needs a finishReason at the end and
@@ -130,7 +129,7 @@ export class GeminiStreamEncoder implements StreamStateMachine<StreamEvent, stri
   }
 
   private frame(payload: unknown): string {
-    // Gemini separates events with CRLF CRLF (translation-map §1); JSON.stringify never emits raw newlines.
+    // Gemini separates events with CRLF CRLF; JSON.stringify never emits raw newlines.
     return `data: ${JSON.stringify(payload)}\r\n\r\n`;
   }
 }

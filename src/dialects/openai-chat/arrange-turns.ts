@@ -14,7 +14,7 @@ export type Entry = (
 const missingResultText = 'No result was recorded for this tool call.';
 
 /**
- * Orders entries the way Chat servers and their templates accept (translation-map §2, §3):
+ * Orders entries the way Chat servers and their templates accept:
  * - the leading system/developer content becomes ONE first system message (many templates
  *   reject a second one or a system message at a later position); a server that knows the
  *   `developer` role (`developer_role: true` quirk, OpenAI) gets the messages as they were;

@@ -25,7 +25,7 @@ function sideOf(block: ContentBlock, message: Message): Side {
 /**
  * The IR conversation as Chat messages: system content first, consecutive assistant-side
  * blocks (text, tool calls) folded into one assistant message, one `tool` message per
- * result right after the calls (translation-map §2, §3, §8). Reasoning has no slot in Chat
+ * result right after the calls. Reasoning has no slot in Chat
  * and is dropped, except this family's own text where the `reasoning_content_replay` quirk
  * asks for it back (DeepSeek inside a tool loop).
  */

@@ -76,7 +76,7 @@ function encodeResponseFormat(request: ModelRequest): ChatResponseFormat | undef
 /**
  * `reasoning_effort` only where the provider says the model takes it (`reasoning_effort: true`
  * quirk): most compatible servers reject or ignore it. A thinking budget maps to a level on
- * the boundaries of translation-map §9.1.
+ * the budget boundaries (up to 2048 low, up to 8192 medium, above high).
  */
 function encodeReasoningEffort(context: ExchangeContext): ReasoningEffort | undefined {
   const { request, target } = context;

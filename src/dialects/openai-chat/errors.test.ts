@@ -125,7 +125,7 @@ describe('decodeStreamError', () => {
 });
 
 describe('encodeError: the Responses surface encoder, shared', () => {
-  test('is the same function, with the contract §4 statuses and codes', () => {
+  test('is the same function, with the statuses and codes of the Responses surface', () => {
     assert.equal(encodeError, encodeResponsesError);
     const budget = encodeError({ code: 'policy_budget_exceeded', message: 'Budget of team platform exhausted; resets 2026-12-01.' });
     assert.equal(budget.status, 429);

@@ -3,7 +3,7 @@ import { decodeError as decodeOpenAiError, decodeResponseFailure, encodeError } 
 import { isRecord, type ChatErrorBody } from './wire.ts';
 
 /**
- * The Chat surface answers errors exactly like the Responses surface (contract §4): same
+ * The Chat surface answers errors exactly like the Responses surface: same
  * envelope, statuses and codes, so the encoder is the Responses one, not a copy.
  */
 export { encodeError };

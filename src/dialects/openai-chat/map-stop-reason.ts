@@ -8,7 +8,7 @@ export interface ChatOutcome {
 }
 
 /**
- * `finish_reason` into the IR (translation-map §10). Compatible servers use more words than
+ * `finish_reason` into the IR. Compatible servers use more words than
  * OpenAI's five, and some answer `stop` after tool calls (Ollama did), so the content decides
  * between `stop`, `tool_calls` and `refusal` (a refusal is `stop` + `delta.refusal`).
  */

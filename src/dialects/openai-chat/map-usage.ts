@@ -2,7 +2,7 @@ import type { Usage } from '../../core/ir/index.ts';
 import { isRecord, type ChatUsage } from './wire.ts';
 
 /**
- * Usage per translation-map §11: `prompt_tokens` already includes cached tokens and
+ * Usage: `prompt_tokens` already includes cached tokens and
  * `completion_tokens` already includes reasoning tokens, so the mapping is direct. DeepSeek
  * reports its cache hits as `prompt_cache_hit_tokens` instead of `prompt_tokens_details`.
  */

@@ -23,7 +23,7 @@ interface OpenBlock {
 }
 
 /**
- * IR stream events into Chat Completions chunks (translation-map §13.4 "C"): a first chunk
+ * IR stream events into Chat Completions chunks: a first chunk
  * with `role: "assistant", content: ""`, content / refusal / `reasoning_content` deltas, each
  * call as `{index, id, type, function:{name, arguments:""}}` then argument fragments, a final
  * chunk with an empty delta and `finish_reason`, the usage chunk (`choices: []`) when the

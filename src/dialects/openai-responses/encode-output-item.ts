@@ -3,7 +3,7 @@ import { encodeReasoningEnvelope, type EnvelopeBlock, type EnvelopePartSignature
 
 /**
  * Output items for a Responses client, shared by `encodeResponse` and the stream encoder so
- * both write the same shapes (translation-map §13.2).
+ * both write the same shapes.
  */
 type Item = Record<string, unknown>;
 

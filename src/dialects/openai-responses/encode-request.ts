@@ -120,7 +120,7 @@ function stringMetadata(metadata: Record<string, unknown>, warnings: Warnings): 
   return kept;
 }
 
-/** Anthropic/Gemini budgets to OpenAI levels, on the boundaries of translation-map §9.1. */
+/** Anthropic/Gemini budgets to OpenAI levels: up to 2048 low, up to 8192 medium, above high. */
 function effortForBudget(budget: number): ReasoningEffort {
   if (budget <= 2048) return 'low';
   if (budget <= 8192) return 'medium';

@@ -3,7 +3,7 @@ import type { FinishReason } from '../../core/ir/index.ts';
 /**
  * Responses has no finish reason of its own: a response is `completed`, `incomplete` (with
  * `incomplete_details.reason`) or `failed`, and "the model called tools" is only visible from
- * the output items (translation-map §10).
+ * the output items.
  */
 export interface ResponsesOutcome {
   status: string;

@@ -2,7 +2,7 @@ import type { Usage } from '../../core/ir/index.ts';
 import { isRecord, type ResponsesUsage } from './wire.ts';
 
 /**
- * Usage per translation-map §11: `input_tokens` already includes cached tokens and
+ * Usage: `input_tokens` already includes cached tokens and
  * `output_tokens` already includes reasoning tokens, so the mapping is direct.
  */
 export function decodeUsage(raw: unknown): Usage | undefined {

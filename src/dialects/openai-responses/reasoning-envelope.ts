@@ -1,7 +1,7 @@
 import type { ProviderFamily } from '../../core/ir/index.ts';
 
 /**
- * Carrying foreign provider secrets through a Responses client (translation-map §9.4).
+ * Carrying foreign provider secrets (Anthropic signatures, Gemini thought signatures) through a Responses client.
  *
  * Codex stores `reasoning` items verbatim and sends them back, treating `encrypted_content` as
  * opaque. When the upstream is not OpenAI, the gateway puts its own envelope there:

@@ -35,7 +35,7 @@ interface OpenItem {
 
 /**
  * IR stream events into the exact Responses SSE sequences Codex and the OpenAI SDK accept
- * (translation-map §13.2 a-e): `response.created` and `response.in_progress` first, an item's
+ * (checked against recorded OpenAI streams): `response.created` and `response.in_progress` first, an item's
  * `output_item.added` before any delta of it, `content_part.added` before text deltas,
  * `sequence_number` from 0 by one per event, exactly one `output_item.done` per complete item
  * (never for a half-finished one), and nothing after the terminal event.

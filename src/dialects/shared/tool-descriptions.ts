@@ -18,7 +18,7 @@ export function functionToolDescription(tool: FunctionToolDefinition | CustomToo
 /**
  * The description of a freeform (OpenAI `custom`) tool sent as a function taking one string
  * `input`, as every non-OpenAI dialect must: the grammar is described to the model but not
- * enforced, which is recorded as a warning (translation-map §5.2).
+ * enforced, which is recorded as a warning.
  */
 export function wrappedFreeformDescription(tool: CustomToolDefinition, context: ExchangeContext): string | undefined {
   let grammar: string | undefined;

@@ -48,7 +48,7 @@ class AdminError extends Error {
 }
 
 /**
- * `/admin/keys` and `/admin/keys/{name}` (contract §6), master key only. Answers false for
+ * `/admin/keys` and `/admin/keys/{name}` (README, Governance), master key only. Answers false for
  * any other path (including `/admin/logs`, `/admin/spend`) so the caller can route it on.
  */
 export async function handleAdminRequest(context: AdminContext, request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {

@@ -22,7 +22,7 @@ export interface ObservabilityAdminContext {
   authorize(request: IncomingMessage): void;
 }
 
-/** contract §6 outcome vocabulary; a Record so a new Outcome fails to compile until listed. */
+/** The log's outcome vocabulary (`store/ports.ts`); a Record so a new Outcome fails to compile until listed. */
 const outcomes: Record<Outcome, true> = {
   ok: true,
   invalid_request: true,
@@ -43,7 +43,7 @@ const spendParameters = ['group_by', 'since', 'until'];
 const commonGroups: SpendGroupBy[] = ['key', 'team', 'model', 'day', 'user', 'provider'];
 
 /**
- * `GET /admin/logs` and `GET /admin/spend` (contract §6), master key only. Answers false for any
+ * `GET /admin/logs` and `GET /admin/spend` (README, Observability), master key only. Answers false for any
  * other path so the caller can route it on.
  */
 export async function handleObservabilityAdmin(

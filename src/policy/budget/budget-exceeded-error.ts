@@ -3,7 +3,7 @@ import type { BudgetUsage } from '../../store/spend-store.ts';
 import { periodLabel, scopeLabel, usd } from './budget-format.ts';
 
 /**
- * The 429 for an exhausted hard budget (contract §4: `insufficient_quota`, no retry). The
+ * The 429 for an exhausted hard budget (`insufficient_quota`, which clients do not retry). The
  * message names the scope and when it resets, e.g.
  * `Budget exceeded for team "platform": $50.00 of $50.00 used this month; resets 2026-12-01T00:00:00Z.`
  */

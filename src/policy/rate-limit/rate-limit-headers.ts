@@ -7,7 +7,7 @@ export interface WindowSnapshot {
 }
 
 /**
- * The contract §5 headers for the tightest limit of each kind: the one with the fewest units
+ * The `x-ratelimit-*` headers for the tightest limit of each kind: the one with the fewest units
  * left (ties: the smaller limit). A kind with no limit gets no headers at all.
  */
 export function rateLimitHeaders(requests: readonly WindowSnapshot[], tokens: readonly WindowSnapshot[]): Record<string, string> {

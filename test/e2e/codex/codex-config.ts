@@ -1,5 +1,5 @@
 /**
- * The `$CODEX_HOME/config.toml` a Switchyard user writes (spec/clients.md, Codex section), plus
+ * The `$CODEX_HOME/config.toml` a Switchyard user writes (what `switchyard codex` writes), plus
  * the few settings a test needs. Network isolation is NOT in here: run-codex.ts passes it as
  * `-c` overrides so that `extraConfigToml` may still open `[features]`, `[analytics]` … tables.
  */
@@ -48,7 +48,7 @@ export function renderCodexConfig(options: CodexConfigOptions): string {
   lines.push(
     '',
     `[model_providers.${SWITCHYARD_PROVIDER_ID}]`,
-    // Not "OpenAI"/"azure": those names switch on remote compaction v2 (clients.md).
+    // Not "OpenAI"/"azure": those names switch on Codex's remote compaction v2.
     `name = ${tomlString(SWITCHYARD_PROVIDER_ID)}`,
     `base_url = ${tomlString(options.baseUrl)}`,
     `env_key = ${tomlString(SWITCHYARD_API_KEY_ENV)}`,

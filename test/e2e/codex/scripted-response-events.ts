@@ -1,7 +1,6 @@
 /**
  * Builds the Responses SSE event list for one scripted reply, in the exact order and shape
- * OpenAI streams it (compare the recordings in shared/fixtures/wire/openai-responses/ and
- * translation-map.md §13.2): created, in_progress, then per output item
+ * OpenAI streams it (compare the recordings in test/fixtures/providers/openai-responses/): created, in_progress, then per output item
  * added → part/delta/done events → output_item.done, then completed with full usage.
  * `sequence_number` starts at 0 and grows by one per event. Deltas are split into several
  * pieces so a client that only reads the first delta, or only the `*.done` events, shows up.

@@ -22,7 +22,7 @@ function client(context: ClientCaseContext): Anthropic {
   return new Anthropic({ apiKey: context.clientKey, baseURL: context.gatewayUrl, maxRetries: 0 });
 }
 
-/** Anthropic's input_tokens EXCLUDE cache reads (translation-map §11). */
+/** Anthropic's input_tokens EXCLUDE cache reads (the IR's input includes them). */
 function assertUsage(usage: Anthropic.Usage, expected: ExpectedUsage): void {
   assert.deepEqual(
     { input: usage.input_tokens, cacheRead: usage.cache_read_input_tokens ?? 0, output: usage.output_tokens },
