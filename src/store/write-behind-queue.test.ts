@@ -31,7 +31,8 @@ test('a refused batch is spilled to disk and retried with backoff from the timer
     });
     for (let index = 0; index < 10; index++) queue.push(index);
     // The timer's write fails: no exception escapes (the test process would die), the rows go to disk.
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // (Polled, bounded: on a loaded machine the timer's retries come later, never sooner.)
+    for (const deadline = Date.now() + 5_000; refusals < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.ok(refusals >= 2, `retried (${refusals})`);
     assert.equal(queue.failing, true);
     assert.equal(queue.pending, 0);
