@@ -24,10 +24,7 @@ export interface BudgetWarning {
 
 /** Money held for one request until it is settled (billed) or released (never sent upstream). */
 export interface Reservation {
-  readonly id: string;
-  readonly rules: readonly BudgetRule[];
-  /** Each rule's standing right after this reservation (own hold included), for headers. */
-  readonly usage: readonly BudgetUsage[];
+  /** The worst case held (0 when no budget applies); the pipeline logs a cost above it. */
   readonly amountMicros: number;
   /** Bills the final attempt into the windows that admitted the request. Once; later calls are no-ops. */
   settle(actualMicros: number, entry: SpendLedgerEntry): Promise<BudgetWarning[]>;
@@ -38,8 +35,6 @@ export interface Reservation {
 }
 
 export interface BudgetGuardOptions {
-  /** The clock for `record` and default reserve times (tests pin it). */
-  now?: () => Date;
   /** Who holds this process's reservations (instance id + run id), for `releaseAbandoned`. */
   holder?: ReservationHolder;
   /** How long a reservation may wait for the store before the request gets 503 `budget_store_unavailable` [1.5 s]. */
@@ -65,7 +60,6 @@ const storeRetryAfterSeconds = 2;
  */
 export class BudgetGuard {
   private readonly budgets: readonly ScopedBudgetConfig[];
-  private readonly now: () => Date;
   private readonly holder: ReservationHolder | undefined;
   private readonly storeTimeoutMs: number;
   private readonly leaseRenewMs: number;
@@ -81,16 +75,10 @@ export class BudgetGuard {
     options: BudgetGuardOptions = {},
   ) {
     this.budgets = budgets;
-    this.now = options.now ?? (() => new Date());
     this.holder = options.holder;
     this.storeTimeoutMs = options.storeTimeoutMs ?? 1_500;
     this.leaseRenewMs = options.leaseRenewMs ?? 20_000;
     this.retryDelaysMs = options.retryDelaysMs ?? [500, 1_000, 2_000, 4_000, 8_000];
-  }
-
-  /** Reservations this process holds now. */
-  get held(): number {
-    return this.live.size;
   }
 
   /**
@@ -116,7 +104,7 @@ export class BudgetGuard {
     return this.rulesFor(key).length > 0;
   }
 
-  rulesFor(key: KeyConfig | undefined): BudgetRule[] {
+  private rulesFor(key: KeyConfig | undefined): BudgetRule[] {
     return budgetRulesFor(key, this.budgets);
   }
 
@@ -125,11 +113,12 @@ export class BudgetGuard {
    * overflow. The worst case may be given as a function: it is then computed only when a
    * budget applies (estimating it can mean reading the request body).
    */
-  async reserve(key: KeyConfig | undefined, worstCase: number | (() => number), requestId: string, now: Date = this.now()): Promise<Reservation> {
+  async reserve(key: KeyConfig | undefined, worstCase: number | (() => number), requestId: string): Promise<Reservation> {
+    const now = new Date();
     const rules = this.rulesFor(key);
     const id = `${requestId}:${randomUUID()}`;
     // No budget applies: nothing to hold, but every attempt still goes to the ledger.
-    if (rules.length === 0) return this.reservation(id, rules, [], 0, false);
+    if (rules.length === 0) return this.reservation(id, rules, 0, false);
     const worstCaseMicros = typeof worstCase === 'function' ? worstCase() : worstCase;
     const pending = this.store.reserve({ reservationId: id, rules, amountMicros: worstCaseMicros, now, ...(this.holder ? { holder: this.holder } : {}) });
     const result = await this.withinDeadline(pending, () => {
@@ -141,7 +130,7 @@ export class BudgetGuard {
     });
     if (!result.ok) throw budgetExceededError(result.blocked, result.amountMicros);
     this.hold(id);
-    return this.reservation(id, rules, result.usage, Math.ceil(worstCaseMicros), true);
+    return this.reservation(id, rules, Math.ceil(worstCaseMicros), true);
   }
 
   /** The store's answer within `storeTimeoutMs`, or 503 `budget_store_unavailable` (a caller's own mistake still throws as is). */
@@ -186,7 +175,7 @@ export class BudgetGuard {
     const ids = [...this.live];
     if (ids.length === 0) return;
     try {
-      await this.store.renew(ids, this.now());
+      await this.store.renew(ids, new Date());
     } catch (error) {
       log.warn(`budget: could not renew ${ids.length} reservation leases (retrying in ${this.leaseRenewMs} ms)`, error);
     }
@@ -206,17 +195,14 @@ export class BudgetGuard {
     }
   }
 
-  private reservation(id: string, rules: BudgetRule[], usage: BudgetUsage[], amountMicros: number, held: boolean): Reservation {
+  private reservation(id: string, rules: BudgetRule[], amountMicros: number, held: boolean): Reservation {
     // Closed on the first settle or release, before the await, so racing calls cannot both bill.
     let closed = false;
     const record = async (entry: SpendLedgerEntry) => {
-      const now = this.now();
+      const now = new Date();
       return this.warn((await this.retrying('book an attempt', () => this.store.record({ rules, entry, now }))).crossed);
     };
     return {
-      id,
-      rules,
-      usage,
       amountMicros,
       settle: async (actualMicros, entry) => {
         if (closed) return [];
