@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { KeyConfig, ScopedBudgetConfig } from '../../config/runtime-config.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { log } from '../../core/log.ts';
-import type { BudgetRule, BudgetUsage, ReservationHolder, SpendLedgerEntry, SpendStore, WarnCrossing } from '../../store/spend-store.ts';
+import type { BudgetRule, ReservationHolder, SpendLedgerEntry, SpendStore, WarnCrossing } from '../../store/spend-store.ts';
 import { budgetExceededError } from './budget-exceeded-error.ts';
 import { budgetRulesFor } from './budget-rules.ts';
 
