@@ -13,6 +13,7 @@ import {
   signatureCarrierItem,
   toolCallItem,
 } from './encode-output-item.ts';
+import { encodeRequestEcho } from './encode-request-echo.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import { encodeReasoningEnvelope, type EnvelopePartSignature } from './reasoning-envelope.ts';
@@ -41,8 +42,8 @@ export function encodeResponse(response: ModelResponse, context: ClientContext):
     incomplete_details: incompleteDetails,
     model: context.requestedModel,
     output: encodeOutputItems(response.content, new ItemIds(context.requestId), context.warnings),
+    ...encodeRequestEcho(context.request),
   };
-  if (context.request.parallelToolCalls !== undefined) encoded.parallel_tool_calls = context.request.parallelToolCalls;
   if (response.usage) encoded.usage = encodeUsage(response.usage);
   return encoded;
 }
