@@ -315,12 +315,17 @@ describe('encodeResponse', () => {
 
   test('refusal and length map to Chat words; an empty answer has content ""', () => {
     const refusal = encodeResponse(
-      { id: 'chatcmpl-9', model: 'm', createdAt: 1, content: [{ type: 'refusal', text: 'No.' }], finishReason: { unified: 'refusal' } },
+      { id: 'chatcmpl-9', model: 'm', createdAt: 1, content: [{ type: 'refusal', text: 'No.' }], finishReason: { unified: 'refusal', raw: 'stop' } },
       clientContext(),
     );
     assert.equal(refusal.id, 'chatcmpl-9');
     assert.deepEqual(refusal.choices[0]!.message, { role: 'assistant', content: null, refusal: 'No.' });
-    assert.equal(refusal.choices[0]!.finish_reason, 'stop');
+    assert.equal(refusal.choices[0]!.finish_reason, 'stop', 'an OpenAI refusal that ended normally stays stop');
+    const refusalStop = encodeResponse(
+      { id: 'chatcmpl-9', model: 'm', createdAt: 1, content: [{ type: 'refusal', text: 'No.' }], finishReason: { unified: 'refusal' } },
+      clientContext(),
+    );
+    assert.equal(refusalStop.choices[0]!.finish_reason, 'content_filter', 'a stop because of a refusal');
     const empty = encodeResponse({ id: '', model: 'm', createdAt: 1, content: [], finishReason: { unified: 'length' } }, clientContext());
     assert.equal(empty.choices[0]!.message.content, '');
     assert.equal(empty.choices[0]!.finish_reason, 'length');

@@ -21,6 +21,7 @@ import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import type { EnvelopePartSignature } from './reasoning-envelope.ts';
 import { isRecord } from './wire.ts';
+import { modelStopError, refusalStopText } from '../shared/model-stop.ts';
 
 type Item = Record<string, unknown>;
 
@@ -51,6 +52,8 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
   private open: OpenItem | undefined;
   private usage: Usage | undefined;
   private readonly doneItems: Item[] = [];
+  /** The IR refusal blocks seen, so a refusal stop without one still ends with a refusal part. */
+  private readonly refusals: ContentBlock[] = [];
   private readonly ids: ItemIds;
   private echo: Record<string, unknown> | undefined;
 
@@ -220,6 +223,7 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
     if (!open) return;
     const position = { item_id: open.id, output_index: open.outputIndex };
     if (block.type === 'text' || block.type === 'refusal') {
+      if (block.type === 'refusal') this.refusals.push(block);
       const part = block.type === 'text' ? outputTextPart(block.text, block.annotations) : refusalPart(block.text);
       if (block.type === 'text') this.emit(out, 'response.output_text.done', { ...position, content_index: 0, text: block.text, logprobs: [] });
       else this.emit(out, 'response.refusal.done', { ...position, content_index: 0, refusal: block.text });
@@ -284,15 +288,31 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
   private end(finishReason: FinishReason, usage: Usage | undefined, out: string[]): void {
     this.open = undefined;
     const { status, incompleteDetails } = encodeStopReason(finishReason);
-    if (status === 'failed') {
-      this.fail({ code: 'provider_error', message: `The model stopped with an error (${finishReason.raw ?? 'error'}).` }, out);
+    const stopError = modelStopError(finishReason);
+    if (status === 'failed' || stopError) {
+      this.fail(stopError ?? { code: 'provider_error', message: 'The model stopped with an error.' }, out);
       return;
     }
+    const refusal = refusalStopText(finishReason, this.refusals);
+    if (refusal !== undefined) this.wholeRefusal(refusal, out);
     const fields: Item = { output: this.doneItems, incomplete_details: incompleteDetails };
     if (usage) fields.usage = encodeUsage(usage); // Codex rejects a partial usage object; absent is fine (§11).
     const response = this.responseObject(status, fields);
     this.emit(out, status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     this.terminated = true;
+  }
+
+  /** A refusal the provider only said in its stop reason, as a complete message item. */
+  private wholeRefusal(text: string, out: string[]): void {
+    const outputIndex = this.nextOutputIndex++;
+    const id = this.ids.next('msg');
+    const position = { item_id: id, output_index: outputIndex, content_index: 0 };
+    this.emit(out, 'response.output_item.added', { output_index: outputIndex, item: messageItem(id, 'in_progress', []) });
+    this.emit(out, 'response.content_part.added', { ...position, part: refusalPart('') });
+    this.emit(out, 'response.refusal.delta', { ...position, delta: text });
+    this.emit(out, 'response.refusal.done', { ...position, refusal: text });
+    this.emit(out, 'response.content_part.done', { ...position, part: refusalPart(text) });
+    this.itemDone(outputIndex, messageItem(id, 'completed', [refusalPart(text)]), out);
   }
 
   /**
