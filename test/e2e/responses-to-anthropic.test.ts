@@ -66,6 +66,17 @@ describe('OpenAI Responses clients on an Anthropic provider', () => {
     assert.equal(last().headers['authorization'], undefined);
   });
 
+  test('previous_response_id cannot be honoured by Anthropic: a 400 naming it, before any upstream call', async () => {
+    const before = emulator.requests.length;
+    await assert.rejects(client.responses.create({ model: 'claude', input: 'again', previous_response_id: 'resp_earlier' }), (error: ApiError) => {
+      assert.equal(error.status, 400);
+      assert.equal(error.code, 'unsupported_parameter');
+      assert.equal(error.param, 'previous_response_id');
+      return true;
+    });
+    assert.equal(emulator.requests.length, before);
+  });
+
   test('non-streaming create gives the same content as one Response object', async () => {
     scenarios.push({ text: 'Unary hello', usage: { input: 10, output: 3 } });
     const response = await client.responses.create({ model: 'claude', input: 'hi' });

@@ -6,6 +6,8 @@ import { decodeResponse } from './decode-response.ts';
 import { encodeResponse } from './encode-response.ts';
 import { clientContext, exchangeContext, minimalRequest } from '../../../test/support/dialects/openai-responses.ts';
 import { assertMatchesOpenAiSchema } from '../../../test/support/openai-schema.ts';
+import { decodeResponse as decodeAnthropic } from '../anthropic-messages/decode-response.ts';
+import * as anthropic from '../../../test/support/dialects/anthropic-messages.ts';
 
 describe('encodeResponse', () => {
   const citation = { type: 'url_citation', url: 'https://x.test', title: 'X', start_index: 4, end_index: 7 };
@@ -130,5 +132,25 @@ describe('encodeResponse', () => {
       ['reasoning', 'text', 'refusal', 'tool-call', 'opaque'],
     );
     assert.deepEqual(decoded.usage, response.usage);
+  });
+
+  test("Anthropic's cache_creation_input_tokens reaches input_tokens_details.cache_write_tokens", () => {
+    const decoded = decodeAnthropic(
+      {
+        id: 'msg_c',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: 10, cache_creation_input_tokens: 300, cache_read_input_tokens: 50, output_tokens: 4 },
+      },
+      anthropic.exchangeContext(),
+    );
+    const encoded = encodeResponse(decoded, clientContext());
+    assertMatchesOpenAiSchema('Response', encoded);
+    assert.deepEqual((encoded.usage as { input_tokens_details: unknown }).input_tokens_details, { cached_tokens: 50, cache_write_tokens: 300 });
+    assert.equal((encoded.usage as { input_tokens: number }).input_tokens, 360, 'input includes cache reads and writes');
   });
 });
