@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { buildCodexCatalog, neutralInstructions, runCodexSetup } from './codex.ts';
 import { parseConfigText } from '../config/load-config.ts';
+import { encodeOutputSettings } from '../dialects/anthropic-messages/encode-output-settings.ts';
+import { ToolNameMap } from '../core/tool-names.ts';
+import { Warnings } from '../core/warnings.ts';
 
 function capture() {
   let text = '';
@@ -35,6 +38,7 @@ test('writes the provider block and a catalog giving every alias Codex metadata'
   assert.match(toml, /^model_provider = "switchyard"$/m);
   assert.match(toml, /^base_url = "http:\/\/127\.0\.0\.1:4141\/v1"$/m);
   assert.match(toml, /^wire_api = "responses"$/m);
+  assert.match(toml, /^model_reasoning_effort = "high"$/m, "the alias's default, so Codex's header says what it sends");
   const catalog = JSON.parse(readFileSync(join(codexHome, 'switchyard-models.json'), 'utf8')) as { models: Array<Record<string, unknown>> };
   assert.deepEqual(
     catalog.models.map((model) => model['slug']),
@@ -164,4 +168,39 @@ test('without --write it only prints, and an unknown --model is refused', async 
     runCodexSetup(['--config', join(dir, 'switchyard.yaml'), '--model', 'nope'], { stdout: capture().stdout, env: {} }),
     /--model: "nope" is not an alias/,
   );
+});
+
+test('an alias with no reasoning default: the effort Codex is told, the catalog default and what reaches Anthropic agree', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-codex-'));
+  writeFileSync(join(dir, 'switchyard.yaml'), configYaml);
+  const codexHome = join(dir, 'codex-home');
+  await runCodexSetup(['--config', join(dir, 'switchyard.yaml'), '--codex-home', codexHome, '--model', 'long', '--write'], {
+    stdout: capture().stdout,
+    env: {},
+  });
+  const toml = readFileSync(join(codexHome, 'config.toml'), 'utf8');
+  const catalog = JSON.parse(readFileSync(join(codexHome, 'switchyard-models.json'), 'utf8')) as { models: Array<Record<string, unknown>> };
+  const shown = /^model_reasoning_effort = "([a-z]+)"$/m.exec(toml)?.[1];
+  assert.equal(shown, catalog.models.find((entry) => entry['slug'] === 'long')!['default_reasoning_level']);
+  assert.equal(shown, 'medium');
+  // Codex sends `reasoning.effort` = that level (docs/codex-cli-notes.md); Anthropic then gets medium's budget.
+  const request = { model: 'claude-sonnet-4-5', system: [], messages: [], tools: [], stream: true, extensions: {}, reasoning: { effort: shown as 'medium' } };
+  const settings = encodeOutputSettings({
+    request,
+    target: { model: 'claude-sonnet-4-5', family: 'anthropic' },
+    toolNames: ToolNameMap.fromTools([]),
+    warnings: new Warnings(),
+  });
+  assert.deepEqual(settings.thinking, { type: 'enabled', budget_tokens: 8192 });
+});
+
+test('a model_reasoning_effort the user already set in config.toml is left to them (no duplicate key)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-codex-'));
+  writeFileSync(join(dir, 'switchyard.yaml'), configYaml);
+  const codexHome = join(dir, 'codex-home');
+  mkdirSync(codexHome, { recursive: true });
+  writeFileSync(join(codexHome, 'config.toml'), 'model_reasoning_effort = "low"\n');
+  await runCodexSetup(['--config', join(dir, 'switchyard.yaml'), '--codex-home', codexHome, '--write'], { stdout: capture().stdout, env: {} });
+  const toml = readFileSync(join(codexHome, 'config.toml'), 'utf8');
+  assert.deepEqual(toml.match(/^model_reasoning_effort = .*$/gm), ['model_reasoning_effort = "low"']);
 });

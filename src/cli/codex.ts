@@ -96,10 +96,17 @@ function reasoningLevels(configured: string | undefined): Array<{ effort: string
   return efforts.map((effort) => ({ effort, description: `${effort} reasoning effort` }));
 }
 
-export function renderCodexProviderToml(options: { url: string; model: string; catalogPath: string; profile?: string }): string {
+/**
+ * `reasoningEffort` is the chosen alias's catalog `default_reasoning_level`. Codex sends that
+ * level when `model_reasoning_effort` is unset but shows "reasoning effort: none" in its header,
+ * while the provider thinks at that level; written out, what Codex shows, what it sends and what
+ * reaches the provider agree.
+ */
+export function renderCodexProviderToml(options: { url: string; model: string; catalogPath: string; profile?: string; reasoningEffort?: string }): string {
   return [
     ...(options.profile ? [`# Codex profile written by switchyard codex: codex --profile ${options.profile}`] : []),
     `model = ${JSON.stringify(options.model)}`,
+    ...(options.reasoningEffort ? [`model_reasoning_effort = ${JSON.stringify(options.reasoningEffort)}`] : []),
     'model_provider = "switchyard"',
     `model_catalog_json = ${JSON.stringify(options.catalogPath)}`,
     '',
@@ -168,9 +175,18 @@ export async function runCodexSetup(
   if (profile !== undefined && !/^[A-Za-z0-9_-]+$/.test(profile)) throw new Error(`--profile: "${profile}" must be letters, digits, _ and - only`);
   const catalogPath = join(codexHome, profile ? `switchyard-models.${profile}.json` : 'switchyard-models.json');
   const catalog = buildCodexCatalog(config, await codexTemplate());
-  const toml = renderCodexProviderToml({ url, model, catalogPath, ...(profile ? { profile } : {}) });
   // Codex reads a profile from its own file, CODEX_HOME/NAME.config.toml, layered over config.toml.
   const configPath = join(codexHome, profile ? `${profile}.config.toml` : 'config.toml');
+  // A level the user already chose in config.toml stays theirs (Codex shows and sends it).
+  const userEffort = !profile && existsSync(configPath) && /^\s*model_reasoning_effort\s*=/m.test(readFileSync(configPath, 'utf8'));
+  const effort = catalog.models.find((entry) => entry.slug === model)?.['default_reasoning_level'];
+  const toml = renderCodexProviderToml({
+    url,
+    model,
+    catalogPath,
+    ...(profile ? { profile } : {}),
+    ...(typeof effort === 'string' && !userEffort ? { reasoningEffort: effort } : {}),
+  });
   const run = profile ? `codex --profile ${profile}` : 'codex';
   if (!values.write) {
     io.stdout.write(`# Add to ${configPath} (run with --write to do it), then: SWITCHYARD_API_KEY=<your key> ${run}\n${toml}`);

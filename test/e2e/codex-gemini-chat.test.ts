@@ -18,6 +18,7 @@ import { startGeminiEmulator, type GeminiEmulator } from '../fakes/gemini-emulat
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { runCodex } from './codex/run-codex.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+import { schemaCheckedFetch } from '../support/openai-schema-fetch.ts';
 
 /** Codex 0.169's first request for a gpt-5.5 slug (fixtures/clients/codex/gpt-5.5): developer messages, custom, tool_search and web_search tools. */
 const codexRequest = clientFixture('codex', 'gpt-5.5', '001-POST_v1_responses.json').body as OpenAI.Responses.ResponseCreateParamsStreaming;
@@ -234,7 +235,9 @@ describe('(c) the openai SDK consumes the translated streams of a Codex request'
     test(`responses.stream() on ${model}`, async () => {
       geminiScript = () => scenario;
       chatScript = () => scenario;
-      const client = new OpenAI({ apiKey: clientKey, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+      // Every event the SDK gets is checked against OpenAI's published schema first.
+      const oracle = schemaCheckedFetch();
+      const client = new OpenAI({ apiKey: clientKey, baseURL: `${gateway.url}/v1`, maxRetries: 0, fetch: oracle.fetch });
       const stream = client.responses.stream({ ...codexRequest, model });
       const seen = { summary: '', text: '', arguments: '', done: [] as string[] };
       stream.on('response.reasoning_summary_text.delta', (event) => (seen.summary += event.delta));
@@ -242,6 +245,8 @@ describe('(c) the openai SDK consumes the translated streams of a Codex request'
       stream.on('response.function_call_arguments.delta', (event) => (seen.arguments += event.delta));
       stream.on('response.output_item.done', (event) => seen.done.push(event.item.type));
       const final = await stream.finalResponse();
+      oracle.assertClean();
+      assert.equal(oracle.checked, 1);
       assert.equal(final.status, 'completed');
       assert.equal(final.model, model);
       assert.deepEqual(seen, {

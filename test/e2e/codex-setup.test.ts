@@ -35,7 +35,12 @@ models:
       stdout: new Writable({ write: (_c, _e, done) => done() }),
       env: {},
     });
-    const catalog = JSON.parse(readFileSync(join(dir, 'home', 'switchyard-models.json'), 'utf8')) as object;
+    const catalog = JSON.parse(readFileSync(join(dir, 'home', 'switchyard-models.json'), 'utf8')) as { models: Array<Record<string, unknown>> };
+    // The alias sets no reasoning default: the written config names the catalog's, so Codex's
+    // header shows the level it sends (it says "none" when model_reasoning_effort is unset).
+    const effort = /^model_reasoning_effort = "([a-z]+)"$/m.exec(readFileSync(join(dir, 'home', 'config.toml'), 'utf8'))?.[1];
+    assert.equal(effort, 'medium');
+    assert.equal(catalog.models[0]!['default_reasoning_level'], effort);
     const cwd = await mkdtemp(join(tmpdir(), 'sy-codex-work-'));
     await writeFile(join(cwd, 'app.txt'), 'old line\n');
     const run = await runCodex({
@@ -43,6 +48,7 @@ models:
       apiKey: 'unused',
       model: 'team-claude',
       modelCatalog: catalog,
+      reasoningEffort: effort as 'medium',
       cwd,
       prompt: 'Replace "old line" with "new line" in app.txt.',
     });
@@ -52,6 +58,7 @@ models:
       const first = emulator.requests.find((request) => request.url.startsWith('/v1/messages'))!;
       const applyPatch = first.body.tools.find((tool: { name: string }) => tool.name === 'apply_patch');
       assert.deepEqual(applyPatch?.input_schema.required, ['input'], 'Codex offered the freeform tool, which the gateway wrapped');
+      assert.deepEqual(first.body.thinking, { type: 'enabled', budget_tokens: 8192 }, 'Anthropic thinks at the level Codex shows');
     } finally {
       await run.dispose();
     }

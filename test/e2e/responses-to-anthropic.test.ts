@@ -1,14 +1,18 @@
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
 import type { Scenario } from '../fakes/scenario.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+import { checkOpenAiBody, schemaCheckedFetch } from '../support/openai-schema-fetch.ts';
 
 const scenarios: Scenario[] = [];
 let emulator: AnthropicEmulator;
 let gateway: TestGateway;
 let client: OpenAI;
+// Every body the SDK gets is checked against OpenAI's published schema first.
+const oracle = schemaCheckedFetch();
+afterEach(() => oracle.assertClean());
 
 before(async () => {
   emulator = await startAnthropicEmulator({ respond: () => scenarios.shift() ?? { text: 'default' } });
@@ -23,10 +27,11 @@ models:
 routing:
   retry: { max_attempts: 1 }
 `);
-  client = new OpenAI({ apiKey: 'unused-locally', baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+  client = new OpenAI({ apiKey: 'unused-locally', baseURL: `${gateway.url}/v1`, maxRetries: 0, fetch: oracle.fetch });
 });
 
 after(async () => {
+  assert.ok(oracle.checked >= 6, `the schema oracle saw ${oracle.checked} bodies`);
   await gateway.close();
   await emulator.close();
 });
@@ -59,6 +64,17 @@ describe('OpenAI Responses clients on an Anthropic provider', () => {
     assert.equal(last().body.system[0].text, 'Be brief.');
     assert.equal(last().headers['x-api-key'], 'sk-ant-upstream-test');
     assert.equal(last().headers['authorization'], undefined);
+  });
+
+  test('previous_response_id cannot be honoured by Anthropic: a 400 naming it, before any upstream call', async () => {
+    const before = emulator.requests.length;
+    await assert.rejects(client.responses.create({ model: 'claude', input: 'again', previous_response_id: 'resp_earlier' }), (error: ApiError) => {
+      assert.equal(error.status, 400);
+      assert.equal(error.code, 'unsupported_parameter');
+      assert.equal(error.param, 'previous_response_id');
+      return true;
+    });
+    assert.equal(emulator.requests.length, before);
   });
 
   test('non-streaming create gives the same content as one Response object', async () => {
@@ -124,6 +140,7 @@ describe('OpenAI Responses clients on an Anthropic provider', () => {
     });
     assert.equal(response.status, 200);
     const text = await response.text();
+    checkOpenAiBody('/v1/responses', response.status, response.headers.get('content-type') ?? '', text);
     const events = [...text.matchAll(/^event: (.+)$/gm)].map((match) => match[1]);
     assert.equal(events[0], 'response.created');
     assert.equal(events.at(-1), 'response.failed');

@@ -5,6 +5,7 @@ import { encodeOutputSettings } from './encode-output-settings.ts';
 import { encodeTools } from './encode-tools.ts';
 import { repairTurnBoundaries } from './repair-turns.ts';
 import type { AnthropicMessagesRequest } from './wire.ts';
+import { checkForeignFields } from '../shared/foreign-fields.ts';
 
 /** Fields this encoder derives itself; an Anthropic client's own copies are merged, not copied. */
 const derivedExtensionKeys = new Set(['thinking', 'output_config']);
@@ -15,6 +16,7 @@ const derivedExtensionKeys = new Set(['thinking', 'output_config']);
  */
 export function encodeRequest(context: ExchangeContext): AnthropicMessagesRequest {
   const { request, target, warnings } = context;
+  checkForeignFields(context.request, 'anthropic-messages', context.warnings);
   const conversation = encodeMessages(context);
   const settings = encodeOutputSettings(context, conversation.loopWithoutThinking);
   repairTurnBoundaries(conversation.turns, settings.thinkingOn, warnings);

@@ -5,6 +5,8 @@ import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import type { AnthropicContentBlock, AnthropicMessagesResponse, AnthropicOtherBlock } from './wire.ts';
 import { clientToolName, toolCallArguments } from '../shared/tool-calls.ts';
+import { GatewayError } from '../../core/errors.ts';
+import { modelStopError } from '../shared/model-stop.ts';
 
 /** Message ids keep Anthropic's `msg_` prefix (SDKs and logs expect it). */
 export function clientMessageId(id: string, context: ClientContext): string {
@@ -39,6 +41,9 @@ export function encodeClientBlock(block: ContentBlock): AnthropicContentBlock | 
 
 /** IR response → an Anthropic `message` object, named after the model the client asked for. */
 export function encodeResponse(response: ModelResponse, context: ClientContext): AnthropicMessagesResponse {
+  // Anthropic has no failed message: a model that stopped without an answer is an HTTP error.
+  const stopError = modelStopError(response.finishReason);
+  if (stopError) throw new GatewayError(stopError);
   const content: Array<AnthropicContentBlock | AnthropicOtherBlock> = [];
   for (const block of response.content) {
     const encoded = encodeClientBlock(block);

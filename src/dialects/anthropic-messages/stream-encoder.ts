@@ -6,6 +6,7 @@ import { clientMessageId, encodeClientBlock } from './encode-response.ts';
 import { clientToolName } from '../shared/tool-calls.ts';
 import { anthropicErrorTypeOf } from './errors.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
+import { modelStopError } from '../shared/model-stop.ts';
 import { encodeUsage } from './map-usage.ts';
 
 /**
@@ -57,6 +58,8 @@ export class AnthropicStreamEncoder implements StreamStateMachine<StreamEvent, s
       case 'block-end':
         return this.endBlock(event.block);
       case 'response-end': {
+        const stopError = modelStopError(event.finishReason);
+        if (stopError) return this.push({ type: 'error', error: stopError });
         if (event.usage) this.usage = event.usage;
         const lines = [...this.flushStart(), ...this.closeWire()];
         lines.push(

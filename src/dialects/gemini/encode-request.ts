@@ -4,6 +4,7 @@ import { encodeGenerationConfig } from './encode-generation-config.ts';
 import { encodeTools } from './encode-tools.ts';
 import { geminiExtensionOf, mergedExtensionKeys } from './gemini-extension.ts';
 import type { GeminiGenerateContentRequest } from './wire.ts';
+import { checkForeignFields } from '../shared/foreign-fields.ts';
 
 /**
  * IR → a Gemini `generateContent` / `streamGenerateContent` body. The model and the stream
@@ -12,6 +13,7 @@ import type { GeminiGenerateContentRequest } from './wire.ts';
  */
 export function encodeRequest(context: ExchangeContext): GeminiGenerateContentRequest {
   const { request, warnings } = context;
+  checkForeignFields(context.request, 'gemini', context.warnings);
   const conversation = encodeContents(context);
   const tools = encodeTools(context, conversation.extraTools);
   const generationConfig = encodeGenerationConfig(context);

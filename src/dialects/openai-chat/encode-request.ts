@@ -3,6 +3,7 @@ import type { ModelRequest, ReasoningEffort } from '../../core/ir/index.ts';
 import { encodeMessages } from './encode-messages.ts';
 import { encodeTools } from './encode-tools.ts';
 import { isRecord, type ChatRequest, type ChatResponseFormat } from './wire.ts';
+import { checkForeignFields } from '../shared/foreign-fields.ts';
 
 /**
  * The IR into a `POST {base}/chat/completions` body, for OpenAI and the compatible servers
@@ -15,6 +16,7 @@ import { isRecord, type ChatRequest, type ChatResponseFormat } from './wire.ts';
  */
 export function encodeRequest(context: ExchangeContext): ChatRequest {
   const { request, target, warnings } = context;
+  checkForeignFields(context.request, 'openai-chat', context.warnings);
   const extension = request.extensions['openai-chat'] ?? {};
   const conversation = encodeMessages(context);
   const body: ChatRequest = { ...extension, model: target.model, messages: conversation.messages };

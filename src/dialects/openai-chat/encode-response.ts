@@ -4,6 +4,8 @@ import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import type { ChatCompletion, ChatToolCall } from './wire.ts';
 import { clientToolName } from '../shared/tool-calls.ts';
+import { GatewayError } from '../../core/errors.ts';
+import { modelStopError, refusalStopText } from '../shared/model-stop.ts';
 
 /** Text blocks of one answer are separated like paragraphs, in unary and stream alike. */
 export const textBlockSeparator = '\n\n';
@@ -15,6 +17,9 @@ export const textBlockSeparator = '\n\n';
  * ignore the field).
  */
 export function encodeResponse(response: ModelResponse, context: ClientContext): ChatCompletion {
+  // Chat has no failed completion: a model that stopped without an answer is an HTTP error.
+  const stopError = modelStopError(response.finishReason);
+  if (stopError) throw new GatewayError(stopError);
   const texts: string[] = [];
   const refusals: string[] = [];
   const reasoning: string[] = [];
@@ -42,6 +47,8 @@ export function encodeResponse(response: ModelResponse, context: ClientContext):
         );
     }
   }
+  const refusal = refusalStopText(response.finishReason, response.content);
+  if (refusal !== undefined) refusals.push(refusal);
   const message: ChatCompletion['choices'][number]['message'] = {
     role: 'assistant',
     content: texts.length > 0 ? texts.join(textBlockSeparator) : toolCalls.length > 0 || refusals.length > 0 ? null : '',

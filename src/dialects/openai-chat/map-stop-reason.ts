@@ -39,7 +39,13 @@ export function decodeStopReason(raw: string, outcome: ChatOutcome): FinishReaso
   }
 }
 
-/** The `finish_reason` a Chat client gets; Chat has no word for refusal, pause or error. */
+/**
+ * The `finish_reason` a Chat client gets; Chat has no word for refusal, pause or error. A
+ * provider that stopped because it refused (Anthropic `stop_reason: "refusal"`) is
+ * `content_filter` (with the refusal in `refusal`); an OpenAI model that wrote a refusal and
+ * ended normally (`stop` / `completed`) stays `stop`, as OpenAI sends it. A model error never
+ * gets here as a finish reason (model-stop.ts makes it a failure).
+ */
 export function encodeStopReason(finishReason: FinishReason): ChatFinishReason {
   switch (finishReason.unified) {
     case 'length':
@@ -48,8 +54,10 @@ export function encodeStopReason(finishReason: FinishReason): ChatFinishReason {
       return 'tool_calls';
     case 'content_filter':
       return 'content_filter';
+    case 'refusal':
+      return finishReason.raw === 'stop' || finishReason.raw === 'completed' ? 'stop' : 'content_filter';
     default:
-      // stop, refusal (carried by `refusal`), pause, error and other all end a choice normally.
+      // stop, pause and other end a choice normally.
       return 'stop';
   }
 }

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { foldStream, type ModelRequest, type StreamEvent } from '../../core/ir/index.ts';
 import { SseDecoder } from '../../core/sse-decoder.ts';
-import { encodeResponse } from './encode-response.ts';
+import { encodeResponse as encodeChatResponse } from './encode-response.ts';
 import { ChatStreamDecoder } from './stream-decoder.ts';
 import { ChatStreamEncoder } from './stream-encoder.ts';
 import { clientContext, exchangeContext, fixtureEvents, minimalRequest, run } from '../../../test/support/dialects/openai-chat.ts';
+import { assertMatchesOpenAiSchema, assertValidChatChunks } from '../../../test/support/openai-schema.ts';
 
 const usage = { inputTokens: 100, cachedInputTokens: 40, cacheWriteTokens: 0, outputTokens: 30, reasoningTokens: 12 };
 const start: StreamEvent = { type: 'response-start', id: 'msg_upstream', model: 'claude-x', createdAt: 1700000000 };
@@ -15,8 +16,22 @@ function chatRequest(overrides: Partial<ModelRequest> = {}, includeUsage = true)
   return minimalRequest({ extensions: { 'openai-chat': includeUsage ? { stream_options: { include_usage: true } } : {} }, ...overrides });
 }
 
+/** Encodes and checks every chunk against OpenAI's published schema. */
 function encode(events: readonly StreamEvent[], request: ModelRequest = chatRequest()): string[] {
-  return run(new ChatStreamEncoder(clientContext(request)), events);
+  return validChunks(run(new ChatStreamEncoder(clientContext(request)), events));
+}
+
+function validChunks(frames: string[]): string[] {
+  const decoder = new SseDecoder();
+  assertValidChatChunks([...decoder.push(frames.join('')), ...decoder.finish()].map((event) => event.data));
+  return frames;
+}
+
+/** The non-stream body, checked against OpenAI's `CreateChatCompletionResponse`. */
+function encodeResponse(...args: Parameters<typeof encodeChatResponse>): ReturnType<typeof encodeChatResponse> {
+  const body = encodeChatResponse(...args);
+  assertMatchesOpenAiSchema('CreateChatCompletionResponse', body);
+  return body;
 }
 
 /** The JSON payloads of the frames (`[DONE]` as the string), loosely typed for assertions. */
@@ -88,7 +103,7 @@ function essentials(completion: OpenAI.Chat.Completions.ChatCompletion) {
 async function roundTrip(fixture: string) {
   const events = run(new ChatStreamDecoder(exchangeContext()), fixtureEvents(fixture));
   const context = clientContext(chatRequest());
-  const frames = run(new ChatStreamEncoder(context), events);
+  const frames = validChunks(run(new ChatStreamEncoder(context), events));
   const iterated = await sdkIterate(frames);
   const final = await client(frames.join(''))
     .chat.completions.stream({ ...params, stream_options: { include_usage: true } })
@@ -300,12 +315,17 @@ describe('encodeResponse', () => {
 
   test('refusal and length map to Chat words; an empty answer has content ""', () => {
     const refusal = encodeResponse(
-      { id: 'chatcmpl-9', model: 'm', createdAt: 1, content: [{ type: 'refusal', text: 'No.' }], finishReason: { unified: 'refusal' } },
+      { id: 'chatcmpl-9', model: 'm', createdAt: 1, content: [{ type: 'refusal', text: 'No.' }], finishReason: { unified: 'refusal', raw: 'stop' } },
       clientContext(),
     );
     assert.equal(refusal.id, 'chatcmpl-9');
     assert.deepEqual(refusal.choices[0]!.message, { role: 'assistant', content: null, refusal: 'No.' });
-    assert.equal(refusal.choices[0]!.finish_reason, 'stop');
+    assert.equal(refusal.choices[0]!.finish_reason, 'stop', 'an OpenAI refusal that ended normally stays stop');
+    const refusalStop = encodeResponse(
+      { id: 'chatcmpl-9', model: 'm', createdAt: 1, content: [{ type: 'refusal', text: 'No.' }], finishReason: { unified: 'refusal' } },
+      clientContext(),
+    );
+    assert.equal(refusalStop.choices[0]!.finish_reason, 'content_filter', 'a stop because of a refusal');
     const empty = encodeResponse({ id: '', model: 'm', createdAt: 1, content: [], finishReason: { unified: 'length' } }, clientContext());
     assert.equal(empty.choices[0]!.message.content, '');
     assert.equal(empty.choices[0]!.finish_reason, 'length');

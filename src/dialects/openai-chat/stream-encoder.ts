@@ -8,6 +8,7 @@ import { encodeStreamError } from './errors.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import { isRecord, type ChatCompletionChunk } from './wire.ts';
+import { modelStopError, refusalStopText } from '../shared/model-stop.ts';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'] & Record<string, unknown>;
 
@@ -41,6 +42,8 @@ export class ChatStreamEncoder implements StreamStateMachine<StreamEvent, string
   /** Text already written, so the next text block starts with a paragraph break. */
   private wroteText = false;
   private readonly includeUsage: boolean;
+  /** The IR refusal blocks seen, so a refusal stop without one still sends `refusal`. */
+  private readonly refusals: ContentBlock[] = [];
 
   constructor(private readonly context: ClientContext) {
     this.id = chatCompletionId('', context.requestId);
@@ -136,6 +139,7 @@ export class ChatStreamEncoder implements StreamStateMachine<StreamEvent, string
     const open = this.open;
     this.open = undefined;
     if (open === undefined) return;
+    if (block.type === 'refusal') this.refusals.push(block);
     if (block.type === 'tool-call' && open.start.kind === 'tool-call') {
       if (open.deferred) {
         // Whole in one fragment: accumulators that assign (not append) unknown fields stay right.
@@ -166,6 +170,13 @@ export class ChatStreamEncoder implements StreamStateMachine<StreamEvent, string
   }
 
   private end(finishReason: FinishReason, usage: Usage | undefined, out: string[]): void {
+    const stopError = modelStopError(finishReason);
+    if (stopError) {
+      out.push(...this.fail(stopError));
+      return;
+    }
+    const refusal = refusalStopText(finishReason, this.refusals);
+    if (refusal !== undefined) this.chunk(out, { refusal });
     this.ended = true;
     out.push(this.frame({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: encodeStopReason(finishReason) }] }));
     // An upstream that reported no usage gets no invented zeros (the unary answer omits it too).

@@ -27,8 +27,9 @@ export function responseId(upstreamId: string, requestId: string): string {
   return upstreamId.startsWith('resp_') ? upstreamId : `resp_${requestId.replace(/[^a-zA-Z0-9_-]/g, '') || 'switchyard'}`;
 }
 
+/** `logprobs` is always there (empty: no provider's are translated), as OpenAI sends it. */
 export function outputTextPart(text: string, annotations?: unknown[]): Item {
-  return { type: 'output_text', text, annotations: annotations ?? [] };
+  return { type: 'output_text', text, annotations: annotations ?? [], logprobs: [] };
 }
 
 export function refusalPart(text: string): Item {

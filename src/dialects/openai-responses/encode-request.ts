@@ -4,6 +4,7 @@ import type { Warnings } from '../../core/warnings.ts';
 import { encodeInputItems } from './encode-input-items.ts';
 import { encodeToolChoice, encodeTools } from './encode-tools.ts';
 import { isRecord } from './wire.ts';
+import { checkForeignFields } from '../shared/foreign-fields.ts';
 
 /**
  * The IR into a `POST /v1/responses` body for an OpenAI upstream: the inverse of
@@ -13,6 +14,7 @@ import { isRecord } from './wire.ts';
  */
 export function encodeRequest(context: ExchangeContext): Record<string, unknown> {
   const { request, target, toolNames, warnings } = context;
+  checkForeignFields(context.request, 'openai-responses', context.warnings);
   const extension = request.extensions['openai-responses'];
   const sameDialect = extension !== undefined;
   const body: Record<string, unknown> = { ...(extension ?? {}) };

@@ -13,10 +13,12 @@ import {
   signatureCarrierItem,
   toolCallItem,
 } from './encode-output-item.ts';
+import { encodeRequestEcho } from './encode-request-echo.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import { encodeReasoningEnvelope, type EnvelopePartSignature } from './reasoning-envelope.ts';
 import { isRecord } from './wire.ts';
+import { modelStopError, refusalStopText } from '../shared/model-stop.ts';
 
 type Item = Record<string, unknown>;
 
@@ -32,17 +34,22 @@ interface EnvelopeHolder {
 /** A complete IR response as the Responses object a client gets (`model` = what it asked for). */
 export function encodeResponse(response: ModelResponse, context: ClientContext): Record<string, unknown> {
   const { status, incompleteDetails } = encodeStopReason(response.finishReason);
+  const ids = new ItemIds(context.requestId);
+  const output = encodeOutputItems(response.content, ids, context.warnings);
+  const refusal = refusalStopText(response.finishReason, response.content);
+  if (refusal !== undefined) output.push(messageItem(ids.next('msg'), 'completed', [refusalPart(refusal)]));
+  const stopError = modelStopError(response.finishReason);
   const encoded: Record<string, unknown> = {
     id: responseId(response.id, context.requestId),
     object: 'response',
     created_at: toSeconds(response.createdAt),
     status,
-    error: status === 'failed' ? { code: 'server_error', message: 'The model failed to generate a response.' } : null,
+    error: status === 'failed' ? { code: 'server_error', message: stopError?.message ?? 'The model failed to generate a response.' } : null,
     incomplete_details: incompleteDetails,
     model: context.requestedModel,
-    output: encodeOutputItems(response.content, new ItemIds(context.requestId), context.warnings),
+    output,
+    ...encodeRequestEcho(context.request),
   };
-  if (context.request.parallelToolCalls !== undefined) encoded.parallel_tool_calls = context.request.parallelToolCalls;
   if (response.usage) encoded.usage = encodeUsage(response.usage);
   return encoded;
 }

@@ -23,14 +23,15 @@ export function decodeUsage(raw: unknown): Usage | undefined {
 
 /**
  * Always the five fields Codex reads, all integers: a usage object missing one of them makes
- * Codex reject the whole `response.completed` (§11).
+ * Codex reject the whole `response.completed` (§11). `cache_write_tokens` (Anthropic's
+ * `cache_creation_input_tokens`) is required by OpenAI's schema too.
  */
 export function encodeUsage(usage: Usage): ResponsesUsage {
   const input = integer(usage.inputTokens);
   const output = integer(usage.outputTokens);
   return {
     input_tokens: input,
-    input_tokens_details: { cached_tokens: integer(usage.cachedInputTokens) },
+    input_tokens_details: { cached_tokens: integer(usage.cachedInputTokens), cache_write_tokens: integer(usage.cacheWriteTokens) },
     output_tokens: output,
     output_tokens_details: { reasoning_tokens: integer(usage.reasoningTokens) },
     total_tokens: input + output,

@@ -6,12 +6,16 @@ import { ResponsesStreamDecoder } from './stream-decoder.ts';
 import { ResponsesStreamEncoder } from './stream-encoder.ts';
 import { decodeReasoningEnvelope } from './reasoning-envelope.ts';
 import { clientContext, exchangeContext, fixtureSseEvents, minimalRequest, parseSse, run } from '../../../test/support/dialects/openai-responses.ts';
+import { assertValidResponsesEvents } from '../../../test/support/openai-schema.ts';
 
 const usage = { inputTokens: 100, cachedInputTokens: 40, cacheWriteTokens: 0, outputTokens: 30, reasoningTokens: 12 };
 const start: StreamEvent = { type: 'response-start', id: 'msg_upstream', model: 'claude-x', createdAt: 1700000000 };
 
+/** Encodes and checks every event against OpenAI's published schema. */
 function encode(events: readonly StreamEvent[]): string[] {
-  return run(new ResponsesStreamEncoder(clientContext()), events);
+  const frames = run(new ResponsesStreamEncoder(clientContext()), events);
+  assertValidResponsesEvents(parseSse(frames).map((event) => event.data));
+  return frames;
 }
 
 function types(frames: readonly string[]): string[] {
@@ -22,6 +26,7 @@ function types(frames: readonly string[]): string[] {
 function assertProtocol(frames: readonly string[]): void {
   for (const frame of frames) assert.match(frame, /^event: [a-z_.]+\ndata: \{.*\}\n\n$/s);
   const events = parseSse(frames);
+  assertValidResponsesEvents(events.map((event) => event.data));
   events.forEach((event, index) => {
     assert.equal(event.event, event.data.type);
     assert.equal(event.data.sequence_number, index);
@@ -116,11 +121,17 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
     assert.equal(completed.status, 'completed');
     assert.match(completed.id as string, /^resp_/);
     assert.deepEqual(completed.output, [
-      { id: 'msg_req1_0', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello world', annotations: [] }] },
+      {
+        id: 'msg_req1_0',
+        type: 'message',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Hello world', annotations: [], logprobs: [] }],
+      },
     ]);
     assert.deepEqual(completed.usage, {
       input_tokens: 100,
-      input_tokens_details: { cached_tokens: 40 },
+      input_tokens_details: { cached_tokens: 40, cache_write_tokens: 0 },
       output_tokens: 30,
       output_tokens_details: { reasoning_tokens: 12 },
       total_tokens: 130,
@@ -266,6 +277,9 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
     assert.deepEqual(events[5]?.data, {
       type: 'error',
       sequence_number: 5,
+      code: 'server_is_overloaded',
+      message: 'Overloaded',
+      param: null,
       error: { message: 'Overloaded', type: 'server_error', code: 'server_is_overloaded', param: null },
     });
     const failed = events[6]?.data.response as Record<string, unknown>;

@@ -16,10 +16,12 @@ import {
   toolCallItem,
 } from './encode-output-item.ts';
 import { encodeError, encodeFailedEventCode, encodeStreamErrorObject } from './errors.ts';
+import { encodeRequestEcho } from './encode-request-echo.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import type { EnvelopePartSignature } from './reasoning-envelope.ts';
 import { isRecord } from './wire.ts';
+import { modelStopError, refusalStopText } from '../shared/model-stop.ts';
 
 type Item = Record<string, unknown>;
 
@@ -50,7 +52,10 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
   private open: OpenItem | undefined;
   private usage: Usage | undefined;
   private readonly doneItems: Item[] = [];
+  /** The IR refusal blocks seen, so a refusal stop without one still ends with a refusal part. */
+  private readonly refusals: ContentBlock[] = [];
   private readonly ids: ItemIds;
+  private echo: Record<string, unknown> | undefined;
 
   constructor(private readonly context: ClientContext) {
     this.ids = new ItemIds(context.requestId);
@@ -118,7 +123,9 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
     out.push(encodeSseEvent(JSON.stringify({ type, sequence_number: this.sequence++, ...fields }), type));
   }
 
+  /** `usage` is absent until known: the schema has no null for it, and Codex rejects a partial one. */
   private responseObject(status: string, extra: Record<string, unknown> = {}): Item {
+    this.echo ??= encodeRequestEcho(this.context.request);
     const response: Item = {
       id: this.id,
       object: 'response',
@@ -128,9 +135,8 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
       incomplete_details: null,
       model: this.context.requestedModel,
       output: [],
-      usage: null,
+      ...this.echo,
     };
-    if (this.context.request.parallelToolCalls !== undefined) response.parallel_tool_calls = this.context.request.parallelToolCalls;
     return { ...response, ...extra };
   }
 
@@ -170,7 +176,7 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
     const open = this.open;
     if (!open || delta.length === 0) return;
     const position = { item_id: open.id, output_index: open.outputIndex, content_index: 0, delta };
-    if (open.block.kind === 'text') this.emit(out, 'response.output_text.delta', position);
+    if (open.block.kind === 'text') this.emit(out, 'response.output_text.delta', { ...position, logprobs: [] });
     else if (open.block.kind === 'refusal') this.emit(out, 'response.refusal.delta', position);
   }
 
@@ -217,8 +223,9 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
     if (!open) return;
     const position = { item_id: open.id, output_index: open.outputIndex };
     if (block.type === 'text' || block.type === 'refusal') {
+      if (block.type === 'refusal') this.refusals.push(block);
       const part = block.type === 'text' ? outputTextPart(block.text, block.annotations) : refusalPart(block.text);
-      if (block.type === 'text') this.emit(out, 'response.output_text.done', { ...position, content_index: 0, text: block.text });
+      if (block.type === 'text') this.emit(out, 'response.output_text.done', { ...position, content_index: 0, text: block.text, logprobs: [] });
       else this.emit(out, 'response.refusal.done', { ...position, content_index: 0, refusal: block.text });
       this.emit(out, 'response.content_part.done', { ...position, content_index: 0, part });
       this.itemDone(open.outputIndex, messageItem(open.id, 'completed', [part]), out);
@@ -236,7 +243,7 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
       this.itemDone(open.outputIndex, reasoningItem(block, open.id), out);
     } else if (block.type === 'tool-call') {
       if (block.kind === 'custom') this.emit(out, 'response.custom_tool_call_input.done', { ...position, input: block.input });
-      else this.emit(out, 'response.function_call_arguments.done', { ...position, arguments: block.input });
+      else this.emit(out, 'response.function_call_arguments.done', { ...position, name: block.name, arguments: block.input });
       this.itemDone(open.outputIndex, toolCallItem(block, open.id, 'completed'), out);
       this.carrySignature(block.signature, { callId: block.callId, value: block.signature?.value ?? '' }, out);
     } else {
@@ -281,22 +288,42 @@ export class ResponsesStreamEncoder implements StreamStateMachine<StreamEvent, s
   private end(finishReason: FinishReason, usage: Usage | undefined, out: string[]): void {
     this.open = undefined;
     const { status, incompleteDetails } = encodeStopReason(finishReason);
-    if (status === 'failed') {
-      this.fail({ code: 'provider_error', message: `The model stopped with an error (${finishReason.raw ?? 'error'}).` }, out);
+    const stopError = modelStopError(finishReason);
+    if (status === 'failed' || stopError) {
+      this.fail(stopError ?? { code: 'provider_error', message: 'The model stopped with an error.' }, out);
       return;
     }
+    const refusal = refusalStopText(finishReason, this.refusals);
+    if (refusal !== undefined) this.wholeRefusal(refusal, out);
     const fields: Item = { output: this.doneItems, incomplete_details: incompleteDetails };
-    if (usage) fields.usage = encodeUsage(usage);
+    if (usage) fields.usage = encodeUsage(usage); // Codex rejects a partial usage object; absent is fine (§11).
     const response = this.responseObject(status, fields);
-    if (!usage) delete response.usage; // Codex rejects a partial usage object; absent is fine (§11).
     this.emit(out, status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     this.terminated = true;
   }
 
-  /** §13.2 (e): the nested `error` event, then `response.failed` with a code Codex classifies. */
+  /** A refusal the provider only said in its stop reason, as a complete message item. */
+  private wholeRefusal(text: string, out: string[]): void {
+    const outputIndex = this.nextOutputIndex++;
+    const id = this.ids.next('msg');
+    const position = { item_id: id, output_index: outputIndex, content_index: 0 };
+    this.emit(out, 'response.output_item.added', { output_index: outputIndex, item: messageItem(id, 'in_progress', []) });
+    this.emit(out, 'response.content_part.added', { ...position, part: refusalPart('') });
+    this.emit(out, 'response.refusal.delta', { ...position, delta: text });
+    this.emit(out, 'response.refusal.done', { ...position, refusal: text });
+    this.emit(out, 'response.content_part.done', { ...position, part: refusalPart(text) });
+    this.itemDone(outputIndex, messageItem(id, 'completed', [refusalPart(text)]), out);
+  }
+
+  /**
+   * §13.2 (e): the `error` event, then `response.failed` with a code Codex classifies. The event
+   * carries `code`, `message` and `param` at its top level, as OpenAI's schema says, and the
+   * same object nested under `error`, as OpenAI's API really sends it (and Codex reads).
+   */
   private fail(error: GatewayErrorShape, out: string[]): void {
     this.open = undefined;
-    this.emit(out, 'error', { error: encodeStreamErrorObject(error) });
+    const wire = encodeStreamErrorObject(error);
+    this.emit(out, 'error', { code: wire.code, message: wire.message, param: wire.param, error: wire });
     const message = (encodeError(error).body as { error: { message: string } }).error.message;
     const fields: Item = { output: this.doneItems, error: { code: encodeFailedEventCode(error), message } };
     if (this.usage) fields.usage = encodeUsage(this.usage);
