@@ -15,6 +15,7 @@ import {
   type TargetConfig,
 } from './runtime-config.ts';
 import { hashKey } from '../core/hash-key.ts';
+import { buildGuardrailsOverride, defaultGuardrails, mergeGuardrails, type GuardrailsOverride } from './guardrails-config.ts';
 
 const defaultTimeouts = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 };
 
@@ -74,6 +75,8 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
         return buildTarget(target, shared);
       }),
     };
+    const guardrails = buildGuardrailsOverride(model.guardrails);
+    if (guardrails) models[alias].guardrails = guardrails;
   }
 
   const keys: KeyConfig[] = [];
@@ -92,6 +95,8 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     if (key.budget) entry.budget = buildBudget(key.budget);
     if (key.rate_limit) entry.rateLimit = { ...key.rate_limit };
     if (key.expires_at) entry.expiresAt = new Date(key.expires_at);
+    const guardrails = buildGuardrailsOverride(key.guardrails);
+    if (guardrails) entry.guardrails = guardrails;
     keys.push(entry);
   }
 
@@ -167,11 +172,22 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     storage: { url: storageUrl, ...(file.storage?.instance_id !== undefined ? { instanceId: file.storage.instance_id } : {}) },
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
     warnings,
+    guardrails: mergeGuardrails(defaultGuardrails, buildGuardrailsOverride(file.guardrails)),
+    teamGuardrails: teamGuardrails(file),
   };
   const masterKey = file.server?.master_key ?? env['SWITCHYARD_MASTER_KEY'];
   if (masterKey) runtime.server.masterKey = new Secret(masterKey);
   if (file.coordination) runtime.coordination = { url: file.coordination.url };
   return deepFreeze(runtime);
+}
+
+function teamGuardrails(file: ConfigFile): Record<string, GuardrailsOverride> {
+  const out: Record<string, GuardrailsOverride> = {};
+  for (const [team, entry] of Object.entries(file.teams ?? {})) {
+    const guardrails = buildGuardrailsOverride(entry.guardrails);
+    if (guardrails) out[team] = guardrails;
+  }
+  return out;
 }
 
 function buildObservability(file: ConfigFile, env: NodeJS.ProcessEnv): RuntimeConfig['observability'] {

@@ -1,5 +1,6 @@
 import type { ReasoningEffort } from '../core/ir/index.ts';
 import type { Secret } from './secret.ts';
+import type { GuardrailsConfig, GuardrailsOverride } from './guardrails-config.ts';
 import type { PricingConfig, RoutingConfig } from './schema.ts';
 
 import type { Provider } from '../providers/provider.ts';
@@ -36,6 +37,7 @@ export interface ModelConfig {
   alias: string;
   targets: TargetConfig[];
   strategy: 'failover' | 'weighted' | 'round-robin' | 'lowest-latency' | 'cheapest';
+  guardrails?: GuardrailsOverride;
 }
 
 export interface BudgetConfig {
@@ -76,6 +78,7 @@ export interface KeyConfig {
   budget?: BudgetConfig;
   rateLimit?: RateLimitConfig;
   expiresAt?: Date;
+  guardrails?: GuardrailsOverride;
 }
 
 export interface RuntimeConfig {
@@ -120,6 +123,9 @@ export interface RuntimeConfig {
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
   /** Things that work but are probably not meant (printed at start and on reload). */
   warnings: string[];
+  /** The top-level guardrails (defaults filled in) and the per-team overrides. */
+  guardrails: GuardrailsConfig;
+  teamGuardrails: Record<string, GuardrailsOverride>;
 }
 
 /** A provider as the gateway uses it: its config bound to its type's descriptor. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardrailsSchema, teamSchema } from './guardrails-schema.ts';
 
 /**
  * The config file's schema: the single source of truth for what a config may say
@@ -64,9 +65,10 @@ export const targetSchema = z.strictObject({
   supports_reasoning: z.boolean().optional(),
 });
 
-const singleTargetModel = targetSchema;
+const singleTargetModel = targetSchema.extend({ guardrails: guardrailsSchema.optional() });
 const multiTargetModel = z.strictObject({
   targets: z.array(targetSchema).min(1),
+  guardrails: guardrailsSchema.optional(),
   strategy: z.enum(['failover', 'weighted', 'round-robin', 'lowest-latency', 'cheapest']).optional(),
   pricing: pricingSchema.optional(),
   context_window: positiveInt.optional(),
@@ -123,6 +125,7 @@ export const keySchema = z.strictObject({
   budget: budgetSchema.optional(),
   rate_limit: rateLimitSchema.optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
+  guardrails: guardrailsSchema.optional(),
 });
 
 /** A key as a config file declares it (its budget must name a window). */
@@ -222,6 +225,9 @@ export const configSchema = z.strictObject({
       max_sse_event_bytes: positiveInt.optional(),
     })
     .optional(),
+  guardrails: guardrailsSchema.optional(),
+  /** Team entries (name → settings): a team's guardrails override the top-level ones. */
+  teams: z.record(z.string().min(1), teamSchema).optional(),
   /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */
   storage: z.strictObject({ url: z.string().min(1), instance_id: z.string().min(1).max(200).optional() }).optional(),
   coordination: z.strictObject({ url: z.string().min(1) }).optional(),

@@ -3,6 +3,7 @@ import type { DialectCodec } from './dialect.ts';
 import type { DialectId, Usage } from './ir/index.ts';
 import type { PassthroughMeter } from './passthrough-meter.ts';
 import type { RequestBody } from './request-body.ts';
+import type { RequestTextVisitor } from './request-text.ts';
 
 /** What routing rules and strategies may read of a request body, in any dialect. */
 export interface RoutingHints {
@@ -51,6 +52,13 @@ export interface Surface {
   readRoutingHints(body: Record<string, unknown>): RoutingHints;
   /** The dialect's count-tokens answer for an estimated count. */
   encodeTokenCount(tokens: number): unknown;
+  /**
+   * Visits every text of a parsed request body the provider would see (instructions, messages,
+   * tool outputs, tool-call arguments, text documents; never images, ids or provider
+   * signatures) and returns the body with the visitor's replacements (the same object when
+   * nothing changed). Guardrails scan and redact through this, on both paths.
+   */
+  mapRequestText(body: Record<string, unknown>, visit: RequestTextVisitor): Record<string, unknown>;
 }
 
 /** A positive integer, or undefined (output caps as clients send them). */

@@ -58,6 +58,8 @@ export class GatewayMetrics {
   private readonly budgetUsed: Gauge<'scope' | 'subject'>;
   private readonly budgetWarnings: Counter<'scope'>;
   private readonly usageAnomalies: Counter<'kind'>;
+
+  private readonly guardrailHits: Counter<'rule' | 'action'>;
   private readonly inflight: Gauge;
 
   constructor(options: GatewayMetricsOptions) {
@@ -117,6 +119,12 @@ export class GatewayMetrics {
       labelNames: ['kind'],
       registers,
     });
+    this.guardrailHits = new Counter({
+      name: 'switchyard_guardrail_hits_total',
+      help: 'Guardrail verdicts by rule and action (flag, redact, block); never the matched value.',
+      labelNames: ['rule', 'action'],
+      registers,
+    });
     this.budgetWarnings = new Counter({ name: 'switchyard_budget_warnings_total', help: 'Budget warn thresholds crossed.', labelNames: ['scope'], registers });
     this.inflight = new Gauge({ name: 'switchyard_inflight_requests', help: 'Model requests being answered right now.', registers });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
@@ -124,6 +132,11 @@ export class GatewayMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  /** Rule names come from the gateway's fixed rule set, so the label stays bounded. */
+  countGuardrailHit(rule: string, action: 'flag' | 'redact' | 'block'): void {
+    this.guardrailHits.inc({ rule, action });
   }
 
   countUsageAnomaly(kind: 'clamped' | 'over_reservation'): void {

@@ -47,6 +47,8 @@ export interface RequestEndExtras {
   finishReasons?: string[];
   fallbacks?: number;
   cache?: 'hit' | 'miss' | 'bypass';
+  /** Guardrail verdicts as `rule=action` (never values). */
+  guardrails?: string[];
 }
 
 /**
@@ -62,6 +64,7 @@ export function requestEndAttributes(row: RequestLogRow, providerNames: Record<s
     'switchyard.cost_usd': microsToUsd(row.costMicros),
     'switchyard.attempts': row.attempts.length,
     'switchyard.usage_estimated': row.usageEstimated,
+    ...(extras.guardrails && extras.guardrails.length > 0 ? { 'switchyard.guardrails': extras.guardrails } : {}),
   };
   if (row.model !== null) attributes[attributeNames.requestModel] = safeString(row.model);
   if (row.servedModel !== null) attributes[attributeNames.responseModel] = safeString(row.servedModel);

@@ -20,6 +20,8 @@ import { modelHeaders } from './model-headers.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
 import type { RequestContext } from './request-context.ts';
 import { targetProfile } from './target-profile.ts';
+import { RestoreEvents, restoreResponse } from '../policy/guardrails/restore-events.ts';
+import type { SecretVault } from '../policy/guardrails/secret-vault.ts';
 
 export interface TranslatedInput {
   request: ModelRequest;
@@ -30,6 +32,8 @@ export interface TranslatedInput {
   /** Idle time after which a comment keeps the client stream alive. */
   heartbeatMs: number;
   inputBytes: number;
+  /** The request's redacted secrets: placeholders in the answer are turned back into them. */
+  vault?: SecretVault;
 }
 
 /**
@@ -66,10 +70,11 @@ export async function forwardTranslated(
   };
 
   if (!input.request.stream) {
-    const decoded = input.providerCodec.decodeResponse(
+    const answer = input.providerCodec.decodeResponse(
       parseUpstreamJson(await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes), provider.config),
       exchange,
     );
+    const decoded = input.vault && input.vault.size > 0 ? restoreResponse(answer, input.vault) : answer;
     context.markFirstByte();
     context.usage = decoded.usage;
     if (!decoded.usage) estimateUsage(context, input.inputBytes, 0);
@@ -82,13 +87,15 @@ export async function forwardTranslated(
   const decoder = input.providerCodec.createStreamDecoder(exchange);
   const encoder = input.clientCodec.createStreamEncoder(clientContext);
   const fold = new StreamFold();
+  const restore = input.vault && input.vault.size > 0 ? new RestoreEvents(input.vault) : undefined;
   const pending: StreamEvent[] = [];
   let committed = false;
   let outputChars = 0;
   let heartbeat: SseHeartbeat | undefined;
 
   /** Encodes a batch of IR events; before the commit, holds them back until real content. */
-  const deliver = async (events: StreamEvent[]): Promise<boolean> => {
+  const deliver = async (decodedEvents: StreamEvent[]): Promise<boolean> => {
+    const events = restore ? decodedEvents.flatMap((event) => restore.push(event)) : decodedEvents;
     let text = '';
     for (const event of events) {
       fold.push(event);

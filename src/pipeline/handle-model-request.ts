@@ -25,6 +25,8 @@ import { ResponseBodyCapture } from './capture-response-body.ts';
 import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
 import { RequestContext } from './request-context.ts';
 import type { Surface } from '../core/surface.ts';
+import { applyGuardrails } from './apply-guardrails.ts';
+import { SecretVault } from '../policy/guardrails/secret-vault.ts';
 
 /**
  * The pipe for every model call: authenticate → read and parse → resolve and authorize the
@@ -75,7 +77,10 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     context.model = requested;
     context.stream = surface.readStream(body, url);
     surface.checkParameters(body);
-    if (runtime.config.logging.bodies) context.requestBody = raw.toString('utf8');
+    // Guardrails run before anything is logged or sent: the logged body is the redacted one.
+    let vault = new SecretVault();
+    ({ body, vault } = await applyGuardrails(gateway, surface, context, body, response));
+    if (runtime.config.logging.bodies) context.requestBody = body.raw.toString('utf8');
     const resolved = runtime.resolver.resolve(requested, context.key);
 
     // Rules and multi-target strategies look inside the body; a plain alias needs nothing more.
@@ -132,7 +137,9 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
 
     let decoded: ModelRequest | undefined;
     const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number): Promise<void> => {
-      if (provider.dialect === surface.dialect) {
+      // A redacted request's answer must have its placeholders restored, which happens on IR
+      // events: it takes the translated path even to a same-dialect provider.
+      if (provider.dialect === surface.dialect && vault.size === 0) {
         return forwardPassthrough(
           context,
           surface,
@@ -166,6 +173,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
           signal: abort.signal,
           inputBytes: raw.length,
           heartbeatMs: limits.sseHeartbeatMs,
+          vault,
         },
         response,
       );
@@ -227,7 +235,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     }
     const row = recordRequest(context, gateway.storage.logs);
     gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: 'bypass' });
-    span.end(row, { fallbacks, cache: 'bypass' });
+    span.end(row, { fallbacks, cache: 'bypass', guardrails: context.guardrailVerdicts.map((verdict) => `${verdict.rule}=${verdict.action}`) });
     if (reservation) {
       await settleSpend(reservation, context).then(
         (warnings) => warnings.forEach((warning) => gateway.onBudgetWarning(warning)),

@@ -8,6 +8,8 @@ import { Warnings } from '../core/warnings.ts';
 import type { AttemptRecord, Outcome } from '../store/ports.ts';
 import type { GatewayError } from '../core/errors.ts';
 import { outcomeOf } from './outcome-of.ts';
+import type { GuardrailsConfig } from '../config/guardrails-config.ts';
+import type { GuardrailVerdict } from '../policy/guardrails/evaluate-request.ts';
 
 /** Everything known about one request as it flows down the pipe; the log row is built from it. */
 export class RequestContext {
@@ -35,6 +37,10 @@ export class RequestContext {
   rule: string | null = null;
   requestBody: string | null = null;
   responseBody: string | null = null;
+  /** The guardrails in force for this request (set once the key and model are known). */
+  guardrails: GuardrailsConfig | undefined;
+  /** What the guardrails found (rule, action, location, fingerprint; never a value). */
+  readonly guardrailVerdicts: GuardrailVerdict[] = [];
 
   constructor(
     readonly surface: DialectId,

@@ -5,6 +5,7 @@ import { collectToolNames, isObject } from '../shared/routing-hints.ts';
 import { anthropicMessagesCodec } from './codec.ts';
 import { decodeUsage } from './map-usage.ts';
 import { AnthropicMeter } from './passthrough-meter.ts';
+import { mapAnthropicRequestText } from './map-request-text.ts';
 
 /** `POST /v1/messages`: Claude Code and the Anthropic SDKs. */
 export const messagesSurface: Surface = {
@@ -25,4 +26,5 @@ export const messagesSurface: Surface = {
     metadata: isObject(body['metadata']) ? body['metadata'] : {},
   }),
   encodeTokenCount: (tokens) => ({ input_tokens: tokens }),
+  mapRequestText: mapAnthropicRequestText,
 };

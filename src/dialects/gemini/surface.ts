@@ -5,6 +5,7 @@ import { collectToolNames, isObject } from '../shared/routing-hints.ts';
 import { geminiCodec } from './codec.ts';
 import { decodeUsage } from './map-usage.ts';
 import { GeminiMeter } from './passthrough-meter.ts';
+import { mapGeminiRequestText } from './map-request-text.ts';
 
 /** `models/{model}:method` → the model (URL-decoded), or undefined. */
 export function geminiPathModel(pathname: string): string | undefined {
@@ -44,4 +45,5 @@ export const geminiSurface: Surface = {
   createMeter: () => new GeminiMeter(),
   readRoutingHints: (body) => ({ toolNames: geminiToolNames(body), cacheKey: undefined, metadata: {} }),
   encodeTokenCount: (tokens) => ({ totalTokens: tokens }),
+  mapRequestText: mapGeminiRequestText,
 };

@@ -5,6 +5,7 @@ import { collectToolNames, isObject, openaiHints } from '../shared/routing-hints
 import { openaiChatCodec } from './codec.ts';
 import { ChatMeter } from './passthrough-meter.ts';
 import { readChatUsage } from './read-chat-usage.ts';
+import { mapChatRequestText } from './map-request-text.ts';
 
 /** `POST /v1/chat/completions`: every Chat Completions client. */
 export const chatSurface: Surface = {
@@ -32,4 +33,5 @@ export const chatSurface: Surface = {
       collectToolNames(body['tools'], (tool) => (isObject(tool['function']) ? tool['function']['name'] : undefined)),
     ),
   encodeTokenCount: (tokens) => ({ input_tokens: tokens }),
+  mapRequestText: mapChatRequestText,
 };

@@ -5,6 +5,7 @@ import { collectToolNames, isObject, openaiHints } from '../shared/routing-hints
 import { openaiResponsesCodec } from './codec.ts';
 import { ResponsesMeter } from './passthrough-meter.ts';
 import { readResponsesUsage } from './read-responses-usage.ts';
+import { mapResponsesRequestText } from './map-request-text.ts';
 
 /** Responses tools: top-level `name`, namespaces nest theirs under `tools`. */
 function responsesToolNames(body: Record<string, unknown>): string[] {
@@ -33,4 +34,5 @@ export const responsesSurface: Surface = {
   createMeter: (requestedModel) => new ResponsesMeter(requestedModel),
   readRoutingHints: (body) => openaiHints(body, responsesToolNames(body)),
   encodeTokenCount: (tokens) => ({ input_tokens: tokens }),
+  mapRequestText: mapResponsesRequestText,
 };

@@ -1,0 +1,45 @@
+import type { GuardrailsConfigFile } from './guardrails-schema.ts';
+
+export type SecretsAction = 'off' | 'flag' | 'redact' | 'block';
+export type PiiAction = 'off' | 'flag' | 'redact';
+export type InjectionAction = 'off' | 'flag' | 'block';
+
+/** The guardrails in force for one request (contract §2 defaults filled in). */
+export interface GuardrailsConfig {
+  secrets: SecretsAction;
+  pii: PiiAction;
+  injection: InjectionAction;
+  scanOutput: boolean;
+  /** Text scanned per request; what lies beyond is treated per docs/guardrails.md (block when secrets block, else flagged). */
+  maxScanChars: number;
+}
+
+/** A key's, team's or model's override: only the fields it names. */
+export type GuardrailsOverride = Partial<GuardrailsConfig>;
+
+export const defaultGuardrails: GuardrailsConfig = {
+  secrets: 'redact',
+  pii: 'flag',
+  injection: 'flag',
+  scanOutput: true,
+  maxScanChars: 4 * 1024 * 1024,
+};
+
+/** The config file's spelling → an override (undefined when the block is absent). */
+export function buildGuardrailsOverride(file: GuardrailsConfigFile | undefined): GuardrailsOverride | undefined {
+  if (!file) return undefined;
+  const out: GuardrailsOverride = {};
+  if (file.secrets) out.secrets = file.secrets.action;
+  if (file.pii) out.pii = file.pii.action;
+  if (file.injection) out.injection = file.injection.action;
+  if (file.scan_output !== undefined) out.scanOutput = file.scan_output;
+  if (file.max_scan_chars !== undefined) out.maxScanChars = file.max_scan_chars;
+  return out;
+}
+
+/** Layers overrides over a base, later ones winning (global < team < key < model). */
+export function mergeGuardrails(base: GuardrailsConfig, ...overrides: (GuardrailsOverride | undefined)[]): GuardrailsConfig {
+  let out = base;
+  for (const override of overrides) if (override) out = { ...out, ...override };
+  return out;
+}

@@ -1,0 +1,51 @@
+import type { ServerResponse } from 'node:http';
+import { RequestBody } from '../core/request-body.ts';
+import type { RequestTextSource } from '../core/request-text.ts';
+import type { Surface } from '../core/surface.ts';
+import { evaluateRequest, type GuardrailVerdict, type RequestText } from '../policy/guardrails/evaluate-request.ts';
+import { guardrailsFor } from '../policy/guardrails/guardrails-for.ts';
+import { SecretVault } from '../policy/guardrails/secret-vault.ts';
+import type { Gateway } from './gateway.ts';
+import type { RequestContext } from './request-context.ts';
+
+/** The header value: what fired, by rule and action (contract §5), each pair once. */
+export function guardrailsHeader(verdicts: GuardrailVerdict[]): string {
+  return [...new Set(verdicts.map((verdict) => `${verdict.rule}=${verdict.action}`))].join(',');
+}
+
+/**
+ * Runs the request's guardrails before anything is logged or sent: scans every text the
+ * provider would see (through the surface's `mapRequestText`, so both paths and every dialect
+ * see the same texts), records the verdicts (log row warnings, metrics, the header; the trace
+ * reads them from the context), and returns the body to send: rewritten only when something was
+ * redacted. A `block` verdict throws the refusal.
+ */
+export async function applyGuardrails(
+  gateway: Gateway,
+  surface: Surface,
+  context: RequestContext,
+  body: RequestBody,
+  response: ServerResponse,
+): Promise<{ body: RequestBody; vault: SecretVault }> {
+  const config = guardrailsFor(gateway.current.config, context.key, context.model);
+  context.guardrails = config;
+  if (config.secrets === 'off' && config.pii === 'off' && config.injection === 'off') return { body, vault: new SecretVault() };
+  const texts: RequestText[] = [];
+  const fields = body.fields();
+  surface.mapRequestText(fields, (text: string, location: string, source: RequestTextSource, json: boolean) => {
+    texts.push({ text, location, source, json });
+    return text;
+  });
+  const result = await evaluateRequest(texts, config);
+  context.guardrailVerdicts.push(...result.verdicts);
+  for (const verdict of result.verdicts) {
+    gateway.metrics.countGuardrailHit(verdict.rule, verdict.action);
+    context.warnings.add(`guardrail_${verdict.action}`, `${verdict.rule} at ${verdict.location} (${verdict.fingerprint})`);
+  }
+  if (result.verdicts.length > 0 && !response.headersSent) response.setHeader('x-switchyard-guardrails', guardrailsHeader(result.verdicts));
+  if (result.blocked) throw result.blocked;
+  if (result.replacements.size === 0) return { body, vault: result.vault };
+  let index = 0;
+  const redacted = surface.mapRequestText(fields, (text) => result.replacements.get(index++) ?? text);
+  return { body: new RequestBody(Buffer.from(JSON.stringify(redacted))), vault: result.vault };
+}

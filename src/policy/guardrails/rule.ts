@@ -1,0 +1,31 @@
+import type { GuardrailCategory } from './finding.ts';
+
+/**
+ * A rule the gateway runs itself. It runs only near a hit of its `trigger` (a cheap pre-filter,
+ * mostly literal keywords, matched in one combined pass over each text), over the window
+ * `[hit - before, hit + after]`. Patterns use bounded quantifiers over classes that cannot
+ * overlap their neighbours, so no input makes them backtrack (test/…/adversarial tests).
+ */
+export interface RegexRule {
+  readonly id: string;
+  readonly category: GuardrailCategory;
+  /** Regex sources without capture groups; several literals beat one alternation (each is skipped to by its literal). */
+  readonly trigger: string | readonly string[];
+  readonly before: number;
+  readonly after: number;
+  /** Global flag required; a named group `value` marks the secret part (default: the whole match). */
+  readonly pattern: RegExp;
+  /** Structural check on the value (checksum, entropy, decodes as a JWT header...). */
+  accept?(value: string): boolean;
+  /** Only texts from these sources (default: every text). */
+  readonly sources?: readonly string[];
+}
+
+/** A family of keys secretlint's recommended preset detects: the gateway only pre-filters and hands it windows. */
+export interface SecretlintFamily {
+  /** The `@secretlint/secretlint-rule-*` rule whose messages this family covers. */
+  readonly secretlintRule: string;
+  readonly trigger: string | readonly string[];
+  readonly before: number;
+  readonly after: number;
+}
