@@ -13,6 +13,7 @@
  *                              the commit before a change), interleaved with this one
  *   BENCH_SECONDS=5            measured seconds per cell and target; BENCH_WARMUP_SECONDS=1 before it
  *   BENCH_ROUNDS=3             the seconds are split into this many rounds, targets interleaved
+ *   BENCH_SWITCHYARD_YAML=…    config lines added for this checkout's gateway only (not the baseline)
  *   BENCH_CPU_PROF=DIR         write V8 CPU profiles of the floor and Switchyard into DIR
  *   BENCH_CPU_PROF_INTERVAL=µs sampling interval for those profiles (default 1000; 100 for detail)
  *
@@ -57,6 +58,8 @@ const baselineDir = baselineIndex >= 0 ? resolve(process.argv[baselineIndex + 1]
 const seconds = secondsFromEnv('BENCH_SECONDS', 5);
 const warmupSeconds = secondsFromEnv('BENCH_WARMUP_SECONDS', 1);
 const rounds = Math.max(1, Math.round(secondsFromEnv('BENCH_ROUNDS', 3)));
+// Extra config for this checkout's gateway only (the baseline may not know the keys), e.g. guardrails off.
+const switchyardYaml = process.env['BENCH_SWITCHYARD_YAML'];
 const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 /** Node flags for the proxies: profiles are written when they exit on SIGTERM. */
 const proxyNodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-interval', process.env['BENCH_CPU_PROF_INTERVAL'] ?? '1000', '--cpu-prof-dir', profileDir] : [];
@@ -157,7 +160,15 @@ async function main(): Promise<number> {
     }
     if (targets.includes('switchyard')) {
       try {
-        const server = await startGateway({ repoRoot, workDir, mockUrl: mock.url, upstreamApiKey: MOCK_API_KEY, model: MOCK_MODEL, nodeFlags: proxyNodeFlags });
+        const server = await startGateway({
+          repoRoot,
+          workDir,
+          mockUrl: mock.url,
+          upstreamApiKey: MOCK_API_KEY,
+          model: MOCK_MODEL,
+          nodeFlags: proxyNodeFlags,
+          ...(switchyardYaml ? { extraYaml: switchyardYaml } : {}),
+        });
         children.push(server);
         Object.assign(gateway, { state: 'ok', url: server.url });
         baseUrls.set('switchyard', { url: server.url, pid: server.pid });

@@ -17,6 +17,8 @@ export interface GatewayOptions {
   model: string;
   /** Extra node flags, e.g. `--cpu-prof` (see BENCH_CPU_PROF in run.ts). */
   nodeFlags?: string[];
+  /** Top-level config lines appended as they are (BENCH_SWITCHYARD_YAML). */
+  extraYaml?: string;
 }
 
 export function gatewayConfigYaml(options: GatewayOptions): string {
@@ -28,6 +30,7 @@ export function gatewayConfigYaml(options: GatewayOptions): string {
     'keys:',
     `  - { name: bench, key: ${GATEWAY_CLIENT_KEY} }`,
     `storage: { url: "sqlite:${join(options.workDir, 'bench.db')}" }`,
+    ...(options.extraYaml ? [options.extraYaml] : []),
     '',
   ].join('\n');
 }
