@@ -76,10 +76,11 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     if (typeof requested !== 'string' || requested.trim() === '') throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
     context.model = requested;
     context.stream = surface.readStream(body, url);
-    surface.checkParameters(body);
     // Guardrails run before anything is logged or sent: the logged body is the redacted one.
     let vault = new SecretVault();
     ({ body, vault } = await applyGuardrails(gateway, surface, context, body, response));
+    // After the guardrails: when they parsed the body (the default config scans every request) this check reads the parse.
+    surface.checkParameters(body);
     if (runtime.config.logging.bodies) context.requestBody = body.raw.toString('utf8');
     const resolved = runtime.resolver.resolve(requested, context.key);
 
