@@ -69,7 +69,7 @@ function adversarialCases(): string[] {
 
 async function timeScan(text: string, source: 'message' | 'tool-output' = 'tool-output'): Promise<number> {
   const start = performance.now();
-  await scanTexts([{ text, location: 'input[0]', source }], { categories: all, maxScanChars: 4 * 1024 * 1024 });
+  await scanTexts([{ text, location: 'input[0]', source }], { categories: all, maxScanChars: 4 * 1024 * 1024, cache: false });
   return performance.now() - start;
 }
 
@@ -117,4 +117,24 @@ test('text past max_scan_chars is not scanned and the result says so', async () 
     whole.findings.map((finding) => [finding.rule, finding.text, texts[1]!.text.slice(finding.start, finding.end)]),
     [['github-token', 1, secret]],
   );
+});
+
+test('a text seen before is answered from the cache with the same findings, at its new position', async () => {
+  const token = ['ghp', '_', 'R7x2Kq9Lm4Np6Vb8Zc1Df3Gh5Jk7Lm9Np0Qr'].join('');
+  const texts = [
+    { text: 'nothing here', location: 'input[0]', source: 'message' as const },
+    { text: `GITHUB_TOKEN=${token}\ncontact jane.doe@acmecorp.io or +1 415 555 0134`, location: 'input[1]', source: 'tool-output' as const },
+  ];
+  const fresh = await scanTexts(texts, { categories: all, maxScanChars: 4096, cache: false });
+  assert.ok(fresh.findings.length >= 2, JSON.stringify(fresh.findings));
+  const first = await scanTexts(texts, { categories: all, maxScanChars: 4096 });
+  const again = await scanTexts([{ text: 'a new turn', location: 'input[0]', source: 'message' as const }, ...texts], { categories: all, maxScanChars: 4096 });
+  assert.deepEqual(first.findings, fresh.findings);
+  assert.deepEqual(
+    again.findings,
+    fresh.findings.map((finding) => ({ ...finding, text: finding.text + 1 })),
+  );
+  // The categories are part of the key: secrets only finds no email.
+  const secretsOnly = await scanTexts(texts, { categories: new Set(['secrets']), maxScanChars: 4096 });
+  assert.ok(secretsOnly.findings.every((finding) => finding.category === 'secrets'));
 });

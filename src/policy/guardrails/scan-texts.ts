@@ -11,6 +11,8 @@ export interface ScanOptions {
   categories: ReadonlySet<GuardrailCategory>;
   /** Characters scanned in all; the rest is not looked at and the result says `truncated`. */
   maxScanChars: number;
+  /** Reuse the findings of texts seen before (default); timing measurements turn it off. */
+  cache?: boolean;
 }
 
 export interface ScanResult {
@@ -78,6 +80,9 @@ const nonAscii = /[^\u0000-\u007f]/;
 export async function scanTexts(texts: readonly ScanText[], options: ScanOptions): Promise<ScanResult> {
   const detectors = detectorsFor(options.categories);
   const findings: Finding[] = [];
+  const cacheKeyOf = (item: ScanText) => `${[...options.categories].sort().join(',')}|${item.source}|${item.text}`;
+  /** Texts scanned now (not from the cache), by position: their findings are remembered after. */
+  const scannedNow = new Map<number, string>();
   const secretlintRanges = new Map<number, { text: string; ranges: [number, number][] }>();
   let budget = options.maxScanChars;
   let truncated = false;
@@ -89,6 +94,14 @@ export async function scanTexts(texts: readonly ScanText[], options: ScanOptions
     const text = item.text.length > budget ? item.text.slice(0, budget) : item.text;
     if (text.length < item.text.length) truncated = true;
     budget -= text.length;
+    // Agents resend the whole conversation every turn: a text scanned before is not scanned again.
+    const cacheKey = options.cache !== false && text.length === item.text.length ? cacheKeyOf(item) : undefined;
+    const known = cacheKey === undefined ? undefined : findingsCache.get(cacheKey);
+    if (known) {
+      for (const finding of known) findings.push({ ...finding, text: position });
+      continue;
+    }
+    if (cacheKey !== undefined) scannedNow.set(position, cacheKey);
     const windows = collectWindows(detectors, text);
     for (const [detector, ranges] of windows) {
       const merged = mergeWindows(ranges);
@@ -123,8 +136,50 @@ export async function scanTexts(texts: readonly ScanText[], options: ScanOptions
     }
   }
   findings.push(...(await runSecretlint(secretlintWindows)));
-  return { findings: reduceOverlaps(findings), truncated };
+  const reduced = reduceOverlaps(findings);
+  if (!truncated) {
+    for (const [position, key] of scannedNow)
+      findingsCache.set(
+        key,
+        reduced.filter((finding) => finding.text === position).map((finding) => ({ ...finding, text: 0 })),
+      );
+  }
+  return { findings: reduced, truncated };
 }
+
+/**
+ * Findings per scanned text (positions within the text), keyed by the categories, the source
+ * and the text itself, least recently used first out past `maxCachedChars`. Holds request text
+ * in memory (as the request log's bodies would), never outside the process.
+ */
+class FindingsCache {
+  private readonly entries = new Map<string, Finding[]>();
+  private chars = 0;
+
+  constructor(private readonly maxCachedChars: number) {}
+
+  get(key: string): Finding[] | undefined {
+    const found = this.entries.get(key);
+    if (found) {
+      this.entries.delete(key);
+      this.entries.set(key, found);
+    }
+    return found;
+  }
+
+  set(key: string, findings: Finding[]): void {
+    if (key.length > this.maxCachedChars / 4 || this.entries.has(key)) return;
+    this.entries.set(key, findings);
+    this.chars += key.length;
+    for (const [oldest] of this.entries) {
+      if (this.chars <= this.maxCachedChars) break;
+      this.entries.delete(oldest);
+      this.chars -= oldest.length;
+    }
+  }
+}
+
+const findingsCache = new FindingsCache(4 * 1024 * 1024);
 
 function collectWindows(detectors: Detector[], text: string): Map<Detector, [number, number][]> {
   const windows = new Map<Detector, [number, number][]>();
