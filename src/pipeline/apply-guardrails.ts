@@ -5,6 +5,7 @@ import type { Surface } from '../core/surface.ts';
 import { evaluateRequest, type GuardrailVerdict, type RequestText } from '../policy/guardrails/evaluate-request.ts';
 import { guardrailsFor } from '../policy/guardrails/guardrails-for.ts';
 import { SecretVault } from '../policy/guardrails/secret-vault.ts';
+import type { RuntimeConfig } from '../config/runtime-config.ts';
 import type { Gateway } from './gateway.ts';
 import type { RequestContext } from './request-context.ts';
 
@@ -22,12 +23,14 @@ export function guardrailsHeader(verdicts: GuardrailVerdict[]): string {
  */
 export async function applyGuardrails(
   gateway: Gateway,
+  /** The config snapshot this request runs on (a reload mid-request does not change it). */
+  runtimeConfig: RuntimeConfig,
   surface: Surface,
   context: RequestContext,
   body: RequestBody,
   response: ServerResponse,
 ): Promise<{ body: RequestBody; vault: SecretVault }> {
-  const config = guardrailsFor(gateway.current.config, context.key, context.model);
+  const config = guardrailsFor(runtimeConfig, context.key, context.model);
   context.guardrails = config;
   if (config.secrets === 'off' && config.pii === 'off' && config.injection === 'off') return { body, vault: new SecretVault() };
   const texts: RequestText[] = [];

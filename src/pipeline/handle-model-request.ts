@@ -78,7 +78,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     context.stream = surface.readStream(body, url);
     // Guardrails run before anything is logged or sent: the logged body is the redacted one.
     let vault = new SecretVault();
-    ({ body, vault } = await applyGuardrails(gateway, surface, context, body, response));
+    ({ body, vault } = await applyGuardrails(gateway, runtime.config, surface, context, body, response));
     // After the guardrails: when they parsed the body (the default config scans every request) this check reads the parse.
     surface.checkParameters(body);
     if (runtime.config.logging.bodies) context.requestBody = body.raw.toString('utf8');
