@@ -1,7 +1,7 @@
 import type { ExchangeContext, TargetProfile } from '../../../src/core/dialect.ts';
 import type { ModelRequest, ToolDefinition } from '../../../src/core/ir/index.ts';
-import { SseDecoder, type SseEvent } from '../../../src/core/sse-decoder.ts';
-import { ToolNameMap } from '../../../src/core/tool-names.ts';
+import { sseEventsOf } from './sse-events-of.ts';
+import { emptyRequestFor, exchangeContextFor } from './exchange-context.ts';
 import { Warnings } from '../../../src/core/warnings.ts';
 import { asClientFixtureName, clientFixtureText } from '../client-fixtures.ts';
 import { providerFixtureText } from '../provider-fixtures.ts';
@@ -30,15 +30,7 @@ export function sseTextOf(name: string): string {
     .join('');
 }
 
-/** Decodes SSE text through the real SSE decoder, optionally in small chunks. */
-export function sseEventsOf(text: string, chunkSize = text.length): SseEvent[] {
-  const decoder = new SseDecoder();
-  const bytes = new TextEncoder().encode(text);
-  const events: SseEvent[] = [];
-  for (let offset = 0; offset < bytes.length; offset += chunkSize) events.push(...decoder.push(bytes.subarray(offset, offset + chunkSize)));
-  events.push(...decoder.finish());
-  return events;
-}
+export { sseEventsOf };
 
 /** The JSON payloads of a fixture's events, read independently of the codec. */
 export function payloadsOf(name: string): Array<Record<string, any>> {
@@ -46,7 +38,7 @@ export function payloadsOf(name: string): Array<Record<string, any>> {
 }
 
 export function emptyRequest(overrides: Partial<ModelRequest> = {}): ModelRequest {
-  return { model: 'claude-sonnet-4-5', system: [], messages: [], tools: [], stream: true, extensions: {}, ...overrides };
+  return emptyRequestFor('claude-sonnet-4-5', overrides);
 }
 
 export function exchangeContext(
@@ -54,12 +46,7 @@ export function exchangeContext(
   target: Partial<TargetProfile> = {},
   tools: ToolDefinition[] = request.tools,
 ): ExchangeContext {
-  return {
-    request,
-    target: { model: 'claude-sonnet-4-5', family: 'anthropic', ...target },
-    toolNames: ToolNameMap.fromTools(tools),
-    warnings: new Warnings(),
-  };
+  return exchangeContextFor({ model: 'claude-sonnet-4-5', family: 'anthropic' }, request, target, tools);
 }
 
 export function warningCodes(context: { warnings: Warnings }): string[] {

@@ -1,7 +1,8 @@
 import type { ExchangeContext, TargetProfile } from '../../../src/core/dialect.ts';
 import type { ModelRequest, StreamEvent, ToolDefinition } from '../../../src/core/ir/index.ts';
-import { SseDecoder, type SseEvent } from '../../../src/core/sse-decoder.ts';
-import { ToolNameMap } from '../../../src/core/tool-names.ts';
+import type { SseEvent } from '../../../src/core/sse-decoder.ts';
+import { sseEventsOf } from './sse-events-of.ts';
+import { emptyRequestFor, exchangeContextFor } from './exchange-context.ts';
 import { Warnings } from '../../../src/core/warnings.ts';
 import { asClientFixtureName, clientFixtureText } from '../client-fixtures.ts';
 import { createStreamDecoder } from '../../../src/dialects/gemini/stream-decoder.ts';
@@ -43,15 +44,7 @@ export function sseTextOf(name: string, interaction = 0): string {
   return chunks.map((chunk) => `data: ${chunk}\r\n\r\n`).join('');
 }
 
-/** Decodes SSE text through the real SSE decoder, optionally in small byte chunks. */
-export function sseEventsOf(text: string, chunkSize = text.length): SseEvent[] {
-  const decoder = new SseDecoder();
-  const bytes = new TextEncoder().encode(text);
-  const events: SseEvent[] = [];
-  for (let offset = 0; offset < bytes.length; offset += chunkSize) events.push(...decoder.push(bytes.subarray(offset, offset + chunkSize)));
-  events.push(...decoder.finish());
-  return events;
-}
+export { sseEventsOf };
 
 /** The parsed chunks of a fixture, read independently of the codec. */
 export function chunksOf(name: string, interaction = 0): Array<Record<string, any>> {
@@ -64,7 +57,7 @@ export function partsOf(name: string, interaction = 0): Array<Record<string, any
 }
 
 export function emptyRequest(overrides: Partial<ModelRequest> = {}): ModelRequest {
-  return { model: 'gemini-3-pro-preview', system: [], messages: [], tools: [], stream: true, extensions: {}, ...overrides };
+  return emptyRequestFor('gemini-3-pro-preview', overrides);
 }
 
 export function exchangeContext(
@@ -72,12 +65,7 @@ export function exchangeContext(
   target: Partial<TargetProfile> = {},
   tools: ToolDefinition[] = request.tools,
 ): ExchangeContext {
-  return {
-    request,
-    target: { model: 'gemini-3-pro-preview', family: 'gemini', ...target },
-    toolNames: ToolNameMap.fromTools(tools),
-    warnings: new Warnings(),
-  };
+  return exchangeContextFor({ model: 'gemini-3-pro-preview', family: 'gemini' }, request, target, tools);
 }
 
 export function decodeEvents(events: SseEvent[], context = exchangeContext()): StreamEvent[] {

@@ -1,6 +1,7 @@
 import type { ClientContext, ExchangeContext, TargetProfile } from '../../../src/core/dialect.ts';
 import type { ModelRequest, StreamStateMachine } from '../../../src/core/ir/index.ts';
-import { SseDecoder, type SseEvent } from '../../../src/core/sse-decoder.ts';
+import type { SseEvent } from '../../../src/core/sse-decoder.ts';
+import { sseEventsOf } from './sse-events-of.ts';
 import { ToolNameMap } from '../../../src/core/tool-names.ts';
 import { Warnings } from '../../../src/core/warnings.ts';
 import { asClientFixtureName, clientFixture, clientFixturePaths, clientFixtureText } from '../client-fixtures.ts';
@@ -29,12 +30,7 @@ export function fixtureEvents(name: string, chunkSize = 37): SseEvent[] {
       .map((line) => `data: ${line}\n\n`)
       .join('');
   }
-  const decoder = new SseDecoder();
-  const bytes = new TextEncoder().encode(text);
-  const events: SseEvent[] = [];
-  for (let offset = 0; offset < bytes.length; offset += chunkSize) events.push(...decoder.push(bytes.subarray(offset, offset + chunkSize)));
-  events.push(...decoder.finish());
-  return events;
+  return sseEventsOf(text, chunkSize);
 }
 
 /** Every captured Codex request body, named `<capture>/<file>`. */
