@@ -80,7 +80,9 @@ const nonAscii = /[^\u0000-\u007f]/;
 export async function scanTexts(texts: readonly ScanText[], options: ScanOptions): Promise<ScanResult> {
   const detectors = detectorsFor(options.categories);
   const findings: Finding[] = [];
-  const cacheKeyOf = (item: ScanText) => `${[...options.categories].sort().join(',')}|${item.source}|${item.text}`;
+  // The key names what the answer depends on: the categories scanned, the text's source, the text.
+  const categoriesKey = [...options.categories].sort().join(',');
+  const cacheKeyOf = (item: ScanText) => `${categoriesKey}|${item.source}|${item.text}`;
   /** Texts scanned now (not from the cache), by position: their findings are remembered after. */
   const scannedNow = new Map<number, string>();
   const secretlintRanges = new Map<number, { text: string; ranges: [number, number][] }>();
