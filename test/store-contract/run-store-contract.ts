@@ -4,6 +4,7 @@ import { hashKey } from '../../src/core/hash-key.ts';
 import { requestLogRow } from '../support/observability/request-log-row.ts';
 import type { Storage } from '../../src/store/ports.ts';
 import type { BudgetRule, SpendLedgerEntry } from '../../src/store/spend-store.ts';
+import { entry as baseEntry, rule as baseRule } from '../support/store/spend-fixtures.ts';
 import { VirtualKeyConflictError, type VirtualKeyRecord } from '../../src/store/virtual-key-store.ts';
 
 /** Opens a backend. `reopen` opens the same data again (after `close`), for durability checks. */
@@ -21,32 +22,11 @@ export interface StoreContractOptions {
 const november = new Date('2026-11-10T12:00:00Z');
 const later = (ms: number) => new Date(november.getTime() + ms);
 
-function rule(overrides: Partial<BudgetRule> = {}): BudgetRule {
-  return { scope: 'key', subject: 'alice', limitMicros: 1_000, window: 'month', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1, ...overrides };
-}
+// This suite's own defaults on the shared fixtures: a $0.001 cap, an entry of a user-less CI key.
+const rule = (overrides: Partial<BudgetRule> = {}): BudgetRule => baseRule({ limitMicros: 1_000, ...overrides });
 
-function entry(overrides: Partial<SpendLedgerEntry> = {}): SpendLedgerEntry {
-  return {
-    requestId: 'request-1',
-    attempt: 1,
-    keyName: 'alice',
-    team: 'platform',
-    user: null,
-    tags: ['ci'],
-    provider: 'oai',
-    model: 'gpt-5',
-    inputTokens: 10,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    outputTokens: 5,
-    reasoningTokens: 0,
-    costMicros: 0,
-    estimated: false,
-    reason: 'completed',
-    createdAt: '2026-11-10T12:00:00.000Z',
-    ...overrides,
-  };
-}
+const entry = (overrides: Partial<SpendLedgerEntry> = {}): SpendLedgerEntry =>
+  baseEntry({ user: null, tags: ['ci'], provider: 'oai', model: 'gpt-5', inputTokens: 10, outputTokens: 5, ...overrides });
 
 function keyRecord(name: string, secret: string, overrides: Partial<VirtualKeyRecord> = {}): VirtualKeyRecord {
   return {
