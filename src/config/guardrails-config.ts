@@ -43,3 +43,14 @@ export function mergeGuardrails(base: GuardrailsConfig, ...overrides: (Guardrail
   for (const override of overrides) if (override) out = { ...out, ...override };
   return out;
 }
+
+/** An override in the config file's spelling (what the admin API shows, so what you POST is what you GET). */
+export function guardrailsFileOf(override: GuardrailsOverride): GuardrailsConfigFile {
+  const out: GuardrailsConfigFile = {};
+  if (override.secrets !== undefined) out.secrets = { action: override.secrets };
+  if (override.pii !== undefined) out.pii = { action: override.pii };
+  if (override.injection !== undefined) out.injection = { action: override.injection };
+  if (override.scanOutput !== undefined) out.scan_output = override.scanOutput;
+  if (override.maxScanChars !== undefined) out.max_scan_chars = override.maxScanChars;
+  return out;
+}

@@ -181,6 +181,7 @@ export function keyConfigOf(record: VirtualKeyRecord): KeyConfig {
   if (record.modelsAllowed !== undefined) key.modelsAllowed = [...record.modelsAllowed];
   if (record.budget !== undefined) key.budget = { ...record.budget };
   if (record.rateLimit !== undefined) key.rateLimit = { ...record.rateLimit };
+  if (record.guardrails !== undefined) key.guardrails = { ...record.guardrails };
   if (record.expiresAt !== undefined) key.expiresAt = new Date(record.expiresAt);
   return key;
 }

@@ -1,3 +1,4 @@
+import type { GuardrailsOverride } from '../config/guardrails-config.ts';
 import type { BudgetConfig, RateLimitConfig } from '../config/runtime-config.ts';
 
 /**
@@ -21,6 +22,8 @@ export interface VirtualKeyRecord {
   aliases: Record<string, string>;
   budget?: BudgetConfig;
   rateLimit?: RateLimitConfig;
+  /** The key's guardrails override (only the fields it names), as a config key carries it. */
+  guardrails?: GuardrailsOverride;
   /** ISO 8601 timestamps. */
   expiresAt?: string;
   createdAt: string;
@@ -37,6 +40,8 @@ export interface VirtualKeyPatch {
   aliases?: Record<string, string>;
   budget?: BudgetConfig | null;
   rateLimit?: RateLimitConfig | null;
+  /** Replaces the whole override (no field-by-field merge); null removes it. */
+  guardrails?: GuardrailsOverride | null;
   expiresAt?: string | null;
 }
 

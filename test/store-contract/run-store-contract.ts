@@ -129,6 +129,7 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
         team: 'platform',
         modelsAllowed: ['smart'],
         budget: { limitUsd: 5, window: 'day', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1 },
+        guardrails: { secrets: 'block', scanOutput: true },
       });
       await storage.keys.create(alice);
       await storage.keys.create(keyRecord('bob', 'sk-sy-contract-bob-00000000'));
@@ -152,6 +153,10 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
       assert.equal(updated?.team, undefined);
       assert.deepEqual(updated?.tags, ['x']);
       assert.deepEqual(updated?.modelsAllowed, ['smart']);
+      assert.deepEqual(updated?.guardrails, { secrets: 'block', scanOutput: true });
+      // A guardrails override is replaced whole, and null removes it.
+      assert.deepEqual((await storage.keys.update('alice', { guardrails: { pii: 'off' } }))?.guardrails, { pii: 'off' });
+      assert.equal((await storage.keys.update('alice', { guardrails: null }))?.guardrails, undefined);
       assert.equal(await storage.keys.update('nobody', { team: 'x' }), undefined);
       const revoked = await storage.keys.revoke('alice', new Date('2026-02-01T00:00:00Z'));
       assert.equal(revoked?.revokedAt, '2026-02-01T00:00:00.000Z');

@@ -1,9 +1,10 @@
 import { buildBudget } from '../../config/build-runtime-config.ts';
+import { buildGuardrailsOverride } from '../../config/guardrails-config.ts';
 import { z } from 'zod';
 import type { BudgetConfig, RateLimitConfig } from '../../config/runtime-config.ts';
 import { budgetSchema, keySchema, rateLimitSchema } from '../../config/schema.ts';
 import { invalidRequest } from '../../core/errors.ts';
-import type { VirtualKeyPatch } from '../../store/virtual-key-store.ts';
+import type { VirtualKeyPatch, VirtualKeyRecord } from '../../store/virtual-key-store.ts';
 
 /**
  * Request bodies of the key endpoints, built from the config file's own schemas so a key made
@@ -21,6 +22,8 @@ export const patchKeyBodySchema = z.strictObject({
   aliases: keySchema.shape.aliases,
   budget: budgetSchema.nullable().optional(),
   rate_limit: rateLimitSchema.nullable().optional(),
+  /** The same block a config key may carry; it replaces the stored one whole, `null` removes it. */
+  guardrails: keySchema.shape.guardrails.unwrap().nullable().optional(),
   expires_at: keySchema.shape.expires_at.unwrap().nullable().optional(),
 });
 
@@ -60,6 +63,12 @@ export function rateLimitFromBody(rateLimit: RateLimitConfig | null | undefined)
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** A `guardrails` block → the stored override; an empty `{}` means none (the team's or the global settings apply). */
+export function guardrailsFromBody(block: CreateKeyBody['guardrails']): VirtualKeyRecord['guardrails'] {
+  const override = buildGuardrailsOverride(block);
+  return override && Object.keys(override).length > 0 ? override : undefined;
+}
+
 /** Timestamps are stored normalised to UTC `…Z`, whatever offset the caller wrote. */
 export function normalizeTimestamp(value: string): string {
   return new Date(value).toISOString();
@@ -74,6 +83,7 @@ export function patchFromBody(body: PatchKeyBody): VirtualKeyPatch {
   if (body.aliases !== undefined) patch.aliases = body.aliases;
   if (body.budget !== undefined) patch.budget = body.budget === null ? null : budgetFromBody(body.budget);
   if (body.rate_limit !== undefined) patch.rateLimit = rateLimitFromBody(body.rate_limit) ?? null;
+  if (body.guardrails !== undefined) patch.guardrails = body.guardrails === null ? null : (guardrailsFromBody(body.guardrails) ?? null);
   if (body.expires_at !== undefined) patch.expiresAt = body.expires_at === null ? null : normalizeTimestamp(body.expires_at);
   return patch;
 }

@@ -1,3 +1,5 @@
+import { guardrailsFileOf } from '../../config/guardrails-config.ts';
+import type { GuardrailsConfigFile } from '../../config/guardrails-schema.ts';
 import type { BudgetConfig, KeyConfig, RateLimitConfig } from '../../config/runtime-config.ts';
 import type { VirtualKeyRecord } from '../../store/virtual-key-store.ts';
 
@@ -17,6 +19,8 @@ export interface AdminKeyView {
   aliases: Record<string, string>;
   budget: BudgetView | null;
   rate_limit: RateLimitConfig | null;
+  /** The key's own guardrails override in the config file's spelling; null: none (team / global apply). */
+  guardrails: GuardrailsConfigFile | null;
   expires_at: string | null;
   created_at: string | null;
   revoked_at: string | null;
@@ -47,6 +51,7 @@ export function viewOfRecord(record: VirtualKeyRecord, now: Date, shadowed: bool
     aliases: record.aliases,
     budget: record.budget ? budgetView(record.budget) : null,
     rate_limit: record.rateLimit ?? null,
+    guardrails: record.guardrails ? guardrailsFileOf(record.guardrails) : null,
     expires_at: record.expiresAt ?? null,
     created_at: record.createdAt,
     revoked_at: record.revokedAt ?? null,
@@ -67,6 +72,7 @@ export function viewOfConfigKey(key: KeyConfig, now: Date): AdminKeyView {
     aliases: key.aliases,
     budget: key.budget ? budgetView(key.budget) : null,
     rate_limit: key.rateLimit ?? null,
+    guardrails: key.guardrails ? guardrailsFileOf(key.guardrails) : null,
     expires_at: key.expiresAt?.toISOString() ?? null,
     created_at: null,
     revoked_at: null,

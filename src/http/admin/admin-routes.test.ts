@@ -1,6 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashKey } from '../../core/hash-key.ts';
+import { defaultGuardrails } from '../../config/guardrails-config.ts';
+import { guardrailsFor } from '../../policy/guardrails/guardrails-for.ts';
 import { adminTestConfig, masterKey, startAdminTestServer, type AdminTestServer } from '../../../test/support/http/admin-test-server.ts';
 
 type Json = Record<string, any>;
@@ -75,6 +77,7 @@ describe('admin keys API', () => {
         aliases: {},
         budget: { limit_usd: 50, window: 'month', mode: 'soft', warn_at: 0.8, week_starts_on: 1, month_starts_on: 1 },
         rate_limit: { rpm: 60, concurrent: 4 },
+        guardrails: null,
         expires_at: '2099-01-01T00:00:00.000Z',
         created_at: undefined,
         revoked_at: null,
@@ -144,6 +147,33 @@ describe('admin keys API', () => {
     assertError(await call(server, 'PATCH', '/admin/keys/carol', { key: 'sk-mine' }), 400, /unknown field "key"/);
     assertError(await call(server, 'PATCH', '/admin/keys/alice', { team: 'x' }), 409, /declared in the config file/);
     assertError(await call(server, 'PATCH', '/admin/keys/nobody', { team: 'x' }), 404, /No key named/);
+  });
+
+  test('a guardrails block is validated like the config one, stored with the key, replaced whole by PATCH', async () => {
+    const created = await call(server, 'POST', '/admin/keys', {
+      name: 'erin',
+      team: 'research',
+      guardrails: { secrets: { action: 'block' }, scan_output: true },
+    });
+    assert.equal(created.status, 201);
+    assert.deepEqual(created.body.guardrails, { secrets: { action: 'block' }, scan_output: true });
+    assert.deepEqual((await call(server, 'GET', '/admin/keys/erin')).body.guardrails, { secrets: { action: 'block' }, scan_output: true });
+    // The key's requests run under it: the override reaches the guardrails in force.
+    const key = await server.directory.authenticate(created.body.key);
+    assert.deepEqual(key?.guardrails, { secrets: 'block', scanOutput: true });
+    const inForce = guardrailsFor({ guardrails: defaultGuardrails, teamGuardrails: { research: { pii: 'off' } }, models: {} }, key, null);
+    assert.deepEqual([inForce.secrets, inForce.pii, inForce.scanOutput], ['block', 'off', true]);
+    const patched = await call(server, 'PATCH', '/admin/keys/erin', { guardrails: { pii: { action: 'redact' } } });
+    assert.deepEqual(patched.body.guardrails, { pii: { action: 'redact' } });
+    assert.deepEqual((await server.directory.authenticate(created.body.key))?.guardrails, { pii: 'redact' });
+    const cleared = await call(server, 'PATCH', '/admin/keys/erin', { guardrails: null });
+    assert.equal(cleared.body.guardrails, null);
+    assert.equal((await server.directory.authenticate(created.body.key))?.guardrails, undefined);
+    // The config schema's rules: per-category actions, strict objects.
+    assertError(await call(server, 'POST', '/admin/keys', { name: 'x3', guardrails: { pii: { action: 'block' } } }), 400, /guardrails\.pii\.action/);
+    assertError(await call(server, 'PATCH', '/admin/keys/erin', { guardrails: { secrets: 'redact' } }), 400, /guardrails\.secrets/);
+    assertError(await call(server, 'PATCH', '/admin/keys/erin', { guardrails: { scan: true } }), 400, /unknown field "guardrails\.scan"/);
+    assert.equal((await call(server, 'GET', '/admin/keys/x3')).status, 404);
   });
 
   test('DELETE revokes at once; config keys cannot be revoked here', async () => {

@@ -14,6 +14,7 @@ import {
   budgetFromBody,
   createKeyBodySchema,
   createKeyFields,
+  guardrailsFromBody,
   normalizeTimestamp,
   parseKeyBody,
   patchFromBody,
@@ -115,6 +116,8 @@ async function createKey(context: AdminContext, body: unknown): Promise<{ name: 
   if (fields.budget !== undefined) record.budget = budgetFromBody(fields.budget);
   const rateLimit = rateLimitFromBody(fields.rate_limit);
   if (rateLimit) record.rateLimit = rateLimit;
+  const guardrails = guardrailsFromBody(fields.guardrails);
+  if (guardrails) record.guardrails = guardrails;
   if (expiresAt !== undefined) record.expiresAt = expiresAt;
   try {
     await context.keys.create(record);

@@ -24,4 +24,6 @@ export const virtualKeyMigrations: SqliteMigration[] = [
      source TEXT NOT NULL DEFAULT 'api'
    );`,
   },
+  // A key's guardrails override (JSON, the runtime spelling); NULL: none, the team's or the global one applies.
+  { name: 'virtual_keys_002_guardrails', sql: 'ALTER TABLE virtual_keys ADD COLUMN guardrails TEXT;' },
 ];

@@ -15,8 +15,8 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
 
   constructor(private readonly database: Database.Database) {
     this.insert = database.prepare(`INSERT INTO virtual_keys
-      (name, hash, prefix, team, user_name, tags, models_allowed, aliases, budget, rate_limit, expires_at, created_at, revoked_at, source)
-      VALUES (@name, @hash, @prefix, @team, @user_name, @tags, @models_allowed, @aliases, @budget, @rate_limit, @expires_at, @created_at, @revoked_at, @source)`);
+      (name, hash, prefix, team, user_name, tags, models_allowed, aliases, budget, rate_limit, guardrails, expires_at, created_at, revoked_at, source)
+      VALUES (@name, @hash, @prefix, @team, @user_name, @tags, @models_allowed, @aliases, @budget, @rate_limit, @guardrails, @expires_at, @created_at, @revoked_at, @source)`);
     this.selectByHash = database.prepare('SELECT * FROM virtual_keys WHERE hash = ?');
     this.selectByName = database.prepare('SELECT * FROM virtual_keys WHERE name = ?');
     this.selectAll = database.prepare('SELECT * FROM virtual_keys ORDER BY created_at, rowid');
@@ -63,6 +63,7 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
     if (patch.aliases !== undefined) set('aliases', JSON.stringify(patch.aliases));
     if (patch.budget !== undefined) set('budget', jsonOrNull(patch.budget));
     if (patch.rateLimit !== undefined) set('rate_limit', jsonOrNull(patch.rateLimit));
+    if (patch.guardrails !== undefined) set('guardrails', jsonOrNull(patch.guardrails));
     if (patch.expiresAt !== undefined) set('expires_at', patch.expiresAt);
     if (assignments.length > 0) this.database.prepare(`UPDATE virtual_keys SET ${assignments.join(', ')} WHERE name = @name`).run(parameters);
     return this.get(name);
@@ -89,6 +90,7 @@ interface Row {
   aliases: string;
   budget: string | null;
   rate_limit: string | null;
+  guardrails: string | null;
   expires_at: string | null;
   created_at: string;
   revoked_at: string | null;
@@ -111,6 +113,7 @@ function toRow(record: VirtualKeyRecord): Row {
     aliases: JSON.stringify(record.aliases),
     budget: jsonOrNull(record.budget),
     rate_limit: jsonOrNull(record.rateLimit),
+    guardrails: jsonOrNull(record.guardrails),
     expires_at: record.expiresAt ?? null,
     created_at: record.createdAt,
     revoked_at: record.revokedAt ?? null,
@@ -133,6 +136,7 @@ function fromRow(row: Row): VirtualKeyRecord {
   if (row.models_allowed !== null) record.modelsAllowed = JSON.parse(row.models_allowed) as string[];
   if (row.budget !== null) record.budget = JSON.parse(row.budget) as NonNullable<VirtualKeyRecord['budget']>;
   if (row.rate_limit !== null) record.rateLimit = JSON.parse(row.rate_limit) as NonNullable<VirtualKeyRecord['rateLimit']>;
+  if (row.guardrails !== null) record.guardrails = JSON.parse(row.guardrails) as NonNullable<VirtualKeyRecord['guardrails']>;
   if (row.expires_at !== null) record.expiresAt = row.expires_at;
   if (row.revoked_at !== null) record.revokedAt = row.revoked_at;
   return record;
