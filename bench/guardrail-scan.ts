@@ -95,7 +95,7 @@ await measure('Codex request (38 KB): text walk + scan', 400, async () => {
     texts.push({ text, location, source, json });
     return text;
   });
-  return evaluateRequest(texts, defaultGuardrails);
+  return evaluateRequest(texts, defaultGuardrails, 'bench-salt-0000000000000000');
 });
 await measure('Codex request (38 KB): JSON.parse (what the walk needs first)', 400, () => JSON.parse(JSON.stringify(codexBody)));
 await measure('adversarial: 256 KB keyword-stuffed', 30, () =>

@@ -15,7 +15,7 @@ import {
   type TargetConfig,
 } from './runtime-config.ts';
 import { hashKey } from '../core/hash-key.ts';
-import { buildGuardrailsOverride, defaultGuardrails, mergeGuardrails, type GuardrailsOverride } from './guardrails-config.ts';
+import { buildGuardrailsOverride, defaultGuardrails, guardrailsSalt, mergeGuardrails, type GuardrailsOverride } from './guardrails-config.ts';
 
 const defaultTimeouts = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 };
 
@@ -174,7 +174,16 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     warnings,
     guardrails: mergeGuardrails(defaultGuardrails, buildGuardrailsOverride(file.guardrails)),
     teamGuardrails: teamGuardrails(file),
+    guardrailsSalt: guardrailsSalt(
+      file.guardrails?.fingerprint_salt ?? env['SWITCHYARD_GUARDRAILS_SALT'],
+      file.server?.master_key ?? env['SWITCHYARD_MASTER_KEY'],
+    ),
   };
+  if (runtime.guardrailsSalt.source === 'process' && (file.coordination || runtime.storage.url.startsWith('postgres'))) {
+    warnings.push(
+      'guardrails.fingerprint_salt is not set (and there is no master key to derive it from): placeholders and fingerprints of secrets differ per instance and change on restart. Set the same guardrails.fingerprint_salt on every instance.',
+    );
+  }
   const masterKey = file.server?.master_key ?? env['SWITCHYARD_MASTER_KEY'];
   if (masterKey) runtime.server.masterKey = new Secret(masterKey);
   if (file.coordination) runtime.coordination = { url: file.coordination.url };

@@ -1,4 +1,6 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import type { GuardrailsConfigFile } from './guardrails-schema.ts';
+import { Secret } from './secret.ts';
 
 export type SecretsAction = 'off' | 'flag' | 'redact' | 'block';
 export type PiiAction = 'off' | 'flag' | 'redact';
@@ -53,4 +55,24 @@ export function guardrailsFileOf(override: GuardrailsOverride): GuardrailsConfig
   if (override.scanOutput !== undefined) out.scan_output = override.scanOutput;
   if (override.maxScanChars !== undefined) out.max_scan_chars = override.maxScanChars;
   return out;
+}
+
+/** Where the salt of placeholders and fingerprints came from (docs/guardrails.md, "Fingerprint salt"). */
+export type GuardrailsSaltSource = 'fingerprint_salt' | 'master_key' | 'process';
+
+/** Used when nothing stable is configured: random, but the same for every config of this process (reloads included). */
+const processSalt = new Secret(randomBytes(32).toString('hex'));
+
+/**
+ * The salt in force: `guardrails.fingerprint_salt` (or `SWITCHYARD_GUARDRAILS_SALT`), else one
+ * derived from the master key (replicas share it; a derived value reveals nothing about the
+ * key), else the per-process random one.
+ */
+export function guardrailsSalt(configured: string | undefined, masterKey: string | undefined): { salt: Secret; source: GuardrailsSaltSource } {
+  if (configured) return { salt: new Secret(configured), source: 'fingerprint_salt' };
+  if (masterKey) {
+    const derived = createHmac('sha256', masterKey).update('switchyard guardrails fingerprint salt v1').digest('hex');
+    return { salt: new Secret(derived), source: 'master_key' };
+  }
+  return { salt: processSalt, source: 'process' };
 }

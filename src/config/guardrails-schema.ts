@@ -14,6 +14,15 @@ export const guardrailsSchema = z.strictObject({
   max_scan_chars: z.number().int().positive().optional(),
 });
 
+/**
+ * The top-level block also names the salt of placeholders and fingerprints (never an override:
+ * one gateway, one salt). Set it, the same on every replica, so the same secret gets the same
+ * placeholder and fingerprint on every instance and after every restart (docs/decisions/0006).
+ */
+export const topLevelGuardrailsSchema = guardrailsSchema.extend({
+  fingerprint_salt: z.string().min(16, 'a fingerprint salt needs at least 16 characters').optional(),
+});
+
 /** Per-team settings (today only the guardrails override). */
 export const teamSchema = z.strictObject({
   guardrails: guardrailsSchema.optional(),

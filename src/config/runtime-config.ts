@@ -1,6 +1,6 @@
 import type { ReasoningEffort } from '../core/ir/index.ts';
 import type { Secret } from './secret.ts';
-import type { GuardrailsConfig, GuardrailsOverride } from './guardrails-config.ts';
+import type { GuardrailsConfig, GuardrailsOverride, GuardrailsSaltSource } from './guardrails-config.ts';
 import type { PricingConfig, RoutingConfig } from './schema.ts';
 
 import type { Provider } from '../providers/provider.ts';
@@ -126,6 +126,8 @@ export interface RuntimeConfig {
   /** The top-level guardrails (defaults filled in) and the per-team overrides. */
   guardrails: GuardrailsConfig;
   teamGuardrails: Record<string, GuardrailsOverride>;
+  /** The HMAC salt of placeholders and fingerprints, and where it came from (docs/decisions/0006). */
+  guardrailsSalt: { salt: Secret; source: GuardrailsSaltSource };
 }
 
 /** A provider as the gateway uses it: its config bound to its type's descriptor. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { guardrailsSchema, teamSchema } from './guardrails-schema.ts';
+import { guardrailsSchema, teamSchema, topLevelGuardrailsSchema } from './guardrails-schema.ts';
 
 /**
  * The config file's schema: the single source of truth for what a config may say
@@ -225,7 +225,7 @@ export const configSchema = z.strictObject({
       max_sse_event_bytes: positiveInt.optional(),
     })
     .optional(),
-  guardrails: guardrailsSchema.optional(),
+  guardrails: topLevelGuardrailsSchema.optional(),
   /** Team entries (name → settings): a team's guardrails override the top-level ones. */
   teams: z.record(z.string().min(1), teamSchema).optional(),
   /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */

@@ -32,14 +32,15 @@ export async function applyGuardrails(
 ): Promise<{ body: RequestBody; vault: SecretVault }> {
   const config = guardrailsFor(runtimeConfig, context.key, context.model);
   context.guardrails = config;
-  if (config.secrets === 'off' && config.pii === 'off' && config.injection === 'off') return { body, vault: new SecretVault() };
+  const salt = runtimeConfig.guardrailsSalt.salt.reveal();
+  if (config.secrets === 'off' && config.pii === 'off' && config.injection === 'off') return { body, vault: new SecretVault(salt) };
   const texts: RequestText[] = [];
   const fields = body.fields();
   surface.mapRequestText(fields, (text: string, location: string, source: RequestTextSource, json: boolean) => {
     texts.push({ text, location, source, json });
     return text;
   });
-  const result = await evaluateRequest(texts, config);
+  const result = await evaluateRequest(texts, config, salt);
   context.guardrailVerdicts.push(...result.verdicts);
   for (const verdict of result.verdicts) {
     gateway.metrics.countGuardrailHit(verdict.rule, verdict.action);

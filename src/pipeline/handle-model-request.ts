@@ -77,7 +77,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     context.model = requested;
     context.stream = surface.readStream(body, url);
     // Guardrails run before anything is logged or sent: the logged body is the redacted one.
-    let vault = new SecretVault();
+    let vault: SecretVault;
     ({ body, vault } = await applyGuardrails(gateway, runtime.config, surface, context, body, response));
     // After the guardrails: when they parsed the body (the default config scans every request) this check reads the parse.
     surface.checkParameters(body);

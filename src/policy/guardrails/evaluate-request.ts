@@ -44,9 +44,9 @@ function actionOf(config: GuardrailsConfig, category: GuardrailCategory): 'off' 
  * larger than `max_scan_chars` is blocked when secrets block (fail closed), else flagged
  * `scan-truncated`.
  */
-export async function evaluateRequest(texts: RequestText[], config: GuardrailsConfig): Promise<RequestGuardrails> {
+export async function evaluateRequest(texts: RequestText[], config: GuardrailsConfig, salt: string): Promise<RequestGuardrails> {
   const categories = new Set<GuardrailCategory>((['secrets', 'pii', 'injection'] as const).filter((category) => actionOf(config, category) !== 'off'));
-  const vault = new SecretVault();
+  const vault = new SecretVault(salt);
   const replacements = new Map<number, string>();
   if (categories.size === 0) return { verdicts: [], vault, replacements };
   const scan = await scanTexts(texts, { categories, maxScanChars: config.maxScanChars });
@@ -69,7 +69,7 @@ export async function evaluateRequest(texts: RequestText[], config: GuardrailsCo
     const item = texts[finding.text]!;
     const value = item.text.slice(finding.start, finding.end);
     if (action === 'block') {
-      verdicts.push({ rule: finding.rule, category: finding.category, action: 'block', location: item.location, fingerprint: fingerprintOf(value) });
+      verdicts.push({ rule: finding.rule, category: finding.category, action: 'block', location: item.location, fingerprint: fingerprintOf(value, salt) });
       const blocked =
         finding.category === 'secrets'
           ? new GatewayError({
@@ -84,14 +84,14 @@ export async function evaluateRequest(texts: RequestText[], config: GuardrailsCo
               param: item.location,
               details: { rule: finding.rule, location: item.location },
             });
-      return { verdicts, vault: new SecretVault(), replacements: new Map(), blocked };
+      return { verdicts, vault: new SecretVault(salt), replacements: new Map(), blocked };
     }
     verdicts.push({
       rule: finding.rule,
       category: finding.category,
       action: action === 'redact' ? 'redact' : 'flag',
       location: item.location,
-      fingerprint: fingerprintOf(value),
+      fingerprint: fingerprintOf(value, salt),
     });
     if (action === 'redact' && finding.category !== 'injection') {
       let list = byText.get(finding.text);

@@ -13,7 +13,7 @@ const token = `${'gh'}p_${'Zq8Lm2Xw7Rt4Vb9Nc3Kd6Hs1Jf5Gy0Pa2Qe'}`;
 const multiline = 'line-1\nline-2 "quoted" \\ end';
 
 function vault(): { vault: SecretVault; tokenPlaceholder: string; multilinePlaceholder: string } {
-  const store = new SecretVault();
+  const store = new SecretVault('test-salt-restore-events-0001');
   return { vault: store, tokenPlaceholder: store.add('github-token', token), multilinePlaceholder: store.add('private-key', multiline) };
 }
 

@@ -7,9 +7,12 @@ import { maxPlaceholderLength, placeholderFor, placeholderPrefix } from './place
 export class SecretVault {
   private readonly secrets = new Map<string, string>();
 
+  /** `salt`: the gateway's placeholder salt (`RuntimeConfig.guardrailsSalt`, revealed). */
+  constructor(private readonly salt: string) {}
+
   /** Registers a secret (as text, unescaped) and returns its placeholder. */
   add(rule: string, secret: string): string {
-    const placeholder = placeholderFor(rule, secret);
+    const placeholder = placeholderFor(rule, secret, this.salt);
     this.secrets.set(placeholder, secret);
     return placeholder;
   }
