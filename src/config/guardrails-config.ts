@@ -23,7 +23,8 @@ export const defaultGuardrails: GuardrailsConfig = {
   secrets: 'redact',
   pii: 'flag',
   injection: 'flag',
-  scanOutput: true,
+  // Off by default: judging the answer needs its IR events, so same-dialect traffic leaves the byte passthrough (docs/decisions/0006).
+  scanOutput: false,
   maxScanChars: 4 * 1024 * 1024,
 };
 

@@ -4,6 +4,7 @@ import type { RequestTextSource } from '../core/request-text.ts';
 import type { Surface } from '../core/surface.ts';
 import { evaluateRequest, type GuardrailVerdict, type RequestText } from '../policy/guardrails/evaluate-request.ts';
 import { guardrailsFor } from '../policy/guardrails/guardrails-for.ts';
+import type { OutputGuardOptions } from '../policy/guardrails/output-guard.ts';
 import { SecretVault } from '../policy/guardrails/secret-vault.ts';
 import type { RuntimeConfig } from '../config/runtime-config.ts';
 import type { Gateway } from './gateway.ts';
@@ -19,7 +20,9 @@ export function guardrailsHeader(verdicts: GuardrailVerdict[]): string {
  * provider would see (through the surface's `mapRequestText`, so both paths and every dialect
  * see the same texts), records the verdicts (log row warnings, metrics, the header; the trace
  * reads them from the context), and returns the body to send: rewritten only when something was
- * redacted. A `block` verdict throws the refusal.
+ * redacted. A `block` verdict throws the refusal. With `scan_output` (and secrets not off) it
+ * also returns how the answer is to be judged (`output`): the model's own secrets are flagged,
+ * or redacted when secrets redact or block, with the same evidence as the request's.
  */
 export async function applyGuardrails(
   gateway: Gateway,
@@ -29,7 +32,7 @@ export async function applyGuardrails(
   context: RequestContext,
   body: RequestBody,
   response: ServerResponse,
-): Promise<{ body: RequestBody; vault: SecretVault }> {
+): Promise<{ body: RequestBody; vault: SecretVault; output?: OutputGuardOptions }> {
   const config = guardrailsFor(runtimeConfig, context.key, context.model);
   context.guardrails = config;
   const salt = runtimeConfig.guardrailsSalt.salt.reveal();
@@ -41,15 +44,24 @@ export async function applyGuardrails(
     return text;
   });
   const result = await evaluateRequest(texts, config, salt);
-  context.guardrailVerdicts.push(...result.verdicts);
-  for (const verdict of result.verdicts) {
-    gateway.metrics.countGuardrailHit(verdict.rule, verdict.action);
-    context.warnings.add(`guardrail_${verdict.action}`, `${verdict.rule} at ${verdict.location} (${verdict.fingerprint})`);
-  }
-  if (result.verdicts.length > 0 && !response.headersSent) response.setHeader('x-switchyard-guardrails', guardrailsHeader(result.verdicts));
+  const record = (verdicts: GuardrailVerdict[]) => {
+    context.guardrailVerdicts.push(...verdicts);
+    for (const verdict of verdicts) {
+      gateway.metrics.countGuardrailHit(verdict.rule, verdict.action);
+      context.warnings.add(`guardrail_${verdict.action}`, `${verdict.rule} at ${verdict.location} (${verdict.fingerprint})`);
+    }
+    // Output verdicts make the header only while it is not sent (a stream's first content batch).
+    if (verdicts.length > 0 && !response.headersSent) response.setHeader('x-switchyard-guardrails', guardrailsHeader(context.guardrailVerdicts));
+  };
+  record(result.verdicts);
   if (result.blocked) throw result.blocked;
-  if (result.replacements.size === 0) return { body, vault: result.vault };
+  const output: OutputGuardOptions | undefined =
+    config.scanOutput && config.secrets !== 'off'
+      ? { action: config.secrets === 'flag' ? 'flag' : 'redact', salt, carried: result.carried, onVerdict: (verdict) => record([verdict]) }
+      : undefined;
+  const withOutput = output ? { output } : {};
+  if (result.replacements.size === 0) return { body, vault: result.vault, ...withOutput };
   let index = 0;
   const redacted = surface.mapRequestText(fields, (text) => result.replacements.get(index++) ?? text);
-  return { body: new RequestBody(Buffer.from(JSON.stringify(redacted))), vault: result.vault };
+  return { body: new RequestBody(Buffer.from(JSON.stringify(redacted))), vault: result.vault, ...withOutput };
 }

@@ -22,6 +22,7 @@ import type { RequestContext } from './request-context.ts';
 import { targetProfile } from './target-profile.ts';
 import { RestoreEvents, restoreResponse } from '../policy/guardrails/restore-events.ts';
 import type { SecretVault } from '../policy/guardrails/secret-vault.ts';
+import { guardResponse, OutputGuard, type OutputGuardOptions } from '../policy/guardrails/output-guard.ts';
 
 export interface TranslatedInput {
   request: ModelRequest;
@@ -34,6 +35,8 @@ export interface TranslatedInput {
   inputBytes: number;
   /** The request's redacted secrets: placeholders in the answer are turned back into them. */
   vault?: SecretVault;
+  /** `scan_output`: the model's own secrets in the answer are flagged or redacted (after the restore). */
+  output?: OutputGuardOptions;
 }
 
 /**
@@ -74,7 +77,8 @@ export async function forwardTranslated(
       parseUpstreamJson(await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes), provider.config),
       exchange,
     );
-    const decoded = input.vault && input.vault.size > 0 ? restoreResponse(answer, input.vault) : answer;
+    const restored = input.vault && input.vault.size > 0 ? restoreResponse(answer, input.vault) : answer;
+    const decoded = input.output ? await guardResponse(restored, input.output) : restored;
     context.markFirstByte();
     context.usage = decoded.usage;
     if (!decoded.usage) estimateUsage(context, input.inputBytes, 0);
@@ -88,6 +92,7 @@ export async function forwardTranslated(
   const encoder = input.clientCodec.createStreamEncoder(clientContext);
   const fold = new StreamFold();
   const restore = input.vault && input.vault.size > 0 ? new RestoreEvents(input.vault) : undefined;
+  const outputGuard = input.output ? new OutputGuard(input.output) : undefined;
   const pending: StreamEvent[] = [];
   let committed = false;
   let outputChars = 0;
@@ -95,7 +100,8 @@ export async function forwardTranslated(
 
   /** Encodes a batch of IR events; before the commit, holds them back until real content. */
   const deliver = async (decodedEvents: StreamEvent[]): Promise<boolean> => {
-    const events = restore ? decodedEvents.flatMap((event) => restore.push(event)) : decodedEvents;
+    const restored = restore ? decodedEvents.flatMap((event) => restore.push(event)) : decodedEvents;
+    const events = outputGuard ? await outputGuard.push(restored) : restored;
     let text = '';
     for (const event of events) {
       fold.push(event);

@@ -26,7 +26,8 @@ import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
 import { RequestContext } from './request-context.ts';
 import type { Surface } from '../core/surface.ts';
 import { applyGuardrails } from './apply-guardrails.ts';
-import { SecretVault } from '../policy/guardrails/secret-vault.ts';
+import type { SecretVault } from '../policy/guardrails/secret-vault.ts';
+import type { OutputGuardOptions } from '../policy/guardrails/output-guard.ts';
 
 /**
  * The pipe for every model call: authenticate → read and parse → resolve and authorize the
@@ -78,7 +79,8 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     context.stream = surface.readStream(body, url);
     // Guardrails run before anything is logged or sent: the logged body is the redacted one.
     let vault: SecretVault;
-    ({ body, vault } = await applyGuardrails(gateway, runtime.config, surface, context, body, response));
+    let output: OutputGuardOptions | undefined;
+    ({ body, vault, output } = await applyGuardrails(gateway, runtime.config, surface, context, body, response));
     // After the guardrails: when they parsed the body (the default config scans every request) this check reads the parse.
     surface.checkParameters(body);
     if (runtime.config.logging.bodies) context.requestBody = body.raw.toString('utf8');
@@ -138,9 +140,10 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
 
     let decoded: ModelRequest | undefined;
     const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number): Promise<void> => {
-      // A redacted request's answer must have its placeholders restored, which happens on IR
-      // events: it takes the translated path even to a same-dialect provider.
-      if (provider.dialect === surface.dialect && vault.size === 0) {
+      // A redacted request's answer must have its placeholders restored, and `scan_output` judges
+      // the answer, both on IR events: such a request takes the translated path even to a
+      // same-dialect provider.
+      if (provider.dialect === surface.dialect && vault.size === 0 && !output) {
         return forwardPassthrough(
           context,
           surface,
@@ -175,6 +178,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
           inputBytes: raw.length,
           heartbeatMs: limits.sseHeartbeatMs,
           vault,
+          ...(output ? { output } : {}),
         },
         response,
       );

@@ -5,6 +5,7 @@ import type { Finding, GuardrailCategory } from './finding.ts';
 import { fingerprintOf } from './placeholder.ts';
 import { scanTexts } from './scan-texts.ts';
 import { SecretVault } from './secret-vault.ts';
+import { unescapeJson } from './unescape-json.ts';
 
 /** One text of a request, as the dialect's `mapRequestText` visited it. */
 export interface RequestText {
@@ -29,6 +30,8 @@ export interface RequestGuardrails {
   vault: SecretVault;
   /** Text index → its redacted text (only texts that changed). */
   replacements: Map<number, string>;
+  /** Every secret the request carried (as text, whatever the action): `scan_output` lets the model repeat these. */
+  carried: Set<string>;
   /** Set when a `block` action fired: the error to answer (its verdict is in `verdicts`). */
   blocked?: GatewayError;
 }
@@ -48,7 +51,8 @@ export async function evaluateRequest(texts: RequestText[], config: GuardrailsCo
   const categories = new Set<GuardrailCategory>((['secrets', 'pii', 'injection'] as const).filter((category) => actionOf(config, category) !== 'off'));
   const vault = new SecretVault(salt);
   const replacements = new Map<number, string>();
-  if (categories.size === 0) return { verdicts: [], vault, replacements };
+  const carried = new Set<string>();
+  if (categories.size === 0) return { verdicts: [], vault, replacements, carried };
   const scan = await scanTexts(texts, { categories, maxScanChars: config.maxScanChars });
   const verdicts: GuardrailVerdict[] = [];
   if (scan.truncated) {
@@ -59,7 +63,7 @@ export async function evaluateRequest(texts: RequestText[], config: GuardrailsCo
         message: `The request has more text than the secret scanner reads (guardrails.max_scan_chars = ${config.maxScanChars}), and secrets are set to block, so it was not sent. Send less text at once.`,
         details: { rule: 'scan-truncated' },
       });
-      return { verdicts, vault, replacements, blocked };
+      return { verdicts, vault, replacements, carried, blocked };
     }
     verdicts.push({ rule: 'scan-truncated', category: 'scan', action: 'flag', location: 'request', fingerprint: '-' });
   }
@@ -68,6 +72,7 @@ export async function evaluateRequest(texts: RequestText[], config: GuardrailsCo
     const action = actionOf(config, finding.category);
     const item = texts[finding.text]!;
     const value = item.text.slice(finding.start, finding.end);
+    if (finding.category === 'secrets') carried.add(item.json ? unescapeJson(value) : value);
     if (action === 'block') {
       verdicts.push({ rule: finding.rule, category: finding.category, action: 'block', location: item.location, fingerprint: fingerprintOf(value, salt) });
       const blocked =
@@ -84,7 +89,7 @@ export async function evaluateRequest(texts: RequestText[], config: GuardrailsCo
               param: item.location,
               details: { rule: finding.rule, location: item.location },
             });
-      return { verdicts, vault: new SecretVault(salt), replacements: new Map(), blocked };
+      return { verdicts, vault: new SecretVault(salt), replacements: new Map(), carried, blocked };
     }
     verdicts.push({
       rule: finding.rule,
@@ -100,7 +105,7 @@ export async function evaluateRequest(texts: RequestText[], config: GuardrailsCo
     }
   }
   for (const [index, findings] of byText) replacements.set(index, redact(texts[index]!, findings, vault));
-  return { verdicts, vault, replacements };
+  return { verdicts, vault, replacements, carried };
 }
 
 /** The text with each finding's span replaced by its placeholder (spans of different categories may overlap: merged). */
@@ -115,14 +120,4 @@ function redact(item: RequestText, findings: Finding[], vault: SecretVault): str
     at = span.end;
   }
   return out + item.text.slice(at);
-}
-
-/** A span of a JSON string's source text as the string it means (kept raw when it is not a whole escape sequence). */
-function unescapeJson(raw: string): string {
-  if (!raw.includes('\\')) return raw;
-  try {
-    return JSON.parse(`"${raw}"`) as string;
-  } catch {
-    return raw;
-  }
 }

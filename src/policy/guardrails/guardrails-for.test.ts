@@ -17,16 +17,16 @@ keys:
   - { name: alice, key: "\${ALICE_KEY}", team: platform, guardrails: { pii: { action: off } } }
   - { name: bob, key: "\${BOB_KEY}", team: platform }
 teams:
-  platform: { guardrails: { secrets: { action: block }, scan_output: false } }
+  platform: { guardrails: { secrets: { action: block }, scan_output: true } }
 guardrails:
   injection: { action: block }
 `;
 
-test('contract §2 defaults: secrets redact, pii flag, injection flag, output scanned', () => {
+test('contract §2 defaults: secrets redact, pii flag, injection flag; output not scanned unless asked (docs/decisions/0006)', () => {
   const config = parseConfigText('{}', context);
   assert.deepEqual(
     { secrets: config.guardrails.secrets, pii: config.guardrails.pii, injection: config.guardrails.injection, scanOutput: config.guardrails.scanOutput },
-    { secrets: 'redact', pii: 'flag', injection: 'flag', scanOutput: true },
+    { secrets: 'redact', pii: 'flag', injection: 'flag', scanOutput: false },
   );
 });
 
@@ -37,7 +37,7 @@ test('global < team < key < model, field by field', () => {
   assert.deepEqual(guardrailsFor(config, undefined, 'claude'), { ...config.guardrails, injection: 'block' });
   const forBob = guardrailsFor(config, bob, 'claude');
   assert.equal(forBob.secrets, 'block');
-  assert.equal(forBob.scanOutput, false);
+  assert.equal(forBob.scanOutput, true);
   assert.equal(forBob.pii, 'flag');
   const forAlice = guardrailsFor(config, alice, 'claude');
   assert.equal(forAlice.pii, 'off');
