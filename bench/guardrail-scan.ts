@@ -78,16 +78,16 @@ stuffed = stuffed.slice(0, 256 * 1024);
 console.log(`guardrail scan, default rules; ${slices.length} slices of 100 KB of the gateway's source; node ${process.version}`);
 await measure('floor: one regex pass (/oken/g) over 100 KB', 400, (run) => slices[run % slices.length]!.match(/oken/g)?.length);
 await measure('scan 100 KB benign code (as is: some non-ASCII, UTF-16)', 400, (run) =>
-  scanTexts([{ text: slices[run % slices.length]!, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24 }),
+  scanTexts([{ text: slices[run % slices.length]!, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24, cache: false }),
 );
 await measure('scan 100 KB benign code (ASCII only)', 400, (run) =>
-  scanTexts([{ text: asciiSlices[run % asciiSlices.length]!, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24 }),
+  scanTexts([{ text: asciiSlices[run % asciiSlices.length]!, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24, cache: false }),
 );
 await measure(`scan 100 KB third-party JS (undici lib/, ${undiciSlices.length} slices)`, 400, (run) =>
-  scanTexts([{ text: undiciSlices[run % undiciSlices.length]!, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24 }),
+  scanTexts([{ text: undiciSlices[run % undiciSlices.length]!, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24, cache: false }),
 );
 await measure('same, as a user message (no hidden-instruction pass)', 400, (run) =>
-  scanTexts([{ text: undiciSlices[run % undiciSlices.length]!, location: 'x', source: 'message' }], { categories, maxScanChars: 1 << 24 }),
+  scanTexts([{ text: undiciSlices[run % undiciSlices.length]!, location: 'x', source: 'message' }], { categories, maxScanChars: 1 << 24, cache: false }),
 );
 await measure('Codex request (38 KB): text walk + scan', 400, async () => {
   const texts: RequestText[] = [];
@@ -99,5 +99,5 @@ await measure('Codex request (38 KB): text walk + scan', 400, async () => {
 });
 await measure('Codex request (38 KB): JSON.parse (what the walk needs first)', 400, () => JSON.parse(JSON.stringify(codexBody)));
 await measure('adversarial: 256 KB keyword-stuffed', 30, () =>
-  scanTexts([{ text: stuffed, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24 }),
+  scanTexts([{ text: stuffed, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24, cache: false }),
 );

@@ -5,13 +5,17 @@ import type { RegexRule } from './rule.ts';
 const machineLocalParts = /^(?:git|noreply|no-reply|ssh|root|ec2-user|ubuntu|admin|user|example|test|foo|bar)$/i;
 const exampleDomains = /(?:^|\.)(?:example\.(?:com|org|net)|test|invalid|localhost|local|internal|users\.noreply\.github\.com|iam\.gserviceaccount\.com)$/i;
 
+const alphanumerics = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
 /** PII rules: flagged by default (on code, a rewritten version string or port would hurt). */
 export const piiRules: readonly RegexRule[] = [
   {
     id: 'email',
     category: 'pii',
-    trigger: '[A-Za-z0-9]@[A-Za-z0-9]',
-    before: 66,
+    // The hit is the `@` (the address's local part is in the window before it).
+    trigger: '(?<=[A-Za-z0-9])@[A-Za-z0-9]',
+    anchors: [...alphanumerics].map((character) => `@${character}`),
+    before: 67,
     after: 256,
     pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}(?![A-Za-z0-9-])/g,
     accept: (value) => {
@@ -30,6 +34,7 @@ export const piiRules: readonly RegexRule[] = [
     id: 'phone-number',
     category: 'pii',
     trigger: '\\+[1-9]\\d|\\(\\d{3}\\) ?\\d{3}-',
+    anchors: [...'123456789'].map((digit) => `+${digit}`).concat([...'0123456789'].map((digit) => `(${digit}`)),
     before: 2,
     after: 24,
     pattern: /(?<![\w+])(?:\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}|\+[1-9]\d{9,14}|\(\d{3}\) ?\d{3}-\d{4})(?![\w.-])/g,

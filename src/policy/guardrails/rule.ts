@@ -11,6 +11,14 @@ export interface RegexRule {
   readonly category: GuardrailCategory;
   /** Regex sources without capture groups; several literals beat one alternation (each is skipped to by its literal). */
   readonly trigger: string | readonly string[];
+  /**
+   * The literals every trigger match starts with (two ASCII characters or more): the one-pass
+   * pre-filter (`anchor-index.ts`) looks for these and runs the trigger only there. Absent: the
+   * trigger runs as its own pass (rules led by a character class, such as digits).
+   */
+  readonly anchors?: readonly string[];
+  /** For rules about characters outside ASCII: which code units hit (checked in the same pass, instead of `trigger`). */
+  readonly hitsCode?: (code: number) => boolean;
   readonly before: number;
   readonly after: number;
   /** Global flag required; a named group `value` marks the secret part (default: the whole match). */
@@ -26,6 +34,8 @@ export interface SecretlintFamily {
   /** The `@secretlint/secretlint-rule-*` rule whose messages this family covers. */
   readonly secretlintRule: string;
   readonly trigger: string | readonly string[];
+  /** As `RegexRule.anchors`. */
+  readonly anchors?: readonly string[];
   readonly before: number;
   readonly after: number;
 }

@@ -1,5 +1,13 @@
+import { AnchorIndex } from './anchor-index.ts';
 import type { Finding, GuardrailCategory, ScanText } from './finding.ts';
-import { hiddenInstructionPattern, injectionRules, normalizeForMatching } from './injection-rules.ts';
+import {
+  hiddenInstructionAnchors,
+  hiddenInstructionPattern,
+  hiddenInstructionWindow,
+  hidesLetters,
+  injectionRules,
+  normalizeForMatching,
+} from './injection-rules.ts';
 import { piiRules } from './pii-rules.ts';
 import type { RegexRule, SecretlintFamily } from './rule.ts';
 import { runSecretlint, type SecretlintWindow } from './run-secretlint.ts';
@@ -25,44 +33,76 @@ export interface ScanResult {
 const maxSecretlintChars = 512 * 1024;
 
 type Detector = ({ kind: 'regex'; rule: RegexRule; pattern: RegExp } | { kind: 'secretlint'; family: SecretlintFamily }) & {
+  /** Own passes over the text, for triggers without anchors (led by a character class). */
   triggers: RegExp[];
   before: number;
   after: number;
-  /** The trigger can only match non-ASCII text (skipped on ASCII texts). */
-  nonAscii: boolean;
+  /** Hits found per character outside ASCII (in the anchor pass) instead of a trigger pass. */
+  hitsCode?: (code: number) => boolean;
 };
 
-const detectorSets = new Map<string, Detector[]>();
+/** A set's detectors and the one-pass index of their anchors (`'hidden'`: a hidden-instruction anchor). */
+interface DetectorSet {
+  detectors: Detector[];
+  anchors: AnchorIndex<Detector | 'hidden'>;
+  byCode: Detector[];
+}
+
+const detectorSets = new Map<string, DetectorSet>();
 
 /**
- * The detectors for a set of categories (built once per set). Each trigger is its own regex:
- * one pass per literal-led trigger lets the engine skip ahead on its literal prefix, which
- * measured faster than one combined alternation (docs/guardrails.md).
+ * The detectors for a set of categories (built once per set). Anchored triggers go into one
+ * `AnchorIndex` (one pass per text for all of them); the few led by a character class keep a
+ * pass of their own.
  */
-function detectorsFor(categories: ReadonlySet<GuardrailCategory>): Detector[] {
+function detectorsFor(categories: ReadonlySet<GuardrailCategory>): DetectorSet {
   const key = [...categories].sort().join(',');
   const cached = detectorSets.get(key);
   if (cached) return cached;
   const detectors: Detector[] = [];
-  const fromRule = (rule: RegexRule): Detector => ({
-    kind: 'regex',
-    rule,
-    pattern: new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('d', '')}d`),
-    triggers: compileTriggers(rule.trigger),
-    before: rule.before,
-    after: rule.after,
-    nonAscii: rule.category === 'injection',
-  });
+  const anchors = new AnchorIndex<Detector | 'hidden'>();
+  const anchored = (detector: Detector, trigger: string | readonly string[], literals: readonly string[] | undefined): Detector => {
+    if (!literals) {
+      detector.triggers = compileTriggers(trigger);
+      return detector;
+    }
+    const sticky = new RegExp((typeof trigger === 'string' ? [trigger] : trigger).map((source) => `(?:${source})`).join('|'), 'y');
+    for (const literal of literals) anchors.add(literal.slice(0, 2), { target: detector, literal, trigger: sticky });
+    return detector;
+  };
+  const fromRule = (rule: RegexRule): Detector => {
+    const detector: Detector = {
+      kind: 'regex',
+      rule,
+      pattern: new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('d', '')}d`),
+      triggers: [],
+      before: rule.before,
+      after: rule.after,
+      ...(rule.hitsCode ? { hitsCode: rule.hitsCode } : {}),
+    };
+    return rule.hitsCode ? detector : anchored(detector, rule.trigger, rule.anchors);
+  };
   if (categories.has('secrets')) {
     for (const family of secretlintFamilies) {
-      detectors.push({ kind: 'secretlint', family, triggers: compileTriggers(family.trigger), before: family.before, after: family.after, nonAscii: false });
+      detectors.push(anchored({ kind: 'secretlint', family, triggers: [], before: family.before, after: family.after }, family.trigger, family.anchors));
     }
     for (const rule of secretRules) detectors.push(fromRule(rule));
   }
   if (categories.has('pii')) for (const rule of piiRules) detectors.push(fromRule(rule));
-  if (categories.has('injection')) for (const rule of injectionRules) detectors.push(fromRule(rule));
-  detectorSets.set(key, detectors);
-  return detectors;
+  if (categories.has('injection')) {
+    for (const rule of injectionRules) detectors.push(fromRule(rule));
+    for (const { words, trigger } of hiddenInstructionAnchors)
+      for (const word of words) for (const pair of spellings(word.slice(0, 2))) anchors.add(pair, { target: 'hidden', trigger });
+  }
+  const set = { detectors, anchors, byCode: detectors.filter((detector) => detector.hitsCode !== undefined) };
+  detectorSets.set(key, set);
+  return set;
+}
+
+/** Every upper/lower-case spelling of a two-character pair. */
+function spellings(pair: string): string[] {
+  const options = [...pair].map((character) => [...new Set([character.toLowerCase(), character.toUpperCase()])]);
+  return options[0]!.flatMap((first) => options[1]!.map((second) => first + second));
 }
 
 function compileTriggers(trigger: string | readonly string[]): RegExp[] {
@@ -78,7 +118,7 @@ const nonAscii = /[^\u0000-\u007f]/;
  * category are reduced to the first (longest) one.
  */
 export async function scanTexts(texts: readonly ScanText[], options: ScanOptions): Promise<ScanResult> {
-  const detectors = detectorsFor(options.categories);
+  const set = detectorsFor(options.categories);
   const findings: Finding[] = [];
   // The key names what the answer depends on: the categories scanned, the text's source, the text.
   const categoriesKey = [...options.categories].sort().join(',');
@@ -104,7 +144,7 @@ export async function scanTexts(texts: readonly ScanText[], options: ScanOptions
       continue;
     }
     if (cacheKey !== undefined) scannedNow.set(position, cacheKey);
-    const windows = collectWindows(detectors, text);
+    const { windows, hidden, lookAlikes } = collectWindows(set, text);
     for (const [detector, ranges] of windows) {
       const merged = mergeWindows(ranges);
       if (detector.kind === 'secretlint') {
@@ -119,7 +159,7 @@ export async function scanTexts(texts: readonly ScanText[], options: ScanOptions
     if (
       options.categories.has('injection') &&
       (item.source === 'tool-output' || item.source === 'document') &&
-      hiddenInstructionPattern.test(normalizeForMatching(text))
+      hasHiddenInstructions(text, hidden, lookAlikes)
     ) {
       findings.push({ rule: 'hidden-instructions', category: 'injection', text: position, start: 0, end: text.length });
     }
@@ -183,24 +223,54 @@ class FindingsCache {
 
 const findingsCache = new FindingsCache(4 * 1024 * 1024);
 
-function collectWindows(detectors: Detector[], text: string): Map<Detector, [number, number][]> {
+/**
+ * The windows each detector runs in: one anchor pass for all anchored triggers (and the
+ * characters outside ASCII), then a pass per remaining trigger. Also where hidden-instruction
+ * phrases may start, and whether the text has characters that can disguise one.
+ */
+function collectWindows(set: DetectorSet, text: string): { windows: Map<Detector, [number, number][]>; hidden: number[]; lookAlikes: boolean } {
   const windows = new Map<Detector, [number, number][]>();
-  const ascii = !nonAscii.test(text);
-  for (const detector of detectors) {
-    if (detector.nonAscii && ascii) continue;
-    let ranges: [number, number][] | undefined;
+  const hidden: number[] = [];
+  let lookAlikes = false;
+  const add = (detector: Detector, start: number, end: number) => {
+    let ranges = windows.get(detector);
+    if (!ranges) windows.set(detector, (ranges = []));
+    ranges.push([Math.max(0, start - detector.before), Math.min(text.length, end + detector.after)]);
+  };
+  set.anchors.scan(
+    text,
+    (target, start, end) => (target === 'hidden' ? hidden.push(start) : add(target, start, end)),
+    (code, index) => {
+      if (!lookAlikes && hidesLetters(code)) lookAlikes = true;
+      for (const detector of set.byCode) if (detector.hitsCode!(code)) add(detector, index, index + 1);
+    },
+  );
+  for (const detector of set.detectors) {
     for (const regex of detector.triggers) {
       regex.lastIndex = 0;
       for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
-        const at = match.index;
-        ranges ??= [];
-        ranges.push([Math.max(0, at - detector.before), Math.min(text.length, at + match[0].length + detector.after)]);
-        regex.lastIndex = at + 1;
+        add(detector, match.index, match.index + match[0].length);
+        regex.lastIndex = match.index + 1;
       }
     }
-    if (ranges) windows.set(detector, ranges);
   }
-  return windows;
+  return { windows, hidden, lookAlikes };
+}
+
+/**
+ * The hidden-instruction pattern, matched in windows around its anchors; a text with
+ * characters that can disguise a phrase (or hide one from the anchors) is normalised and
+ * matched whole. A window starts at a word boundary, so `\b` means what it means in the text.
+ */
+function hasHiddenInstructions(text: string, anchors: number[], lookAlikes: boolean): boolean {
+  if (lookAlikes) return hiddenInstructionPattern.test(normalizeForMatching(text));
+  if (anchors.length === 0) return false;
+  const ranges = anchors.map((at): [number, number] => {
+    let start = Math.max(0, at - hiddenInstructionWindow.before);
+    while (start > 0 && start > at - 2 * hiddenInstructionWindow.before && /\w/.test(text[start - 1]!)) start--;
+    return [start, Math.min(text.length, at + hiddenInstructionWindow.after)];
+  });
+  return mergeWindows(ranges).some(([start, end]) => hiddenInstructionPattern.test(text.slice(start, end)));
 }
 
 function runRule(detector: Extract<Detector, { kind: 'regex' }>, text: string, start: number, end: number, position: number, findings: Finding[]): void {
