@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { RequestBody } from '../core/request-body.ts';
 import type { RequestTextSource } from '../core/request-text.ts';
 import type { Surface } from '../core/surface.ts';
-import { evaluateRequest, type GuardrailVerdict, type RequestText } from '../policy/guardrails/evaluate-request.ts';
+import { activeCategories, evaluateRequest, type GuardrailVerdict, type RequestText } from '../policy/guardrails/evaluate-request.ts';
+import { rawBodyMayHaveFindings } from '../policy/guardrails/scan-texts.ts';
 import { guardrailsFor } from '../policy/guardrails/guardrails-for.ts';
 import type { OutputGuardOptions } from '../policy/guardrails/output-guard.ts';
 import { SecretVault } from '../policy/guardrails/secret-vault.ts';
@@ -36,7 +37,17 @@ export async function applyGuardrails(
   const config = guardrailsFor(runtimeConfig, context.key, context.model);
   context.guardrails = config;
   const salt = runtimeConfig.guardrailsSalt.salt.reveal();
-  if (config.secrets === 'off' && config.pii === 'off' && config.injection === 'off') return { body, vault: new SecretVault(salt) };
+  const categories = activeCategories(config);
+  if (categories.size === 0) return { body, vault: new SecretVault(salt) };
+  const output = (carried: Set<string>): { output?: OutputGuardOptions } =>
+    config.scanOutput && config.secrets !== 'off'
+      ? { output: { action: config.secrets === 'flag' ? 'flag' : 'redact', salt, carried, onVerdict: (verdict) => record([verdict]) } }
+      : {};
+  // A body with no sign of anything a rule could find (checked on its raw bytes, stopping at the
+  // first sign) is not parsed for the scan: the passthrough keeps its no-parse path.
+  if (body.raw.length <= config.maxScanChars && !rawBodyMayHaveFindings(body.raw.toString('utf8'), categories)) {
+    return { body, vault: new SecretVault(salt), ...output(new Set()) };
+  }
   const texts: RequestText[] = [];
   const fields = body.fields();
   surface.mapRequestText(fields, (text: string, location: string, source: RequestTextSource, json: boolean) => {
@@ -44,7 +55,7 @@ export async function applyGuardrails(
     return text;
   });
   const result = await evaluateRequest(texts, config, salt);
-  const record = (verdicts: GuardrailVerdict[]) => {
+  function record(verdicts: GuardrailVerdict[]): void {
     context.guardrailVerdicts.push(...verdicts);
     for (const verdict of verdicts) {
       gateway.metrics.countGuardrailHit(verdict.rule, verdict.action);
@@ -52,14 +63,10 @@ export async function applyGuardrails(
     }
     // Output verdicts make the header only while it is not sent (a stream's first content batch).
     if (verdicts.length > 0 && !response.headersSent) response.setHeader('x-switchyard-guardrails', guardrailsHeader(context.guardrailVerdicts));
-  };
+  }
   record(result.verdicts);
   if (result.blocked) throw result.blocked;
-  const output: OutputGuardOptions | undefined =
-    config.scanOutput && config.secrets !== 'off'
-      ? { action: config.secrets === 'flag' ? 'flag' : 'redact', salt, carried: result.carried, onVerdict: (verdict) => record([verdict]) }
-      : undefined;
-  const withOutput = output ? { output } : {};
+  const withOutput = output(result.carried);
   if (result.replacements.size === 0) return { body, vault: result.vault, ...withOutput };
   let index = 0;
   const redacted = surface.mapRequestText(fields, (text) => result.replacements.get(index++) ?? text);

@@ -55,6 +55,33 @@ export class AnchorIndex<Target> {
     }
   }
 
+  /**
+   * Whether any anchor's literal occurs (its trigger not run: for text that is not yet what the
+   * rules will see, such as a JSON body before parsing), or `other` says yes for a character
+   * outside ASCII. Stops at the first one.
+   */
+  anyLiteral(text: string, other: (code: number) => boolean): boolean {
+    const length = text.length;
+    if (length === 0) return false;
+    const registered = this.registered;
+    let previous = text.charCodeAt(0);
+    if (previous >= 128 && other(previous)) return true;
+    for (let index = 1; index < length; index++) {
+      const code = text.charCodeAt(index);
+      if (code < 128) {
+        if (previous < 128) {
+          const key = (previous << 7) | code;
+          if (registered[key] === 1 && this.pairs[key]!.some((anchor) => anchor.literal === undefined || text.startsWith(anchor.literal, index - 1)))
+            return true;
+        }
+      } else if (other(code)) {
+        return true;
+      }
+      previous = code;
+    }
+    return false;
+  }
+
   private check(anchors: Anchor<Target>[], text: string, at: number, hit: (target: Target, start: number, end: number) => void): void {
     for (const anchor of anchors) {
       if (anchor.literal !== undefined && !text.startsWith(anchor.literal, at)) continue;

@@ -41,6 +41,11 @@ function actionOf(config: GuardrailsConfig, category: GuardrailCategory): 'off' 
   return category === 'secrets' ? config.secrets : category === 'pii' ? config.pii : config.injection;
 }
 
+/** The categories a config scans for (those not `off`). */
+export function activeCategories(config: GuardrailsConfig): Set<GuardrailCategory> {
+  return new Set<GuardrailCategory>((['secrets', 'pii', 'injection'] as const).filter((category) => actionOf(config, category) !== 'off'));
+}
+
 /**
  * Scans a request's texts and decides: `block` refuses (contract §4: the rule and where, never
  * the value), `redact` swaps each value for its placeholder, `flag` only records. A request
@@ -48,7 +53,7 @@ function actionOf(config: GuardrailsConfig, category: GuardrailCategory): 'off' 
  * `scan-truncated`.
  */
 export async function evaluateRequest(texts: RequestText[], config: GuardrailsConfig, salt: string): Promise<RequestGuardrails> {
-  const categories = new Set<GuardrailCategory>((['secrets', 'pii', 'injection'] as const).filter((category) => actionOf(config, category) !== 'off'));
+  const categories = activeCategories(config);
   const vault = new SecretVault(salt);
   const replacements = new Map<number, string>();
   const carried = new Set<string>();

@@ -37,6 +37,8 @@ type Detector = ({ kind: 'regex'; rule: RegexRule; pattern: RegExp } | { kind: '
   triggers: RegExp[];
   before: number;
   after: number;
+  /** `triggers` without lookarounds, for raw bodies (built on first use). */
+  looseTriggers?: RegExp[];
   /** Hits found per character outside ASCII (in the anchor pass) instead of a trigger pass. */
   hitsCode?: (code: number) => boolean;
 };
@@ -97,6 +99,31 @@ function detectorsFor(categories: ReadonlySet<GuardrailCategory>): DetectorSet {
   const set = { detectors, anchors, byCode: detectors.filter((detector) => detector.hitsCode !== undefined) };
   detectorSets.set(key, set);
   return set;
+}
+
+/**
+ * Whether a request body (its raw JSON, not parsed yet) may hold anything the rules would find
+ * in its texts: false only when no anchor literal, no character a rule watches outside ASCII,
+ * and no match of a class-led trigger (lookarounds dropped, so a superset) occurs in it. A
+ * `\u` or `\/` escape could hide an anchor, so a body with one always may. Stops at the first
+ * sign; skipping the parse when there is none is what it is for (docs/guardrails.md, "Cost").
+ */
+export function rawBodyMayHaveFindings(raw: string, categories: ReadonlySet<GuardrailCategory>): boolean {
+  if (raw.includes('\\u') || raw.includes('\\/')) return true;
+  const set = detectorsFor(categories);
+  const other = (code: number) => hidesLetters(code) || set.byCode.some((detector) => detector.hitsCode!(code));
+  if (set.anchors.anyLiteral(raw, other)) return true;
+  for (const detector of set.detectors) {
+    for (const regex of (detector.looseTriggers ??= detector.triggers.map((trigger) => new RegExp(withoutLookarounds(trigger.source))))) {
+      if (regex.test(raw)) return true;
+    }
+  }
+  return false;
+}
+
+/** A regex source without its lookbehinds and lookaheads (simple ones, as triggers use): it then matches a superset. */
+export function withoutLookarounds(source: string): string {
+  return source.replace(/\(\?<?[!=](?:[^()\\]|\\.)*\)/g, '');
 }
 
 /** Every upper/lower-case spelling of a two-character pair. */
