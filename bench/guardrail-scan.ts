@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { scanTexts } from '../src/policy/guardrails/scan-texts.ts';
+import { rawBodyMayHaveFindings, scanTexts } from '../src/policy/guardrails/scan-texts.ts';
 import { evaluateRequest, type RequestText } from '../src/policy/guardrails/evaluate-request.ts';
 import { defaultGuardrails } from '../src/config/guardrails-config.ts';
 import { responsesSurface } from '../src/dialects/openai-responses/index.ts';
@@ -101,3 +101,25 @@ await measure('Codex request (38 KB): JSON.parse (what the walk needs first)', 4
 await measure('adversarial: 256 KB keyword-stuffed', 30, () =>
   scanTexts([{ text: stuffed, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24, cache: false }),
 );
+
+// The request step's pre-check on raw bytes (before any parse): an agent request stops at its
+// first anchor word; a request with no sign of anything a rule finds skips the parse and walk.
+const codexRaw = readFileSync(join(root, 'bench/fixtures/codex-request.json'));
+const plainRaw = Buffer.from(
+  JSON.stringify({
+    model: 'gpt-5.5',
+    input: [{ role: 'user', content: 'Write a haiku about autumn leaves falling on a quiet street, then explain its meter. '.repeat(24) }],
+  }),
+);
+await measure('raw pre-check, Codex request (38 KB: stops at its first anchor)', 400, () => rawBodyMayHaveFindings(codexRaw, categories));
+await measure(`raw pre-check, plain chat request (${(plainRaw.length / 1024).toFixed(0)} KB, nothing to find)`, 400, () =>
+  rawBodyMayHaveFindings(plainRaw, categories),
+);
+await measure('same request parsed, walked and scanned (what the pre-check saves)', 400, async () => {
+  const texts: RequestText[] = [];
+  responsesSurface.mapRequestText(JSON.parse(plainRaw.toString('utf8')) as Record<string, unknown>, (text, location, source, json) => {
+    texts.push({ text, location, source, json });
+    return text;
+  });
+  return scanTexts(texts, { categories, maxScanChars: 1 << 24, cache: false });
+});

@@ -45,7 +45,7 @@ export async function applyGuardrails(
       : {};
   // A body with no sign of anything a rule could find (checked on its raw bytes, stopping at the
   // first sign) is not parsed for the scan: the passthrough keeps its no-parse path.
-  if (body.raw.length <= config.maxScanChars && !rawBodyMayHaveFindings(body.raw.toString('utf8'), categories)) {
+  if (body.raw.length <= config.maxScanChars && !rawBodyMayHaveFindings(body.raw, categories)) {
     return { body, vault: new SecretVault(salt), ...output(new Set()) };
   }
   const texts: RequestText[] = [];

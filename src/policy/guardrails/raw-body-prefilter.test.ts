@@ -8,7 +8,8 @@ import type { GuardrailCategory } from './finding.ts';
 import { rawBodyMayHaveFindings, scanTexts, withoutLookarounds } from './scan-texts.ts';
 
 const all = new Set<GuardrailCategory>(['secrets', 'pii', 'injection']);
-const body = (text: string) => JSON.stringify({ model: 'm', input: [{ type: 'function_call_output', call_id: 'c', output: text }] });
+const json = (text: string) => JSON.stringify({ model: 'm', input: [{ type: 'function_call_output', call_id: 'c', output: text }] });
+const body = (text: string) => Buffer.from(json(text));
 
 async function findsSomething(text: string, categories: ReadonlySet<GuardrailCategory>): Promise<boolean> {
   const { findings } = await scanTexts([{ text, location: 'x', source: 'tool-output' }], { categories, maxScanChars: 1 << 24, cache: false });
@@ -49,7 +50,7 @@ test('a body whose texts have a finding is never skipped: corpus positives, and 
       withFindings++;
       assert.ok(rawBodyMayHaveFindings(body(text), categories), `skipped a body with findings: ${JSON.stringify(text.slice(0, 80))}`);
       // Escaped any way JSON allows: \\u escapes can hide every anchor, so such a body is never skipped.
-      const escaped = body(text).replace(/[a-z]/g, (letter) => `\\u00${letter.charCodeAt(0).toString(16)}`);
+      const escaped = Buffer.from(json(text).replace(/[a-z]/g, (letter) => `\\u00${letter.charCodeAt(0).toString(16)}`));
       assert.ok(rawBodyMayHaveFindings(escaped, categories));
     }
   }
@@ -59,10 +60,12 @@ test('a body whose texts have a finding is never skipped: corpus positives, and 
 test('a body with nothing a rule could find is skipped; signs of one are not', () => {
   const secretsOnly = new Set<GuardrailCategory>(['secrets']);
   assert.equal(rawBodyMayHaveFindings(body('Hello there, how is it going? Write a haiku about autumn.'), all), false);
+  assert.equal(rawBodyMayHaveFindings(body('Hello there 😀, café über naïve — résumé → “quoted” × 3'), all), false);
   // Negatives of the corpus are plain code: without injection (its anchor words are common English) most pass.
   const skipped = negatives().filter((item) => !rawBodyMayHaveFindings(body(item.text.slice(0, 4000)), secretsOnly)).length;
   assert.ok(skipped >= 1, `${skipped} corpus negatives skipped`);
-  for (const sign of ['token', 'sk-', '-----BEGIN', 'a@b', '4111 1111', '\u202e', 'ｉ', 'do not', 'https:\\/\\/x', '\\u0041KIA']) {
+  // Characters outside ASCII are read from their UTF-8 bytes: 2, 3 and 4 bytes (tag characters, mathematical letters).
+  for (const sign of ['token', 'sk-', '-----BEGIN', 'a@b', '4111 1111', '\u202e', 'ｉ', '\u{E0041}', '𝐢gnore', 'ﬁ', 'do not', 'https:\\/\\/x', '\\u0041KIA']) {
     assert.equal(rawBodyMayHaveFindings(body(`Hello there ${sign} end`), all), true, sign);
   }
 });

@@ -108,14 +108,17 @@ function detectorsFor(categories: ReadonlySet<GuardrailCategory>): DetectorSet {
  * `\u` or `\/` escape could hide an anchor, so a body with one always may. Stops at the first
  * sign; skipping the parse when there is none is what it is for (docs/guardrails.md, "Cost").
  */
-export function rawBodyMayHaveFindings(raw: string, categories: ReadonlySet<GuardrailCategory>): boolean {
-  if (raw.includes('\\u') || raw.includes('\\/')) return true;
+export function rawBodyMayHaveFindings(raw: Buffer, categories: ReadonlySet<GuardrailCategory>): boolean {
   const set = detectorsFor(categories);
   const other = (code: number) => hidesLetters(code) || set.byCode.some((detector) => detector.hitsCode!(code));
-  if (set.anchors.anyLiteral(raw, other)) return true;
+  const bytes = raw.toString('latin1');
+  // Most agent requests stop here, at an anchor word near their start.
+  if (set.anchors.anyLiteral(bytes, other)) return true;
+  if (bytes.includes('\\u') || bytes.includes('\\/')) return true;
+  // Class-led triggers are ASCII classes: the bytes read as Latin-1 match them where the text would.
   for (const detector of set.detectors) {
     for (const regex of (detector.looseTriggers ??= detector.triggers.map((trigger) => new RegExp(withoutLookarounds(trigger.source))))) {
-      if (regex.test(raw)) return true;
+      if (regex.test(bytes)) return true;
     }
   }
   return false;
