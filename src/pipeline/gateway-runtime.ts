@@ -17,6 +17,8 @@ export interface DurableServices {
   /** Who holds this process's budget reservations (leases released on the same instance's restart). */
   holder: ReservationHolder;
   random?: () => number;
+  /** Tells the other instances that a stored key changed (Redis coordination); absent alone. */
+  announceKeysChanged?: () => void;
 }
 
 /**
@@ -41,7 +43,7 @@ export class GatewayRuntime {
     durable: DurableServices,
     previous?: GatewayRuntime,
   ) {
-    this.keys = new KeyDirectory(config.keys, durable.storage.keys);
+    this.keys = new KeyDirectory(config.keys, durable.storage.keys, durable.announceKeysChanged ? { onKeysChanged: durable.announceKeysChanged } : {});
     this.rateLimiter = new RateLimiter(durable.rateCounters, config.teamRateLimits);
     this.budgets = new BudgetGuard(durable.storage.spend, config.budgets, durable.onBudgetWarning, { holder: durable.holder });
     this.resolver = new ModelResolver(config);
