@@ -46,6 +46,7 @@ export class RedisCoordination {
   private readonly reconnectListeners = new Set<() => void>();
   private readonly scripts = new Set<string>();
   private wasReady = false;
+  private closing = false;
   private lostAt: number | undefined;
   private lastFailOpenLog = 0;
   /** Counts requests served unchecked because Redis could not answer (`on_unavailable: allow`). */
@@ -64,7 +65,8 @@ export class RedisCoordination {
     this.client = new Redis(options.url, { ...common, enableOfflineQueue: false });
     // The subscriber's SUBSCRIBE waits for the connection (and is re-sent after a reconnect).
     this.subscriber = new Redis(options.url, { ...common, commandTimeout: undefined, maxRetriesPerRequest: null, autoResubscribe: true });
-    this.client.on('error', (error: Error) => this.noteLost(error));
+    this.client.on('error', () => undefined);
+    this.client.on('close', () => this.noteLost());
     this.subscriber.on('error', () => undefined);
     this.client.on('ready', () => this.noteReady());
     this.subscriber.on('message', (channel: string, text: string) => {
@@ -169,22 +171,23 @@ export class RedisCoordination {
     const now = Date.now();
     if (now - this.lastFailOpenLog > 10_000) {
       this.lastFailOpenLog = now;
-      log.warn(`coordination: Redis cannot answer; serving requests without ${check} checks (coordination.on_unavailable: allow)`, error);
+      const reason = error instanceof Error ? error.message : String(error);
+      log.warn(`coordination: Redis cannot answer (${reason}); serving requests without ${check} checks (coordination.on_unavailable: allow)`);
     }
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.eventListeners.clear();
     this.reconnectListeners.clear();
     await Promise.allSettled([quit(this.client), quit(this.subscriber)]);
   }
 
-  private noteLost(error: Error): void {
-    if (this.lostAt !== undefined) return;
+  private noteLost(): void {
+    if (this.lostAt !== undefined || this.closing || !this.wasReady) return;
     this.lostAt = Date.now();
-    log.warn(
-      `coordination: lost Redis (${error.message}); budgeted and rate-limited keys ${this.onUnavailable === 'deny' ? 'get 503' : 'are served unchecked'}`,
-    );
+    const effect = this.onUnavailable === 'deny' ? 'get 503' : 'are served unchecked';
+    log.warn(`coordination: lost the connection to Redis; budgeted and rate-limited keys ${effect} until it is back`);
   }
 
   private noteReady(): void {
