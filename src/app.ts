@@ -81,7 +81,7 @@ export async function startGateway(config: RuntimeConfig, listen: StartOptions =
   // A reload made here reaches every instance (each re-reads its own config source).
   const reload = (): ReloadResult => {
     const result = apply();
-    void gateway.coordination?.publish('config-reloaded');
+    void gateway.coordination?.publish({ type: 'config-reloaded' });
     return result;
   };
   if (load) {

@@ -5,6 +5,7 @@ import { RateLimiter } from '../policy/rate-limit/rate-limiter.ts';
 import { createProvider } from '../providers/create-provider.ts';
 import { ModelResolver } from '../routing/resolve-model.ts';
 import { Router } from '../routing/router.ts';
+import type { SharedRoutingState } from '../routing/shared-routing-state.ts';
 import type { RateCounterStore } from '../store/rate-counter-store.ts';
 import type { ReservationHolder } from '../store/spend-store.ts';
 import type { Storage } from '../store/ports.ts';
@@ -19,6 +20,8 @@ export interface DurableServices {
   random?: () => number;
   /** Tells the other instances that a stored key changed (Redis coordination); absent alone. */
   announceKeysChanged?: () => void;
+  /** Tells the other instances about breakers and sticky sessions (Redis coordination). */
+  sharedRouting?: SharedRoutingState;
 }
 
 /**
@@ -47,7 +50,7 @@ export class GatewayRuntime {
     this.rateLimiter = new RateLimiter(durable.rateCounters, config.teamRateLimits);
     this.budgets = new BudgetGuard(durable.storage.spend, config.budgets, durable.onBudgetWarning, { holder: durable.holder });
     this.resolver = new ModelResolver(config);
-    this.router = new Router(config, durable.random, previous?.router);
+    this.router = new Router(config, durable.random, previous?.router, durable.sharedRouting);
     for (const provider of Object.values(config.providers)) this.providers.set(provider.name, createProvider(provider));
   }
 }

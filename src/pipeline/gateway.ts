@@ -77,7 +77,15 @@ export class Gateway {
       // Without a stable instance id, this run's reservations can only lapse with their leases.
       holder: { instanceId: options.instanceId ?? `run:${this.runId}`, runId: this.runId },
       ...(options.random ? { random: options.random } : {}),
-      ...(coordination ? { announceKeysChanged: () => void coordination.publish('keys-changed') } : {}),
+      ...(coordination
+        ? {
+            announceKeysChanged: () => void coordination.publish({ type: 'keys-changed' }),
+            sharedRouting: {
+              breakerChanged: (target, openUntil) => void coordination.publish({ type: 'breaker', target, openUntil }),
+              sessionStuck: (session, target) => void coordination.publish({ type: 'sticky', session, target }),
+            },
+          }
+        : {}),
     };
     this.#current = new GatewayRuntime(config, this.#durable);
     if (coordination) this.#coordinate(coordination);
@@ -86,18 +94,27 @@ export class Gateway {
   /** Events from the other instances, and the resync after Redis comes back. */
   #coordinate(coordination: RedisCoordination): void {
     coordination.onFailOpen = registerCoordinationMetrics(this.metrics.registry, () => coordination.state);
+    const runtimes = () => [this.#current, ...this.#retiring];
     const dropKeyCaches = () => {
-      for (const runtime of [this.#current, ...this.#retiring]) runtime.keys.dropCached();
+      for (const runtime of runtimes()) runtime.keys.dropCached();
     };
+    const readBreakers = () =>
+      void coordination.openBreakers().then((open) => {
+        for (const [target, until] of open) for (const runtime of runtimes()) runtime.router.applyBreaker(target, until);
+      });
+    readBreakers();
     let epoch: string | undefined;
     void coordination.configEpoch().then((value) => (epoch ??= value));
     coordination.onEvent((event) => {
       if (event.type === 'keys-changed') dropKeyCaches();
       if (event.type === 'config-reloaded') this.#applyRemoteReload();
+      if (event.type === 'breaker') for (const runtime of runtimes()) runtime.router.applyBreaker(event.target, event.openUntil);
+      if (event.type === 'sticky') for (const runtime of runtimes()) runtime.router.applySticky(event.session, event.target);
     });
     coordination.onReconnect(() => {
       // Events sent while this instance was cut off are lost: assume keys changed, and reload if a reload was announced.
       dropKeyCaches();
+      readBreakers();
       void coordination.configEpoch().then((value) => {
         if (value !== undefined && epoch !== undefined && value !== epoch) this.#applyRemoteReload();
         if (value !== undefined) epoch = value;

@@ -3,11 +3,16 @@ import { Redis } from 'ioredis';
 import { GatewayError } from '../../core/errors.ts';
 import { log } from '../../core/log.ts';
 
-/** What one instance tells the others (pub/sub); `from` is the sender's run, which ignores its own. */
-export interface CoordinationEvent {
-  type: 'keys-changed' | 'config-reloaded';
-  from: string;
-}
+/** What one instance tells the others (pub/sub). */
+export type CoordinationMessage =
+  | { type: 'keys-changed' | 'config-reloaded' }
+  /** A target's breaker opened until `openUntil` (epoch ms) or closed (0). */
+  | { type: 'breaker'; target: string; openUntil: number }
+  /** A session stuck to a target. */
+  | { type: 'sticky'; session: string; target: string };
+
+/** A message as received: `from` is the sender's run (which ignores its own). */
+export type CoordinationEvent = CoordinationMessage & { from: string };
 
 export interface RedisCoordinationOptions {
   url: string;
@@ -121,15 +126,33 @@ export class RedisCoordination {
     return this.client;
   }
 
-  async publish(type: CoordinationEvent['type']): Promise<void> {
-    const event: CoordinationEvent = { type, from: this.runId };
+  async publish(message: CoordinationMessage): Promise<void> {
+    const event: CoordinationEvent = { ...message, from: this.runId };
     try {
-      if (type === 'config-reloaded') await this.client.incr(this.key('config-epoch'));
+      if (message.type === 'config-reloaded') await this.client.incr(this.key('config-epoch'));
+      // Breakers are also kept in a hash, so an instance that starts or reconnects catches up.
+      if (message.type === 'breaker' && message.openUntil > 0) await this.client.hset(this.key('breakers'), message.target, message.openUntil);
+      if (message.type === 'breaker' && message.openUntil === 0) await this.client.hdel(this.key('breakers'), message.target);
       await this.client.publish(this.channel, JSON.stringify(event));
     } catch (error) {
-      // The others resync when Redis is back (reconnect: caches dropped, config epoch compared).
-      log.warn(`coordination: could not tell the other instances (${type}); they catch up when Redis is back`, error);
+      // The others resync when Redis is back (reconnect: caches dropped, config epoch compared, breakers read).
+      if (message.type === 'keys-changed' || message.type === 'config-reloaded') {
+        log.warn(`coordination: could not tell the other instances (${message.type}); they catch up when Redis is back`, error);
+      }
     }
+  }
+
+  /** Breakers some instance opened and that are still open: target id → until (epoch ms). */
+  async openBreakers(now = Date.now()): Promise<Map<string, number>> {
+    const open = new Map<string, number>();
+    try {
+      for (const [target, until] of Object.entries(await this.client.hgetall(this.key('breakers')))) {
+        if (Number(until) > now) open.set(target, Number(until));
+      }
+    } catch {
+      // Unreachable: each instance keeps its own breakers until Redis is back.
+    }
+    return open;
   }
 
   /** The config epoch (bumped by every announced reload); undefined while Redis cannot answer. */
