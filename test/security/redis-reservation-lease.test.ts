@@ -9,6 +9,7 @@ import { SqliteStorage } from '../../src/store/sqlite/sqlite-storage.ts';
 import type { SpendStore } from '../../src/store/spend-store.ts';
 import { startResponsesEmulator, type ResponsesEmulator } from '../fakes/responses-emulator.ts';
 import { spawnGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
+import { startPrivateRedis } from '../support/redis/private-redis.ts';
 import { deletePrefix, sharedRedisUrl, uniquePrefix } from '../support/redis/shared-redis.ts';
 import { entry, rule } from '../support/store/spend-fixtures.ts';
 
@@ -134,4 +135,41 @@ coordination: { url: "${sharedRedisUrl}", key_prefix: "${keyPrefix}" }
   }
   console.log(`node-a restarted; node-b admitted again after ${Math.round(performance.now() - started)} ms (status ${status})`);
   assert.equal(status, 200, 'the restarted node-a freed what its killed run held');
+});
+
+test('Redis restarted empty under a live reservation: its instance re-registers the hold when it reconnects, so the cap still holds', async () => {
+  const redis = await startPrivateRedis();
+  const storage = await SqliteStorage.open(join(directory, 'restart.db'));
+  const open = async () => {
+    const coordination = new RedisCoordination({ url: redis.url, keyPrefix: 'restart:', onUnavailable: 'deny' });
+    await coordination.connected(5_000);
+    return { coordination, spend: new RedisSpendStore(storage.spend, coordination) };
+  };
+  const holder = await open();
+  const other = await open();
+  const cap = rule({ subject: 'restart', limitMicros: 1_000 });
+  try {
+    assert.equal((await holder.spend.reserve({ reservationId: 'live', rules: [cap], amountMicros: 600, now: new Date() })).ok, true);
+    await redis.stop();
+    await redis.start();
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const usage = await other.spend.usage([cap], new Date()).catch(() => undefined);
+      if (usage?.[0]?.reservedMicros === 600) break;
+      if (Date.now() > deadline) throw new Error('the live reservation was not re-registered');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal((await other.spend.reserve({ reservationId: 'second', rules: [cap], amountMicros: 600, now: new Date() })).ok, false, 'still held');
+    await holder.spend.settle({ reservationId: 'live', actualMicros: 300, entry: entry({ requestId: 'live', keyName: 'restart', costMicros: 300 }) });
+    assert.deepEqual(
+      (await other.spend.usage([cap], new Date())).map((usage) => [usage.spentMicros, usage.reservedMicros]),
+      [[300, 0]],
+    );
+    assert.equal((await other.spend.reserve({ reservationId: 'third', rules: [cap], amountMicros: 600, now: new Date() })).ok, true);
+  } finally {
+    await holder.coordination.close();
+    await other.coordination.close();
+    await storage.close();
+    await redis.dispose();
+  }
 });
