@@ -66,6 +66,12 @@ export class RedisSpendStore implements SpendStore {
   private readonly local = new Map<string, LocalReservation>();
   /** Counters whose spend reached the ledger but not Redis (marked stale once Redis answers). */
   private readonly pendingStale = new Set<string>();
+  /**
+   * Reservations whose script may still run in Redis although the call failed (a timeout: the
+   * command was sent). They are closed without billing once Redis answers again (commands on
+   * one connection run in order, so the close comes after the late reservation).
+   */
+  private readonly pendingRelease = new Map<string, { counters: string[]; holderKey: string }>();
   private readonly leases: string;
 
   constructor(
@@ -109,6 +115,7 @@ export class RedisSpendStore implements SpendStore {
       }
     } catch (error) {
       if (isCallerBug(error)) throw error;
+      this.pendingRelease.set(input.reservationId, { counters, holderKey });
       // deny: throws the 503; allow: admit unchecked.
       this.redis.unavailable('budget', error);
       this.local.set(input.reservationId, { rules: input.rules, at: input.now, amount, counters, holderKey, unguarded: true });
@@ -130,7 +137,18 @@ export class RedisSpendStore implements SpendStore {
     if (!reservation) return { settled: false, crossed: [] };
     // The ledger first: whatever happens to Redis next, the spend is on record.
     reservation.billed ??= await this.durable.record({ rules: reservation.rules, entry: input.entry, now: reservation.at });
-    if (!reservation.unguarded) await this.close(input.reservationId, reservation, billedAmount(input.actualMicros));
+    if (reservation.unguarded) {
+      // Admitted while Redis could not answer (fail-open): its counters learn this spend from the ledger.
+      for (const counter of reservation.counters) this.pendingStale.add(counter);
+    } else {
+      try {
+        await this.close(input.reservationId, reservation, billedAmount(input.actualMicros));
+      } catch (error) {
+        // The ledger has it; the next reservation from here (or the lapse of this one) rebuilds the counters.
+        for (const counter of reservation.counters) this.pendingStale.add(counter);
+        throw error;
+      }
+    }
     this.local.delete(input.reservationId);
     return reservation.billed;
   }
@@ -218,7 +236,12 @@ export class RedisSpendStore implements SpendStore {
     log.debug(`budget: rebuilt ${counters.length} shared counter(s) from the durable ledger`);
   }
 
+  /** Catches Redis up with what happened while it did not answer (before the next admission). */
   private async flushPendingStale(): Promise<void> {
+    for (const [id, reservation] of this.pendingRelease) {
+      await this.redis.run(closeScript, [this.leases, this.reservationKey(id), reservation.holderKey, ...reservation.counters], [0, id, 0]);
+      this.pendingRelease.delete(id);
+    }
     if (this.pendingStale.size === 0) return;
     const counters = [...this.pendingStale];
     await this.redis.run(markStaleScript, counters, []);

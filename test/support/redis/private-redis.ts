@@ -14,6 +14,9 @@ export interface PrivateRedis {
   port: number;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open but nothing answers (a hung or partitioned Redis); data is kept. */
+  pause(): void;
+  resume(): void;
   /** Stops it (if running) and removes its directory. */
   dispose(): Promise<void>;
 }
@@ -37,6 +40,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     const running = child;
     child = undefined;
     if (!running || running.exitCode !== null) return;
+    running.kill('SIGCONT');
     const exited = new Promise((resolve) => running.once('exit', resolve));
     running.kill('SIGTERM');
     const timer = setTimeout(() => running.kill('SIGKILL'), 5_000);
@@ -49,6 +53,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     port,
     start,
     stop,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     dispose: async () => {
       await stop();
       rmSync(directory, { recursive: true, force: true });
