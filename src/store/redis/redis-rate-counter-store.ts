@@ -23,6 +23,8 @@ export class RedisRateCounterStore implements RateCounterStore {
   /** Holders this process added per concurrency counter (a release removes the newest). */
   private readonly holders = new Map<string, string[]>();
   private sequence = 0;
+  /** Concurrency slots a timed-out script may still have taken (removed once Redis answers). */
+  private readonly orphans: Array<{ key: string; member: string }> = [];
   private renewTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -47,10 +49,15 @@ export class RedisRateCounterStore implements RateCounterStore {
       }
     }
     let reply: number[];
+    const keys = checks.map(this.counterKey, this);
     try {
-      reply = ((await this.redis.run(rateReserveScript, checks.map(this.counterKey, this), args)) as unknown[]).map(Number);
+      if (this.orphans.length > 0) await this.removeOrphans();
+      reply = ((await this.redis.run(rateReserveScript, keys, args)) as unknown[]).map(Number);
     } catch (error) {
       if (isCallerBug(error)) throw error;
+      for (const [index, member] of members.entries()) if (member !== undefined) this.orphans.push({ key: keys[index]!, member });
+      // Bounded: an orphan left out frees itself when its lease runs out.
+      if (this.orphans.length > 10_000) this.orphans.splice(0, this.orphans.length - 10_000);
       this.redis.unavailable('rate_limit', error);
       return { ok: true, states: checks.map(() => ({ used: 0, resetMs: 0 })) };
     }
@@ -91,6 +98,13 @@ export class RedisRateCounterStore implements RateCounterStore {
 
   close(): void {
     this.stopRenewing();
+  }
+
+  private async removeOrphans(): Promise<void> {
+    const pipeline = this.redis.commands.pipeline();
+    for (const orphan of this.orphans) pipeline.zrem(orphan.key, orphan.member);
+    await pipeline.exec();
+    this.orphans.length = 0;
   }
 
   private counterKey(check: RateCheck): string {

@@ -115,7 +115,8 @@ export class RedisSpendStore implements SpendStore {
       }
     } catch (error) {
       if (isCallerBug(error)) throw error;
-      this.pendingRelease.set(input.reservationId, { counters, holderKey });
+      // Bounded: one left out lapses with its lease.
+      if (this.pendingRelease.size < 10_000) this.pendingRelease.set(input.reservationId, { counters, holderKey });
       // deny: throws the 503; allow: admit unchecked.
       this.redis.unavailable('budget', error);
       this.local.set(input.reservationId, { rules: input.rules, at: input.now, amount, counters, holderKey, unguarded: true });
