@@ -187,7 +187,13 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
   };
   const masterKey = file.server?.master_key ?? env['SWITCHYARD_MASTER_KEY'];
   if (masterKey) runtime.server.masterKey = new Secret(masterKey);
-  if (file.coordination) runtime.coordination = { url: file.coordination.url };
+  if (file.coordination) {
+    runtime.coordination = {
+      url: file.coordination.url,
+      onUnavailable: file.coordination.on_unavailable ?? 'deny',
+      keyPrefix: file.coordination.key_prefix ?? 'switchyard:',
+    };
+  }
   return deepFreeze(runtime);
 }
 

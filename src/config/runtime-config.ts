@@ -137,7 +137,12 @@ export interface RuntimeConfig {
    * what its previous run held (default `hostname:port`; none when the port is 0).
    */
   storage: { url: string; instanceId?: string };
-  coordination?: { url: string };
+  /**
+   * Redis coordination (docs/decisions/0009): `onUnavailable` says what a key with budgets or
+   * limits gets while Redis cannot answer (`deny`: 503 `budget_store_unavailable`; `allow`:
+   * served unchecked, logged and counted); every Redis key starts with `keyPrefix`.
+   */
+  coordination?: { url: string; onUnavailable: 'deny' | 'allow'; keyPrefix: string };
   attribution: AttributionConfig;
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
   /** Things that work but are probably not meant (printed at start and on reload). */

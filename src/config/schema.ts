@@ -242,7 +242,14 @@ export const configSchema = z.strictObject({
   teams: z.record(z.string().min(1), teamSchema).optional(),
   /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */
   storage: z.strictObject({ url: z.string().min(1), instance_id: z.string().min(1).max(200).optional() }).optional(),
-  coordination: z.strictObject({ url: z.string().min(1) }).optional(),
+  /** Shared counters, reservations and revocation over Redis (docs/decisions/0009). */
+  coordination: z
+    .strictObject({
+      url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+      on_unavailable: z.enum(['deny', 'allow']).optional(),
+      key_prefix: z.string().min(1).max(100).optional(),
+    })
+    .optional(),
   attribution: attributionSchema.prefault({}),
   logging: z
     .strictObject({

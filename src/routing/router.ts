@@ -6,6 +6,7 @@ import { LatencySamples } from './latency-samples.ts';
 import { matchRule } from './match-rule.ts';
 import type { RequestFeatures } from './request-features.ts';
 import type { ResolvedModel } from './resolve-model.ts';
+import type { SharedRoutingState } from './shared-routing-state.ts';
 import { StickySessions } from './sticky-sessions.ts';
 import { orderTargets, type StrategyState } from './strategies/order-targets.ts';
 import { targetId } from './target-id.ts';
@@ -33,6 +34,7 @@ export class Router {
     private readonly config: RuntimeConfig,
     random: () => number = Math.random,
     previous?: Router,
+    private readonly shared?: SharedRoutingState,
   ) {
     const sticky = config.routing.sticky_sessions;
     const sameBreakers = previous && sameSettings(previous.config.routing.circuit_breaker, config.routing.circuit_breaker);
@@ -83,8 +85,11 @@ export class Router {
 
   /** `ttfbMs`: this attempt's time to first token (from the attempt's own start). */
   recordSuccess(target: TargetConfig, ttfbMs: number | null, sessionKey: string | undefined): void {
-    this.breaker(target).recordSuccess();
+    const breaker = this.breaker(target);
+    const wasOpen = breaker.openUntil !== 0;
+    breaker.recordSuccess();
     const id = targetId(target);
+    if (wasOpen) this.shared?.breakerChanged(id, 0);
     if (ttfbMs !== null) {
       const previous = this.state.latency.get(id);
       this.state.latency.set(id, previous === undefined ? ttfbMs : previous + latencyWeight * (ttfbMs - previous));
@@ -92,16 +97,37 @@ export class Router {
       if (!samples) this.state.ttft.set(id, (samples = new LatencySamples()));
       samples.add(ttfbMs, Date.now());
     }
-    if (sessionKey) this.sticky?.set(sessionKey, id);
+    if (sessionKey && this.sticky) {
+      const before = this.sticky.peek(sessionKey);
+      this.sticky.set(sessionKey, id);
+      if (before !== id) this.shared?.sessionStuck(sessionKey, id);
+    }
+  }
+
+  /** Another instance's breaker for this target opened or closed. */
+  applyBreaker(id: string, openUntil: number): void {
+    this.breakerById(id).apply(openUntil);
+  }
+
+  /** Another instance stuck this session to a target. */
+  applySticky(session: string, id: string): void {
+    this.sticky?.set(session, id);
   }
 
   /** Only provider-side failures count against a target's health; a caller fault does not. */
   recordFailure(target: TargetConfig, failureClass: FailureClass): void {
-    if (failureClass === 'transient' || failureClass === 'rate-limit' || failureClass === 'credential') this.breaker(target).recordFailure();
+    if (failureClass !== 'transient' && failureClass !== 'rate-limit' && failureClass !== 'credential') return;
+    const breaker = this.breaker(target);
+    const before = breaker.openUntil;
+    breaker.recordFailure();
+    if (breaker.openUntil !== before) this.shared?.breakerChanged(targetId(target), breaker.openUntil);
   }
 
   private breaker(target: TargetConfig): CircuitBreaker {
-    const id = targetId(target);
+    return this.breakerById(targetId(target));
+  }
+
+  private breakerById(id: string): CircuitBreaker {
     let breaker = this.breakers.get(id);
     if (!breaker) {
       const settings = this.config.routing.circuit_breaker;
