@@ -8,6 +8,7 @@ import { createHttpServer } from './http/server.ts';
 import { Gateway, type ReloadResult } from './pipeline/gateway.ts';
 import { log } from './core/log.ts';
 import { openStorage } from './store/open-storage.ts';
+import { openCoordination } from './store/redis/open-coordination.ts';
 
 export interface RunningGateway {
   url: string;
@@ -43,7 +44,12 @@ export async function startGateway(config: RuntimeConfig, listen: StartOptions =
   const storage = await openStorage(config.storage.url);
   // hostname:port is stable across restarts and unique among instances on one host; port 0 is neither.
   const instanceId = config.storage.instanceId ?? (port === 0 ? undefined : `${hostname()}:${port}`);
-  const gateway = new Gateway(config, storage, { ...(listen.random ? { random: listen.random } : {}), ...(instanceId ? { instanceId } : {}) });
+  const coordination = config.coordination ? await openCoordination(config.coordination) : undefined;
+  const gateway = new Gateway(config, storage, {
+    ...(listen.random ? { random: listen.random } : {}),
+    ...(instanceId ? { instanceId } : {}),
+    ...(coordination ? { coordination } : {}),
+  });
   const server = createHttpServer(gateway);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -54,7 +60,7 @@ export async function startGateway(config: RuntimeConfig, listen: StartOptions =
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   const load = listen.loadConfig;
-  const reload = (): ReloadResult => {
+  const apply = (): ReloadResult => {
     if (!load) throw new ConfigError('reload: this gateway was started without a config source to re-read');
     try {
       const next = load();
@@ -72,7 +78,16 @@ export async function startGateway(config: RuntimeConfig, listen: StartOptions =
       throw error;
     }
   };
-  if (load) gateway.reloadFromSource = reload;
+  // A reload made here reaches every instance (each re-reads its own config source).
+  const reload = (): ReloadResult => {
+    const result = apply();
+    void gateway.coordination?.publish({ type: 'config-reloaded' });
+    return result;
+  };
+  if (load) {
+    gateway.reloadFromSource = reload;
+    gateway.onRemoteReload = apply;
+  }
   return {
     url: `http://${shownHost}:${address.port}`,
     gateway,
@@ -88,13 +103,6 @@ export function checkServable(config: RuntimeConfig, host: string): void {
     throw new ConfigError(
       `refusing to listen on ${host}: no client keys are configured, so anyone who can reach it could spend your provider keys`,
       'add keys: to the config, or bind 127.0.0.1',
-    );
-  }
-  if (config.coordination) {
-    // Silently ignoring it would let every instance enforce budgets and limits on its own.
-    throw new ConfigError(
-      'coordination.url: Redis coordination is not available in this version, so budgets and rate limits would not be shared',
-      'remove coordination: and run one instance, or wait for the scale-out release',
     );
   }
 }

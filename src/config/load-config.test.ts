@@ -104,3 +104,21 @@ test('routing rules must name existing aliases', () => {
     1,
   );
 });
+
+test('coordination: url required and redis:// only; on_unavailable deny by default; key prefix default; typos get a hint', () => {
+  const env = { ANTHROPIC_API_KEY: 'sk-ant-1', ALICE_KEY: 'sk-alice-123456' };
+  const withCoordination = (block: string) => parseConfigText(`${minimal}coordination: ${block}\n`, context(env));
+  assert.deepEqual(withCoordination('{ url: "redis://127.0.0.1:6379/0" }').coordination, {
+    url: 'redis://127.0.0.1:6379/0',
+    onUnavailable: 'deny',
+    keyPrefix: 'switchyard:',
+  });
+  assert.deepEqual(withCoordination('{ url: "rediss://r:6380", on_unavailable: allow, key_prefix: "team-a:" }').coordination, {
+    url: 'rediss://r:6380',
+    onUnavailable: 'allow',
+    keyPrefix: 'team-a:',
+  });
+  assert.throws(() => withCoordination('{ url: "http://r:6379" }'), /coordination\.url: must be a redis:\/\/ or rediss:\/\/ URL/);
+  assert.throws(() => withCoordination('{ url: "redis://r", on_unavailable: maybe }'), /coordination\.on_unavailable/);
+  assert.throws(() => withCoordination('{ url: "redis://r", key_prefx: "a:" }'), /unknown key "coordination\.key_prefx" \(did you mean "key_prefix"\?\)/);
+});

@@ -62,7 +62,7 @@ const knownKeys: Record<string, string[]> = {
   '': Object.keys(configSchema.shape),
   server: Object.keys(configSchema.shape.server.unwrap().shape),
   storage: ['url'],
-  coordination: ['url'],
+  coordination: Object.keys(configSchema.shape.coordination.unwrap().shape),
   logging: Object.keys(configSchema.shape.logging.unwrap().shape),
   providers: Object.keys(providerSchema.shape),
   models: [...new Set(modelSchema.options.flatMap((option) => Object.keys(option.shape)))],

@@ -31,12 +31,20 @@ export interface TargetConfig {
   maxOutputTokens?: number;
   reasoningEffort?: ReasoningEffort;
   supportsReasoning?: boolean;
+  /** `strategy: experiment`: the variant name (default provider/model). */
+  variant?: string;
 }
+
+export type RoutingStrategy = 'failover' | 'weighted' | 'round-robin' | 'lowest-latency' | 'cheapest' | 'experiment' | 'hedge';
 
 export interface ModelConfig {
   alias: string;
   targets: TargetConfig[];
-  strategy: 'failover' | 'weighted' | 'round-robin' | 'lowest-latency' | 'cheapest';
+  strategy: RoutingStrategy;
+  /** `hedge`: ms without a first byte before the next target starts too. */
+  hedgeAfterMs?: number;
+  /** `cheapest`: targets with a measured TTFT p95 above this go last. */
+  maxTtftP95Ms?: number;
   guardrails?: GuardrailsOverride;
 }
 
@@ -54,9 +62,19 @@ export interface BudgetConfig {
 
 /** A budget on the org, a team, a user or a tag (key budgets live on the key). */
 export interface ScopedBudgetConfig extends BudgetConfig {
-  scope: 'org' | 'team' | 'user' | 'tag';
-  /** Team, user or tag name; '*' for the org. */
+  scope: 'org' | 'team' | 'user' | 'tag' | 'attribute';
+  /** Team, user or tag name, or the attribute's name; '*' for the org. */
   name: string;
+  /** For `attribute`: the value it holds. */
+  value?: string;
+}
+
+/** Attributes from request headers (contract §2 `attribution`). */
+export interface AttributionConfig {
+  /** attribute name → lower-case request header name. */
+  headers: Record<string, string>;
+  /** Attributes Prometheus gets as labels. */
+  metricLabels: string[];
 }
 
 export interface RateLimitConfig {
@@ -119,7 +137,13 @@ export interface RuntimeConfig {
    * what its previous run held (default `hostname:port`; none when the port is 0).
    */
   storage: { url: string; instanceId?: string };
-  coordination?: { url: string };
+  /**
+   * Redis coordination (docs/decisions/0009): `onUnavailable` says what a key with budgets or
+   * limits gets while Redis cannot answer (`deny`: 503 `budget_store_unavailable`; `allow`:
+   * served unchecked, logged and counted); every Redis key starts with `keyPrefix`.
+   */
+  coordination?: { url: string; onUnavailable: 'deny' | 'allow'; keyPrefix: string };
+  attribution: AttributionConfig;
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
   /** Things that work but are probably not meant (printed at start and on reload). */
   warnings: string[];

@@ -53,6 +53,8 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
       logs: gateway.storage.logs,
       spend: gateway.storage.spend,
       authorize: (incoming: IncomingMessage) => requireMasterKey(runtime.config, incoming),
+      attributes: Object.keys(runtime.config.attribution.headers),
+      models: runtime.config.models,
     };
     if (await handleObservabilityAdmin(observability, request, response, url)) return;
   }
@@ -61,11 +63,13 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
 }
 
 async function ready(gateway: Gateway, response: ServerResponse): Promise<void> {
+  // Redis down is reported, not a 503: keys without budgets or limits are still served.
+  const coordination = gateway.coordination ? { coordination: await readyState(gateway.coordination) } : {};
   try {
     await gateway.storage.ping();
-    sendJson(response, 200, { status: 'ready', storage: gateway.storage.kind });
+    sendJson(response, 200, { status: coordination.coordination === 'unavailable' ? 'degraded' : 'ready', storage: gateway.storage.kind, ...coordination });
   } catch {
-    sendJson(response, 503, { status: 'unavailable', storage: gateway.storage.kind });
+    sendJson(response, 503, { status: 'unavailable', storage: gateway.storage.kind, ...coordination });
   }
 }
 
@@ -88,4 +92,13 @@ function surfaceForPath(path: string) {
   if (path.startsWith('/v1/messages')) return messagesSurface;
   if (path.startsWith('/v1beta/') || path.startsWith('/v1alpha/')) return geminiSurface;
   return responsesSurface;
+}
+
+async function readyState(coordination: { ping(): Promise<void> }): Promise<'connected' | 'unavailable'> {
+  try {
+    await coordination.ping();
+    return 'connected';
+  } catch {
+    return 'unavailable';
+  }
 }

@@ -5,6 +5,7 @@ import { RateLimiter } from '../policy/rate-limit/rate-limiter.ts';
 import { createProvider } from '../providers/create-provider.ts';
 import { ModelResolver } from '../routing/resolve-model.ts';
 import { Router } from '../routing/router.ts';
+import type { SharedRoutingState } from '../routing/shared-routing-state.ts';
 import type { RateCounterStore } from '../store/rate-counter-store.ts';
 import type { ReservationHolder } from '../store/spend-store.ts';
 import type { Storage } from '../store/ports.ts';
@@ -17,6 +18,10 @@ export interface DurableServices {
   /** Who holds this process's budget reservations (leases released on the same instance's restart). */
   holder: ReservationHolder;
   random?: () => number;
+  /** Tells the other instances that a stored key changed (Redis coordination); absent alone. */
+  announceKeysChanged?: () => void;
+  /** Tells the other instances about breakers and sticky sessions (Redis coordination). */
+  sharedRouting?: SharedRoutingState;
 }
 
 /**
@@ -41,11 +46,11 @@ export class GatewayRuntime {
     durable: DurableServices,
     previous?: GatewayRuntime,
   ) {
-    this.keys = new KeyDirectory(config.keys, durable.storage.keys);
+    this.keys = new KeyDirectory(config.keys, durable.storage.keys, durable.announceKeysChanged ? { onKeysChanged: durable.announceKeysChanged } : {});
     this.rateLimiter = new RateLimiter(durable.rateCounters, config.teamRateLimits);
     this.budgets = new BudgetGuard(durable.storage.spend, config.budgets, durable.onBudgetWarning, { holder: durable.holder });
     this.resolver = new ModelResolver(config);
-    this.router = new Router(config, durable.random, previous?.router);
+    this.router = new Router(config, durable.random, previous?.router, durable.sharedRouting);
     for (const provider of Object.values(config.providers)) this.providers.set(provider.name, createProvider(provider));
   }
 }

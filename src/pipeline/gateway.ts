@@ -9,6 +9,11 @@ import { postBudgetWarning } from '../policy/budget/budget-webhook.ts';
 import { GatewayMetrics, metricsLabelsOf } from '../observability/metrics.ts';
 import { createTracer, genAiProviderNames, type GatewayTracer } from '../observability/tracing.ts';
 import { MemoryRateCounterStore } from '../store/memory/memory-rate-counter-store.ts';
+import { registerCoordinationMetrics } from '../observability/coordination-metrics.ts';
+import type { RedisCoordination } from '../store/redis/redis-coordination.ts';
+import { RedisRateCounterStore } from '../store/redis/redis-rate-counter-store.ts';
+import { RedisSpendStore } from '../store/redis/redis-spend-store.ts';
+import { withSpendStore } from '../store/with-spend-store.ts';
 import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 import type { ModelResolver } from '../routing/resolve-model.ts';
 import type { Router } from '../routing/router.ts';
@@ -46,27 +51,88 @@ export class Gateway {
   /** Replaced snapshots with requests still running on them. */
   readonly #retiring = new Set<GatewayRuntime>();
   /** This process's run of the instance: its budget reservations carry both. */
-  readonly runId = randomUUID();
+  readonly runId: string;
+  /** The Redis shared by every instance (`coordination:`); absent when this instance is alone. */
+  readonly coordination: RedisCoordination | undefined;
+  /** Applies a reload another instance announced (set by the process wiring). */
+  onRemoteReload?: () => void;
 
   constructor(
     config: RuntimeConfig,
     readonly storage: Storage,
-    options: { random?: () => number; instanceId?: string } = {},
+    options: { random?: () => number; instanceId?: string; coordination?: RedisCoordination } = {},
   ) {
-    this.metrics = new GatewayMetrics({ ...metricsLabelsOf(config), processMetrics: config.observability.processMetrics });
+    const coordination = options.coordination;
+    this.coordination = coordination;
+    this.runId = coordination?.runId ?? randomUUID();
+    this.metrics = new GatewayMetrics({
+      ...metricsLabelsOf(config),
+      processMetrics: config.observability.processMetrics,
+      attributeLabels: config.attribution.metricLabels,
+    });
     const otlp = config.observability.otlp;
     this.tracer = createTracer(
       otlp ? { endpoint: otlp.endpoint, headers: otlp.headers, serviceName: otlp.serviceName, providerNames: genAiProviderNames(config) } : {},
     );
     this.#durable = {
-      storage,
-      rateCounters: new MemoryRateCounterStore(),
+      storage: coordination ? withSpendStore(storage, new RedisSpendStore(storage.spend, coordination)) : storage,
+      rateCounters: coordination ? new RedisRateCounterStore(coordination) : new MemoryRateCounterStore(),
       onBudgetWarning: (warning) => this.onBudgetWarning(warning),
       // Without a stable instance id, this run's reservations can only lapse with their leases.
       holder: { instanceId: options.instanceId ?? `run:${this.runId}`, runId: this.runId },
       ...(options.random ? { random: options.random } : {}),
+      ...(coordination
+        ? {
+            announceKeysChanged: () => void coordination.publish({ type: 'keys-changed' }),
+            sharedRouting: {
+              breakerChanged: (target, openUntil) => void coordination.publish({ type: 'breaker', target, openUntil }),
+              sessionStuck: (session, target) => void coordination.publish({ type: 'sticky', session, target }),
+            },
+          }
+        : {}),
     };
     this.#current = new GatewayRuntime(config, this.#durable);
+    if (coordination) this.#coordinate(coordination);
+  }
+
+  /** Events from the other instances, and the resync after Redis comes back. */
+  #coordinate(coordination: RedisCoordination): void {
+    coordination.onFailOpen = registerCoordinationMetrics(this.metrics.registry, () => coordination.state);
+    const runtimes = () => [this.#current, ...this.#retiring];
+    const dropKeyCaches = () => {
+      for (const runtime of runtimes()) runtime.keys.dropCached();
+    };
+    const readBreakers = () =>
+      void coordination.openBreakers().then((open) => {
+        for (const [target, until] of open) for (const runtime of runtimes()) runtime.router.applyBreaker(target, until);
+      });
+    readBreakers();
+    let epoch: string | undefined;
+    void coordination.configEpoch().then((value) => (epoch ??= value));
+    coordination.onEvent((event) => {
+      if (event.type === 'keys-changed') dropKeyCaches();
+      if (event.type === 'config-reloaded') this.#applyRemoteReload();
+      if (event.type === 'breaker') for (const runtime of runtimes()) runtime.router.applyBreaker(event.target, event.openUntil);
+      if (event.type === 'sticky') for (const runtime of runtimes()) runtime.router.applySticky(event.session, event.target);
+    });
+    coordination.onReconnect(() => {
+      // Events sent while this instance was cut off are lost: assume keys changed, and reload if a reload was announced.
+      dropKeyCaches();
+      readBreakers();
+      void coordination.configEpoch().then((value) => {
+        if (value !== undefined && epoch !== undefined && value !== epoch) this.#applyRemoteReload();
+        if (value !== undefined) epoch = value;
+      });
+    });
+  }
+
+  #applyRemoteReload(): void {
+    if (!this.onRemoteReload) return log.warn('coordination: another instance reloaded its config, but this one was started without a config source');
+    try {
+      this.onRemoteReload();
+    } catch {
+      // Logged by the reload itself; the running config keeps serving.
+    }
   }
 
   /** The snapshot a new request uses; read it once per request. */
@@ -118,6 +184,9 @@ export class Gateway {
     const changes = diffRuntimeConfig(previous.config, next);
     const runtime = new GatewayRuntime(next, this.#durable, previous);
     this.metrics.allowLabels(metricsLabelsOf(next));
+    const labels = this.metrics.attribution?.labels ?? [];
+    if (labels.join(',') !== next.attribution.metricLabels.join(','))
+      log.warn('attribution.metric_labels changed: Prometheus label names are fixed for the life of the process; the new ones take effect at the next start');
     this.#current = runtime;
     if (previous.inFlight > 0) this.#retiring.add(previous);
     this.#pruneUpstream();
@@ -145,6 +214,8 @@ export class Gateway {
 
   async close(): Promise<void> {
     this.budgets.close();
+    if (this.#durable.rateCounters instanceof RedisRateCounterStore) this.#durable.rateCounters.close();
+    await this.coordination?.close();
     await this.upstream.close();
     await this.tracer.shutdown();
     await this.storage.close();

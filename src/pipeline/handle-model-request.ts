@@ -18,6 +18,7 @@ import { readCredential } from '../policy/read-credential.ts';
 import { forwardPassthrough } from './forward-passthrough.ts';
 import { forwardTranslated } from './forward-translated.ts';
 import { runAttemptLoop } from './attempt-loop.ts';
+import type { HedgeLane } from './run-hedged-pair.ts';
 import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
 import type { Gateway } from './gateway.ts';
 import { recordRequest } from './record-request.ts';
@@ -26,6 +27,8 @@ import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
 import { RequestContext } from './request-context.ts';
 import type { Surface } from '../core/surface.ts';
 import { applyGuardrails } from './apply-guardrails.ts';
+import { readAttribution } from './read-attribution.ts';
+import { variantOf } from '../routing/strategies/assign-variant.ts';
 import type { SecretVault } from '../policy/guardrails/secret-vault.ts';
 import type { OutputGuardOptions } from '../policy/guardrails/output-guard.ts';
 
@@ -71,6 +74,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       heldKey = name;
       if (current > limits.maxInFlightPerKey) throw overloaded(`This key is at its limit of ${limits.maxInFlightPerKey} requests in flight.`);
     }
+    context.attribution = readAttribution(request.headers, runtime.config.attribution);
     const raw = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
     let body = new RequestBody(raw);
     const requested = surface.readModel(body, url);
@@ -96,7 +100,11 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     if (rule) context.rule = rule.name;
 
     plan = runtime.router.plan(routed, features);
-    const budgeted = runtime.budgets.applies(context.key);
+    if (routed.strategy === 'experiment' && plan[0]) {
+      context.experiment = routed.alias;
+      context.variant = variantOf(plan[0]);
+    }
+    const budgeted = runtime.budgets.applies(context.key, context.attribution);
     // A budget cannot hold money for a model without a price: such targets are not reachable by a budgeted key.
     if (budgeted) plan = pricedTargets(plan, context);
     // Worst cases are estimated only when a budget or a rate limit will look at them (reading
@@ -107,7 +115,10 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     const choices = () => surface.readChoiceCount(body);
     const maxOutputTokens = () => (maxOutput ??= requestedCap() ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens)));
     // The held amount is an upper bound: input priced at one token per byte (a token is never shorter), all of the output cap.
+    // A hedged request may bill two attempts.
+    const attemptsBilled = routed.strategy === 'hedge' ? 2 : 1;
     const worstCase = () =>
+      attemptsBilled *
       Math.max(
         ...plan.map((target) =>
           worstCaseMicros({
@@ -117,7 +128,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
           }),
         ),
       );
-    reservation = await runtime.budgets.reserve(context.key, worstCase, context.requestId);
+    reservation = await runtime.budgets.reserve(context.key, worstCase, context.requestId, context.attribution);
     // The upstream may not produce more than was reserved for: a budgeted request without a cap gets the one it was held at.
     // (Reading the cap may parse the body: only budgeted requests pay for it up front.)
     if (budgeted) {
@@ -139,13 +150,17 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
 
     let decoded: ModelRequest | undefined;
-    const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number): Promise<void> => {
+    const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number, lane?: HedgeLane): Promise<void> => {
+      // A hedged attempt runs on its own context and signal, and must win the claim before writing.
+      const attemptContext = lane?.context ?? context;
+      const signal = lane?.signal ?? abort.signal;
+      const claim = lane ? { claim: lane.claim } : {};
       // A redacted request's answer must have its placeholders restored, and `scan_output` judges
       // the answer, both on IR events: such a request takes the translated path even to a
       // same-dialect provider.
       if (provider.dialect === surface.dialect && vault.size === 0 && !output) {
         return forwardPassthrough(
-          context,
+          attemptContext,
           surface,
           provider,
           target,
@@ -154,9 +169,10 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
             body: passthroughBody,
             clientHeaders: request.headers,
             fallbackCount,
-            signal: abort.signal,
+            signal,
             heartbeatMs: limits.sseHeartbeatMs,
             hideUsage: usageBody !== undefined,
+            ...claim,
           },
           response,
         );
@@ -165,7 +181,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       decoded ??= { ...surface.codec.decodeRequest(body.fields(), context.warnings), stream: context.stream };
       const providerCodec = dialectCodecs[provider.dialect];
       return forwardTranslated(
-        context,
+        attemptContext,
         provider,
         target,
         gateway.upstream,
@@ -174,11 +190,12 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
           clientCodec: surface.codec,
           providerCodec,
           fallbackCount,
-          signal: abort.signal,
+          signal,
           inputBytes: raw.length,
           heartbeatMs: limits.sseHeartbeatMs,
           vault,
           ...(output ? { output } : {}),
+          ...claim,
         },
         response,
       );
@@ -191,12 +208,13 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       features,
       signal: abort.signal,
       committed: () => response.headersSent,
-      attempt: async (provider, target, fallbackCount) => {
+      ...(routed.strategy === 'hedge' && routed.hedgeAfterMs !== undefined ? { hedge: { afterMs: routed.hedgeAfterMs, inputBytes: raw.length } } : {}),
+      attempt: async (provider, target, fallbackCount, lane) => {
         fallbacks = fallbackCount;
         const attemptSpan = span.startAttempt(provider.config.name, target.model);
         try {
-          await forward(provider, target, fallbackCount);
-          attemptSpan.end(context.status);
+          await forward(provider, target, fallbackCount, lane);
+          attemptSpan.end((lane?.context ?? context).status);
         } catch (error) {
           attemptSpan.end(isGatewayError(error) ? error.status : null, { code: isGatewayError(error) ? error.code : 'gateway_internal' });
           throw error;

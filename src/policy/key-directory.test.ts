@@ -163,3 +163,20 @@ test('a store that does not answer: a known key is served from the cache, an unk
     return true;
   });
 });
+
+test('forget() also tells the other instances; a change they announce (dropCached) makes a revocation a 401 here at once', async () => {
+  const store = newStore();
+  let announced = 0;
+  const here = new KeyDirectory([], store, { onKeysChanged: () => announced++ });
+  const there = new KeyDirectory([], store, { onKeysChanged: () => assert.fail('dropCached must not announce again') });
+  const secret = generateKeySecret();
+  await store.create(stored('carol', secret));
+  here.forget();
+  assert.equal(announced, 1);
+  assert.equal((await there.authenticate(secret))?.name, 'carol');
+  await store.revoke('carol', new Date());
+  // Fresh in its cache: without the announcement `there` would still accept it for up to a second.
+  assert.equal((await there.authenticate(secret))?.name, 'carol');
+  there.dropCached();
+  await rejects401(there.authenticate(secret), /has been revoked/);
+});

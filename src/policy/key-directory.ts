@@ -16,7 +16,8 @@ import { hashKey, hashesEqual } from '../core/hash-key.ts';
  * - `forget()` drops everything: the admin API calls it after every key change, so a
  *   revocation made through this instance is a 401 on the very next call. A revocation made
  *   through another instance on the same store is seen within `freshMs` plus one request (up
- *   to `maxStaleMs` while the store cannot answer).
+ *   to `maxStaleMs` while the store cannot answer); with Redis coordination `forget()` also
+ *   tells every other instance (`onKeysChanged`), which drops its cache at once (`dropCached`).
  *
  * Invariants:
  * - Anonymous calls are allowed only while no key exists anywhere. Stored records are never
@@ -29,6 +30,8 @@ export interface KeyDirectoryOptions {
   lookupTimeoutMs?: number;
   /** Cached answers kept at most (the oldest go first) [10,000]. */
   maxEntries?: number;
+  /** Called by `forget()`: tells the other instances (Redis pub/sub) to drop their caches too. */
+  onKeysChanged?: () => void;
 }
 
 interface Cached<T> {
@@ -50,6 +53,7 @@ export class KeyDirectory {
   private readonly maxStaleMs: number;
   private readonly lookupTimeoutMs: number;
   private readonly maxEntries: number;
+  private readonly onKeysChanged: (() => void) | undefined;
 
   constructor(
     configKeys: readonly KeyConfig[],
@@ -64,10 +68,17 @@ export class KeyDirectory {
     this.maxStaleMs = options.maxStaleMs ?? 60_000;
     this.lookupTimeoutMs = options.lookupTimeoutMs ?? 1_000;
     this.maxEntries = options.maxEntries ?? 10_000;
+    this.onKeysChanged = options.onKeysChanged;
   }
 
-  /** Drops every cached store answer (after a key was created, changed or revoked). */
+  /** Drops every cached store answer (after a key was created, changed or revoked here) and tells the other instances. */
   forget(): void {
+    this.dropCached();
+    this.onKeysChanged?.();
+  }
+
+  /** Drops every cached store answer (another instance changed a key, or Redis reconnected). */
+  dropCached(): void {
     this.generation++;
     this.byHash.clear();
     this.hasAnyCache = undefined;

@@ -5,7 +5,7 @@
  */
 export class CircuitBreaker {
   private failures = 0;
-  private openUntil = 0;
+  private openUntilMs = 0;
   private probing = false;
 
   constructor(
@@ -14,8 +14,8 @@ export class CircuitBreaker {
   ) {}
 
   state(now = Date.now()): 'closed' | 'open' | 'half-open' {
-    if (this.openUntil === 0) return 'closed';
-    return now < this.openUntil ? 'open' : 'half-open';
+    if (this.openUntilMs === 0) return 'closed';
+    return now < this.openUntilMs ? 'open' : 'half-open';
   }
 
   /** Whether a request may go to this target now (takes the probe slot when half-open). */
@@ -27,15 +27,27 @@ export class CircuitBreaker {
     return true;
   }
 
+  /** When an open breaker half-opens (0 while closed). */
+  get openUntil(): number {
+    return this.openUntilMs;
+  }
+
+  /** Another instance's breaker for this target opened (until `until`) or closed (0). */
+  apply(until: number): void {
+    if (until === 0) return this.recordSuccess();
+    this.openUntilMs = Math.max(this.openUntilMs, until);
+    this.failures = Math.max(this.failures, this.failureThreshold);
+  }
+
   recordSuccess(): void {
     this.failures = 0;
-    this.openUntil = 0;
+    this.openUntilMs = 0;
     this.probing = false;
   }
 
   recordFailure(now = Date.now()): void {
     this.failures++;
     this.probing = false;
-    if (this.openUntil !== 0 || this.failures >= this.failureThreshold) this.openUntil = now + this.cooldownMs;
+    if (this.openUntilMs !== 0 || this.failures >= this.failureThreshold) this.openUntilMs = now + this.cooldownMs;
   }
 }

@@ -2,9 +2,11 @@ import type { RuntimeConfig, TargetConfig } from '../config/runtime-config.ts';
 import type { RoutingRuleConfig } from '../config/schema.ts';
 import type { FailureClass } from '../core/errors.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
+import { LatencySamples } from './latency-samples.ts';
 import { matchRule } from './match-rule.ts';
 import type { RequestFeatures } from './request-features.ts';
 import type { ResolvedModel } from './resolve-model.ts';
+import type { SharedRoutingState } from './shared-routing-state.ts';
 import { StickySessions } from './sticky-sessions.ts';
 import { orderTargets, type StrategyState } from './strategies/order-targets.ts';
 import { targetId } from './target-id.ts';
@@ -32,6 +34,7 @@ export class Router {
     private readonly config: RuntimeConfig,
     random: () => number = Math.random,
     previous?: Router,
+    private readonly shared?: SharedRoutingState,
   ) {
     const sticky = config.routing.sticky_sessions;
     const sameBreakers = previous && sameSettings(previous.config.routing.circuit_breaker, config.routing.circuit_breaker);
@@ -39,8 +42,8 @@ export class Router {
     this.breakers = sameBreakers ? previous.breakers : new Map();
     this.sticky = sameSticky ? previous.sticky : sticky.enabled ? new StickySessions(sticky.ttl_ms, sticky.max_sessions) : undefined;
     this.state = previous
-      ? { roundRobin: previous.state.roundRobin, latency: previous.state.latency, random }
-      : { roundRobin: new Map(), latency: new Map(), random };
+      ? { roundRobin: previous.state.roundRobin, latency: previous.state.latency, ttft: previous.state.ttft, random }
+      : { roundRobin: new Map(), latency: new Map(), ttft: new Map(), random };
   }
 
   get retry() {
@@ -57,8 +60,16 @@ export class Router {
 
   /** Targets in the order to try: sticky target first while healthy, open breakers last. */
   plan(resolved: ResolvedModel, features: RequestFeatures): TargetConfig[] {
-    let order = orderTargets(resolved.alias, resolved.strategy, resolved.targets, features, this.state);
-    const stuck = features.sessionKey ? this.sticky?.get(features.sessionKey) : undefined;
+    let order = orderTargets(
+      resolved.alias,
+      resolved.strategy,
+      resolved.targets,
+      features,
+      this.state,
+      resolved.maxTtftP95Ms !== undefined ? { maxTtftP95Ms: resolved.maxTtftP95Ms } : {},
+    );
+    // An experiment's assignment is already sticky per session (and must not follow a fallback).
+    const stuck = features.sessionKey && resolved.strategy !== 'experiment' ? this.sticky?.get(features.sessionKey) : undefined;
     if (stuck) {
       const index = order.findIndex((target) => targetId(target) === stuck);
       if (index > 0 && this.breaker(order[index]!).state() === 'closed') order = [order[index]!, ...order.slice(0, index), ...order.slice(index + 1)];
@@ -72,23 +83,51 @@ export class Router {
     return this.breaker(target).tryAcquire();
   }
 
+  /** `ttfbMs`: this attempt's time to first token (from the attempt's own start). */
   recordSuccess(target: TargetConfig, ttfbMs: number | null, sessionKey: string | undefined): void {
-    this.breaker(target).recordSuccess();
+    const breaker = this.breaker(target);
+    const wasOpen = breaker.openUntil !== 0;
+    breaker.recordSuccess();
     const id = targetId(target);
+    if (wasOpen) this.shared?.breakerChanged(id, 0);
     if (ttfbMs !== null) {
       const previous = this.state.latency.get(id);
       this.state.latency.set(id, previous === undefined ? ttfbMs : previous + latencyWeight * (ttfbMs - previous));
+      let samples = this.state.ttft.get(id);
+      if (!samples) this.state.ttft.set(id, (samples = new LatencySamples()));
+      samples.add(ttfbMs, Date.now());
     }
-    if (sessionKey) this.sticky?.set(sessionKey, id);
+    if (sessionKey && this.sticky) {
+      const before = this.sticky.peek(sessionKey);
+      this.sticky.set(sessionKey, id);
+      if (before !== id) this.shared?.sessionStuck(sessionKey, id);
+    }
+  }
+
+  /** Another instance's breaker for this target opened or closed. */
+  applyBreaker(id: string, openUntil: number): void {
+    this.breakerById(id).apply(openUntil);
+  }
+
+  /** Another instance stuck this session to a target. */
+  applySticky(session: string, id: string): void {
+    this.sticky?.set(session, id);
   }
 
   /** Only provider-side failures count against a target's health; a caller fault does not. */
   recordFailure(target: TargetConfig, failureClass: FailureClass): void {
-    if (failureClass === 'transient' || failureClass === 'rate-limit' || failureClass === 'credential') this.breaker(target).recordFailure();
+    if (failureClass !== 'transient' && failureClass !== 'rate-limit' && failureClass !== 'credential') return;
+    const breaker = this.breaker(target);
+    const before = breaker.openUntil;
+    breaker.recordFailure();
+    if (breaker.openUntil !== before) this.shared?.breakerChanged(targetId(target), breaker.openUntil);
   }
 
   private breaker(target: TargetConfig): CircuitBreaker {
-    const id = targetId(target);
+    return this.breakerById(targetId(target));
+  }
+
+  private breakerById(id: string): CircuitBreaker {
     let breaker = this.breakers.get(id);
     if (!breaker) {
       const settings = this.config.routing.circuit_breaker;

@@ -24,6 +24,12 @@ export class StickySessions {
     return entry.target;
   }
 
+  /** The session's target without touching its recency or expiry. */
+  peek(session: string, now = Date.now()): string | undefined {
+    const entry = this.entries.get(session);
+    return entry && entry.expiresAt > now ? entry.target : undefined;
+  }
+
   set(session: string, target: string, now = Date.now()): void {
     this.entries.delete(session);
     this.entries.set(session, { target, expiresAt: now + this.ttlMs });

@@ -49,3 +49,12 @@ export interface RateCounterStore {
   /** Gives back one concurrency slot (never below zero). */
   release(counter: string): Promise<void>;
 }
+
+/** Sub-buckets per window: a 60 s window is counted in 1 s slots (every backend slots alike). */
+const slotsPerWindow = 60;
+
+/** The start of the slot a unit reserved at `time` lands in. */
+export function windowSlotOf(time: number, windowMs: number): number {
+  const size = Math.max(1, Math.floor(windowMs / slotsPerWindow));
+  return Math.floor(time / size) * size;
+}

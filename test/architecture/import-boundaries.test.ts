@@ -117,6 +117,13 @@ test('the SQLite driver is imported only under store/sqlite/', () => {
   );
 });
 
+test('the Redis client is imported only under store/redis/', () => {
+  assert.deepEqual(
+    violations((entry) => entry.target === 'ioredis' && !entry.file.startsWith('store/redis/')),
+    [],
+  );
+});
+
 test('store/ imports nothing from policy/ (policy depends on store, not the other way round)', () => {
   assert.deepEqual(
     violations((entry) => entry.file.startsWith('store/') && entry.target.startsWith('policy/')),
@@ -135,5 +142,6 @@ test('the HTTP client (undici) is used only by upstream/, the CLI, doctor and th
 test('the rules check real imports (so they can fail)', () => {
   assert.ok(all.some((entry) => entry.file === 'pipeline/handle-model-request.ts' && entry.target === 'dialects/registry.ts'));
   assert.ok(all.some((entry) => entry.target === 'better-sqlite3'));
+  assert.ok(all.some((entry) => entry.target === 'ioredis'));
   assert.ok(all.some((entry) => entry.file.startsWith('http/') && entry.target.startsWith('pipeline/')));
 });

@@ -1,7 +1,4 @@
-import type { RateCheck, RateCheckState, RateCounterStore, RateReservation } from '../rate-counter-store.ts';
-
-/** Sub-buckets per window: a 60 s window is counted in 1 s slots. */
-const bucketsPerWindow = 60;
+import { windowSlotOf as slotOf, type RateCheck, type RateCheckState, type RateCounterStore, type RateReservation } from '../rate-counter-store.ts';
 
 interface WindowCounter {
   windowMs: number;
@@ -81,11 +78,6 @@ export class MemoryRateCounterStore implements RateCounterStore {
     }
     return counter;
   }
-}
-
-function slotOf(time: number, windowMs: number): number {
-  const size = Math.max(1, Math.floor(windowMs / bucketsPerWindow));
-  return Math.floor(time / size) * size;
 }
 
 function total(counter: WindowCounter): number {
