@@ -231,6 +231,14 @@ export const configSchema = z.strictObject({
   /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */
   storage: z.strictObject({ url: z.string().min(1), instance_id: z.string().min(1).max(200).optional() }).optional(),
   coordination: z.strictObject({ url: z.string().min(1) }).optional(),
+  /** Stored Responses and the Responses WebSocket (docs/decisions/0011). */
+  responses: z
+    .strictObject({
+      retention_hours: positiveInt.optional(),
+      websocket_max_connections: positiveInt.optional(),
+      websocket_idle_timeout_ms: positiveInt.optional(),
+    })
+    .optional(),
   logging: z
     .strictObject({
       bodies: z.boolean().optional(),

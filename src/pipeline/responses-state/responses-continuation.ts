@@ -1,0 +1,131 @@
+import type { ServerResponse } from 'node:http';
+import { log } from '../../core/log.ts';
+import { GatewayError, invalidRequest } from '../../core/errors.ts';
+import type { KeyConfig } from '../../config/runtime-config.ts';
+import type { ResponseStore, StoredResponse } from '../../store/response-store.ts';
+import { parseJsonBody } from '../client-io.ts';
+import type { ConversationMemory } from './conversation-memory.ts';
+import { tapTerminalResponse } from './terminal-response-tap.ts';
+
+/** Process-wide: the stored turns being written, so a continuation that arrives first waits for them. */
+export class PendingPuts {
+  private readonly pending = new Map<string, Promise<void>>();
+
+  track(scope: string, id: string, put: Promise<void>): void {
+    const key = `${scope}\u0000${id}`;
+    const settled = put.finally(() => {
+      if (this.pending.get(key) === settled) this.pending.delete(key);
+    });
+    this.pending.set(key, settled);
+  }
+
+  async wait(scope: string, id: string): Promise<void> {
+    await this.pending.get(`${scope}\u0000${id}`)?.catch(() => undefined);
+  }
+}
+
+export interface ContinuationServices {
+  store: ResponseStore;
+  pending: PendingPuts;
+  retentionMs: number;
+  /** The connection's own turns (WebSocket); absent over HTTP. */
+  memory?: ConversationMemory;
+}
+
+/** The key a stored response belongs to; `''` when the gateway runs without keys. */
+export function responseScope(key: KeyConfig | undefined): string {
+  return key?.name ?? '';
+}
+
+/**
+ * `previous_response_id` and `store` for one Responses request, on any provider: before the
+ * pipe, a continuation is expanded into the whole conversation (earlier turns' input and
+ * output items, reasoning and signatures included, then the new items) and the field removed,
+ * so a stateless provider gets the history it needs and an OpenAI upstream the same input
+ * Codex would have sent over HTTP; an unknown id (or another key's) is refused with a 400
+ * that says so, never dropped. After it, a stored turn (`store` not false, as OpenAI's default,
+ * or every turn of a WebSocket connection) is written the moment its terminal event passes.
+ */
+export class ResponsesContinuation {
+  private remember = false;
+  private persist = false;
+  private previousId: string | null = null;
+  private input: unknown[] = [];
+  private scope = '';
+
+  constructor(private readonly services: ContinuationServices) {}
+
+  /** Rewrites the body for the pipe (the key is known by now). Fast path: a Codex HTTP turn (`store:false`, no continuation) is not parsed. */
+  async prepare(raw: Buffer, key: KeyConfig | undefined, response: ServerResponse): Promise<Buffer> {
+    const memory = this.services.memory;
+    if (!memory && !raw.includes('"previous_response_id"') && raw.includes('"store":false')) return raw;
+    const body = parseJsonBody(raw);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return raw;
+    const fields = body as Record<string, unknown>;
+    this.scope = responseScope(key);
+    this.persist = fields.store !== false;
+    this.remember = memory !== undefined;
+    this.input = inputItems(fields.input);
+    const previous = fields.previous_response_id;
+    let rewritten = false;
+    if (previous !== undefined && previous !== null) {
+      if (typeof previous !== 'string' || previous === '') throw invalidRequest('`previous_response_id` must be a non-empty string.', 'previous_response_id');
+      const history = await this.history(previous);
+      fields.input = [...history, ...this.input];
+      delete fields.previous_response_id;
+      this.previousId = previous;
+      rewritten = true;
+    }
+    if (this.remember || this.persist) tapTerminalResponse(response, fields.stream === true, (finished) => this.keep(finished));
+    return rewritten ? Buffer.from(JSON.stringify(fields)) : raw;
+  }
+
+  /** The items a continuation of `id` starts from: every earlier turn's input, then its output. */
+  private async history(id: string): Promise<unknown[]> {
+    const now = new Date();
+    let chain = this.services.memory?.chain(id);
+    if (!chain) {
+      await this.services.pending.wait(this.scope, id);
+      chain = await this.services.store.chain(id, this.scope, now);
+    }
+    if (!chain) {
+      throw new GatewayError({
+        code: 'caller_invalid_request',
+        message: `Previous response with id '${id}' not found. This gateway keeps responses made with store: true (and those of the same WebSocket connection) for the key that made them, until they expire.`,
+        param: 'previous_response_id',
+        providerCode: 'previous_response_not_found',
+      });
+    }
+    return chain.flatMap((turn) => [...turn.input, ...outputItems(turn.response)]);
+  }
+
+  private keep(response: Record<string, unknown>): void {
+    const id = response.id;
+    if (typeof id !== 'string' || id === '') return;
+    const now = new Date();
+    const turn: StoredResponse = {
+      id,
+      scope: this.scope,
+      previousId: this.previousId,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.services.retentionMs).toISOString(),
+      input: this.input,
+      response,
+    };
+    if (this.remember) this.services.memory?.remember(turn);
+    if (!this.persist) return;
+    const put = this.services.store.put(turn);
+    this.services.pending.track(this.scope, id, put);
+    put.catch((error: unknown) => log.error(`could not store response ${id}`, error));
+  }
+}
+
+/** `input` as a list of items (a string is one user message, as OpenAI reads it). */
+export function inputItems(input: unknown): unknown[] {
+  if (typeof input === 'string') return [{ type: 'message', role: 'user', content: input }];
+  return Array.isArray(input) ? input : [];
+}
+
+function outputItems(response: Record<string, unknown>): unknown[] {
+  return Array.isArray(response.output) ? response.output : [];
+}
