@@ -1,0 +1,181 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { WebSocket, RawData } from 'ws';
+import { log } from '../../core/log.ts';
+import { type GatewayError, invalidRequest } from '../../core/errors.ts';
+import { responsesSurface } from '../../dialects/openai-responses/index.ts';
+import { readCredential } from '../../policy/read-credential.ts';
+import { asGatewayError } from '../client-io.ts';
+import type { Gateway } from '../gateway.ts';
+import { handleModelRequest } from '../handle-model-request.ts';
+import { ExchangeResponse } from '../exchange/exchange-response.ts';
+import { syntheticRequest } from '../exchange/synthetic-request.ts';
+import { ConversationMemory } from '../responses-state/conversation-memory.ts';
+import { continuationHooks } from '../responses-state/continuation-hooks.ts';
+import { inputItems, responseScope } from '../responses-state/responses-continuation.ts';
+import { errorFrame, SocketFrameSink } from './socket-frame-sink.ts';
+
+/** What the session is doing: waiting for a frame, or answering one (frames that arrive meanwhile queue). */
+type SessionState = { kind: 'idle' } | { kind: 'answering'; exchange: ExchangeResponse } | { kind: 'closed' };
+
+/**
+ * One Responses WebSocket connection (Codex `supports_websockets = true`). Each text frame is a
+ * `response.create` request answered in turn through the same pipe as `POST /v1/responses`
+ * (auth, budgets, rate limits, guardrails, routing, one log row per frame), with the
+ * connection's own conversation memory expanding `previous_response_id`. `generate: false`
+ * answers a warm-up lifecycle without a provider call; `response.processed` is an
+ * acknowledgement with no answer. No frame for the idle timeout closes the connection.
+ */
+export class ResponsesSocketSession {
+  private state: SessionState = { kind: 'idle' };
+  private readonly queue: string[] = [];
+  private readonly memory = new ConversationMemory();
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly socket: WebSocket,
+    private readonly upgrade: IncomingMessage,
+    private readonly url: URL,
+    private readonly onClosed: () => void,
+  ) {
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    socket.on('close', () => this.closed());
+    socket.on('error', (error) => log.debug(`responses websocket: ${error.message}`));
+    this.armIdle();
+  }
+
+  /** Closes the connection (shutdown): a frame being answered is cut like a client disconnect. */
+  close(code: number, reason: string): void {
+    if (this.state.kind === 'closed') return;
+    this.socket.close(code, reason);
+  }
+
+  /** Read through a method: the state changes while a frame is answered. */
+  private isClosed(): boolean {
+    return this.state.kind === 'closed';
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (this.state.kind === 'closed') return;
+    if (isBinary) {
+      this.sendError(invalidRequest('Binary frames are not accepted: send each request as one JSON text frame.'));
+      return;
+    }
+    this.queue.push(rawText(data));
+    clearTimeout(this.idleTimer);
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.state.kind !== 'idle') return;
+    let text = this.queue.shift();
+    while (text !== undefined) {
+      await this.answer(text).catch((error: unknown) => this.sendError(asGatewayError(error, 'websocket')));
+      if (this.isClosed()) return;
+      text = this.queue.shift();
+    }
+    this.armIdle();
+  }
+
+  private async answer(text: string): Promise<void> {
+    const frame = parseFrame(text);
+    if (frame.type === 'response.processed') return;
+    if (frame.type !== 'response.create') {
+      throw invalidRequest(`Unsupported frame type ${JSON.stringify(frame.type)}: send {"type":"response.create", …}.`, 'type');
+    }
+    const { type: _type, generate, ...request } = frame;
+    if (generate === false) return this.warmUp(request);
+    // The socket carries one event per frame: the answer is always a stream.
+    request.stream = true;
+    const body = Buffer.from(JSON.stringify(request));
+    const sink = new SocketFrameSink({ send: (payload, done) => this.socket.send(payload, done) });
+    const exchange = new ExchangeResponse(sink);
+    this.state = { kind: 'answering', exchange };
+    try {
+      await handleModelRequest(
+        this.gateway,
+        responsesSurface,
+        syntheticRequest(this.upgrade.headers, body, this.url.pathname),
+        exchange.asServerResponse(),
+        this.url,
+        continuationHooks(this.gateway, this.memory),
+      );
+    } finally {
+      if (this.state.kind === 'answering') this.state = { kind: 'idle' };
+    }
+  }
+
+  /**
+   * `generate: false`: the key is checked, the items are remembered for the next frame, and a
+   * `response.created` / `response.completed` pair with no output answers; no provider, no bill.
+   */
+  private async warmUp(request: Record<string, unknown>): Promise<void> {
+    const key = await this.gateway.current.keys.authenticate(readCredential(this.upgrade.headers, this.url.searchParams));
+    if (typeof request.model !== 'string' || request.model === '') throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
+    const previous = typeof request.previous_response_id === 'string' ? request.previous_response_id : null;
+    const id = `resp_${randomUUID().replaceAll('-', '')}`;
+    const createdAt = Math.floor(Date.now() / 1000);
+    const base = { id, object: 'response', created_at: createdAt, model: request.model, output: [], error: null, incomplete_details: null };
+    const completed = {
+      ...base,
+      status: 'completed',
+      usage: { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 },
+    };
+    const now = new Date();
+    this.memory.remember({
+      id,
+      scope: responseScope(key),
+      previousId: previous,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.gateway.config.responses.retentionMs).toISOString(),
+      input: inputItems(request.input),
+      response: completed,
+    });
+    this.socket.send(JSON.stringify({ type: 'response.created', sequence_number: 0, response: { ...base, status: 'in_progress' } }));
+    this.socket.send(JSON.stringify({ type: 'response.completed', sequence_number: 1, response: completed }));
+  }
+
+  private sendError(error: GatewayError): void {
+    if (this.state.kind === 'closed') return;
+    const encoded = responsesSurface.codec.encodeError(error.toShape());
+    this.socket.send(errorFrame(encoded.status, JSON.stringify(encoded.body), encoded.headers));
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    const idleMs = this.gateway.config.responses.websocketIdleTimeoutMs;
+    this.idleTimer = setTimeout(() => {
+      if (this.state.kind !== 'idle' || this.queue.length > 0) return;
+      this.gateway.metrics.countWebSocketRefused('idle');
+      this.socket.close(1000, `idle for ${idleMs} ms`);
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+
+  private closed(): void {
+    const previous = this.state;
+    this.state = { kind: 'closed' };
+    clearTimeout(this.idleTimer);
+    this.queue.length = 0;
+    // Like an HTTP client that hangs up mid-stream: the pipe aborts, bills what was used and logs client_disconnected.
+    if (previous.kind === 'answering') previous.exchange.destroy();
+    this.onClosed();
+  }
+}
+
+function parseFrame(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidRequest('The frame is not valid JSON.');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('The frame must be a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
+}
