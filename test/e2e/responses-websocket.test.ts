@@ -102,7 +102,7 @@ describe('Responses over WebSocket (the real Codex 0.169 frames) on a Claude ali
       assert.match(JSON.stringify(first.system), /You are a coding agent running in the Codex CLI/, 'the warm-up’s developer message is in the history');
       assert.equal(first.thinking?.type, 'enabled');
 
-      const output = { ...frame('003-frame.json'), previous_response_id: turn.last.response.id, reasoning };
+      const output: Record<string, any> = { ...frame('003-frame.json'), previous_response_id: turn.last.response.id, reasoning };
       output.input[0].call_id = call.call_id;
       const done = await client.turn(output);
       assert.equal(done.last.type, 'response.completed');
