@@ -115,6 +115,8 @@ export function renderCodexProviderToml(options: { url: string; model: string; c
     `base_url = ${JSON.stringify(`${options.url.replace(/\/+$/, '')}/v1`)}`,
     'env_key = "SWITCHYARD_API_KEY"',
     'wire_api = "responses"',
+    '# One WebSocket per session: each turn sends only its new items (the gateway keeps the rest).',
+    'supports_websockets = true',
     '',
   ].join('\n');
 }
