@@ -25,7 +25,8 @@ const sessionsByServer = new WeakMap<Server, Set<ResponsesSocketSession>>();
  * one refusal on which Codex falls back to HTTP for the session instead of retrying.
  */
 export function attachResponsesWebSocket(server: Server, gateway: Gateway): void {
-  // Codex offers permessage-deflate; its turns repeat the same tool list, which compresses well.
+  // Codex offers permessage-deflate; its frames repeat the same tool list, which compresses well.
+  // (The session sends its own frames uncompressed: see responses-socket-session.ts.)
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true, maxPayload: gateway.config.server.maxBodyBytes });
   const sessions = new Set<ResponsesSocketSession>();
   sessionsByServer.set(server, sessions);

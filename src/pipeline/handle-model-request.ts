@@ -78,8 +78,9 @@ export async function handleModelRequest(
       if (current > limits.maxInFlightPerKey) throw overloaded(`This key is at its limit of ${limits.maxInFlightPerKey} requests in flight.`);
     }
     const read = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
-    const raw = hooks.prepareBody ? await hooks.prepareBody(read, context.key, response) : read;
-    let body = new RequestBody(raw);
+    const prepared = hooks.prepareBody ? await hooks.prepareBody(read, context.key, response) : read;
+    let body = prepared instanceof RequestBody ? prepared : new RequestBody(prepared);
+    const raw = body.raw;
     const requested = surface.readModel(body, url);
     if (typeof requested !== 'string' || requested.trim() === '') throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
     context.model = requested;
@@ -265,7 +266,7 @@ export async function handleModelRequest(
 /** What a surface-specific layer may add around the pipe (the Responses state: `previous_response_id`, `store`). */
 export interface ModelRequestHooks {
   /** Rewrites the request body once the key is known, before the guardrails see it. */
-  prepareBody?(raw: Buffer, key: KeyConfig | undefined, response: ServerResponse): Promise<Buffer>;
+  prepareBody?(raw: Buffer, key: KeyConfig | undefined, response: ServerResponse): Promise<Buffer | RequestBody>;
 }
 
 /** The targets of a plan that have a price; a budgeted key may use only those (403 when none is left). */

@@ -6,6 +6,7 @@ import { type GatewayError, invalidRequest } from '../../core/errors.ts';
 import { responsesSurface } from '../../dialects/openai-responses/index.ts';
 import { readCredential } from '../../policy/read-credential.ts';
 import { asGatewayError } from '../client-io.ts';
+import { RequestBody } from '../../core/request-body.ts';
 import type { Gateway } from '../gateway.ts';
 import { handleModelRequest } from '../handle-model-request.ts';
 import { ExchangeResponse } from '../exchange/exchange-response.ts';
@@ -14,6 +15,13 @@ import { ConversationMemory } from '../responses-state/conversation-memory.ts';
 import { continuationHooks } from '../responses-state/continuation-hooks.ts';
 import { inputItems, responseScope } from '../responses-state/responses-continuation.ts';
 import { errorFrame, SocketFrameSink } from './socket-frame-sink.ts';
+
+/**
+ * Frames to the client go uncompressed even when permessage-deflate is on: deflating every
+ * event cost more gateway CPU and latency than the bytes it saved (bench/websocket-loop.ts).
+ * The client's own frames, which carry the conversation, stay compressed as it sends them.
+ */
+const uncompressed = { compress: false } as const;
 
 /** What the session is doing: waiting for a frame, or answering one (frames that arrive meanwhile queue). */
 type SessionState = { kind: 'idle' } | { kind: 'answering'; exchange: ExchangeResponse } | { kind: 'closed' };
@@ -28,7 +36,7 @@ type SessionState = { kind: 'idle' } | { kind: 'answering'; exchange: ExchangeRe
  */
 export class ResponsesSocketSession {
   private state: SessionState = { kind: 'idle' };
-  private readonly queue: string[] = [];
+  private readonly queue: Buffer[] = [];
   private readonly memory = new ConversationMemory();
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -62,7 +70,7 @@ export class ResponsesSocketSession {
       this.sendError(invalidRequest('Binary frames are not accepted: send each request as one JSON text frame.'));
       return;
     }
-    this.queue.push(rawText(data));
+    this.queue.push(rawBytes(data));
     clearTimeout(this.idleTimer);
     void this.pump();
   }
@@ -78,8 +86,9 @@ export class ResponsesSocketSession {
     this.armIdle();
   }
 
-  private async answer(text: string): Promise<void> {
-    const frame = parseFrame(text);
+  private async answer(bytes: Buffer): Promise<void> {
+    // Parsed as a request body is (the nesting-depth limit included).
+    const frame = new RequestBody(bytes).fields();
     if (frame.type === 'response.processed') return;
     if (frame.type !== 'response.create') {
       throw invalidRequest(`Unsupported frame type ${JSON.stringify(frame.type)}: send {"type":"response.create", …}.`, 'type');
@@ -88,18 +97,18 @@ export class ResponsesSocketSession {
     if (generate === false) return this.warmUp(request);
     // The socket carries one event per frame: the answer is always a stream.
     request.stream = true;
-    const body = Buffer.from(JSON.stringify(request));
-    const sink = new SocketFrameSink({ send: (payload, done) => this.socket.send(payload, done) });
+    const sink = new SocketFrameSink({ send: (payload, done) => this.socket.send(payload, uncompressed, done) });
     const exchange = new ExchangeResponse(sink);
     this.state = { kind: 'answering', exchange };
     try {
+      // The frame's bytes go in as the body (its size counts against the limit); the parse is handed over.
       await handleModelRequest(
         this.gateway,
         responsesSurface,
-        syntheticRequest(this.upgrade.headers, body, this.url.pathname),
+        syntheticRequest(this.upgrade.headers, bytes, this.url.pathname),
         exchange.asServerResponse(),
         this.url,
-        continuationHooks(this.gateway, this.memory),
+        continuationHooks(this.gateway, this.memory, request),
       );
     } finally {
       if (this.state.kind === 'answering') this.state = { kind: 'idle' };
@@ -132,14 +141,14 @@ export class ResponsesSocketSession {
       input: inputItems(request.input),
       response: completed,
     });
-    this.socket.send(JSON.stringify({ type: 'response.created', sequence_number: 0, response: { ...base, status: 'in_progress' } }));
-    this.socket.send(JSON.stringify({ type: 'response.completed', sequence_number: 1, response: completed }));
+    this.socket.send(JSON.stringify({ type: 'response.created', sequence_number: 0, response: { ...base, status: 'in_progress' } }), uncompressed);
+    this.socket.send(JSON.stringify({ type: 'response.completed', sequence_number: 1, response: completed }), uncompressed);
   }
 
   private sendError(error: GatewayError): void {
     if (this.state.kind === 'closed') return;
     const encoded = responsesSurface.codec.encodeError(error.toShape());
-    this.socket.send(errorFrame(encoded.status, JSON.stringify(encoded.body), encoded.headers));
+    this.socket.send(errorFrame(encoded.status, JSON.stringify(encoded.body), encoded.headers), uncompressed);
   }
 
   private armIdle(): void {
@@ -164,18 +173,7 @@ export class ResponsesSocketSession {
   }
 }
 
-function parseFrame(text: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalidRequest('The frame is not valid JSON.');
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('The frame must be a JSON object.');
-  return value as Record<string, unknown>;
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
+function rawBytes(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(new Uint8Array(data));
 }

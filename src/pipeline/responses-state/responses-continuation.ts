@@ -3,7 +3,7 @@ import { log } from '../../core/log.ts';
 import { GatewayError, invalidRequest } from '../../core/errors.ts';
 import type { KeyConfig } from '../../config/runtime-config.ts';
 import type { ResponseStore, StoredResponse } from '../../store/response-store.ts';
-import { parseJsonBody } from '../client-io.ts';
+import { RequestBody } from '../../core/request-body.ts';
 import type { ConversationMemory } from './conversation-memory.ts';
 import { tapTerminalResponse } from './terminal-response-tap.ts';
 
@@ -55,19 +55,20 @@ export class ResponsesContinuation {
 
   constructor(private readonly services: ContinuationServices) {}
 
-  /** Rewrites the body for the pipe (the key is known by now). Fast path: a Codex HTTP turn (`store:false`, no continuation) is not parsed. */
-  async prepare(raw: Buffer, key: KeyConfig | undefined, response: ServerResponse): Promise<Buffer> {
-    const memory = this.services.memory;
-    if (!memory && !raw.includes('"previous_response_id"') && raw.includes('"store":false')) return raw;
-    const body = parseJsonBody(raw);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return raw;
-    const fields = body as Record<string, unknown>;
+  /**
+   * Rewrites the body for the pipe (the key is known by now). `parsed`: the request as an
+   * object already (a WebSocket frame), so its bytes are not parsed again. Fast path: a Codex
+   * HTTP turn (`store:false`, no continuation) is not parsed at all.
+   */
+  async prepare(raw: Buffer, key: KeyConfig | undefined, response: ServerResponse, parsed?: Record<string, unknown>): Promise<Buffer | RequestBody> {
+    if (!parsed && !raw.includes('"previous_response_id"') && raw.includes('"store":false')) return raw;
+    const fields = parsed ?? new RequestBody(raw).fields();
     this.scope = responseScope(key);
     this.persist = fields.store !== false;
-    this.remember = memory !== undefined;
+    this.remember = this.services.memory !== undefined;
     this.input = inputItems(fields.input);
     const previous = fields.previous_response_id;
-    let rewritten = false;
+    let rewritten = parsed !== undefined;
     if (previous !== undefined && previous !== null) {
       if (typeof previous !== 'string' || previous === '') throw invalidRequest('`previous_response_id` must be a non-empty string.', 'previous_response_id');
       const history = await this.history(previous);
@@ -77,7 +78,7 @@ export class ResponsesContinuation {
       rewritten = true;
     }
     if (this.remember || this.persist) tapTerminalResponse(response, fields.stream === true, (finished) => this.keep(finished));
-    return rewritten ? Buffer.from(JSON.stringify(fields)) : raw;
+    return rewritten ? RequestBody.fromParsed(fields) : raw;
   }
 
   /** The items a continuation of `id` starts from: every earlier turn's input, then its output. */
