@@ -101,7 +101,7 @@ describe('previous_response_id and stored responses over HTTP on a Claude alias'
     const calls = modelCalls().length;
     await assert.rejects(
       bob.responses.create({ model: 'claude', previous_response_id: second.id, input: 'And tomorrow?' }),
-      (error: ApiError) => error.status === 400 && error.code === 'previous_response_not_found' && error.param === 'previous_response_id',
+      (error: ApiError) => error.status === 404 && error.code === 'previous_response_not_found' && error.param === 'previous_response_id',
     );
     assert.equal(modelCalls().length, calls, 'a refused continuation never reaches the provider');
     const rows = await gateway.gateway.storage.logs.query({ key: 'bob', limit: 1 });
@@ -112,18 +112,18 @@ describe('previous_response_id and stored responses over HTTP on a Claude alias'
     await assert.rejects(alice.responses.retrieve(second.id), (error: ApiError) => error.status === 404);
     await assert.rejects(
       alice.responses.create({ model: 'claude', previous_response_id: second.id, input: 'And tomorrow?' }),
-      (error: ApiError) => error.status === 400 && error.code === 'previous_response_not_found',
+      (error: ApiError) => error.status === 404 && error.code === 'previous_response_not_found',
     );
   });
 
-  test('store: false is not kept; a continuation of it is refused with a 400 that says why', async () => {
+  test('store: false is not kept; a continuation of it is refused with OpenAI’s 404 that says why', async () => {
     script = () => ({ text: 'not kept' });
     const alice = client(aliceKey);
     const answer = await alice.responses.create({ model: 'claude', input: 'Hi', store: false });
     await assert.rejects(alice.responses.retrieve(answer.id), (error: ApiError) => error.status === 404);
     await assert.rejects(
       alice.responses.create({ model: 'claude', previous_response_id: answer.id, input: 'Again' }),
-      (error: ApiError) => error.status === 400 && /not found/.test(error.message) && /store: true/.test(error.message),
+      (error: ApiError) => error.status === 404 && /not found/.test(error.message) && /store: true/.test(error.message),
     );
   });
 

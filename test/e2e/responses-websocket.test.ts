@@ -136,7 +136,7 @@ describe('Responses over WebSocket (the real Codex 0.169 frames) on a Claude ali
     try {
       const unknown = await client.turn({ ...frame('003-frame.json'), previous_response_id: 'resp_unknown' });
       assert.equal(unknown.last.type, 'error');
-      assert.equal(unknown.last.status, 400);
+      assert.equal(unknown.last.status, 404);
       assert.equal(unknown.last.error.code, 'previous_response_not_found');
       const bad = await client.turn({ type: 'response.create', model: 'no-such-model', input: [] });
       assert.equal(bad.last.status, 404);

@@ -42,8 +42,8 @@ export function responseScope(key: KeyConfig | undefined): string {
  * pipe, a continuation is expanded into the whole conversation (earlier turns' input and
  * output items, reasoning and signatures included, then the new items) and the field removed,
  * so a stateless provider gets the history it needs and an OpenAI upstream the same input
- * Codex would have sent over HTTP; an unknown id (or another key's) is refused with a 400
- * that says so, never dropped. After it, a stored turn (`store` not false, as OpenAI's default,
+ * Codex would have sent over HTTP; an unknown id (or another key's) is refused with OpenAI's
+ * 404 `previous_response_not_found`, never dropped. After it, a stored turn (`store` not false, as OpenAI's default,
  * or every turn of a WebSocket connection) is written the moment its terminal event passes.
  */
 export class ResponsesContinuation {
@@ -92,6 +92,8 @@ export class ResponsesContinuation {
     if (!chain) {
       throw new GatewayError({
         code: 'caller_invalid_request',
+        // OpenAI's own answer for an id it does not hold: 404 with this code and these first words.
+        status: 404,
         message: `Previous response with id '${id}' not found. This gateway keeps responses made with store: true (and those of the same WebSocket connection) for the key that made them, until they expire.`,
         param: 'previous_response_id',
         providerCode: 'previous_response_not_found',
