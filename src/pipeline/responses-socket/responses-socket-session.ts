@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
 import { log } from '../../core/log.ts';
@@ -105,7 +105,7 @@ export class ResponsesSocketSession {
       await handleModelRequest(
         this.gateway,
         responsesSurface,
-        syntheticRequest(this.upgrade.headers, bytes, this.url.pathname),
+        syntheticRequest(frameHeaders(this.upgrade.headers, request.client_metadata), bytes, this.url.pathname),
         exchange.asServerResponse(),
         this.url,
         continuationHooks(this.gateway, this.memory, request),
@@ -171,6 +171,22 @@ export class ResponsesSocketSession {
     if (previous.kind === 'answering') previous.exchange.destroy();
     this.onClosed();
   }
+}
+
+/**
+ * The upgrade's headers with this frame's per-turn ones on top: Codex sends the turn's
+ * `x-codex-turn-metadata` (its `request_kind` feeds routing rules), window and session ids in
+ * the frame's `client_metadata`, where over HTTP they are headers of each request.
+ */
+export function frameHeaders(upgrade: IncomingHttpHeaders, metadata: unknown): IncomingHttpHeaders {
+  if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return upgrade;
+  const headers: IncomingHttpHeaders = { ...upgrade };
+  for (const [name, value] of Object.entries(metadata as Record<string, unknown>)) {
+    if (typeof value !== 'string') continue;
+    if (name.startsWith('x-codex-') && name !== 'x-codex-ws-stream-request-start-ms') headers[name] = value;
+    else if (name === 'session_id' || name === 'thread_id') headers[name.replace('_', '-')] = value;
+  }
+  return headers;
 }
 
 function rawBytes(data: RawData): Buffer {
