@@ -25,11 +25,14 @@ providers:
     api_key: sk-ant-upstream-test
 models:
   claude-gw: { provider: anthro, model: claude-sonnet-4-5 }
+  claude-cheap: { provider: anthro, model: claude-haiku-4-5 }
 keys:
   - { name: dev, key: ${devKey} }
   - { name: poor, key: ${poorKey}, budget: { limit_usd: 0.000001, window: month, mode: hard } }
 routing:
   retry: { max_attempts: 1 }
+  rules:
+    - { name: compaction-to-cheap, when: { model: claude-gw, request_kind: compaction }, route_to: claude-cheap }
 responses:
   websocket_max_connections: 3
   websocket_idle_timeout_ms: 1500
@@ -154,6 +157,28 @@ describe('Responses over WebSocket (the real Codex 0.169 frames) on a Claude ali
     }
   });
 
+  test('each frame carries its own turn headers (client_metadata): a compaction turn follows the routing rule', async () => {
+    script = () => ({ text: 'summarized' });
+    const client = await ResponsesSocketClient.connect(wsUrl(), headers(devKey));
+    try {
+      const base = frame('002-frame.json');
+      const metadata = JSON.parse(base.client_metadata['x-codex-turn-metadata']);
+      const compaction = {
+        ...base,
+        previous_response_id: undefined,
+        client_metadata: { ...base.client_metadata, 'x-codex-turn-metadata': JSON.stringify({ ...metadata, request_kind: 'compaction' }) },
+      };
+      assert.equal((await client.turn(compaction)).last.type, 'response.completed');
+      assert.equal(modelCalls().at(-1)!.body.model, 'claude-haiku-4-5', 'the upgrade said "prewarm"; this frame says "compaction"');
+      const row = (await gateway.gateway.storage.logs.query({ key: 'dev', limit: 1 }))[0];
+      assert.equal(row?.rule, 'compaction-to-cheap');
+      assert.equal((await client.turn({ ...base, previous_response_id: undefined })).last.type, 'response.completed');
+      assert.equal(modelCalls().at(-1)!.body.model, 'claude-sonnet-4-5', 'a plain turn stays on its alias');
+    } finally {
+      client.close();
+    }
+  });
+
   test('an exhausted budget answers the frame with the quota error Codex does not retry', async () => {
     const client = await ResponsesSocketClient.connect(wsUrl(), headers(poorKey));
     try {
@@ -222,5 +247,19 @@ describe('Responses over WebSocket (the real Codex 0.169 frames) on a Claude ali
     } finally {
       for (const client of open) client.close();
     }
+  });
+
+  test('shutdown closes open sockets (1001) once their frames are answered', async () => {
+    const own = await startTestGateway(`
+providers:
+  anthro: { type: anthropic, base_url: ${emulator.url}, api_key: sk-ant-upstream-test }
+models:
+  claude-gw: { provider: anthro, model: claude-sonnet-4-5 }
+`);
+    const client = await ResponsesSocketClient.connect(`${own.url.replace('http', 'ws')}/v1/responses`, {});
+    const closing = own.close();
+    const closed = await client.waitClosed();
+    await closing;
+    assert.equal(closed.code, 1001);
   });
 });
