@@ -5,6 +5,7 @@ import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthrop
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { schemaCheckedFetch } from '../support/openai-schema-fetch.ts';
+import { assertMatchesOpenAiSchema } from '../support/openai-schema.ts';
 
 const aliceKey = 'sk-state-alice-01';
 const bobKey = 'sk-state-bob-0001';
@@ -154,6 +155,7 @@ describe('previous_response_id and stored responses over HTTP on a Claude alias'
       ],
     } as never);
     const body = compacted as unknown as { object: string; output: Array<{ role: string; content: unknown }>; usage: { input_tokens: number } };
+    assertMatchesOpenAiSchema('CompactResource', compacted);
     assert.equal(body.object, 'response.compaction');
     assert.equal(body.output.length, 2);
     assert.equal(body.output[0]!.role, 'user');

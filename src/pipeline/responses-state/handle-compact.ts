@@ -87,7 +87,7 @@ export async function handleCompact(gateway: Gateway, request: IncomingMessage, 
   }
   const answer = JSON.parse(text) as Record<string, unknown>;
   const summary = outputText(answer.output);
-  const kept = input.filter(isUserMessage);
+  const kept = input.filter(isUserMessage).map((item, index) => asOutputMessage(item as Record<string, unknown>, `msg_${requestId.slice(4)}_${index}`));
   sendJson(
     response,
     200,
@@ -95,7 +95,7 @@ export async function handleCompact(gateway: Gateway, request: IncomingMessage, 
       id: typeof answer.id === 'string' ? answer.id : `resp_${requestId.slice(4)}`,
       object: 'response.compaction',
       created_at: typeof answer.created_at === 'number' ? answer.created_at : Math.floor(Date.now() / 1000),
-      output: [...kept, { type: 'message', role: 'user', content: [{ type: 'input_text', text: `${compactionSummaryPrefix}${summary}` }] }],
+      output: [...kept, asOutputMessage({ role: 'user', content: `${compactionSummaryPrefix}${summary}` }, `msg_${requestId.slice(4)}_summary`)],
       usage: answer.usage ?? { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
     },
     pickHeaders(headers),
@@ -106,6 +106,12 @@ function isUserMessage(item: unknown): boolean {
   if (!item || typeof item !== 'object') return false;
   const fields = item as Record<string, unknown>;
   return (fields.type === 'message' || fields.type === undefined) && fields.role === 'user';
+}
+
+/** A user message as an output item of OpenAI's schema: an id, a status, content as parts. */
+function asOutputMessage(item: Record<string, unknown>, id: string): Record<string, unknown> {
+  const content = typeof item.content === 'string' ? [{ type: 'input_text', text: item.content }] : Array.isArray(item.content) ? item.content : [];
+  return { id: typeof item.id === 'string' ? item.id : id, type: 'message', status: 'completed', role: 'user', content };
 }
 
 function outputText(output: unknown): string {

@@ -13,14 +13,20 @@ export class PendingPuts {
 
   track(scope: string, id: string, put: Promise<void>): void {
     const key = `${scope}\u0000${id}`;
-    const settled = put.finally(() => {
-      if (this.pending.get(key) === settled) this.pending.delete(key);
-    });
+    // Never rejects (the writer logs its own failure): a wait only needs to know it is over.
+    const settled: Promise<void> = put.then(
+      () => this.done(key, settled),
+      () => this.done(key, settled),
+    );
     this.pending.set(key, settled);
   }
 
   async wait(scope: string, id: string): Promise<void> {
-    await this.pending.get(`${scope}\u0000${id}`)?.catch(() => undefined);
+    await this.pending.get(`${scope}\u0000${id}`);
+  }
+
+  private done(key: string, settled: Promise<void>): void {
+    if (this.pending.get(key) === settled) this.pending.delete(key);
   }
 }
 

@@ -183,8 +183,9 @@ class WorkerResponseStore implements ResponseStore {
     private readonly callMs: number,
   ) {}
 
+  /** Off the answer's path (the turn is written while the client reads it): the slow deadline. */
   put(record: StoredResponse): Promise<void> {
-    return this.client.call('responses.put', [record], this.callMs);
+    return this.client.call('responses.put', [record], slowCallMs);
   }
   get(id: string, scope: string, now: Date): Promise<StoredResponse | undefined> {
     return this.client.call('responses.get', [id, scope, now], this.callMs);
