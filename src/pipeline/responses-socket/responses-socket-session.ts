@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
 import { log } from '../../core/log.ts';
-import { type GatewayError, invalidRequest } from '../../core/errors.ts';
+import { GatewayError, invalidRequest } from '../../core/errors.ts';
 import { responsesSurface } from '../../dialects/openai-responses/index.ts';
 import { readCredential } from '../../policy/read-credential.ts';
 import { asGatewayError } from '../client-io.ts';
@@ -13,7 +13,7 @@ import { ExchangeResponse } from '../exchange/exchange-response.ts';
 import { syntheticRequest } from '../exchange/synthetic-request.ts';
 import { ConversationMemory } from '../responses-state/conversation-memory.ts';
 import { continuationHooks } from '../responses-state/continuation-hooks.ts';
-import { inputItems, responseScope } from '../responses-state/responses-continuation.ts';
+import { inputItems } from '../responses-state/responses-continuation.ts';
 import { errorFrame, SocketFrameSink } from './socket-frame-sink.ts';
 
 /**
@@ -22,6 +22,9 @@ import { errorFrame, SocketFrameSink } from './socket-frame-sink.ts';
  * The client's own frames, which carry the conversation, stay compressed as it sends them.
  */
 const uncompressed = { compress: false } as const;
+
+/** Frames that may wait while one is answered (each may be as large as a request body). */
+const maxQueuedFrames = 8;
 
 /** What the session is doing: waiting for a frame, or answering one (frames that arrive meanwhile queue). */
 type SessionState = { kind: 'idle' } | { kind: 'answering'; exchange: ExchangeResponse } | { kind: 'closed' };
@@ -68,6 +71,11 @@ export class ResponsesSocketSession {
     if (this.state.kind === 'closed') return;
     if (isBinary) {
       this.sendError(invalidRequest('Binary frames are not accepted: send each request as one JSON text frame.'));
+      return;
+    }
+    // Codex sends one frame and waits for its answer; a client that floods frames is cut off.
+    if (this.queue.length >= maxQueuedFrames) {
+      this.socket.close(1008, `more than ${maxQueuedFrames} frames waiting for an answer`);
       return;
     }
     this.queue.push(rawBytes(data));
@@ -120,7 +128,7 @@ export class ResponsesSocketSession {
    * `response.created` / `response.completed` pair with no output answers; no provider, no bill.
    */
   private async warmUp(request: Record<string, unknown>): Promise<void> {
-    const key = await this.gateway.current.keys.authenticate(readCredential(this.upgrade.headers, this.url.searchParams));
+    await this.gateway.current.keys.authenticate(readCredential(this.upgrade.headers, this.url.searchParams));
     if (typeof request.model !== 'string' || request.model === '') throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
     const previous = typeof request.previous_response_id === 'string' ? request.previous_response_id : null;
     const id = `resp_${randomUUID().replaceAll('-', '')}`;
@@ -131,16 +139,18 @@ export class ResponsesSocketSession {
       status: 'completed',
       usage: { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 },
     };
-    const now = new Date();
-    this.memory.remember({
-      id,
-      scope: responseScope(key),
-      previousId: previous,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.gateway.config.responses.retentionMs).toISOString(),
-      input: inputItems(request.input),
-      response: completed,
-    });
+    // A warm-up's items open the conversation the next frame continues (after an earlier one's, if it names one).
+    const before = previous === null ? [] : this.memory.history(previous);
+    if (!before) {
+      throw new GatewayError({
+        code: 'caller_invalid_request',
+        status: 404,
+        message: `Previous response with id '${previous}' not found on this connection.`,
+        param: 'previous_response_id',
+        providerCode: 'previous_response_not_found',
+      });
+    }
+    this.memory.remember(id, [...before, ...inputItems(request.input)]);
     this.socket.send(JSON.stringify({ type: 'response.created', sequence_number: 0, response: { ...base, status: 'in_progress' } }), uncompressed);
     this.socket.send(JSON.stringify({ type: 'response.completed', sequence_number: 1, response: completed }), uncompressed);
   }

@@ -1,32 +1,25 @@
-import type { StoredResponse } from '../../store/response-store.ts';
-
 /**
- * The turns one WebSocket connection has seen (what it sent and what it was answered), so a
- * `response.create` carrying `previous_response_id` and only the new items can be expanded
- * without the store (Codex sends `store: false`). Bounded: the newest `limit` turns; a chain
- * whose start fell out is looked up in the store, and refused when it is not there either.
+ * The conversations one WebSocket connection has seen, so a `response.create` carrying
+ * `previous_response_id` and only the new items can be expanded without the store (Codex sends
+ * `store: false`). Each remembered turn holds the whole history up to and including its answer
+ * (the item objects are shared between turns, so a turn costs one array of references), which
+ * keeps a session of any length continuable. Bounded: the newest `limit` turns (Codex continues
+ * the latest one; a retry may go back a few).
  */
 export class ConversationMemory {
-  private readonly turns = new Map<string, StoredResponse>();
+  private readonly turns = new Map<string, readonly unknown[]>();
 
-  constructor(private readonly limit = 512) {}
+  constructor(private readonly limit = 32) {}
 
-  remember(turn: StoredResponse): void {
-    this.turns.delete(turn.id);
-    this.turns.set(turn.id, turn);
+  /** `history`: every item of the conversation up to and including this turn's output. */
+  remember(id: string, history: readonly unknown[]): void {
+    this.turns.delete(id);
+    this.turns.set(id, history);
     while (this.turns.size > this.limit) this.turns.delete(this.turns.keys().next().value!);
   }
 
-  /** The conversation ending at `id`, oldest first, or undefined when a link is not here. */
-  chain(id: string): StoredResponse[] | undefined {
-    const chain: StoredResponse[] = [];
-    let next: string | null = id;
-    while (next !== null) {
-      const turn = this.turns.get(next);
-      if (!turn || chain.length > this.limit) return undefined;
-      chain.push(turn);
-      next = turn.previousId;
-    }
-    return chain.reverse();
+  /** The conversation ending with the turn `id`, or undefined when it is not remembered. */
+  history(id: string): readonly unknown[] | undefined {
+    return this.turns.get(id);
   }
 }

@@ -57,6 +57,8 @@ export class ResponsesContinuation {
   private persist = false;
   private previousId: string | null = null;
   private input: unknown[] = [];
+  /** The conversation before this turn (what a continuation expanded into). */
+  private before: readonly unknown[] = [];
   private scope = '';
 
   constructor(private readonly services: ContinuationServices) {}
@@ -78,6 +80,7 @@ export class ResponsesContinuation {
     if (previous !== undefined && previous !== null) {
       if (typeof previous !== 'string' || previous === '') throw invalidRequest('`previous_response_id` must be a non-empty string.', 'previous_response_id');
       const history = await this.history(previous);
+      this.before = history;
       fields.input = [...history, ...this.input];
       delete fields.previous_response_id;
       this.previousId = previous;
@@ -88,13 +91,11 @@ export class ResponsesContinuation {
   }
 
   /** The items a continuation of `id` starts from: every earlier turn's input, then its output. */
-  private async history(id: string): Promise<unknown[]> {
-    const now = new Date();
-    let chain = this.services.memory?.chain(id);
-    if (!chain) {
-      await this.services.pending.wait(this.scope, id);
-      chain = await this.services.store.chain(id, this.scope, now);
-    }
+  private async history(id: string): Promise<readonly unknown[]> {
+    const remembered = this.services.memory?.history(id);
+    if (remembered) return remembered;
+    await this.services.pending.wait(this.scope, id);
+    const chain = await this.services.store.chain(id, this.scope, new Date());
     if (!chain) {
       throw new GatewayError({
         code: 'caller_invalid_request',
@@ -121,7 +122,7 @@ export class ResponsesContinuation {
       input: this.input,
       response,
     };
-    if (this.remember) this.services.memory?.remember(turn);
+    if (this.remember) this.services.memory?.remember(id, [...this.before, ...this.input, ...outputItems(response)]);
     if (!this.persist) return;
     const put = this.services.store.put(turn);
     this.services.pending.track(this.scope, id, put);
