@@ -179,6 +179,33 @@ describe('Responses over WebSocket (the real Codex 0.169 frames) on a Claude ali
     }
   });
 
+  test('frames sent back to back are answered one after the other, in order (a warm-up first)', async () => {
+    let call = 0;
+    script = () => ({ text: `answer ${++call}`, delayMs: call === 1 ? 300 : 0 });
+    const client = await ResponsesSocketClient.connect(wsUrl(), headers(devKey));
+    try {
+      const from = client.count;
+      const user = (text: string) => [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }];
+      client.send({ type: 'response.create', model: 'claude-gw', input: user('warm'), generate: false });
+      client.send({ type: 'response.create', model: 'claude-gw', input: user('one') });
+      client.send({ type: 'response.create', model: 'claude-gw', input: user('two') });
+      const warm = await client.collect(from);
+      const first = await client.collect(from + warm.events.length);
+      const second = await client.collect(from + warm.events.length + first.events.length);
+      assert.deepEqual(
+        [warm, first, second].map((turn) => turn.last.type),
+        ['response.completed', 'response.completed', 'response.completed'],
+      );
+      assert.deepEqual(warm.last.response.output, []);
+      const text = (turn: { last: Record<string, any> }) => turn.last.response.output.find((item: { type: string }) => item.type === 'message').content[0].text;
+      assert.equal(text(first), 'answer 1', 'the slow first answer is not overtaken');
+      assert.equal(text(second), 'answer 2');
+      for (const turn of [first, second]) assert.ok(turn.events.every((event) => event.response === undefined || event.response.id === turn.last.response.id));
+    } finally {
+      client.close();
+    }
+  });
+
   test('an exhausted budget answers the frame with the quota error Codex does not retry', async () => {
     const client = await ResponsesSocketClient.connect(wsUrl(), headers(poorKey));
     try {

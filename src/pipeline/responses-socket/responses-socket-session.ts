@@ -42,6 +42,7 @@ export class ResponsesSocketSession {
   private readonly queue: Buffer[] = [];
   private readonly memory = new ConversationMemory();
   private idleTimer: NodeJS.Timeout | undefined;
+  private pumping = false;
 
   constructor(
     private readonly gateway: Gateway,
@@ -83,13 +84,19 @@ export class ResponsesSocketSession {
     void this.pump();
   }
 
+  /** One loop at a time answers the queue in order (a frame arriving mid-answer waits its turn). */
   private async pump(): Promise<void> {
-    if (this.state.kind !== 'idle') return;
-    let text = this.queue.shift();
-    while (text !== undefined) {
-      await this.answer(text).catch((error: unknown) => this.sendError(asGatewayError(error, 'websocket')));
-      if (this.isClosed()) return;
-      text = this.queue.shift();
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      let text = this.queue.shift();
+      while (text !== undefined) {
+        await this.answer(text).catch((error: unknown) => this.sendError(asGatewayError(error, 'websocket')));
+        if (this.isClosed()) return;
+        text = this.queue.shift();
+      }
+    } finally {
+      this.pumping = false;
     }
     this.armIdle();
   }
