@@ -163,6 +163,9 @@ describe('previous_response_id and stored responses over HTTP on a Claude alias'
     assert.equal(body.usage.input_tokens, 120);
     const rows = await gateway.gateway.storage.logs.query({ key: 'alice', limit: 1 });
     assert.equal(rows[0]?.outcome, 'ok', 'the summarization call has its own log row');
+    const anonymous = await fetch(`${gateway.url}/v1/responses/compact`, { method: 'POST', body: JSON.stringify({ model: 'claude', input: 'x' }) });
+    assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as { error: { code: string } }).error.code, 'invalid_api_key');
     assert.equal(rows[0]?.inputTokens, 120);
   });
 });

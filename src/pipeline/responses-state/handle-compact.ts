@@ -8,6 +8,7 @@ import { handleModelRequest } from '../handle-model-request.ts';
 import { ExchangeResponse } from '../exchange/exchange-response.ts';
 import { syntheticRequest } from '../exchange/synthetic-request.ts';
 import { continuationHooks } from './continuation-hooks.ts';
+import { readCredential } from '../../policy/read-credential.ts';
 import { inputItems } from './responses-continuation.ts';
 
 /** What the target model is asked to write: a hand-over another model can continue from. */
@@ -33,6 +34,8 @@ export async function handleCompact(gateway: Gateway, request: IncomingMessage, 
   response.setHeader('x-request-id', requestId);
   let body: Record<string, unknown>;
   try {
+    // The caller is known before its body is read (the pipe re-checks the key for the call itself).
+    await gateway.current.keys.authenticate(readCredential(request.headers, url.searchParams));
     const limits = gateway.config.server;
     const parsed = parseJsonBody(await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs));
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequest('The request body must be a JSON object.');

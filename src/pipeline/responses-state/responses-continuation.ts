@@ -70,7 +70,9 @@ export class ResponsesContinuation {
    */
   async prepare(raw: Buffer, key: KeyConfig | undefined, response: ServerResponse, parsed?: Record<string, unknown>): Promise<Buffer | RequestBody> {
     if (!parsed && !raw.includes('"previous_response_id"') && raw.includes('"store":false')) return raw;
-    const fields = parsed ?? new RequestBody(raw).fields();
+    // A body parsed here is handed on parsed: the pipe does not parse it again.
+    const body = parsed ? undefined : new RequestBody(raw);
+    const fields = parsed ?? body!.fields();
     this.scope = responseScope(key);
     this.persist = fields.store !== false;
     this.remember = this.services.memory !== undefined;
@@ -87,7 +89,7 @@ export class ResponsesContinuation {
       rewritten = true;
     }
     if (this.remember || this.persist) tapTerminalResponse(response, fields.stream === true, (finished) => this.keep(finished));
-    return rewritten ? RequestBody.fromParsed(fields) : raw;
+    return rewritten ? RequestBody.fromParsed(fields) : (body ?? raw);
   }
 
   /** The items a continuation of `id` starts from: every earlier turn's input, then its output. */
