@@ -31,6 +31,7 @@ export function attachResponsesWebSocket(server: Server, gateway: Gateway): void
   const sessions = new Set<ResponsesSocketSession>();
   sessionsByServer.set(server, sessions);
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (String(request.headers.upgrade ?? '').toLowerCase() !== 'websocket') return replayAsPlainRequest(server, request, socket, head);
     socket.on('error', () => undefined);
     void upgrade(gateway, wss, sessions, request, socket, head).catch((error: unknown) => {
       log.error('responses websocket: upgrade failed', error);
@@ -98,6 +99,23 @@ async function upgrade(
     });
     sessions.add(session);
   });
+}
+
+/**
+ * With an `upgrade` listener, Node hands every `Connection: Upgrade` request to it, whatever
+ * the protocol (`curl --http2` asks for `h2c` on plain HTTP). Such a request is served as if it
+ * had not asked: its head is written back without the upgrade headers, ahead of the bytes
+ * already read, and the socket given to the server as a new connection.
+ */
+function replayAsPlainRequest(server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const lines = [`${request.method} ${request.url} HTTP/${request.httpVersion}`];
+  for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
+    const name = request.rawHeaders[index]!;
+    if (['upgrade', 'connection', 'http2-settings'].includes(name.toLowerCase())) continue;
+    lines.push(`${name}: ${request.rawHeaders[index + 1]}`);
+  }
+  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
+  server.emit('connection', socket);
 }
 
 /** Answers the upgrade request with a plain HTTP error in OpenAI's shape and closes the socket. */

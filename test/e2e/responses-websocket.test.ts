@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
@@ -62,6 +63,30 @@ const toolResult = (request: RecordedRequest) =>
     .find((block: { type: string }) => block.type === 'tool_result');
 
 describe('Responses over WebSocket (the real Codex 0.169 frames) on a Claude alias', () => {
+  test('an upgrade to another protocol (curl --http2 asks for h2c) is served as a plain request, body and all', async () => {
+    const port = Number(new URL(gateway.url).port);
+    const exchange = (raw: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk) => chunks.push(chunk));
+        socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        socket.on('error', reject);
+        socket.setTimeout(10_000, () => reject(new Error('no answer')));
+      });
+    const health = await exchange(
+      'GET /health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n',
+    );
+    assert.match(health, /^HTTP\/1\.1 200 /);
+    assert.match(health, /"status":"ok"/);
+    const body = JSON.stringify({ model: 'no-such-model', input: 'hi' });
+    const post = await exchange(
+      `POST /v1/responses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${devKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n${body}`,
+    );
+    assert.match(post, /^HTTP\/1\.1 404 /, 'the body was read: the model it names is unknown');
+    assert.match(post, /model_not_found/);
+  });
+
   test('a bad key refuses the upgrade itself with 401 in OpenAI’s shape', async () => {
     await assert.rejects(ResponsesSocketClient.connect(wsUrl(), headers('sk-wrong-key-0000')), (error: { status: number; body: string }) => {
       assert.equal(error.status, 401);
