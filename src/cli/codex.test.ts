@@ -205,3 +205,12 @@ test('a model_reasoning_effort the user already set in config.toml is left to th
   const toml = readFileSync(join(codexHome, 'config.toml'), 'utf8');
   assert.deepEqual(toml.match(/^model_reasoning_effort = .*$/gm), ['model_reasoning_effort = "low"']);
 });
+
+test('with attribution headers configured, the provider block gets env_http_headers and the run line names the variables', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-codex-'));
+  writeFileSync(join(dir, 'switchyard.yaml'), `${configYaml}\nattribution:\n  headers: { repo: x-repo, developer: x-developer-email }\n`);
+  const out = capture();
+  await runCodexSetup(['--config', join(dir, 'switchyard.yaml'), '--codex-home', join(dir, 'home')], { stdout: out.stdout, env: {} });
+  assert.match(out.text(), /^env_http_headers = \{ "x-repo" = "SWITCHYARD_ATTR_REPO", "x-developer-email" = "SWITCHYARD_ATTR_DEVELOPER" \}$/m);
+  assert.match(out.text(), /SWITCHYARD_ATTR_REPO=<value> SWITCHYARD_ATTR_DEVELOPER=<value> codex/);
+});

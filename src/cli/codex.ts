@@ -102,7 +102,16 @@ function reasoningLevels(configured: string | undefined): Array<{ effort: string
  * while the provider thinks at that level; written out, what Codex shows, what it sends and what
  * reaches the provider agree.
  */
-export function renderCodexProviderToml(options: { url: string; model: string; catalogPath: string; profile?: string; reasoningEffort?: string }): string {
+export function renderCodexProviderToml(options: {
+  url: string;
+  model: string;
+  catalogPath: string;
+  profile?: string;
+  reasoningEffort?: string;
+  /** Request header → environment variable Codex reads its value from (attribution). */
+  envHttpHeaders?: Record<string, string>;
+}): string {
+  const headers = Object.entries(options.envHttpHeaders ?? {});
   return [
     ...(options.profile ? [`# Codex profile written by switchyard codex: codex --profile ${options.profile}`] : []),
     `model = ${JSON.stringify(options.model)}`,
@@ -117,8 +126,17 @@ export function renderCodexProviderToml(options: { url: string; model: string; c
     'wire_api = "responses"',
     '# One WebSocket per session: each turn sends only its new items (the gateway keeps the rest).',
     'supports_websockets = true',
+    // Codex sends each header whose variable is set (and non-empty) with every request.
+    ...(headers.length > 0
+      ? [`env_http_headers = { ${headers.map(([header, variable]) => `${JSON.stringify(header)} = ${JSON.stringify(variable)}`).join(', ')} }`]
+      : []),
     '',
   ].join('\n');
+}
+
+/** The environment variable `switchyard codex` has Codex read an attribute from: repo → SWITCHYARD_ATTR_REPO. */
+export function attributeVariable(attribute: string): string {
+  return `SWITCHYARD_ATTR_${attribute.toUpperCase()}`;
 }
 
 /** Codex's bundled metadata for a current model (the base prompt and tool settings), if Codex is installed. */
@@ -182,14 +200,17 @@ export async function runCodexSetup(
   // A level the user already chose in config.toml stays theirs (Codex shows and sends it).
   const userEffort = !profile && existsSync(configPath) && /^\s*model_reasoning_effort\s*=/m.test(readFileSync(configPath, 'utf8'));
   const effort = catalog.models.find((entry) => entry.slug === model)?.['default_reasoning_level'];
+  const envHttpHeaders = Object.fromEntries(Object.entries(config.attribution.headers).map(([attribute, header]) => [header, attributeVariable(attribute)]));
   const toml = renderCodexProviderToml({
     url,
     model,
     catalogPath,
+    envHttpHeaders,
     ...(profile ? { profile } : {}),
     ...(typeof effort === 'string' && !userEffort ? { reasoningEffort: effort } : {}),
   });
-  const run = profile ? `codex --profile ${profile}` : 'codex';
+  const variables = Object.values(envHttpHeaders).map((variable) => `${variable}=<value> `);
+  const run = `${variables.join('')}${profile ? `codex --profile ${profile}` : 'codex'}`;
   if (!values.write) {
     io.stdout.write(`# Add to ${configPath} (run with --write to do it), then: SWITCHYARD_API_KEY=<your key> ${run}\n${toml}`);
     return;

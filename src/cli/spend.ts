@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import type { SpendRowView } from '../observability/log-row-view.ts';
 import { adminGet, adminOptionsHelp, adminTarget, processIo, type AdminCliIo } from './admin-api-client.ts';
 
-export const spendUsage = `Usage: switchyard spend [--by key|team|model|day] [--since ISO] [--json]
+export const spendUsage = `Usage: switchyard spend [--by key|team|model|day|<attribute>] [--since ISO] [--json]
 
 Prints spend per group from a running gateway, costliest first (by day: in date order).
-  --by G               key (default), team, model, day; also user, provider (and tag with the spend ledger)
+  --by G               key (default), team, model, day; also user, provider (and tag with the spend ledger),
+                       or an attribute of attribution.headers (e.g. repo, developer)
   --since ISO          from this date or instant (e.g. 2025-06-01 or 2025-06-01T12:00:00Z)
   --until ISO          up to (not including) this date or instant
   --json               the API answer as JSON

@@ -6,6 +6,7 @@ import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
 import type { ConfigFile, KeyConfigFile, TargetConfigFile } from './schema.ts';
 import {
+  type AttributionConfig,
   type BudgetConfig,
   type KeyConfig,
   type ScopedBudgetConfig,
@@ -75,6 +76,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
         return buildTarget(target, shared);
       }),
     };
+    if (shared) checkStrategyOptions(alias, shared, models[alias]);
     const guardrails = buildGuardrailsOverride(model.guardrails);
     if (guardrails) models[alias].guardrails = guardrails;
   }
@@ -100,8 +102,16 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     keys.push(entry);
   }
 
+  const warnings: string[] = [];
   const budgets: ScopedBudgetConfig[] = (file.budgets ?? []).map((budget, index) => {
     if (budget.scope !== 'org' && !budget.name) throw new ConfigError(`budgets.${index}.name: required for scope ${budget.scope}`);
+    if (budget.scope === 'attribute') {
+      if (budget.value === undefined) throw new ConfigError(`budgets.${index}.value: required for scope attribute (the value the budget holds, e.g. billing)`);
+      if (file.attribution.headers[budget.name!] === undefined)
+        warnings.push(`budgets.${index}: attribute "${budget.name}" is not in attribution.headers (only x-switchyard-metadata could set it)`);
+      return { scope: budget.scope, name: budget.name!, value: budget.value, ...buildBudget(budget) };
+    }
+    if (budget.value !== undefined) throw new ConfigError(`budgets.${index}.value: only a budget with scope attribute has a value`);
     return { scope: budget.scope, name: budget.scope === 'org' ? '*' : budget.name!, ...buildBudget(budget) };
   });
 
@@ -126,7 +136,6 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
       );
     }
   }
-  const warnings: string[] = [];
   const configTeams = new Set(keys.flatMap((key) => (key.team === undefined ? [] : [key.team])));
   for (const [index, budget] of budgets.entries()) {
     if (budget.scope === 'team' && !configTeams.has(budget.name)) {
@@ -170,6 +179,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     observability: buildObservability(file, env),
     teamRateLimits: { ...(file.rate_limits?.teams ?? {}) },
     storage: { url: storageUrl, ...(file.storage?.instance_id !== undefined ? { instanceId: file.storage.instance_id } : {}) },
+    attribution: buildAttribution(file),
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
     responses: {
       retentionMs: (file.responses?.retention_hours ?? 720) * 3_600_000,
@@ -230,7 +240,30 @@ function buildTarget(
   if (maxOutput) out.maxOutputTokens = maxOutput;
   if (target.reasoning_effort) out.reasoningEffort = target.reasoning_effort;
   if (target.supports_reasoning !== undefined) out.supportsReasoning = target.supports_reasoning;
+  if (target.variant !== undefined) out.variant = target.variant;
   return out;
+}
+
+/** Options that belong to one strategy are refused on another: a silently ignored `hedge_after_ms` is a surprise later. */
+function checkStrategyOptions(
+  alias: string,
+  file: { strategy?: string | undefined; hedge_after_ms?: number | undefined; max_ttft_p95_ms?: number | undefined; targets: TargetConfigFile[] },
+  model: ModelConfig,
+): void {
+  const path = `models.${alias}`;
+  if (file.hedge_after_ms !== undefined && model.strategy !== 'hedge') throw new ConfigError(`${path}.hedge_after_ms: only for strategy: hedge`);
+  if (file.max_ttft_p95_ms !== undefined && model.strategy !== 'cheapest') throw new ConfigError(`${path}.max_ttft_p95_ms: only for strategy: cheapest`);
+  if (model.strategy === 'hedge') {
+    if (file.hedge_after_ms === undefined)
+      throw new ConfigError(`${path}.hedge_after_ms: required for strategy: hedge (how long the first target may take to its first byte)`);
+    if (model.targets.length < 2) throw new ConfigError(`${path}.targets: strategy: hedge needs at least two targets`);
+    model.hedgeAfterMs = file.hedge_after_ms;
+  }
+  if (file.max_ttft_p95_ms !== undefined) model.maxTtftP95Ms = file.max_ttft_p95_ms;
+  const variants = new Set(model.targets.map((target) => target.variant ?? `${target.provider}/${target.model}`));
+  if (model.strategy === 'experiment' && variants.size < 2) throw new ConfigError(`${path}.targets: strategy: experiment needs at least two variants`);
+  if (model.strategy !== 'experiment' && file.targets.some((target) => target.variant !== undefined))
+    throw new ConfigError(`${path}.targets: variant is only for strategy: experiment`);
 }
 
 /** No config file: one provider per provider key found in the environment. */
@@ -249,4 +282,23 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The attribution block, checked: a metric label must be an attribute the gateway can read. */
+function buildAttribution(file: ConfigFile): AttributionConfig {
+  const headers = file.attribution.headers;
+  const byHeader = new Map<string, string>();
+  for (const [name, header] of Object.entries(headers)) {
+    const other = byHeader.get(header);
+    if (other !== undefined) throw new ConfigError(`attribution.headers.${name}: header "${header}" already carries attribute "${other}"`);
+    byHeader.set(header, name);
+  }
+  for (const [index, label] of file.attribution.metric_labels.entries()) {
+    if (headers[label] === undefined)
+      throw new ConfigError(
+        `attribution.metric_labels.${index}: "${label}" is not an attribute in attribution.headers`,
+        `attributes: ${Object.keys(headers).join(', ') || 'none'}`,
+      );
+  }
+  return { headers: { ...headers }, metricLabels: [...new Set(file.attribution.metric_labels)] };
 }

@@ -31,12 +31,20 @@ export interface TargetConfig {
   maxOutputTokens?: number;
   reasoningEffort?: ReasoningEffort;
   supportsReasoning?: boolean;
+  /** `strategy: experiment`: the variant name (default provider/model). */
+  variant?: string;
 }
+
+export type RoutingStrategy = 'failover' | 'weighted' | 'round-robin' | 'lowest-latency' | 'cheapest' | 'experiment' | 'hedge';
 
 export interface ModelConfig {
   alias: string;
   targets: TargetConfig[];
-  strategy: 'failover' | 'weighted' | 'round-robin' | 'lowest-latency' | 'cheapest';
+  strategy: RoutingStrategy;
+  /** `hedge`: ms without a first byte before the next target starts too. */
+  hedgeAfterMs?: number;
+  /** `cheapest`: targets with a measured TTFT p95 above this go last. */
+  maxTtftP95Ms?: number;
   guardrails?: GuardrailsOverride;
 }
 
@@ -54,9 +62,19 @@ export interface BudgetConfig {
 
 /** A budget on the org, a team, a user or a tag (key budgets live on the key). */
 export interface ScopedBudgetConfig extends BudgetConfig {
-  scope: 'org' | 'team' | 'user' | 'tag';
-  /** Team, user or tag name; '*' for the org. */
+  scope: 'org' | 'team' | 'user' | 'tag' | 'attribute';
+  /** Team, user or tag name, or the attribute's name; '*' for the org. */
   name: string;
+  /** For `attribute`: the value it holds. */
+  value?: string;
+}
+
+/** Attributes from request headers (contract §2 `attribution`). */
+export interface AttributionConfig {
+  /** attribute name → lower-case request header name. */
+  headers: Record<string, string>;
+  /** Attributes Prometheus gets as labels. */
+  metricLabels: string[];
 }
 
 export interface RateLimitConfig {
@@ -120,6 +138,7 @@ export interface RuntimeConfig {
    */
   storage: { url: string; instanceId?: string };
   coordination?: { url: string };
+  attribution: AttributionConfig;
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
   /** Stored Responses (how long a turn is kept) and the Responses WebSocket (how many, how long idle). */
   responses: { retentionMs: number; websocketMaxConnections: number; websocketIdleTimeoutMs: number };

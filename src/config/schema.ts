@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attributionSchema } from './attribution-schema.ts';
 import { guardrailsSchema, teamSchema } from './guardrails-schema.ts';
 
 /**
@@ -63,13 +64,22 @@ export const targetSchema = z.strictObject({
   max_output_tokens: positiveInt.optional(),
   reasoning_effort: reasoningEffort.optional(),
   supports_reasoning: z.boolean().optional(),
+  /** `strategy: experiment`: the variant this target belongs to (default: provider/model). */
+  variant: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:/-]{1,64}$/, 'letters, digits and _ . : / - only, at most 64')
+    .optional(),
 });
 
 const singleTargetModel = targetSchema.extend({ guardrails: guardrailsSchema.optional() });
 const multiTargetModel = z.strictObject({
   targets: z.array(targetSchema).min(1),
   guardrails: guardrailsSchema.optional(),
-  strategy: z.enum(['failover', 'weighted', 'round-robin', 'lowest-latency', 'cheapest']).optional(),
+  strategy: z.enum(['failover', 'weighted', 'round-robin', 'lowest-latency', 'cheapest', 'experiment', 'hedge']).optional(),
+  /** `strategy: hedge`: start the next target when the current one has sent no first byte after this long. */
+  hedge_after_ms: positiveInt.optional(),
+  /** `strategy: cheapest`: skip (try last) targets whose measured time-to-first-token p95 is above this. */
+  max_ttft_p95_ms: positiveInt.optional(),
   pricing: pricingSchema.optional(),
   context_window: positiveInt.optional(),
   max_output_tokens: positiveInt.optional(),
@@ -98,9 +108,11 @@ const configBudgetSchema = z.strictObject({ ...budgetFields, window: budgetWindo
 
 /** A budget on a scope other than one key: the whole org, a team, a user or a tag. */
 export const scopedBudgetSchema = z.strictObject({
-  scope: z.enum(['org', 'team', 'user', 'tag']),
-  /** The team, user or tag name (not used for `org`). */
+  scope: z.enum(['org', 'team', 'user', 'tag', 'attribute']),
+  /** The team, user or tag name, or the attribute's name (not used for `org`). */
   name: z.string().min(1).optional(),
+  /** For `attribute`: the value the budget holds (`{ scope: attribute, name: repo, value: billing }`). */
+  value: z.string().min(1).max(256).optional(),
   ...budgetFields,
   window: budgetWindow,
 });
@@ -231,6 +243,7 @@ export const configSchema = z.strictObject({
   /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */
   storage: z.strictObject({ url: z.string().min(1), instance_id: z.string().min(1).max(200).optional() }).optional(),
   coordination: z.strictObject({ url: z.string().min(1) }).optional(),
+  attribution: attributionSchema.prefault({}),
   /** Stored Responses and the Responses WebSocket (docs/decisions/0011). */
   responses: z
     .strictObject({

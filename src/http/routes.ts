@@ -60,6 +60,8 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
       logs: gateway.storage.logs,
       spend: gateway.storage.spend,
       authorize: (incoming: IncomingMessage) => requireMasterKey(runtime.config, incoming),
+      attributes: Object.keys(runtime.config.attribution.headers),
+      models: runtime.config.models,
     };
     if (await handleObservabilityAdmin(observability, request, response, url)) return;
   }

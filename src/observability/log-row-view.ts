@@ -31,6 +31,10 @@ export interface LogRowView {
   ttfb_ms: number | null;
   attempts: Array<{ provider: string; model: string; status: number | null; outcome: string; latency_ms: number; error_code: string | null }>;
   rule: string | null;
+  attributes: Record<string, string>;
+  tags: string[];
+  experiment: string | null;
+  variant: string | null;
   warnings: string[];
   /** Only when asked for (`bodies=true`) and body logging was on. */
   request_body?: string | null;
@@ -80,6 +84,10 @@ export function viewOfLogRow(row: RequestLogRow, options: { bodies?: boolean } =
     ttfb_ms: row.ttfbMs,
     attempts: row.attempts.map(viewOfAttempt),
     rule: row.rule,
+    attributes: row.attributes ?? {},
+    tags: row.tags ?? [],
+    experiment: row.experiment ?? null,
+    variant: row.variant ?? null,
     warnings: row.warnings.map((warning) => redactNullable(warning) ?? ''),
   };
   if (options.bodies) {

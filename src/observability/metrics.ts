@@ -1,3 +1,4 @@
+import { AttributionMetrics } from './attribution-metrics.ts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { errorStatus, type ErrorCode } from '../core/errors.ts';
 import type { DialectId } from '../core/ir/index.ts';
@@ -24,6 +25,8 @@ export interface GatewayMetricsOptions {
   processMetrics?: boolean;
   /** Distinct budget subjects kept as gauge series; later ones are dropped, not relabelled. */
   maxBudgetSubjects?: number;
+  /** Attributes exported as labels (`attribution.metric_labels`); fixed for the process's life. */
+  attributeLabels?: string[];
 }
 
 /** Seconds; LLM calls run from tens of milliseconds (cache hits, rejections) to minutes (long reasoning). */
@@ -63,12 +66,16 @@ export class GatewayMetrics {
   private readonly inflight: Gauge;
   private readonly webSockets: Gauge;
   private readonly webSocketsRefused: Counter<'reason'>;
+  /** Present when the config names attribute metric labels. */
+  readonly attribution: AttributionMetrics | undefined;
 
   constructor(options: GatewayMetricsOptions) {
     this.knownModels = new Set(options.knownModels);
     this.knownProviders = new Set(options.knownProviders);
     this.maxBudgetSubjects = options.maxBudgetSubjects ?? 1000;
     const registers = [this.registry];
+    this.attribution =
+      options.attributeLabels && options.attributeLabels.length > 0 ? new AttributionMetrics(this.registry, options.attributeLabels) : undefined;
     this.requests = new Counter({
       name: 'switchyard_requests_total',
       help: 'Requests answered, one per log row (rejected ones too). model is the requested name.',
@@ -172,6 +179,7 @@ export class GatewayMetrics {
     if (row.errorCode !== null) this.errors.inc({ code: row.errorCode in errorStatus ? (row.errorCode as ErrorCode) : 'other' });
     if (extras.fallbacks > 0) this.fallbacks.inc({ alias: this.modelLabel(extras.alias ?? row.model) }, extras.fallbacks);
     this.cacheResults.inc({ result: extras.cache });
+    this.attribution?.observe(row);
   }
 
   /** `scope` is key, team, user, tag or org; `subject` its name ('*' for the org). */

@@ -87,5 +87,10 @@ export function requestEndAttributes(row: RequestLogRow, providerNames: Record<s
   if (extras.finishReasons && extras.finishReasons.length > 0) attributes[attributeNames.responseFinishReasons] = extras.finishReasons.map(safeString);
   if (extras.fallbacks !== undefined) attributes['switchyard.fallbacks'] = extras.fallbacks;
   if (extras.cache !== undefined) attributes['switchyard.cache'] = extras.cache;
+  // Attribution (names are checked identifiers; values client-chosen, so capped and redacted).
+  for (const [name, value] of Object.entries(row.attributes ?? {})) attributes[`switchyard.attribute.${name}`] = safeString(value);
+  if (row.tags && row.tags.length > 0) attributes['switchyard.tags'] = row.tags.map(safeString);
+  if (row.experiment) attributes['switchyard.experiment'] = safeString(row.experiment);
+  if (row.variant) attributes['switchyard.variant'] = safeString(row.variant);
   return attributes;
 }

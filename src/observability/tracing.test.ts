@@ -169,6 +169,8 @@ describe('createTracer over OTLP/HTTP', () => {
       'gen_ai.response.finish_reasons': ['stop'],
       'switchyard.fallbacks': 1,
       'switchyard.cache': 'miss',
+      'switchyard.attribute.repo': 'billing',
+      'switchyard.tags': ['nightly'],
     });
     assert.equal(requestSpan.status.code ?? 0, 0, 'a successful request leaves the status unset');
 

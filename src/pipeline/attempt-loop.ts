@@ -7,10 +7,11 @@ import type { RequestFeatures } from '../routing/request-features.ts';
 import { retryDelayMs } from '../routing/retry-delay.ts';
 import type { Router } from '../routing/router.ts';
 import { outcomeOf } from './outcome-of.ts';
+import { HedgedPairFailed, runHedgedPair, type HedgeLane } from './run-hedged-pair.ts';
 import type { RequestContext } from './request-context.ts';
 
-/** One try against one target; throws a GatewayError for anything that did not succeed. */
-export type AttemptFunction = (provider: Provider, target: TargetConfig, fallbackCount: number) => Promise<void>;
+/** One try against one target; throws a GatewayError for anything that did not succeed. `lane`: a hedged attempt's own context, signal and commit claim. */
+export type AttemptFunction = (provider: Provider, target: TargetConfig, fallbackCount: number, lane?: HedgeLane) => Promise<void>;
 
 export interface AttemptLoopInput {
   context: RequestContext;
@@ -22,6 +23,8 @@ export interface AttemptLoopInput {
   /** True once bytes reached the client: from then on nothing may be retried. */
   committed: () => boolean;
   attempt: AttemptFunction;
+  /** `strategy: hedge`: the first two targets race, the second starting after this many ms without a first byte. */
+  hedge?: { afterMs: number; inputBytes: number };
 }
 
 /**
@@ -37,11 +40,44 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
   let lastError: GatewayError | undefined;
   let failedTargets = 0;
   const failures: string[] = [];
+  let plan = input.plan;
+  const admitted = new Set<TargetConfig>();
 
-  for (const target of input.plan) {
-    const provider = input.providers.get(target.provider);
-    if (!provider) throw new GatewayError({ code: 'gateway_internal', message: `Provider "${target.provider}" is not configured.` });
-    if (!router.admit(target)) {
+  if (input.hedge && plan.length >= 2) {
+    const raced: TargetConfig[] = [];
+    let index = 0;
+    for (; index < plan.length && raced.length < 2; index++) {
+      const target = plan[index]!;
+      if (router.admit(target)) raced.push(target);
+      else context.attempts.push({ provider: target.provider, model: target.model, status: null, outcome: 'skipped_circuit_open', latencyMs: 0 });
+    }
+    for (const target of raced) admitted.add(target);
+    if (raced.length === 2) {
+      try {
+        await runHedgedPair({
+          context,
+          router,
+          first: { provider: providerOf(input, raced[0]!), target: raced[0]! },
+          second: { provider: providerOf(input, raced[1]!), target: raced[1]! },
+          hedgeAfterMs: input.hedge.afterMs,
+          signal,
+          inputBytes: input.hedge.inputBytes,
+          attempt: (provider, target, fallbackCount, lane) => input.attempt(provider, target, fallbackCount, lane),
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof HedgedPairFailed)) throw error;
+        lastError = error.failure;
+        failures.push(...raced.map((target) => `${target.provider}/${target.model}: hedged`));
+        failedTargets = 2;
+        plan = plan.slice(index);
+      }
+    } else plan = [...raced, ...plan.slice(index)];
+  }
+
+  for (const target of plan) {
+    const provider = providerOf(input, target);
+    if (!admitted.delete(target) && !router.admit(target)) {
       context.attempts.push({ provider: target.provider, model: target.model, status: null, outcome: 'skipped_circuit_open', latencyMs: 0 });
       continue;
     }
@@ -59,7 +95,9 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
           outcome: context.outcome ?? 'ok',
           latencyMs: round(context.elapsedMs() - started),
         });
-        if (context.outcome === undefined || context.outcome === 'ok') router.recordSuccess(target, context.ttfbMs, input.features.sessionKey);
+        // The target's own time to first token: from this attempt's start, not the request's.
+        const ttft = context.ttfbMs === null ? null : Math.max(0, context.ttfbMs - started);
+        if (context.outcome === undefined || context.outcome === 'ok') router.recordSuccess(target, ttft, input.features.sessionKey);
         return;
       } catch (error) {
         if (signal.aborted) {
@@ -111,6 +149,12 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
     message: 'Every target for this model is failing right now (circuit open); try again shortly.',
     retryAfterSeconds: 5,
   });
+}
+
+function providerOf(input: AttemptLoopInput, target: TargetConfig): Provider {
+  const provider = input.providers.get(target.provider);
+  if (!provider) throw new GatewayError({ code: 'gateway_internal', message: `Provider "${target.provider}" is not configured.` });
+  return provider;
 }
 
 function round(ms: number): number {

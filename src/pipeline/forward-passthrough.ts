@@ -17,6 +17,7 @@ import type { RequestContext } from './request-context.ts';
 import type { Surface } from '../core/surface.ts';
 import type { RequestBody } from '../core/request-body.ts';
 import { estimateUsage } from './estimate-usage.ts';
+import { claimClient } from './claim-client.ts';
 
 export interface PassthroughInput {
   body: RequestBody;
@@ -27,6 +28,8 @@ export interface PassthroughInput {
   heartbeatMs: number;
   /** The body asks the upstream for usage the client did not ask for: the meter hides it again. */
   hideUsage: boolean;
+  /** A hedged attempt: must win this before its first byte reaches the client. */
+  claim?: () => boolean;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function forwardPassthrough(
   if (!context.stream) {
     const bytes = await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes);
     const answer = parseUpstreamJson(bytes, provider.config);
+    claimClient(input.claim);
     context.markFirstByte();
     try {
       context.usage = surface.readUsage(answer);
@@ -74,6 +78,7 @@ export async function forwardPassthrough(
     for await (const chunk of upstreamChunks(upstream, provider.config)) {
       guard.push(chunk as Buffer);
       if (!committed) {
+        claimClient(input.claim);
         committed = true;
         context.status = 200;
         response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

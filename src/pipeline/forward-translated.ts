@@ -1,3 +1,4 @@
+import { claimClient } from './claim-client.ts';
 import { SseHeartbeat } from './sse-heartbeat.ts';
 import type { ServerResponse } from 'node:http';
 import type { TargetConfig } from '../config/runtime-config.ts';
@@ -29,6 +30,8 @@ export interface TranslatedInput {
   providerCodec: DialectCodec;
   fallbackCount: number;
   signal: AbortSignal;
+  /** A hedged attempt: must win this before its first byte reaches the client. */
+  claim?: () => boolean;
   /** Idle time after which a comment keeps the client stream alive. */
   heartbeatMs: number;
   inputBytes: number;
@@ -75,6 +78,7 @@ export async function forwardTranslated(
       exchange,
     );
     const decoded = input.vault && input.vault.size > 0 ? restoreResponse(answer, input.vault) : answer;
+    claimClient(input.claim);
     context.markFirstByte();
     context.usage = decoded.usage;
     if (!decoded.usage) estimateUsage(context, input.inputBytes, 0);
@@ -104,6 +108,7 @@ export async function forwardTranslated(
         if (event.type === 'error') throw new GatewayError(event.error);
         pending.push(event);
         if (event.type === 'response-start' || event.type === 'usage') continue;
+        claimClient(input.claim);
         committed = true;
         context.status = 200;
         response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

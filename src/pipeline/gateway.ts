@@ -59,7 +59,11 @@ export class Gateway {
     readonly storage: Storage,
     options: { random?: () => number; instanceId?: string } = {},
   ) {
-    this.metrics = new GatewayMetrics({ ...metricsLabelsOf(config), processMetrics: config.observability.processMetrics });
+    this.metrics = new GatewayMetrics({
+      ...metricsLabelsOf(config),
+      processMetrics: config.observability.processMetrics,
+      attributeLabels: config.attribution.metricLabels,
+    });
     const otlp = config.observability.otlp;
     this.tracer = createTracer(
       otlp ? { endpoint: otlp.endpoint, headers: otlp.headers, serviceName: otlp.serviceName, providerNames: genAiProviderNames(config) } : {},
@@ -124,6 +128,9 @@ export class Gateway {
     const changes = diffRuntimeConfig(previous.config, next);
     const runtime = new GatewayRuntime(next, this.#durable, previous);
     this.metrics.allowLabels(metricsLabelsOf(next));
+    const labels = this.metrics.attribution?.labels ?? [];
+    if (labels.join(',') !== next.attribution.metricLabels.join(','))
+      log.warn('attribution.metric_labels changed: Prometheus label names are fixed for the life of the process; the new ones take effect at the next start');
     this.#current = runtime;
     if (previous.inFlight > 0) this.#retiring.add(previous);
     this.#pruneUpstream();

@@ -18,6 +18,7 @@ import { readCredential } from '../policy/read-credential.ts';
 import { forwardPassthrough } from './forward-passthrough.ts';
 import { forwardTranslated } from './forward-translated.ts';
 import { runAttemptLoop } from './attempt-loop.ts';
+import type { HedgeLane } from './run-hedged-pair.ts';
 import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
 import type { Gateway } from './gateway.ts';
 import { recordRequest } from './record-request.ts';
@@ -26,6 +27,8 @@ import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
 import { RequestContext } from './request-context.ts';
 import type { Surface } from '../core/surface.ts';
 import { applyGuardrails } from './apply-guardrails.ts';
+import { readAttribution } from './read-attribution.ts';
+import { variantOf } from '../routing/strategies/assign-variant.ts';
 import { SecretVault } from '../policy/guardrails/secret-vault.ts';
 
 /**
@@ -77,6 +80,7 @@ export async function handleModelRequest(
       heldKey = name;
       if (current > limits.maxInFlightPerKey) throw overloaded(`This key is at its limit of ${limits.maxInFlightPerKey} requests in flight.`);
     }
+    context.attribution = readAttribution(request.headers, runtime.config.attribution);
     const read = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
     const prepared = hooks.prepareBody ? await hooks.prepareBody(read, context.key, response) : read;
     let body = prepared instanceof RequestBody ? prepared : new RequestBody(prepared);
@@ -103,7 +107,11 @@ export async function handleModelRequest(
     if (rule) context.rule = rule.name;
 
     plan = runtime.router.plan(routed, features);
-    const budgeted = runtime.budgets.applies(context.key);
+    if (routed.strategy === 'experiment' && plan[0]) {
+      context.experiment = routed.alias;
+      context.variant = variantOf(plan[0]);
+    }
+    const budgeted = runtime.budgets.applies(context.key, context.attribution);
     // A budget cannot hold money for a model without a price: such targets are not reachable by a budgeted key.
     if (budgeted) plan = pricedTargets(plan, context);
     // Worst cases are estimated only when a budget or a rate limit will look at them (reading
@@ -114,7 +122,10 @@ export async function handleModelRequest(
     const choices = () => surface.readChoiceCount(body);
     const maxOutputTokens = () => (maxOutput ??= requestedCap() ?? Math.max(...plan.map((target) => target.maxOutputTokens ?? defaultMaxOutputTokens)));
     // The held amount is an upper bound: input priced at one token per byte (a token is never shorter), all of the output cap.
+    // A hedged request may bill two attempts.
+    const attemptsBilled = routed.strategy === 'hedge' ? 2 : 1;
     const worstCase = () =>
+      attemptsBilled *
       Math.max(
         ...plan.map((target) =>
           worstCaseMicros({
@@ -124,7 +135,7 @@ export async function handleModelRequest(
           }),
         ),
       );
-    reservation = await runtime.budgets.reserve(context.key, worstCase, context.requestId);
+    reservation = await runtime.budgets.reserve(context.key, worstCase, context.requestId, context.attribution);
     // The upstream may not produce more than was reserved for: a budgeted request without a cap gets the one it was held at.
     // (Reading the cap may parse the body: only budgeted requests pay for it up front.)
     if (budgeted) {
@@ -146,12 +157,16 @@ export async function handleModelRequest(
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
 
     let decoded: ModelRequest | undefined;
-    const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number): Promise<void> => {
+    const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number, lane?: HedgeLane): Promise<void> => {
+      // A hedged attempt runs on its own context and signal, and must win the claim before writing.
+      const attemptContext = lane?.context ?? context;
+      const signal = lane?.signal ?? abort.signal;
+      const claim = lane ? { claim: lane.claim } : {};
       // A redacted request's answer must have its placeholders restored, which happens on IR
       // events: it takes the translated path even to a same-dialect provider.
       if (provider.dialect === surface.dialect && vault.size === 0) {
         return forwardPassthrough(
-          context,
+          attemptContext,
           surface,
           provider,
           target,
@@ -160,9 +175,10 @@ export async function handleModelRequest(
             body: passthroughBody,
             clientHeaders: request.headers,
             fallbackCount,
-            signal: abort.signal,
+            signal,
             heartbeatMs: limits.sseHeartbeatMs,
             hideUsage: usageBody !== undefined,
+            ...claim,
           },
           response,
         );
@@ -171,7 +187,7 @@ export async function handleModelRequest(
       decoded ??= { ...surface.codec.decodeRequest(body.fields(), context.warnings), stream: context.stream };
       const providerCodec = dialectCodecs[provider.dialect];
       return forwardTranslated(
-        context,
+        attemptContext,
         provider,
         target,
         gateway.upstream,
@@ -180,10 +196,11 @@ export async function handleModelRequest(
           clientCodec: surface.codec,
           providerCodec,
           fallbackCount,
-          signal: abort.signal,
+          signal,
           inputBytes: raw.length,
           heartbeatMs: limits.sseHeartbeatMs,
           vault,
+          ...claim,
         },
         response,
       );
@@ -196,12 +213,13 @@ export async function handleModelRequest(
       features,
       signal: abort.signal,
       committed: () => response.headersSent,
-      attempt: async (provider, target, fallbackCount) => {
+      ...(routed.strategy === 'hedge' && routed.hedgeAfterMs !== undefined ? { hedge: { afterMs: routed.hedgeAfterMs, inputBytes: raw.length } } : {}),
+      attempt: async (provider, target, fallbackCount, lane) => {
         fallbacks = fallbackCount;
         const attemptSpan = span.startAttempt(provider.config.name, target.model);
         try {
-          await forward(provider, target, fallbackCount);
-          attemptSpan.end(context.status);
+          await forward(provider, target, fallbackCount, lane);
+          attemptSpan.end((lane?.context ?? context).status);
         } catch (error) {
           attemptSpan.end(isGatewayError(error) ? error.status : null, { code: isGatewayError(error) ? error.code : 'gateway_internal' });
           throw error;

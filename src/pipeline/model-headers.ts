@@ -17,6 +17,8 @@ export function modelHeaders(context: RequestContext, fallbackCount: number): Re
     headers['x-switchyard-cost-usd'] = (context.price() / 1_000_000).toFixed(6);
     headers['x-switchyard-latency-ms'] = String(Math.round(context.elapsedMs()));
   }
+  // Experiment variant names come from config (decision 0014).
+  if (context.variant !== null) headers['x-switchyard-variant'] = context.variant;
   if (context.warnings.size > 0) {
     headers['x-switchyard-warnings'] = context.warnings.list.map((warning) => warning.code).join(',');
   }

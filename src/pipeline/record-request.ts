@@ -36,6 +36,10 @@ export function recordRequest(context: RequestContext, logs: RequestLogStore): R
     // Bodies are stored only when logging.bodies is on, and never with credentials in them.
     requestBody: redactNullable(context.requestBody),
     responseBody: redactNullable(context.responseBody),
+    attributes: context.attribution.attributes,
+    tags: context.attribution.tags,
+    experiment: context.experiment,
+    variant: context.variant,
   };
   logs.append(row);
   return row;

@@ -6,6 +6,7 @@ import { costMicros, findPricing } from '../observability/pricing.ts';
 import type { DialectId, Usage } from '../core/ir/index.ts';
 import { Warnings } from '../core/warnings.ts';
 import type { AttemptRecord, Outcome } from '../store/ports.ts';
+import type { RequestAttribution } from '../store/spend-store.ts';
 import type { GatewayError } from '../core/errors.ts';
 import { outcomeOf } from './outcome-of.ts';
 import type { GuardrailsConfig } from '../config/guardrails-config.ts';
@@ -35,6 +36,11 @@ export class RequestContext {
   /** The served target's config pricing override, if any. */
   pricing: PricingConfig | undefined;
   rule: string | null = null;
+  /** What the request said about itself (attribution headers, metadata, tags). */
+  attribution: RequestAttribution = { attributes: {}, tags: [] };
+  /** `strategy: experiment`: the alias and the variant this request was assigned. */
+  experiment: string | null = null;
+  variant: string | null = null;
   requestBody: string | null = null;
   responseBody: string | null = null;
   /** The guardrails in force for this request (set once the key and model are known). */
@@ -67,4 +73,42 @@ export class RequestContext {
   markFirstByte(): void {
     if (this.ttfbMs === null) this.ttfbMs = this.elapsedMs();
   }
+
+  /**
+   * A context for one of several attempts running at once (hedging): the same request (id,
+   * clock, key, warnings, verdicts), but its own status, usage, timing and served target, so
+   * the attempt that loses cannot overwrite the winner's. `adopt` takes the winner's back.
+   */
+  forkAttempt(): RequestContext {
+    const child = Object.create(RequestContext.prototype) as RequestContext;
+    Object.assign(child, this);
+    child.ttfbMs = null;
+    child.usage = undefined;
+    child.usageEstimated = false;
+    child.status = 0;
+    child.outcome = undefined;
+    child.errorCode = null;
+    child.errorMessage = null;
+    child.costMicros = 0;
+    return child;
+  }
+
+  adopt(attempt: RequestContext): void {
+    for (const field of adoptedFields) (this as unknown as Record<string, unknown>)[field] = (attempt as unknown as Record<string, unknown>)[field];
+  }
 }
+
+/** What an attempt's own context holds that the request's takes from the winner. */
+const adoptedFields = [
+  'status',
+  'outcome',
+  'errorCode',
+  'errorMessage',
+  'usage',
+  'usageEstimated',
+  'costMicros',
+  'ttfbMs',
+  'provider',
+  'servedModel',
+  'pricing',
+] as const satisfies ReadonlyArray<keyof RequestContext>;

@@ -19,26 +19,29 @@ export async function settleSpend(reservation: Reservation, context: RequestCont
     keyName: context.key?.name ?? null,
     team: context.key?.team ?? null,
     user: context.key?.user ?? null,
-    tags: context.key?.tags ?? [],
+    tags: [...new Set([...(context.key?.tags ?? []), ...context.attribution.tags])],
+    attributes: context.attribution.attributes,
   };
   const warnings: BudgetWarning[] = [];
   // Every attempt that reached a provider has its ledger row; the ones before the last failed
-  // before any content (that is what allowed a retry), so they are booked at no cost.
+  // before any content (that is what allowed a retry), so they are booked at no cost — except
+  // a hedged attempt that lost the race, billed as far as it got (its record says how much).
   for (const [index, attempt] of upstreamAttempts.slice(0, -1).entries()) {
+    const cost = attempt.costMicros ?? 0;
     warnings.push(
       ...(await reservation.record({
         ...base,
         attempt: index + 1,
         provider: attempt.provider,
         model: attempt.model,
-        inputTokens: 0,
+        inputTokens: attempt.inputTokens ?? 0,
         cachedInputTokens: 0,
         cacheWriteTokens: 0,
-        outputTokens: 0,
+        outputTokens: attempt.outputTokens ?? 0,
         reasoningTokens: 0,
-        costMicros: 0,
-        estimated: false,
-        reason: 'retry',
+        costMicros: cost,
+        estimated: attempt.estimated ?? false,
+        reason: attempt.outcome === 'hedge_lost' ? 'hedge_lost' : attempt.outcome === 'client_disconnected' ? 'client_disconnected' : 'retry',
         createdAt: new Date().toISOString(),
       })),
     );

@@ -7,6 +7,8 @@ export interface ResolvedModel {
   alias: string;
   targets: TargetConfig[];
   strategy: ModelConfig['strategy'];
+  hedgeAfterMs?: number;
+  maxTtftP95Ms?: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export class ModelResolver {
     const keyAlias = key && Object.entries(key.aliases).find(([alias]) => normalize(alias) === name)?.[1];
     if (keyAlias !== undefined) return this.lookup(keyAlias, undefined);
     const model = this.byLowerName.get(name);
-    if (model) return { alias: model.alias, targets: model.targets, strategy: model.strategy };
+    if (model) return resolvedOf(model);
     const slash = requested.trim().indexOf('/');
     if (slash > 0) {
       const providerName = requested.trim().slice(0, slash);
@@ -135,4 +137,11 @@ function sameTarget(a: TargetConfig, b: TargetConfig): boolean {
 
 function normalize(name: string): string {
   return name.trim().toLowerCase();
+}
+
+function resolvedOf(model: ModelConfig): ResolvedModel {
+  const resolved: ResolvedModel = { alias: model.alias, targets: model.targets, strategy: model.strategy };
+  if (model.hedgeAfterMs !== undefined) resolved.hedgeAfterMs = model.hedgeAfterMs;
+  if (model.maxTtftP95Ms !== undefined) resolved.maxTtftP95Ms = model.maxTtftP95Ms;
+  return resolved;
 }

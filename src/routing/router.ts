@@ -2,6 +2,7 @@ import type { RuntimeConfig, TargetConfig } from '../config/runtime-config.ts';
 import type { RoutingRuleConfig } from '../config/schema.ts';
 import type { FailureClass } from '../core/errors.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
+import { LatencySamples } from './latency-samples.ts';
 import { matchRule } from './match-rule.ts';
 import type { RequestFeatures } from './request-features.ts';
 import type { ResolvedModel } from './resolve-model.ts';
@@ -39,8 +40,8 @@ export class Router {
     this.breakers = sameBreakers ? previous.breakers : new Map();
     this.sticky = sameSticky ? previous.sticky : sticky.enabled ? new StickySessions(sticky.ttl_ms, sticky.max_sessions) : undefined;
     this.state = previous
-      ? { roundRobin: previous.state.roundRobin, latency: previous.state.latency, random }
-      : { roundRobin: new Map(), latency: new Map(), random };
+      ? { roundRobin: previous.state.roundRobin, latency: previous.state.latency, ttft: previous.state.ttft, random }
+      : { roundRobin: new Map(), latency: new Map(), ttft: new Map(), random };
   }
 
   get retry() {
@@ -57,8 +58,16 @@ export class Router {
 
   /** Targets in the order to try: sticky target first while healthy, open breakers last. */
   plan(resolved: ResolvedModel, features: RequestFeatures): TargetConfig[] {
-    let order = orderTargets(resolved.alias, resolved.strategy, resolved.targets, features, this.state);
-    const stuck = features.sessionKey ? this.sticky?.get(features.sessionKey) : undefined;
+    let order = orderTargets(
+      resolved.alias,
+      resolved.strategy,
+      resolved.targets,
+      features,
+      this.state,
+      resolved.maxTtftP95Ms !== undefined ? { maxTtftP95Ms: resolved.maxTtftP95Ms } : {},
+    );
+    // An experiment's assignment is already sticky per session (and must not follow a fallback).
+    const stuck = features.sessionKey && resolved.strategy !== 'experiment' ? this.sticky?.get(features.sessionKey) : undefined;
     if (stuck) {
       const index = order.findIndex((target) => targetId(target) === stuck);
       if (index > 0 && this.breaker(order[index]!).state() === 'closed') order = [order[index]!, ...order.slice(0, index), ...order.slice(index + 1)];
@@ -72,12 +81,16 @@ export class Router {
     return this.breaker(target).tryAcquire();
   }
 
+  /** `ttfbMs`: this attempt's time to first token (from the attempt's own start). */
   recordSuccess(target: TargetConfig, ttfbMs: number | null, sessionKey: string | undefined): void {
     this.breaker(target).recordSuccess();
     const id = targetId(target);
     if (ttfbMs !== null) {
       const previous = this.state.latency.get(id);
       this.state.latency.set(id, previous === undefined ? ttfbMs : previous + latencyWeight * (ttfbMs - previous));
+      let samples = this.state.ttft.get(id);
+      if (!samples) this.state.ttft.set(id, (samples = new LatencySamples()));
+      samples.add(ttfbMs, Date.now());
     }
     if (sessionKey) this.sticky?.set(sessionKey, id);
   }

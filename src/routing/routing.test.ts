@@ -12,7 +12,7 @@ import { seededRandom } from '../../test/support/seeded-random.ts';
 
 const a: TargetConfig = { provider: 'p1', model: 'a', weight: 3 };
 const b: TargetConfig = { provider: 'p2', model: 'b', weight: 1 };
-const state = (): StrategyState => ({ roundRobin: new Map(), latency: new Map(), random: seededRandom(7) });
+const state = (): StrategyState => ({ roundRobin: new Map(), latency: new Map(), ttft: new Map(), random: seededRandom(7) });
 const features = minimalFeatures(4000, {});
 
 test('failover keeps config order; round-robin rotates per alias', () => {

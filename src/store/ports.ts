@@ -33,6 +33,11 @@ export interface AttemptRecord {
   outcome: string;
   latencyMs: number;
   errorCode?: string;
+  /** A hedged attempt that lost the race: what it cost as far as it got (estimated when the provider said nothing). */
+  costMicros?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  estimated?: boolean;
 }
 
 export interface RequestLogRow {
@@ -68,6 +73,13 @@ export interface RequestLogRow {
   warnings: string[];
   requestBody: string | null;
   responseBody: string | null;
+  /** What the request said about itself (contract §2 `attribution`); absent means none. */
+  attributes?: Record<string, string>;
+  /** The request's own tags (`x-switchyard-tags`). */
+  tags?: string[];
+  /** The experiment alias and the variant that served (`strategy: experiment`). */
+  experiment?: string | null;
+  variant?: string | null;
 }
 
 export interface LogQuery {
@@ -78,6 +90,22 @@ export interface LogQuery {
   limit?: number;
 }
 
+/** One experiment variant's numbers over the request log (`GET /admin/experiments`). */
+export interface ExperimentStatsRow {
+  experiment: string;
+  variant: string;
+  requests: number;
+  /** Requests whose outcome was not `ok`. */
+  errors: number;
+  /** Distinct served models (a fallback may serve another variant's model). */
+  servedModels: string[];
+  avgLatencyMs: number;
+  avgTtfbMs: number | null;
+  costMicros: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
 export interface RequestLogStore {
   /** Queues a row; never throws and never waits. Rows are durable after `flush()` (called periodically and on shutdown). */
   append(row: RequestLogRow): void;
@@ -86,6 +114,8 @@ export interface RequestLogStore {
   query(filter: LogQuery): Promise<RequestLogRow[]>;
   /** Spend grouped from the log (requests that reached a provider). */
   rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]>;
+  /** Per-variant numbers of `strategy: experiment` aliases since an instant (all time without). */
+  experimentStats(query: { since?: string }): Promise<ExperimentStatsRow[]>;
 }
 
 export interface Storage {

@@ -18,7 +18,20 @@
  *   run of it (the instance restarted, so those requests are gone).
  */
 
-export type BudgetScope = 'key' | 'org' | 'team' | 'user' | 'tag';
+export type BudgetScope = 'key' | 'org' | 'team' | 'user' | 'tag' | 'attribute';
+
+/** What a request says about itself (contract §2 `attribution`): its attributes and its own tags. */
+export interface RequestAttribution {
+  /** attribute name → value, e.g. `{ repo: 'billing' }`. */
+  attributes: Record<string, string>;
+  /** Tags from `x-switchyard-tags` (the key's own tags are on the key). */
+  tags: string[];
+}
+
+/** The subject of an `attribute` budget: `name=value` (names never contain `=`). */
+export function attributeSubject(name: string, value: string): string {
+  return `${name}=${value}`;
+}
 export type BudgetWindowKind = 'day' | 'week' | 'month' | 'total';
 
 /** Who made a reservation: a stable instance id (survives restarts) and this process's run. */
@@ -30,7 +43,7 @@ export interface ReservationHolder {
 /** One budget that applies to a request, already resolved for that request's key. */
 export interface BudgetRule {
   scope: BudgetScope;
-  /** The key name, team, user or tag; '*' for the org. */
+  /** The key name, team, user or tag; '*' for the org; `name=value` for an attribute. */
   subject: string;
   limitMicros: number;
   window: BudgetWindowKind;
@@ -75,7 +88,7 @@ export interface SettleResult {
   crossed: WarnCrossing[];
 }
 
-export type SpendReason = 'completed' | 'partial' | 'client_disconnected' | 'retry' | 'error';
+export type SpendReason = 'completed' | 'partial' | 'client_disconnected' | 'retry' | 'error' | 'hedge_lost';
 
 /** One upstream attempt's cost. Every attempt gets one: retries, partial streams, disconnects. */
 export interface SpendLedgerEntry {
@@ -85,7 +98,10 @@ export interface SpendLedgerEntry {
   keyName: string | null;
   team: string | null;
   user: string | null;
+  /** The key's tags and the request's own. */
   tags: string[];
+  /** The request's attributes (attribute name → value); absent means none. */
+  attributes?: Record<string, string>;
   provider: string;
   model: string;
   inputTokens: number;
@@ -101,10 +117,12 @@ export interface SpendLedgerEntry {
   createdAt: string;
 }
 
-export type SpendGroupBy = 'key' | 'team' | 'model' | 'day' | 'user' | 'provider' | 'tag';
+export type SpendGroupBy = 'key' | 'team' | 'model' | 'day' | 'user' | 'provider' | 'tag' | 'attribute';
 
 export interface SpendRollupQuery {
   groupBy: SpendGroupBy;
+  /** For `attribute`: which one (a configured attribute name). */
+  attribute?: string;
   /** Inclusive ISO instant or date. */
   since?: string;
   /** Exclusive ISO instant or date. */

@@ -36,6 +36,9 @@ async function handleIncoming(incoming: IncomingMessage, response: ServerRespons
     body: parseBody(rawBody),
   };
   requests.push(recorded);
+  response.on('close', () => {
+    if (!response.writableFinished) recorded.abortedByClient = true;
+  });
   try {
     await handler(recorded, response, rawBody);
   } catch (error) {

@@ -10,6 +10,8 @@ export type RecordedRequest = {
   headers: IncomingHttpHeaders;
   /** Parsed JSON body; the raw text when it was not valid JSON; undefined when empty. */
   body: any;
+  /** Set when the client closed the connection before the answer was complete (an aborted request). */
+  abortedByClient?: boolean;
 };
 
 export type ScenarioToolCall = {

@@ -236,6 +236,59 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
       );
     });
 
+    test('spend: attributes reach the ledger; an attribute budget counts what its value already spent; rollup by attribute', async () => {
+      const { storage } = await fresh();
+      await storage.spend.record({ rules: [], entry: entry({ requestId: 'a', costMicros: 40, attributes: { repo: 'billing' } }), now: november });
+      await storage.spend.record({ rules: [], entry: entry({ requestId: 'b', costMicros: 25, attributes: { repo: 'search', team_x: 'y' } }), now: november });
+      await storage.spend.record({ rules: [], entry: entry({ requestId: 'c', costMicros: 5 }), now: november });
+      // Unbudgeted entries may be written behind; a counter that appears mid-window is then seeded from the ledger, matching on the attribute's value.
+      await storage.logs.flush();
+      const billing = rule({ scope: 'attribute', subject: 'repo=billing' });
+      const usage = await storage.spend.usage([billing, rule({ scope: 'attribute', subject: 'repo=nothing' })], november);
+      assert.deepEqual(
+        usage.map((row) => row.spentMicros),
+        [40, 0],
+      );
+      assert.deepEqual(
+        (await storage.spend.rollup({ groupBy: 'attribute', attribute: 'repo' })).map((row) => [row.group, row.costMicros, row.requests]),
+        [
+          ['billing', 40, 1],
+          ['search', 25, 1],
+          ['(none)', 5, 1],
+        ],
+      );
+      storage.logs.append(requestLogRow({ requestId: 'l1', provider: 'oai', costMicros: 9, attributes: { repo: 'billing' } }));
+      await storage.logs.flush();
+      assert.deepEqual(
+        (await storage.logs.rollup({ groupBy: 'attribute', attribute: 'repo' })).map((row) => [row.group, row.costMicros]),
+        [['billing', 9]],
+      );
+    });
+
+    test('request log: experiment stats per variant', async () => {
+      const { storage } = await fresh();
+      const row = (id: string, variant: string, outcome: 'ok' | 'upstream_error', latencyMs: number) =>
+        requestLogRow({ requestId: id, experiment: 'ab', variant, outcome, latencyMs, costMicros: 10, servedModel: variant === 'x' ? 'gpt-5' : 'claude' });
+      for (const logged of [row('1', 'x', 'ok', 100), row('2', 'x', 'upstream_error', 300), row('3', 'y', 'ok', 50), requestLogRow({ requestId: '4' })])
+        storage.logs.append(logged);
+      await storage.logs.flush();
+      assert.deepEqual(
+        (await storage.logs.experimentStats({})).map((stats) => [
+          stats.experiment,
+          stats.variant,
+          stats.requests,
+          stats.errors,
+          stats.avgLatencyMs,
+          stats.costMicros,
+          stats.servedModels,
+        ]),
+        [
+          ['ab', 'x', 2, 1, 200, 20, ['gpt-5']],
+          ['ab', 'y', 1, 0, 50, 10, ['claude']],
+        ],
+      );
+    });
+
     test('spend: a lease holds while renewed, lapses one lease after the last renewal, and then no longer counts', async () => {
       const { storage } = await fresh();
       const key = rule({ limitMicros: 1_000 });

@@ -111,6 +111,10 @@ describe('GET /admin/logs and /admin/spend', () => {
       ttfb_ms: 420.25,
       attempts: [{ provider: 'anthro', model: 'claude-sonnet-4-5', status: 502, outcome: 'upstream_error', latency_ms: 900, error_code: 'provider_error' }],
       rule: 'coding',
+      attributes: { repo: 'billing' },
+      tags: ['nightly'],
+      experiment: null,
+      variant: null,
       warnings: ['reasoning_dropped: the target has no reasoning'],
     });
     assert.equal(result.body.data[1].cost_usd, 1.5);

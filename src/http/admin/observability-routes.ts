@@ -8,6 +8,8 @@ import type { GatewayMetrics } from '../../observability/metrics.ts';
 import type { LogQuery, Outcome, RequestLogStore } from '../../store/ports.ts';
 import type { SpendGroupBy, SpendRollupQuery, SpendRollupRow } from '../../store/spend-store.ts';
 import { sendJson } from '../../pipeline/client-io.ts';
+import type { ModelConfig } from '../../config/runtime-config.ts';
+import { experimentReport } from './experiment-report.ts';
 
 export interface SpendRollupSource {
   rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]>;
@@ -20,6 +22,10 @@ export interface ObservabilityAdminContext {
   spend?: SpendRollupSource;
   /** Throws a GatewayError (401/403) unless the request carries the master key. */
   authorize(request: IncomingMessage): void;
+  /** The configured attribute names (`attribution.headers`): each is a `group_by` too. */
+  attributes?: readonly string[];
+  /** The current model config: `/admin/experiments` lists its experiments. */
+  models?: Record<string, ModelConfig>;
 }
 
 /** The log's outcome vocabulary (`store/ports.ts`); a Record so a new Outcome fails to compile until listed. */
@@ -43,7 +49,7 @@ const spendParameters = ['group_by', 'since', 'until'];
 const commonGroups: SpendGroupBy[] = ['key', 'team', 'model', 'day', 'user', 'provider'];
 
 /**
- * `GET /admin/logs` and `GET /admin/spend` (README, Observability), master key only. Answers false for any
+ * `GET /admin/logs`, `GET /admin/spend` and `GET /admin/experiments` (README, Observability), master key only. Answers false for any
  * other path so the caller can route it on.
  */
 export async function handleObservabilityAdmin(
@@ -53,7 +59,7 @@ export async function handleObservabilityAdmin(
   url: URL,
 ): Promise<boolean> {
   const path = url.pathname;
-  if (path !== '/admin/logs' && path !== '/admin/spend') return false;
+  if (path !== '/admin/logs' && path !== '/admin/spend' && path !== '/admin/experiments') return false;
   if (!response.hasHeader('x-request-id')) response.setHeader('x-request-id', `req_${randomBytes(12).toString('hex')}`);
   response.setHeader('cache-control', 'no-store');
   try {
@@ -66,9 +72,13 @@ export async function handleObservabilityAdmin(
       const { query, bodies } = readLogQuery(url.searchParams);
       const rows = await context.logs.query(query);
       sendJson(response, 200, { data: rows.map((row) => viewOfLogRow(row, { bodies })) });
+    } else if (path === '/admin/experiments') {
+      const value = readParameters(url.searchParams, ['since']);
+      const stats = await context.logs.experimentStats(value.since ? { since: readInstant(value.since, 'since') } : {});
+      sendJson(response, 200, { data: experimentReport(context.models ?? {}, stats) });
     } else {
       const source = context.spend ? 'ledger' : 'request_log';
-      const rows = await (context.spend ?? context.logs).rollup(readSpendQuery(url.searchParams, source === 'ledger'));
+      const rows = await (context.spend ?? context.logs).rollup(readSpendQuery(url.searchParams, source === 'ledger', context.attributes ?? []));
       sendJson(response, 200, { data: rows.map(viewOfSpendRow), source });
     }
   } catch (error) {
@@ -111,12 +121,14 @@ function readLogQuery(parameters: URLSearchParams): { query: LogQuery; bodies: b
   return { query, bodies };
 }
 
-function readSpendQuery(parameters: URLSearchParams, fromLedger: boolean): SpendRollupQuery {
+function readSpendQuery(parameters: URLSearchParams, fromLedger: boolean, attributes: readonly string[]): SpendRollupQuery {
   const value = readParameters(parameters, spendParameters);
-  const groups = fromLedger ? [...commonGroups, 'tag'] : commonGroups;
-  const groupBy = (value.group_by || 'key') as SpendGroupBy;
-  if (!groups.includes(groupBy)) throw invalidRequest(`group_by: "${value.group_by}" is not a grouping (one of ${groups.join(', ')}).`, 'group_by');
-  const query: SpendRollupQuery = { groupBy };
+  const groups: string[] = fromLedger ? [...commonGroups, 'tag'] : commonGroups;
+  const name = value.group_by || 'key';
+  // A configured attribute (attribution.headers) groups like a built-in column.
+  const query: SpendRollupQuery = attributes.includes(name) ? { groupBy: 'attribute', attribute: name } : { groupBy: name as SpendGroupBy };
+  if (query.groupBy !== 'attribute' && !groups.includes(name))
+    throw invalidRequest(`group_by: "${value.group_by}" is not a grouping (one of ${[...groups, ...attributes].join(', ')}).`, 'group_by');
   if (value.since) query.since = readInstant(value.since, 'since');
   if (value.until) query.until = readInstant(value.until, 'until');
   return query;

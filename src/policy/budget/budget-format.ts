@@ -4,7 +4,13 @@ import type { BudgetScope, BudgetWindowKind } from '../../store/spend-store.ts';
 export const periodLabel: Record<BudgetWindowKind, string> = { day: 'today', week: 'this week', month: 'this month', total: 'in total' };
 
 export function scopeLabel(scope: BudgetScope, subject: string): string {
-  return scope === 'org' ? 'the organization' : `${scope} "${subject}"`;
+  if (scope === 'org') return 'the organization';
+  // An attribute budget's subject is `name=value`: "repo \"billing\"".
+  if (scope === 'attribute') {
+    const at = subject.indexOf('=');
+    return `${subject.slice(0, at)} "${subject.slice(at + 1)}"`;
+  }
+  return `${scope} "${subject}"`;
 }
 
 /** Micro-dollars as `$12.34` (display only; money stays integer micro-dollars everywhere else). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { KeyConfig, ScopedBudgetConfig } from '../../config/runtime-config.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { log } from '../../core/log.ts';
-import type { BudgetRule, ReservationHolder, SpendLedgerEntry, SpendStore, WarnCrossing } from '../../store/spend-store.ts';
+import type { BudgetRule, RequestAttribution, ReservationHolder, SpendLedgerEntry, SpendStore, WarnCrossing } from '../../store/spend-store.ts';
 import { budgetExceededError } from './budget-exceeded-error.ts';
 import { budgetRulesFor } from './budget-rules.ts';
 
@@ -100,12 +100,12 @@ export class BudgetGuard {
   }
 
   /** Whether any budget applies to this key's requests. */
-  applies(key: KeyConfig | undefined): boolean {
-    return this.rulesFor(key).length > 0;
+  applies(key: KeyConfig | undefined, request?: RequestAttribution): boolean {
+    return this.rulesFor(key, request).length > 0;
   }
 
-  private rulesFor(key: KeyConfig | undefined): BudgetRule[] {
-    return budgetRulesFor(key, this.budgets);
+  private rulesFor(key: KeyConfig | undefined, request?: RequestAttribution): BudgetRule[] {
+    return budgetRulesFor(key, this.budgets, request);
   }
 
   /**
@@ -113,9 +113,9 @@ export class BudgetGuard {
    * overflow. The worst case may be given as a function: it is then computed only when a
    * budget applies (estimating it can mean reading the request body).
    */
-  async reserve(key: KeyConfig | undefined, worstCase: number | (() => number), requestId: string): Promise<Reservation> {
+  async reserve(key: KeyConfig | undefined, worstCase: number | (() => number), requestId: string, request?: RequestAttribution): Promise<Reservation> {
     const now = new Date();
-    const rules = this.rulesFor(key);
+    const rules = this.rulesFor(key, request);
     const id = `${requestId}:${randomUUID()}`;
     // No budget applies: nothing to hold, but every attempt still goes to the ledger.
     if (rules.length === 0) return this.reservation(id, rules, 0, false);

@@ -1,26 +1,34 @@
 import type { BudgetConfig, KeyConfig, ScopedBudgetConfig } from '../../config/runtime-config.ts';
-import type { BudgetRule, BudgetScope } from '../../store/spend-store.ts';
+import { attributeSubject, type BudgetRule, type BudgetScope, type RequestAttribution } from '../../store/spend-store.ts';
 
 export type { BudgetRule, BudgetScope };
 
 /**
  * Every budget that applies to a request made with `key`, narrowest first: the key's own,
- * then its user, its team, each of its tags, then the org. The order is the order the store
+ * then its user, its team, each of its tags (the key's and the request's own), each attribute
+ * the request carries, then the org. The order is the order the store
  * checks hard rules in, so the error names the most specific budget that is exhausted.
  * Without a key (anonymous gateway) only org budgets apply.
  */
-export function budgetRulesFor(key: KeyConfig | undefined, budgets: readonly ScopedBudgetConfig[]): BudgetRule[] {
+export function budgetRulesFor(key: KeyConfig | undefined, budgets: readonly ScopedBudgetConfig[], request?: RequestAttribution): BudgetRule[] {
   const rules: BudgetRule[] = [];
   if (key?.budget) rules.push(ruleOf('key', key.name, key.budget));
-  const tags = new Set(key?.tags ?? []);
+  const tags = new Set([...(key?.tags ?? []), ...(request?.tags ?? [])]);
   const byScope = (scope: ScopedBudgetConfig['scope'], applies: (budget: ScopedBudgetConfig) => boolean) => {
-    for (const budget of budgets) if (budget.scope === scope && applies(budget)) rules.push(ruleOf(scope, scope === 'org' ? '*' : budget.name, budget));
+    for (const budget of budgets) if (budget.scope === scope && applies(budget)) rules.push(ruleOf(scope, subjectOf(budget), budget));
   };
   if (key?.user !== undefined) byScope('user', (budget) => budget.name === key.user);
   if (key?.team !== undefined) byScope('team', (budget) => budget.name === key.team);
   if (tags.size > 0) byScope('tag', (budget) => tags.has(budget.name));
+  const attributes = request?.attributes ?? {};
+  byScope('attribute', (budget) => budget.value !== undefined && attributes[budget.name] === budget.value);
   byScope('org', () => true);
   return rules;
+}
+
+function subjectOf(budget: ScopedBudgetConfig): string {
+  if (budget.scope === 'org') return '*';
+  return budget.scope === 'attribute' ? attributeSubject(budget.name, budget.value ?? '') : budget.name;
 }
 
 function ruleOf(scope: BudgetScope, subject: string, budget: BudgetConfig): BudgetRule {

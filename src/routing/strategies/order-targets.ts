@@ -1,13 +1,17 @@
 import type { ModelConfig, TargetConfig } from '../../config/runtime-config.ts';
 import { findPricing } from '../../observability/pricing.ts';
 import type { RequestFeatures } from '../request-features.ts';
+import type { LatencySamples } from '../latency-samples.ts';
 import { targetId } from '../target-id.ts';
+import { experimentOrder } from './assign-variant.ts';
 
 export interface StrategyState {
   /** Next round-robin position per alias. */
   roundRobin: Map<string, number>;
-  /** Moving average of time to first byte per target id (ms). */
+  /** Moving average of time to first token per target id (ms, from the attempt's start). */
   latency: Map<string, number>;
+  /** Recent time-to-first-token samples per target id (for `cheapest`'s `max_ttft_p95_ms`). */
+  ttft: Map<string, LatencySamples>;
   /** Uniform [0, 1) source; injected so tests are deterministic. */
   random: () => number;
 }
@@ -22,11 +26,16 @@ export function orderTargets(
   targets: readonly TargetConfig[],
   features: RequestFeatures,
   state: StrategyState,
+  options: { maxTtftP95Ms?: number; now?: number } = {},
 ): TargetConfig[] {
   if (targets.length <= 1) return [...targets];
   switch (strategy) {
     case 'failover':
+    // Hedging keeps the config order; the attempt loop starts the next one early.
+    case 'hedge':
       return [...targets];
+    case 'experiment':
+      return experimentOrder(alias, targets, features.sessionKey, state.random);
     case 'round-robin': {
       const position = state.roundRobin.get(alias) ?? 0;
       state.roundRobin.set(alias, (position + 1) % targets.length);
@@ -37,8 +46,15 @@ export function orderTargets(
     case 'lowest-latency':
       // Unmeasured targets first (so each gets measured), then fastest average.
       return [...targets].sort((a, b) => (state.latency.get(targetId(a)) ?? -1) - (state.latency.get(targetId(b)) ?? -1));
-    case 'cheapest':
-      return cheapestOrder(targets, features);
+    case 'cheapest': {
+      const ordered = cheapestOrder(targets, features);
+      const ceiling = options.maxTtftP95Ms;
+      if (ceiling === undefined) return ordered;
+      // Too slow lately (measured p95 above the ceiling): still a fallback, never the first choice.
+      const now = options.now ?? Date.now();
+      const slow = (target: TargetConfig) => (state.ttft.get(targetId(target))?.quantile(0.95, now) ?? 0) > ceiling;
+      return [...ordered.filter((target) => !slow(target)), ...ordered.filter(slow)];
+    }
   }
 }
 

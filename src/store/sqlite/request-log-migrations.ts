@@ -37,4 +37,13 @@ export const requestLogMigrations: SqliteMigration[] = [
    CREATE INDEX request_logs_started ON request_logs (started_at);
    CREATE INDEX request_logs_key ON request_logs (key_name, started_at);`,
   },
+  {
+    // Attribution (contract §2) and experiments: who/what a request was for, which variant served.
+    name: '002_request_attribution',
+    sql: `ALTER TABLE request_logs ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+   ALTER TABLE request_logs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE request_logs ADD COLUMN experiment TEXT;
+   ALTER TABLE request_logs ADD COLUMN variant TEXT;
+   CREATE INDEX request_logs_experiment ON request_logs (experiment, started_at);`,
+  },
 ];

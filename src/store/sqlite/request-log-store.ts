@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { LogQuery, RequestLogRow, RequestLogStore } from '../ports.ts';
+import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore } from '../ports.ts';
 import type { SpendGroupBy, SpendRollupQuery, SpendRollupRow } from '../spend-store.ts';
 
 /** What a request-log rollup groups by; `(none)` stands for a row without that attribute. Tags are not in the log. */
@@ -10,6 +10,7 @@ const rollupGroup: Partial<Record<SpendGroupBy, string>> = {
   model: "COALESCE(served_model, model, '(none)')",
   provider: "COALESCE(provider, '(none)')",
   day: 'substr(started_at, 1, 10)',
+  attribute: "COALESCE(json_extract(attributes, @attributePath), '(none)')",
 };
 
 /** The group_by values a request-log rollup answers. */
@@ -32,11 +33,11 @@ export class SqliteRequestLogStore implements RequestLogStore {
       request_id, started_at, key_name, team, user_name, surface, endpoint, model, served_model, provider,
       stream, status, outcome, error_code, error_message, input_tokens, cached_input_tokens, cache_write_tokens,
       output_tokens, reasoning_tokens, usage_estimated, cost_micros, latency_ms, ttfb_ms, attempts, rule, warnings,
-      request_body, response_body)
+      request_body, response_body, attributes, tags, experiment, variant)
       VALUES (@requestId, @startedAt, @keyName, @team, @user, @surface, @endpoint, @model, @servedModel, @provider,
       @stream, @status, @outcome, @errorCode, @errorMessage, @inputTokens, @cachedInputTokens, @cacheWriteTokens,
       @outputTokens, @reasoningTokens, @usageEstimated, @costMicros, @latencyMs, @ttfbMs, @attempts, @rule, @warnings,
-      @requestBody, @responseBody)`);
+      @requestBody, @responseBody, @attributes, @tags, @experiment, @variant)`);
     this.writeBatch = database.transaction((rows: RequestLogRow[]) => {
       for (const row of rows) this.insert.run(toParameters(row));
     });
@@ -77,6 +78,43 @@ export class SqliteRequestLogStore implements RequestLogStore {
     return (this.database.prepare(sql).all(parameters) as Record<string, unknown>[]).map(fromRecord);
   }
 
+  async experimentStats(query: { since?: string }): Promise<ExperimentStatsRow[]> {
+    const since = query.since === undefined ? undefined : new Date(query.since);
+    if (since !== undefined && !Number.isFinite(since.getTime())) throw new RangeError(`experiment stats: since is not a date: ${query.since}`);
+    const rows = this.database
+      .prepare(
+        `SELECT experiment, variant, COUNT(*) AS requests, SUM(CASE WHEN outcome = 'ok' THEN 0 ELSE 1 END) AS errors,
+        json_group_array(DISTINCT served_model) AS served, AVG(latency_ms) AS latency, AVG(ttfb_ms) AS ttfb, SUM(cost_micros) AS cost,
+        SUM(input_tokens) AS input, SUM(output_tokens) AS output
+        FROM request_logs WHERE experiment IS NOT NULL AND variant IS NOT NULL ${since ? 'AND started_at >= @since' : ''}
+        GROUP BY experiment, variant ORDER BY experiment, variant`,
+      )
+      .all(since ? { since: since.toISOString() } : {}) as Array<{
+      experiment: string;
+      variant: string;
+      requests: number;
+      errors: number;
+      served: string;
+      latency: number;
+      ttfb: number | null;
+      cost: number;
+      input: number;
+      output: number;
+    }>;
+    return rows.map((row) => ({
+      experiment: row.experiment,
+      variant: row.variant,
+      requests: row.requests,
+      errors: row.errors,
+      servedModels: (JSON.parse(row.served) as Array<string | null>).filter((model): model is string => model !== null).sort(),
+      avgLatencyMs: Math.round(row.latency * 100) / 100,
+      avgTtfbMs: row.ttfb === null ? null : Math.round(row.ttfb * 100) / 100,
+      costMicros: row.cost,
+      inputTokens: row.input,
+      outputTokens: row.output,
+    }));
+  }
+
   /**
    * Spend per group from the request log, in one SQL GROUP BY. Only rows that were routed to a
    * provider count (rejections cost nothing and would add unknown model names); `model` is the
@@ -88,6 +126,11 @@ export class SqliteRequestLogStore implements RequestLogStore {
     if (!group) throw new RangeError(`request log rollup: cannot group by "${String(query.groupBy)}" (one of ${requestLogRollupGroups.join(', ')})`);
     const where = ['provider IS NOT NULL'];
     const parameters: Record<string, string> = {};
+    if (query.groupBy === 'attribute') {
+      if (!query.attribute || !/^[a-z][a-z0-9_]{0,63}$/.test(query.attribute))
+        throw new RangeError(`request log rollup: not an attribute name: ${String(query.attribute)}`);
+      parameters['attributePath'] = `$.${query.attribute}`;
+    }
     for (const [bound, operator] of [
       ['since', '>='],
       ['until', '<'],
@@ -129,6 +172,10 @@ function toParameters(row: RequestLogRow): Record<string, unknown> {
     usageEstimated: row.usageEstimated ? 1 : 0,
     attempts: JSON.stringify(row.attempts),
     warnings: JSON.stringify(row.warnings),
+    attributes: JSON.stringify(row.attributes ?? {}),
+    tags: JSON.stringify(row.tags ?? []),
+    experiment: row.experiment ?? null,
+    variant: row.variant ?? null,
   };
 }
 
@@ -163,5 +210,9 @@ function fromRecord(record: Record<string, unknown>): RequestLogRow {
     warnings: JSON.parse(record['warnings'] as string),
     requestBody: (record['request_body'] as string | null) ?? null,
     responseBody: (record['response_body'] as string | null) ?? null,
+    attributes: JSON.parse((record['attributes'] as string | undefined) ?? '{}'),
+    tags: JSON.parse((record['tags'] as string | undefined) ?? '[]'),
+    experiment: (record['experiment'] as string | null) ?? null,
+    variant: (record['variant'] as string | null) ?? null,
   };
 }

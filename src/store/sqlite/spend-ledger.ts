@@ -10,6 +10,8 @@ const groupExpression: Record<SpendGroupBy, string> = {
   provider: 'provider',
   day: 'substr(created_at, 1, 10)',
   tag: 'tag.value',
+  // The attribute's name is bound as a JSON path (@attributePath), never spliced into the SQL.
+  attribute: "COALESCE(json_extract(attributes, @attributePath), '(none)')",
 };
 
 /** Which ledger rows belong to a budget subject (the same attributes budgetRulesFor matches). */
@@ -19,6 +21,8 @@ const subjectFilter: Record<BudgetScope, string> = {
   user: 'user_name = @subject',
   tag: 'EXISTS (SELECT 1 FROM json_each(spend_ledger.tags) WHERE json_each.value = @subject)',
   org: '@subject IS NOT NULL',
+  // Subject `name=value`: the entry's attribute `name` equals `value`.
+  attribute: `json_extract(spend_ledger.attributes, '$.' || substr(@subject, 1, instr(@subject, '=') - 1)) = substr(@subject, instr(@subject, '=') + 1)`,
 };
 
 /** The append-only spend ledger: one row per upstream attempt. Call within the store's transactions. */
@@ -28,16 +32,23 @@ export class SqliteSpendLedger {
   private readonly spentStatements: Record<BudgetScope, Database.Statement>;
 
   constructor(private readonly database: Database.Database) {
-    this.insert = database.prepare(`INSERT INTO spend_ledger (request_id, attempt, key_name, team, user_name, tags, provider, model,
+    this.insert = database.prepare(`INSERT INTO spend_ledger (request_id, attempt, key_name, team, user_name, tags, attributes, provider, model,
       input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_micros, estimated, reason, created_at)
-      VALUES (@requestId, @attempt, @keyName, @team, @user, @tags, @provider, @model, @inputTokens, @cachedInputTokens,
+      VALUES (@requestId, @attempt, @keyName, @team, @user, @tags, @attributes, @provider, @model, @inputTokens, @cachedInputTokens,
       @cacheWriteTokens, @outputTokens, @reasoningTokens, @costMicros, @estimated, @reason, @createdAt)`);
     this.exists = database.prepare('SELECT 1 FROM spend_ledger WHERE request_id = ? AND attempt = ? AND created_at = ? LIMIT 1');
     const spentIn = (scope: BudgetScope) =>
       database.prepare(
         `SELECT COALESCE(SUM(cost_micros), 0) AS total FROM spend_ledger WHERE created_at >= @start AND created_at < @end AND ${subjectFilter[scope]}`,
       );
-    this.spentStatements = { key: spentIn('key'), team: spentIn('team'), user: spentIn('user'), tag: spentIn('tag'), org: spentIn('org') };
+    this.spentStatements = {
+      key: spentIn('key'),
+      team: spentIn('team'),
+      user: spentIn('user'),
+      tag: spentIn('tag'),
+      attribute: spentIn('attribute'),
+      org: spentIn('org'),
+    };
   }
 
   append(entry: SpendLedgerEntry): void {
@@ -48,6 +59,7 @@ export class SqliteSpendLedger {
       team: entry.team ?? null,
       user: entry.user ?? null,
       tags: JSON.stringify(entry.tags ?? []),
+      attributes: JSON.stringify(entry.attributes ?? {}),
       provider: entry.provider,
       model: entry.model,
       inputTokens: count(entry.inputTokens),
@@ -83,6 +95,11 @@ export class SqliteSpendLedger {
     if (!group) throw new RangeError(`spend rollup: unknown group_by "${String(query.groupBy)}"`);
     const where: string[] = [];
     const parameters: Record<string, string> = {};
+    if (query.groupBy === 'attribute') {
+      if (!query.attribute || !/^[a-z][a-z0-9_]{0,63}$/.test(query.attribute))
+        throw new RangeError(`spend rollup: not an attribute name: ${String(query.attribute)}`);
+      parameters['attributePath'] = `$.${query.attribute}`;
+    }
     for (const [bound, operator] of [
       ['since', '>='],
       ['until', '<'],

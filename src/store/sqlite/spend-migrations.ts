@@ -71,4 +71,9 @@ export const spendMigrations: SqliteMigration[] = [
    ALTER TABLE spend_reservations ADD COLUMN run_id TEXT;
    CREATE INDEX spend_reservations_holder ON spend_reservations (holder, state);`,
   },
+  {
+    // The request's attributes (contract §2 `attribution`): group_by=<attribute>, attribute budgets.
+    name: 'spend_005_attributes',
+    sql: `ALTER TABLE spend_ledger ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';`,
+  },
 ];

@@ -62,6 +62,7 @@ export const sqliteOperations = {
   },
   'logs.query': (engine: SqliteEngine, filter: LogQuery) => engine.logs.query(filter),
   'logs.rollup': (engine: SqliteEngine, query: SpendRollupQuery) => engine.logs.rollup(query),
+  'logs.experimentStats': (engine: SqliteEngine, query: { since?: string }) => engine.logs.experimentStats(query),
   'keys.create': (engine: SqliteEngine, record: VirtualKeyRecord) => engine.keys.create(record),
   'keys.findByHash': (engine: SqliteEngine, hash: string) => engine.keys.findByHash(hash),
   'keys.list': (engine: SqliteEngine) => engine.keys.list(),

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../core/errors.ts';
-import type { LogQuery, RequestLogRow, RequestLogStore, Storage } from '../ports.ts';
+import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore, Storage } from '../ports.ts';
 import type { SpendRollupQuery, SpendRollupRow, SpendStore } from '../spend-store.ts';
 import type { VirtualKeyPatch, VirtualKeyRecord, VirtualKeyStore } from '../virtual-key-store.ts';
 import { WriteBehindQueue } from '../write-behind-queue.ts';
@@ -99,6 +99,11 @@ class QueuedRequestLogStore implements RequestLogStore {
   async rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
     await this.queue.flush();
     return this.client.call('logs.rollup', [query], slowCallMs);
+  }
+
+  async experimentStats(query: { since?: string }): Promise<ExperimentStatsRow[]> {
+    await this.queue.flush();
+    return this.client.call('logs.experimentStats', [query], slowCallMs);
   }
 }
 

@@ -32,6 +32,10 @@ export function requestLogRow(overrides: Partial<RequestLogRow> = {}): RequestLo
     warnings: [],
     requestBody: null,
     responseBody: null,
+    attributes: { repo: 'billing' },
+    tags: ['nightly'],
+    experiment: null,
+    variant: null,
     ...overrides,
   };
 }
