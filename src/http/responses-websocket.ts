@@ -60,6 +60,15 @@ async function upgrade(
       new GatewayError({ code: 'caller_invalid_request', status: 404, message: `No WebSocket route for ${request.method} ${url.pathname}.` }),
     );
   }
+  // Browsers always send Origin on a WebSocket and CLIs never do: a web page must not drive the
+  // gateway (and read its answers) from the user's machine, least of all one without keys.
+  if (request.headers.origin !== undefined) {
+    gateway.metrics.countWebSocketRefused('origin');
+    return refuse(
+      socket,
+      new GatewayError({ code: 'policy_forbidden', message: 'WebSocket upgrades from a web page (with an Origin header) are not accepted.' }),
+    );
+  }
   try {
     await gateway.current.keys.authenticate(readCredential(request.headers, url.searchParams));
   } catch (error) {

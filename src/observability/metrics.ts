@@ -139,7 +139,7 @@ export class GatewayMetrics {
     this.webSockets = new Gauge({ name: 'switchyard_websocket_connections', help: 'Open Responses WebSocket connections.', registers });
     this.webSocketsRefused = new Counter({
       name: 'switchyard_websocket_refused_total',
-      help: 'Responses WebSocket upgrades refused (auth, limit) and connections closed by the gateway (idle).',
+      help: 'Responses WebSocket upgrades refused (auth, origin, limit) and connections closed by the gateway (idle).',
       labelNames: ['reason'],
       registers,
     });
@@ -204,7 +204,7 @@ export class GatewayMetrics {
     this.webSockets.set(count);
   }
 
-  countWebSocketRefused(reason: 'auth' | 'limit' | 'idle'): void {
+  countWebSocketRefused(reason: 'auth' | 'origin' | 'limit' | 'idle'): void {
     this.webSocketsRefused.inc({ reason });
   }
 

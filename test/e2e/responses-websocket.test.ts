@@ -87,6 +87,17 @@ describe('Responses over WebSocket (the real Codex 0.169 frames) on a Claude ali
     assert.match(post, /model_not_found/);
   });
 
+  test('an upgrade from a web page (Origin header) is refused with 403, even with a good key', async () => {
+    await assert.rejects(
+      ResponsesSocketClient.connect(wsUrl(), { ...headers(devKey), origin: 'https://evil.example' }),
+      (error: { status: number; body: string }) => {
+        assert.equal(error.status, 403);
+        assert.equal(JSON.parse(error.body).error.code, 'forbidden');
+        return true;
+      },
+    );
+  });
+
   test('a bad key refuses the upgrade itself with 401 in OpenAI’s shape', async () => {
     await assert.rejects(ResponsesSocketClient.connect(wsUrl(), headers('sk-wrong-key-0000')), (error: { status: number; body: string }) => {
       assert.equal(error.status, 401);
