@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
-const ROOTS = ['ResponseStreamEvent', 'Response', 'CreateChatCompletionResponse', 'CreateChatCompletionStreamResponse', 'ErrorResponse'];
+const ROOTS = ['ResponseStreamEvent', 'Response', 'CreateChatCompletionResponse', 'CreateChatCompletionStreamResponse', 'ErrorResponse', 'CompactResource'];
 const here = dirname(fileURLToPath(import.meta.url));
 const source = resolve(process.argv[2] ?? join(here, '../../shared/fixtures/openai-openapi/openapi.json.gz'));
 const commit = process.argv[3] ?? /commit\s+([0-9a-f]{40})/.exec(readFileSync(join(dirname(source), 'SOURCES.md'), 'utf8'))?.[1];

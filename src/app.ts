@@ -5,6 +5,7 @@ import type { RuntimeConfig } from './config/runtime-config.ts';
 import { ConfigError } from './config/config-error.ts';
 import { setLogLevel } from './core/log.ts';
 import { createHttpServer } from './http/server.ts';
+import { closeResponsesWebSockets } from './http/responses-websocket.ts';
 import { Gateway, type ReloadResult } from './pipeline/gateway.ts';
 import { log } from './core/log.ts';
 import { openStorage } from './store/open-storage.ts';
@@ -115,6 +116,8 @@ async function drain(server: Server, gateway: Gateway, timeoutMs: number): Promi
     await new Promise((resolve) => setTimeout(resolve, 25));
     server.closeIdleConnections();
   }
+  // Upgraded sockets are not the server's connections any more: closed here, after their frames finished.
+  closeResponsesWebSockets(server);
   server.closeAllConnections();
   await closed;
   await gateway.close();

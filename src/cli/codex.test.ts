@@ -38,6 +38,7 @@ test('writes the provider block and a catalog giving every alias Codex metadata'
   assert.match(toml, /^model_provider = "switchyard"$/m);
   assert.match(toml, /^base_url = "http:\/\/127\.0\.0\.1:4141\/v1"$/m);
   assert.match(toml, /^wire_api = "responses"$/m);
+  assert.match(toml, /^supports_websockets = true$/m, 'Codex takes the Responses WebSocket the gateway serves');
   assert.match(toml, /^model_reasoning_effort = "high"$/m, "the alias's default, so Codex's header says what it sends");
   const catalog = JSON.parse(readFileSync(join(codexHome, 'switchyard-models.json'), 'utf8')) as { models: Array<Record<string, unknown>> };
   assert.deepEqual(

@@ -124,6 +124,8 @@ export function renderCodexProviderToml(options: {
     `base_url = ${JSON.stringify(`${options.url.replace(/\/+$/, '')}/v1`)}`,
     'env_key = "SWITCHYARD_API_KEY"',
     'wire_api = "responses"',
+    '# One WebSocket per session: each turn sends only its new items (the gateway keeps the rest).',
+    'supports_websockets = true',
     // Codex sends each header whose variable is set (and non-empty) with every request.
     ...(headers.length > 0
       ? [`env_http_headers = { ${headers.map(([header, variable]) => `${JSON.stringify(header)} = ${JSON.stringify(variable)}`).join(', ')} }`]

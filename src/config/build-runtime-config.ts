@@ -181,6 +181,11 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     storage: { url: storageUrl, ...(file.storage?.instance_id !== undefined ? { instanceId: file.storage.instance_id } : {}) },
     attribution: buildAttribution(file),
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
+    responses: {
+      retentionMs: (file.responses?.retention_hours ?? 720) * 3_600_000,
+      websocketMaxConnections: file.responses?.websocket_max_connections ?? 256,
+      websocketIdleTimeoutMs: file.responses?.websocket_idle_timeout_ms ?? 900_000,
+    },
     warnings,
     guardrails: mergeGuardrails(defaultGuardrails, buildGuardrailsOverride(file.guardrails)),
     teamGuardrails: teamGuardrails(file),

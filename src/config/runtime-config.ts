@@ -145,6 +145,8 @@ export interface RuntimeConfig {
   coordination?: { url: string; onUnavailable: 'deny' | 'allow'; keyPrefix: string };
   attribution: AttributionConfig;
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
+  /** Stored Responses (how long a turn is kept) and the Responses WebSocket (how many, how long idle). */
+  responses: { retentionMs: number; websocketMaxConnections: number; websocketIdleTimeoutMs: number };
   /** Things that work but are probably not meant (printed at start and on reload). */
   warnings: string[];
   /** The top-level guardrails (defaults filled in) and the per-team overrides. */

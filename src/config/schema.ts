@@ -251,6 +251,14 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   attribution: attributionSchema.prefault({}),
+  /** Stored Responses and the Responses WebSocket (docs/decisions/0011). */
+  responses: z
+    .strictObject({
+      retention_hours: positiveInt.optional(),
+      websocket_max_connections: positiveInt.optional(),
+      websocket_idle_timeout_ms: positiveInt.optional(),
+    })
+    .optional(),
   logging: z
     .strictObject({
       bodies: z.boolean().optional(),

@@ -18,6 +18,16 @@ export class RequestBody {
     this.leading = scanLeadingScalars(raw);
   }
 
+  /**
+   * A body the gateway built itself from an object it holds (a continuation expanded into the
+   * whole conversation): the parse is already known, so nothing reads the bytes back.
+   */
+  static fromParsed(fields: Record<string, unknown>): RequestBody {
+    const body = new RequestBody(Buffer.from(JSON.stringify(fields)));
+    body.parsed = fields;
+    return body;
+  }
+
   /** The whole body as an object; 400 when it is not a JSON object. */
   fields(): Record<string, unknown> {
     if (this.parsed) return this.parsed;

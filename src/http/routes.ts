@@ -11,6 +11,9 @@ import { sendError, sendJson } from '../pipeline/client-io.ts';
 import { handleAdminRequest, requireMasterKey } from './admin/admin-routes.ts';
 import { handleMetrics, handleObservabilityAdmin } from './admin/observability-routes.ts';
 import { handleReload } from './admin/reload-route.ts';
+import { continuationHooks } from '../pipeline/responses-state/continuation-hooks.ts';
+import { handleStoredResponse } from '../pipeline/responses-state/handle-stored-response.ts';
+import { handleCompact } from '../pipeline/responses-state/handle-compact.ts';
 
 const responsesSurface = dialects['openai-responses'];
 const chatSurface = dialects['openai-chat'];
@@ -24,7 +27,9 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
   const method = request.method ?? 'GET';
 
   if (method === 'POST') {
-    if (path === '/v1/responses' || path === '/responses') return handleModelRequest(gateway, responsesSurface, request, response, url);
+    if (path === '/v1/responses' || path === '/responses')
+      return handleModelRequest(gateway, responsesSurface, request, response, url, continuationHooks(gateway));
+    if (path === '/v1/responses/compact' || path === '/responses/compact') return handleCompact(gateway, request, response, url);
     if (path === '/v1/chat/completions' || path === '/chat/completions') return handleModelRequest(gateway, chatSurface, request, response, url);
     if (path === '/v1/messages') return handleModelRequest(gateway, messagesSurface, request, response, url);
     if (path === '/v1/messages/count_tokens') return handleCountTokens(gateway, messagesSurface, request, response, url);
@@ -45,6 +50,8 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
     response.writeHead(200, { 'content-length': 0 });
     return void response.end();
   }
+  const storedId = storedResponseId(path);
+  if (storedId !== undefined && (method === 'GET' || method === 'DELETE')) return handleStoredResponse(gateway, method, storedId, request, response, url);
   if (path === '/admin/reload') return handleReload(gateway, request, response);
   if (path.startsWith('/admin/')) {
     const runtime = gateway.current;
@@ -85,6 +92,19 @@ async function listModels(gateway: Gateway, request: IncomingMessage, response: 
     if (!isGatewayError(error)) throw error;
     sendError(response, responsesSurface.codec, error, String(response.getHeader('x-request-id')));
   }
+}
+
+/** `/v1/responses/{id}` → the id (a single path segment), else undefined. */
+function storedResponseId(path: string): string | undefined {
+  const prefix = path.startsWith('/v1/responses/') ? '/v1/responses/' : path.startsWith('/responses/') ? '/responses/' : undefined;
+  if (!prefix) return undefined;
+  let id: string;
+  try {
+    id = decodeURIComponent(path.slice(prefix.length));
+  } catch {
+    return undefined;
+  }
+  return id !== '' && !id.includes('/') && id !== 'compact' ? id : undefined;
 }
 
 /** Errors outside a model route still answer in the shape the caller's client expects. */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Gateway } from '../pipeline/gateway.ts';
 import { responsesSurface } from '../dialects/openai-responses/index.ts';
 import { route } from './routes.ts';
+import { attachResponsesWebSocket } from './responses-websocket.ts';
 import { asGatewayError, sendError } from '../pipeline/client-io.ts';
 
 export function createHttpServer(gateway: Gateway): Server {
@@ -21,5 +22,6 @@ export function createHttpServer(gateway: Gateway): Server {
       });
     },
   );
+  attachResponsesWebSocket(server, gateway);
   return server;
 }

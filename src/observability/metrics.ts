@@ -64,6 +64,8 @@ export class GatewayMetrics {
 
   private readonly guardrailHits: Counter<'rule' | 'action'>;
   private readonly inflight: Gauge;
+  private readonly webSockets: Gauge;
+  private readonly webSocketsRefused: Counter<'reason'>;
   /** Present when the config names attribute metric labels. */
   readonly attribution: AttributionMetrics | undefined;
 
@@ -134,6 +136,13 @@ export class GatewayMetrics {
     });
     this.budgetWarnings = new Counter({ name: 'switchyard_budget_warnings_total', help: 'Budget warn thresholds crossed.', labelNames: ['scope'], registers });
     this.inflight = new Gauge({ name: 'switchyard_inflight_requests', help: 'Model requests being answered right now.', registers });
+    this.webSockets = new Gauge({ name: 'switchyard_websocket_connections', help: 'Open Responses WebSocket connections.', registers });
+    this.webSocketsRefused = new Counter({
+      name: 'switchyard_websocket_refused_total',
+      help: 'Responses WebSocket upgrades refused (auth, origin, limit) and connections closed by the gateway (idle).',
+      labelNames: ['reason'],
+      registers,
+    });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -189,6 +198,14 @@ export class GatewayMetrics {
 
   setInflight(count: number): void {
     this.inflight.set(count);
+  }
+
+  setWebSockets(count: number): void {
+    this.webSockets.set(count);
+  }
+
+  countWebSocketRefused(reason: 'auth' | 'origin' | 'limit' | 'idle'): void {
+    this.webSocketsRefused.inc({ reason });
   }
 
   /**

@@ -20,6 +20,7 @@ import type { Router } from '../routing/router.ts';
 import type { Storage } from '../store/ports.ts';
 import { UpstreamClient } from '../upstream/upstream-client.ts';
 import { GatewayRuntime, type DurableServices } from './gateway-runtime.ts';
+import { PendingPuts } from './responses-state/responses-continuation.ts';
 
 /** What a reload did: the changes, and the line the log got. */
 export interface ReloadResult {
@@ -41,6 +42,11 @@ export class Gateway {
   inFlight = 0;
   /** Model calls in flight per key name (the per-key concurrency cap). */
   readonly inFlightByKey = new Map<string, number>();
+  /** Stored Responses being written (a continuation waits for its predecessor's write). */
+  readonly pendingResponsePuts = new PendingPuts();
+  /** Open Responses WebSocket connections (bounded by `responses.websocket_max_connections`). */
+  webSockets = 0;
+  #purgeTimer: NodeJS.Timeout | undefined;
   /**
    * Re-reads the config from where it came from and applies it (set by the process wiring;
    * `POST /admin/reload` calls it). Throws a ConfigError when the new config is refused.
@@ -210,9 +216,15 @@ export class Gateway {
   /** Start-up work that needs the store; it never delays or fails the start (a locked store is retried). */
   start(): void {
     this.budgets.releaseAbandoned().catch((error: unknown) => log.error('budget: could not release the reservations of an earlier run', error));
+    const purge = () =>
+      void this.storage.responses.purgeExpired(new Date()).catch((error: unknown) => log.error('responses: could not purge expired stored responses', error));
+    purge();
+    this.#purgeTimer = setInterval(purge, 3_600_000);
+    this.#purgeTimer.unref();
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#purgeTimer);
     this.budgets.close();
     if (this.#durable.rateCounters instanceof RedisRateCounterStore) this.#durable.rateCounters.close();
     await this.coordination?.close();

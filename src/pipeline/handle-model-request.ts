@@ -10,7 +10,7 @@ import { worstCaseMicros, type Reservation } from '../policy/budget/budget-guard
 import { findPricing } from '../observability/pricing.ts';
 import { settleSpend } from './settle-spend.ts';
 import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
-import type { TargetConfig } from '../config/runtime-config.ts';
+import type { KeyConfig, TargetConfig } from '../config/runtime-config.ts';
 
 /** Output cap assumed for worst cases when neither the client nor the config gives one. */
 const defaultMaxOutputTokens = 16_384;
@@ -37,7 +37,14 @@ import type { OutputGuardOptions } from '../policy/guardrails/output-guard.ts';
  * model → try targets in order (fallback only on provider failures, before the commit point)
  * → record exactly one log row.
  */
-export async function handleModelRequest(gateway: Gateway, surface: Surface, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+export async function handleModelRequest(
+  gateway: Gateway,
+  surface: Surface,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  hooks: ModelRequestHooks = {},
+): Promise<void> {
   const context = new RequestContext(surface.dialect, url.pathname);
   response.setHeader('x-request-id', context.requestId);
   const abort = new AbortController();
@@ -75,8 +82,10 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
       if (current > limits.maxInFlightPerKey) throw overloaded(`This key is at its limit of ${limits.maxInFlightPerKey} requests in flight.`);
     }
     context.attribution = readAttribution(request.headers, runtime.config.attribution);
-    const raw = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
-    let body = new RequestBody(raw);
+    const read = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
+    const prepared = hooks.prepareBody ? await hooks.prepareBody(read, context.key, response) : read;
+    let body = prepared instanceof RequestBody ? prepared : new RequestBody(prepared);
+    const raw = body.raw;
     const requested = surface.readModel(body, url);
     if (typeof requested !== 'string' || requested.trim() === '') throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
     context.model = requested;
@@ -274,6 +283,12 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     }
     gateway.metrics.setInflight(gateway.inFlight);
   }
+}
+
+/** What a surface-specific layer may add around the pipe (the Responses state: `previous_response_id`, `store`). */
+export interface ModelRequestHooks {
+  /** Rewrites the request body once the key is known, before the guardrails see it. */
+  prepareBody?(raw: Buffer, key: KeyConfig | undefined, response: ServerResponse): Promise<Buffer | RequestBody>;
 }
 
 /** The targets of a plan that have a price; a budgeted key may use only those (403 when none is left). */

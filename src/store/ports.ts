@@ -1,5 +1,6 @@
 import type { VirtualKeyStore } from './virtual-key-store.ts';
 import type { SpendRollupQuery, SpendRollupRow, SpendStore } from './spend-store.ts';
+import type { ResponseStore } from './response-store.ts';
 
 /**
  * Storage ports. Every backend (SQLite now, Postgres later) implements the same
@@ -122,6 +123,8 @@ export interface Storage {
   readonly logs: RequestLogStore;
   readonly keys: VirtualKeyStore;
   readonly spend: SpendStore;
+  /** Stored Responses (`previous_response_id`, `GET`/`DELETE /v1/responses/{id}`). */
+  readonly responses: ResponseStore;
   /** Resolves when the store takes writes now (for `/ready`); rejects when it is unreachable, locked or refusing writes. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ export function withSpendStore(storage: Storage, spend: SpendStore): Storage {
     kind: storage.kind,
     logs: storage.logs,
     keys: storage.keys,
+    responses: storage.responses,
     spend,
     ping: () => storage.ping(),
     close: () => storage.close(),

@@ -66,11 +66,11 @@ describe('OpenAI Responses clients on an Anthropic provider', () => {
     assert.equal(last().headers['authorization'], undefined);
   });
 
-  test('previous_response_id cannot be honoured by Anthropic: a 400 naming it, before any upstream call', async () => {
+  test('a previous_response_id the gateway does not hold: OpenAI’s 404 naming it, before any upstream call (never dropped)', async () => {
     const before = emulator.requests.length;
     await assert.rejects(client.responses.create({ model: 'claude', input: 'again', previous_response_id: 'resp_earlier' }), (error: ApiError) => {
-      assert.equal(error.status, 400);
-      assert.equal(error.code, 'unsupported_parameter');
+      assert.equal(error.status, 404);
+      assert.equal(error.code, 'previous_response_not_found');
       assert.equal(error.param, 'previous_response_id');
       return true;
     });

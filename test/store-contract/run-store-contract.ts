@@ -6,6 +6,7 @@ import type { Storage } from '../../src/store/ports.ts';
 import type { BudgetRule, SpendLedgerEntry } from '../../src/store/spend-store.ts';
 import { entry as baseEntry, rule as baseRule } from '../support/store/spend-fixtures.ts';
 import { VirtualKeyConflictError, type VirtualKeyRecord } from '../../src/store/virtual-key-store.ts';
+import type { StoredResponse } from '../../src/store/response-store.ts';
 
 /** Opens a backend. `reopen` opens the same data again (after `close`), for durability checks. */
 export interface StoreContractBackend {
@@ -37,6 +38,19 @@ function keyRecord(name: string, secret: string, overrides: Partial<VirtualKeyRe
     aliases: {},
     createdAt: '2026-01-01T00:00:00.000Z',
     source: 'api',
+    ...overrides,
+  };
+}
+
+function storedResponse(id: string, previousId: string | null, overrides: Partial<StoredResponse> = {}): StoredResponse {
+  return {
+    id,
+    scope: 'alice',
+    previousId,
+    createdAt: november.toISOString(),
+    expiresAt: later(3_600_000).toISOString(),
+    input: [{ type: 'function_call_output', call_id: `call_${id}`, output: 'ok' }],
+    response: { id, object: 'response', status: 'completed', output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: id }] }] },
     ...overrides,
   };
 }
@@ -304,6 +318,50 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
       await reserve('neighbour', 'node-b', 'run-1');
       assert.equal(await storage.spend.releaseAbandoned({ instanceId: 'node-a', runId: 'run-2' }), 1);
       assert.equal((await storage.spend.usage([key], november))[0]?.reservedMicros, 2_000);
+    });
+
+    test('responses: a record round-trips; another scope, an expired record and a deleted one are not found', async () => {
+      const { storage } = await fresh();
+      const first = storedResponse('resp_a', null, { input: [{ type: 'message', role: 'user', content: 'hi' }] });
+      await storage.responses.put(first);
+      assert.deepEqual(await storage.responses.get('resp_a', 'alice', november), first);
+      assert.equal(await storage.responses.get('resp_a', 'bob', november), undefined);
+      assert.equal(await storage.responses.get('resp_a', 'alice', later(2 * 3_600_000)), undefined, 'expired');
+      assert.equal(await storage.responses.delete('resp_a', 'bob'), false);
+      assert.equal(await storage.responses.delete('resp_a', 'alice'), true);
+      assert.equal(await storage.responses.get('resp_a', 'alice', november), undefined);
+      assert.equal(await storage.responses.delete('resp_a', 'alice'), false);
+    });
+
+    test('responses: a chain is read oldest first, scoped; a missing or expired link breaks it', async () => {
+      const { storage } = await fresh();
+      await storage.responses.put(storedResponse('resp_1', null));
+      await storage.responses.put(storedResponse('resp_2', 'resp_1'));
+      await storage.responses.put(storedResponse('resp_3', 'resp_2'));
+      // The same id in another scope is another record.
+      await storage.responses.put(storedResponse('resp_2', null, { scope: 'bob' }));
+      assert.deepEqual(
+        (await storage.responses.chain('resp_3', 'alice', november))?.map((record) => record.id),
+        ['resp_1', 'resp_2', 'resp_3'],
+      );
+      assert.equal(await storage.responses.chain('resp_3', 'bob', november), undefined);
+      assert.deepEqual(
+        (await storage.responses.chain('resp_2', 'bob', november))?.map((record) => record.scope),
+        ['bob'],
+      );
+      await storage.responses.put(storedResponse('resp_1', null, { expiresAt: later(1_000).toISOString() }));
+      assert.equal(await storage.responses.chain('resp_3', 'alice', later(2_000)), undefined, 'the first link expired');
+      await storage.responses.delete('resp_1', 'alice');
+      assert.equal(await storage.responses.chain('resp_3', 'alice', november), undefined, 'the first link is gone');
+    });
+
+    test('responses: purgeExpired removes only what has expired', async () => {
+      const { storage } = await fresh();
+      await storage.responses.put(storedResponse('resp_old', null, { expiresAt: later(1_000).toISOString() }));
+      await storage.responses.put(storedResponse('resp_new', null));
+      assert.equal(await storage.responses.purgeExpired(later(5_000)), 1);
+      assert.equal(await storage.responses.purgeExpired(later(5_000)), 0);
+      assert.ok(await storage.responses.get('resp_new', 'alice', later(5_000)));
     });
   });
 }

@@ -77,7 +77,8 @@ function load(): NonNullable<typeof compiled> {
     for (const type of types) events.set(type, validate);
   }
   compiled = { events, named: new Map(), commit: subset.source.commit };
-  for (const name of ['Response', 'CreateChatCompletionResponse', 'CreateChatCompletionStreamResponse', 'ErrorResponse']) compiled.named.set(name, ref(name));
+  for (const name of ['Response', 'CreateChatCompletionResponse', 'CreateChatCompletionStreamResponse', 'ErrorResponse', 'CompactResource'])
+    compiled.named.set(name, ref(name));
   return compiled;
 }
 
@@ -139,7 +140,7 @@ export function assertValidResponsesEvents(events: readonly unknown[], label = '
   });
 }
 
-export type OpenAiSchemaName = 'Response' | 'CreateChatCompletionResponse' | 'CreateChatCompletionStreamResponse' | 'ErrorResponse';
+export type OpenAiSchemaName = 'Response' | 'CreateChatCompletionResponse' | 'CreateChatCompletionStreamResponse' | 'ErrorResponse' | 'CompactResource';
 
 export function openAiSchemaErrors(name: OpenAiSchemaName, value: unknown): string[] {
   const validate = load().named.get(name);

@@ -15,7 +15,10 @@ type Policy = { action: 'refuse' | 'warn'; why: string } | { action: 'inert' };
 const POLICIES: Partial<Record<DialectId, Record<string, Policy>>> = {
   'openai-responses': {
     background: { action: 'refuse', why: 'background responses are only run by OpenAI (the gateway keeps no response to poll)' },
-    previous_response_id: { action: 'refuse', why: 'the earlier response is stored by OpenAI only; send the whole conversation in `input` instead' },
+    previous_response_id: {
+      action: 'refuse',
+      why: 'the gateway expands a continuation before translating; one that reaches a provider was not expanded, so send the whole conversation in `input`',
+    },
     conversation: { action: 'refuse', why: 'conversations are stored by OpenAI only; send the whole conversation in `input` instead' },
     prompt: { action: 'refuse', why: 'prompt templates are stored by OpenAI only' },
     top_logprobs: { action: 'warn', why: 'no log probabilities are translated' },

@@ -6,6 +6,8 @@ import { openSqlite } from './open-sqlite.ts';
 import { SqliteRequestLogStore } from './request-log-store.ts';
 import { SqliteSpendStore } from './spend-store.ts';
 import { SqliteVirtualKeyStore } from './virtual-key-store.ts';
+import { SqliteResponseStore } from './response-store.ts';
+import type { StoredResponse } from '../response-store.ts';
 
 /** One connection and the stores on it: what the storage worker thread owns. */
 export interface SqliteEngine {
@@ -13,6 +15,7 @@ export interface SqliteEngine {
   logs: SqliteRequestLogStore;
   keys: SqliteVirtualKeyStore;
   spend: SqliteSpendStore;
+  responses: SqliteResponseStore;
 }
 
 export function openSqliteEngine(path: string): SqliteEngine {
@@ -22,6 +25,7 @@ export function openSqliteEngine(path: string): SqliteEngine {
     logs: new SqliteRequestLogStore(database),
     keys: new SqliteVirtualKeyStore(database),
     spend: new SqliteSpendStore(database),
+    responses: new SqliteResponseStore(database),
   };
 }
 
@@ -74,6 +78,11 @@ export const sqliteOperations = {
   'spend.rollup': (engine: SqliteEngine, query: SpendRollupQuery) => engine.spend.rollup(query),
   'spend.renew': (engine: SqliteEngine, ids: string[], now: Date) => engine.spend.renew(ids, now),
   'spend.releaseAbandoned': (engine: SqliteEngine, holder: ReservationHolder) => engine.spend.releaseAbandoned(holder),
+  'responses.put': (engine: SqliteEngine, record: StoredResponse) => engine.responses.put(record),
+  'responses.get': (engine: SqliteEngine, id: string, scope: string, now: Date) => engine.responses.get(id, scope, now),
+  'responses.chain': (engine: SqliteEngine, id: string, scope: string, now: Date) => engine.responses.chain(id, scope, now),
+  'responses.delete': (engine: SqliteEngine, id: string, scope: string) => engine.responses.delete(id, scope),
+  'responses.purgeExpired': (engine: SqliteEngine, now: Date) => engine.responses.purgeExpired(now),
 };
 
 export type SqliteOperations = typeof sqliteOperations;

@@ -3,6 +3,7 @@ import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore, Stor
 import type { SpendRollupQuery, SpendRollupRow, SpendStore } from '../spend-store.ts';
 import type { VirtualKeyPatch, VirtualKeyRecord, VirtualKeyStore } from '../virtual-key-store.ts';
 import { WriteBehindQueue } from '../write-behind-queue.ts';
+import type { ResponseStore, StoredResponse } from '../response-store.ts';
 import type { QueuedRow } from './sqlite-operations.ts';
 import { SqliteWorkerClient } from './sqlite-worker-client.ts';
 
@@ -29,6 +30,7 @@ export class SqliteStorage implements Storage {
   readonly logs: RequestLogStore;
   readonly keys: VirtualKeyStore;
   readonly spend: SpendStore;
+  readonly responses: ResponseStore;
   private readonly queue: WriteBehindQueue<QueuedRow>;
   private readonly readyTimeoutMs: number;
 
@@ -48,6 +50,7 @@ export class SqliteStorage implements Storage {
     this.logs = new QueuedRequestLogStore(client, this.queue);
     this.keys = new WorkerVirtualKeyStore(client, callMs);
     this.spend = new WorkerSpendStore(client, this.queue, callMs);
+    this.responses = new WorkerResponseStore(client, callMs);
   }
 
   /** Opens (creating and migrating) the database in its worker; rejects when it cannot. */
@@ -176,5 +179,29 @@ class WorkerSpendStore implements SpendStore {
   }
   releaseAbandoned(holder: Parameters<SpendStore['releaseAbandoned']>[0]): Promise<number> {
     return this.client.call('spend.releaseAbandoned', [holder], slowCallMs);
+  }
+}
+
+class WorkerResponseStore implements ResponseStore {
+  constructor(
+    private readonly client: SqliteWorkerClient,
+    private readonly callMs: number,
+  ) {}
+
+  /** Off the answer's path (the turn is written while the client reads it): the slow deadline. */
+  put(record: StoredResponse): Promise<void> {
+    return this.client.call('responses.put', [record], slowCallMs);
+  }
+  get(id: string, scope: string, now: Date): Promise<StoredResponse | undefined> {
+    return this.client.call('responses.get', [id, scope, now], this.callMs);
+  }
+  chain(id: string, scope: string, now: Date): Promise<StoredResponse[] | undefined> {
+    return this.client.call('responses.chain', [id, scope, now], this.callMs);
+  }
+  delete(id: string, scope: string): Promise<boolean> {
+    return this.client.call('responses.delete', [id, scope], this.callMs);
+  }
+  purgeExpired(now: Date): Promise<number> {
+    return this.client.call('responses.purgeExpired', [now], slowCallMs);
   }
 }

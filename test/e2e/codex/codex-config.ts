@@ -27,6 +27,8 @@ export interface CodexConfigOptions {
    * override those with `-c` (RunCodexOptions.configOverrides) instead.
    */
   extraConfigToml?: string;
+  /** `supports_websockets = true` in the provider block: Codex opens a WebSocket to `/responses`. */
+  supportsWebsockets?: boolean;
 }
 
 /** JSON string escapes (\" \\ \n \uXXXX …) are all valid in a TOML basic string. */
@@ -54,8 +56,9 @@ export function renderCodexConfig(options: CodexConfigOptions): string {
     `env_key = ${tomlString(SWITCHYARD_API_KEY_ENV)}`,
     // The only wire API Codex 0.122+ accepts.
     'wire_api = "responses"',
-    '',
   );
+  if (options.supportsWebsockets) lines.push('supports_websockets = true');
+  lines.push('');
   return lines.join('\n');
 }
 

@@ -73,6 +73,8 @@ export interface RunCodexOptions {
   modelCatalog?: object;
   /** Raw TOML added to config.toml (see CodexConfigOptions.extraConfigToml). */
   extraConfigToml?: string;
+  /** Writes `supports_websockets = true` for the provider (Codex then talks over a WebSocket). */
+  supportsWebsockets?: boolean;
   /** More `-c key=value` overrides, applied after (and winning over) the harness's own. */
   configOverrides?: string[];
   /** More `codex exec` flags, placed before the prompt. */
@@ -144,6 +146,7 @@ export async function runCodex(options: RunCodexOptions): Promise<RunCodexResult
     ...(options.reasoningEffort === undefined ? {} : { reasoningEffort: options.reasoningEffort }),
     ...(modelCatalogPath === undefined ? {} : { modelCatalogPath }),
     ...(options.extraConfigToml === undefined ? {} : { extraConfigToml: options.extraConfigToml }),
+    ...(options.supportsWebsockets ? { supportsWebsockets: true } : {}),
   });
 
   const lastMessagePath = path.join(root, 'last-message.txt');
