@@ -23,6 +23,7 @@ import type { RequestContext } from './request-context.ts';
 import { targetProfile } from './target-profile.ts';
 import { RestoreEvents, restoreResponse } from '../policy/guardrails/restore-events.ts';
 import type { SecretVault } from '../policy/guardrails/secret-vault.ts';
+import type { GuardrailVerdict } from '../policy/guardrails/evaluate-request.ts';
 import { guardResponse, OutputGuard, type OutputGuardOptions } from '../policy/guardrails/output-guard.ts';
 
 export interface TranslatedInput {
@@ -66,6 +67,7 @@ export async function forwardTranslated(
   const prepared = provider.prepare({ model: target.model, stream: input.request.stream });
   const upstream = await upstreamClient.send(provider.config, { url: prepared.url, headers: prepared.headers, body: upstreamBody, signal: input.signal });
   if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, input.providerCodec, provider.config);
+  const output = input.output ? untilClaimed(input.output) : undefined;
   checkAnswerShape(upstream, provider.config, input.request.stream);
 
   const clientContext: ClientContext = {
@@ -81,8 +83,9 @@ export async function forwardTranslated(
       exchange,
     );
     const restored = input.vault && input.vault.size > 0 ? restoreResponse(answer, input.vault) : answer;
-    const decoded = input.output ? await guardResponse(restored, input.output) : restored;
+    const decoded = output ? await guardResponse(restored, output.options) : restored;
     claimClient(input.claim);
+    output?.release();
     context.markFirstByte();
     context.usage = decoded.usage;
     if (!decoded.usage) estimateUsage(context, input.inputBytes, 0);
@@ -96,7 +99,7 @@ export async function forwardTranslated(
   const encoder = input.clientCodec.createStreamEncoder(clientContext);
   const fold = new StreamFold();
   const restore = input.vault && input.vault.size > 0 ? new RestoreEvents(input.vault) : undefined;
-  const outputGuard = input.output ? new OutputGuard(input.output) : undefined;
+  const outputGuard = output ? new OutputGuard(output.options) : undefined;
   const pending: StreamEvent[] = [];
   let committed = false;
   let outputChars = 0;
@@ -115,6 +118,7 @@ export async function forwardTranslated(
         pending.push(event);
         if (event.type === 'response-start' || event.type === 'usage') continue;
         claimClient(input.claim);
+        output?.release();
         committed = true;
         context.status = 200;
         response.writeHead(200, { ...modelHeaders(context, input.fallbackCount), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -182,4 +186,20 @@ function accountUsage(context: RequestContext, fold: StreamFold, inputBytes: num
   const estimatedOutput = Math.ceil(outputChars / 4);
   context.usage = { ...seen, outputTokens: Math.max(seen.outputTokens, estimatedOutput) };
   context.usageEstimated = estimatedOutput > seen.outputTokens || seen.inputTokens === 0;
+}
+
+/**
+ * The answer's verdicts are recorded only for the attempt that answers the client: held until
+ * it claims the client (a hedged attempt that loses records nothing), then passed straight on.
+ */
+function untilClaimed(options: OutputGuardOptions): { options: OutputGuardOptions; release(): void } {
+  let held: GuardrailVerdict[] | undefined = [];
+  return {
+    options: { ...options, onVerdict: (verdict) => (held ? held.push(verdict) : options.onVerdict(verdict)) },
+    release() {
+      const verdicts = held ?? [];
+      held = undefined;
+      for (const verdict of verdicts) options.onVerdict(verdict);
+    },
+  };
 }
