@@ -152,8 +152,9 @@ describe('the real Claude Code through Switchyard', () => {
     }
   });
 
-  test('(b) translated to the Responses API: the Bash call round-trips and the file is written', async () => {
+  test('(b) translated to the Responses API: the Bash call round-trips, the file is written, the reasoning item is replayed verbatim', async () => {
     const start = responses.requests.length;
+    const issuedBefore = responses.issuedEncryptedContent.size;
     const run = await runClaudeCode({
       baseUrl: gateway.url,
       apiKey: clientKey,
@@ -177,6 +178,17 @@ describe('the real Claude Code through Switchyard', () => {
       assert.equal(call.name, 'Bash');
       assert.deepEqual(JSON.parse(call.arguments), writeGreeting);
       assert.equal(output.call_id, call.call_id, 'the tool result answers the call');
+      // Turn 1's reasoning went to Claude Code sealed in a thinking signature; Claude Code echoed
+      // it and turn 2 carries the emulator's own blob (the emulator refuses any other).
+      assert.deepEqual(first.include, ['reasoning.encrypted_content']);
+      assert.equal(first.store, false);
+      const issued = [...responses.issuedEncryptedContent].slice(issuedBefore);
+      const reasoning = second.input.filter((item: { type: string }) => item.type === 'reasoning');
+      assert.equal(reasoning.length, 1, 'the reasoning item of turn 1 is in turn 2');
+      assert.equal(reasoning[0].encrypted_content, issued[0], 'encrypted_content replayed verbatim');
+      assert.match(reasoning[0].id, /^rs_/);
+      assert.ok(second.input.indexOf(reasoning[0]) < second.input.indexOf(call), 'the reasoning item precedes the call it led to');
+      assert.doesNotMatch(JSON.stringify(second), /sy1\./, 'no gateway envelope reaches OpenAI');
     } finally {
       await run.dispose();
     }
