@@ -16,6 +16,7 @@ import type { TargetConfig } from '../config/runtime-config.ts';
 const defaultMaxOutputTokens = 16_384;
 import { readCredential } from '../policy/read-credential.ts';
 import { forwardPassthrough } from './forward-passthrough.ts';
+import { targetProfile } from './target-profile.ts';
 import { forwardTranslated } from './forward-translated.ts';
 import { runAttemptLoop } from './attempt-loop.ts';
 import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
@@ -140,7 +141,12 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
     const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number): Promise<void> => {
       // A redacted request's answer must have its placeholders restored, which happens on IR
       // events: it takes the translated path even to a same-dialect provider.
-      if (provider.dialect === surface.dialect && vault.size === 0) {
+      // What the target would refuse is adapted first; some bodies only the translated path can serve.
+      const adapted =
+        provider.dialect === surface.dialect && vault.size === 0
+          ? surface.adaptForTarget?.(passthroughBody, targetProfile(target, provider), { warnings: context.warnings, headers: request.headers })
+          : 'translate';
+      if (adapted !== 'translate') {
         return forwardPassthrough(
           context,
           surface,
@@ -148,7 +154,7 @@ export async function handleModelRequest(gateway: Gateway, surface: Surface, req
           target,
           gateway.upstream,
           {
-            body: passthroughBody,
+            body: adapted ? new RequestBody(adapted) : passthroughBody,
             clientHeaders: request.headers,
             fallbackCount,
             signal: abort.signal,
