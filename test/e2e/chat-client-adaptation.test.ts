@@ -2,6 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startChatEmulator, type ChatEmulator } from '../fakes/chat-emulator.ts';
+import { startGeminiEmulator, type GeminiEmulator } from '../fakes/gemini-emulator.ts';
+import { dummyThoughtSignatures } from '../fakes/gemini-turn-validator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { schemaCheckedFetch } from '../support/openai-schema-fetch.ts';
@@ -11,6 +13,7 @@ import { schemaCheckedFetch } from '../support/openai-schema-fetch.ts';
 // passthrough would be refused, so the gateway translates (Chat → IR → Chat).
 const clientKey = 'sk-chat-adaptation-e2e-1';
 let vllm: ChatEmulator;
+let gemini: GeminiEmulator;
 let gateway: TestGateway;
 
 const patch = '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch\n';
@@ -21,8 +24,17 @@ before(async () => {
     flavor: 'vllm',
     respond: (request): Scenario => (toolMessages(request) > 0 ? { text: 'Patched.' } : { toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] }),
   });
+  gemini = await startGeminiEmulator({
+    respond: (request): Scenario => {
+      const answered = (request.body?.contents ?? []).some((content: { parts?: Array<{ functionResponse?: unknown }> }) =>
+        (content.parts ?? []).some((part) => part.functionResponse !== undefined),
+      );
+      return answered ? { text: 'Listed.' } : { reasoning: { text: 'List first.' }, toolCalls: [{ name: 'shell', arguments: { command: 'ls' } }] };
+    },
+  });
   gateway = await startTestGateway(`
 providers:
+  google: { type: gemini, base_url: "${gemini.url}", api_key: gemini-upstream-test }
   vllm:
     type: openai-compatible
     base_url: "${vllm.url}"
@@ -30,6 +42,7 @@ providers:
     quirks: { system_message_first_only: true }
 models:
   qwen: { provider: vllm, model: qwen3-coder }
+  gemini-chat: { provider: google, model: gemini-3-pro-preview }
 keys:
   - { name: chat, key: ${clientKey} }
 routing:
@@ -39,7 +52,7 @@ routing:
 
 after(async () => {
   await gateway.close();
-  await vllm.close();
+  await Promise.all([vllm.close(), gemini.close()]);
 });
 
 test('a freeform tool and a late system message from a Chat client reach a function-only server as it accepts them, and the call comes back freeform', async () => {
@@ -102,5 +115,37 @@ test('a freeform tool and a late system message from a Chat client reach a funct
   assert.equal(replayed.tool_calls[0].type, 'function');
   assert.deepEqual(JSON.parse(replayed.tool_calls[0].function.arguments), { input: patch });
   assert.ok(oracle.checked >= 2);
+  oracle.assertClean();
+});
+
+test("a Chat client on Gemini 3: the call's thought signature travels in the tool-call id and Gemini gets its own back, not the dummy", async () => {
+  const oracle = schemaCheckedFetch();
+  const client = new OpenAI({ apiKey: clientKey, baseURL: `${gateway.url}/v1`, maxRetries: 0, fetch: oracle.fetch });
+  const tools: OpenAI.Chat.ChatCompletionTool[] = [
+    { type: 'function', function: { name: 'shell', parameters: { type: 'object', properties: { command: { type: 'string' } } } } },
+  ];
+  const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'List the files.' }];
+  const start = gemini.requests.length;
+  const first = await client.chat.completions.create({ model: 'gemini-chat', messages, tools });
+  const call = first.choices[0]?.message.tool_calls?.[0];
+  assert.equal(call?.type, 'function');
+  assert.match(call!.id, /^sy1\./, 'the id is a gateway envelope');
+  const second = await client.chat.completions.create({
+    model: 'gemini-chat',
+    messages: [...messages, first.choices[0]!.message, { role: 'tool', tool_call_id: call!.id, content: 'a.txt' }],
+    tools,
+  });
+  assert.equal(second.choices[0]?.message.content, 'Listed.');
+
+  const turns = gemini.requests.slice(start).filter((request) => request.url.includes(':generateContent'));
+  assert.equal(turns.length, 2);
+  const parts = turns[1]!.body.contents.flatMap((content: { parts: Array<Record<string, any>> }) => content.parts);
+  const replayed = parts.find((part: Record<string, any>) => part.functionCall !== undefined);
+  const result = parts.find((part: Record<string, any>) => part.functionResponse !== undefined);
+  assert.equal(typeof replayed.thoughtSignature, 'string');
+  assert.ok(!dummyThoughtSignatures.includes(replayed.thoughtSignature), "Gemini's own signature, not the documented stand-in");
+  assert.doesNotMatch(JSON.stringify(turns[1]!.body), /sy1\./, 'no envelope reaches Gemini');
+  assert.equal(result.functionResponse.name, 'shell');
+  if (replayed.functionCall.id !== undefined) assert.equal(result.functionResponse.id, replayed.functionCall.id);
   oracle.assertClean();
 });
