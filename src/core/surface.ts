@@ -1,5 +1,6 @@
 import type { ParameterCheck } from './check-parameters.ts';
-import type { DialectCodec } from './dialect.ts';
+import type { DialectCodec, TargetProfile } from './dialect.ts';
+import type { Warnings } from './warnings.ts';
 import type { DialectId, Usage } from './ir/index.ts';
 import type { PassthroughMeter } from './passthrough-meter.ts';
 import type { RequestBody } from './request-body.ts';
@@ -46,6 +47,12 @@ export interface Surface {
    * client sent none, so the answer cannot cost more than was held).
    */
   withOutputCap(body: RequestBody, tokens: number): Buffer;
+  /**
+   * Same-dialect path: the body rewritten for what this target cannot take (e.g. system turns
+   * for a model without them), `'translate'` when only the translated path can serve it, or
+   * undefined to forward it as received. Must cost no parse when nothing applies.
+   */
+  adaptForTarget?(body: RequestBody, target: TargetProfile, context: PassthroughAdaptContext): Buffer | 'translate' | undefined;
   /** Meter for same-dialect passthrough streams. */
   createMeter(requestedModel: string, options?: { hideUsage?: boolean }): PassthroughMeter;
   /** What routing may look at in a parsed body of this dialect. */
@@ -59,6 +66,13 @@ export interface Surface {
    * nothing changed). Guardrails scan and redact through this, on both paths.
    */
   mapRequestText(body: Record<string, unknown>, visit: RequestTextVisitor): Record<string, unknown>;
+}
+
+/** What a surface may read when adapting a same-dialect body. */
+export interface PassthroughAdaptContext {
+  warnings: Warnings;
+  /** The client's request headers (e.g. `anthropic-beta`). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** A positive integer, or undefined (output caps as clients send them). */

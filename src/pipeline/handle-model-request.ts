@@ -16,6 +16,7 @@ import type { KeyConfig, TargetConfig } from '../config/runtime-config.ts';
 const defaultMaxOutputTokens = 16_384;
 import { readCredential } from '../policy/read-credential.ts';
 import { forwardPassthrough } from './forward-passthrough.ts';
+import { targetProfile } from './target-profile.ts';
 import { forwardTranslated } from './forward-translated.ts';
 import { runAttemptLoop } from './attempt-loop.ts';
 import type { HedgeLane } from './run-hedged-pair.ts';
@@ -166,8 +167,13 @@ export async function handleModelRequest(
       const claim = lane ? { claim: lane.claim } : {};
       // A redacted request's answer must have its placeholders restored, and `scan_output` judges
       // the answer, both on IR events: such a request takes the translated path even to a
-      // same-dialect provider.
-      if (provider.dialect === surface.dialect && vault.size === 0 && !output) {
+      // same-dialect provider. What the target would refuse is adapted first; some bodies only
+      // the translated path can serve.
+      const adapted =
+        provider.dialect === surface.dialect && vault.size === 0 && !output
+          ? surface.adaptForTarget?.(passthroughBody, targetProfile(target, provider), { warnings: context.warnings, headers: request.headers })
+          : 'translate';
+      if (adapted !== 'translate') {
         return forwardPassthrough(
           attemptContext,
           surface,
@@ -175,7 +181,7 @@ export async function handleModelRequest(
           target,
           gateway.upstream,
           {
-            body: passthroughBody,
+            body: adapted ? new RequestBody(adapted) : passthroughBody,
             clientHeaders: request.headers,
             fallbackCount,
             signal,

@@ -52,6 +52,8 @@ models:
   # The alias is what Claude Code sends; the provider gets the dated name.
   claude-sonnet-4-5: { provider: anthro, model: claude-sonnet-4-5-20250929 }
   claude-on-gpt: { provider: oai, model: gpt-5.5 }
+  # A name Claude Code does not know (so it sends system turns) for a model that refuses them.
+  team-claude: { provider: anthro, model: claude-opus-4-7 }
   claude-haiku-4-5: { provider: misconfigured, model: claude-haiku-4-5 }
 keys:
   - { name: claude-code, key: ${clientKey} }
@@ -152,8 +154,9 @@ describe('the real Claude Code through Switchyard', () => {
     }
   });
 
-  test('(b) translated to the Responses API: the Bash call round-trips and the file is written', async () => {
+  test('(b) translated to the Responses API: the Bash call round-trips, the file is written, the reasoning item is replayed verbatim', async () => {
     const start = responses.requests.length;
+    const issuedBefore = responses.issuedEncryptedContent.size;
     const run = await runClaudeCode({
       baseUrl: gateway.url,
       apiKey: clientKey,
@@ -177,6 +180,56 @@ describe('the real Claude Code through Switchyard', () => {
       assert.equal(call.name, 'Bash');
       assert.deepEqual(JSON.parse(call.arguments), writeGreeting);
       assert.equal(output.call_id, call.call_id, 'the tool result answers the call');
+      // Turn 1's reasoning went to Claude Code sealed in a thinking signature; Claude Code echoed
+      // it and turn 2 carries the emulator's own blob (the emulator refuses any other).
+      assert.deepEqual(first.include, ['reasoning.encrypted_content']);
+      assert.equal(first.store, false);
+      const issued = [...responses.issuedEncryptedContent].slice(issuedBefore);
+      const reasoning = second.input.filter((item: { type: string }) => item.type === 'reasoning');
+      assert.equal(reasoning.length, 1, 'the reasoning item of turn 1 is in turn 2');
+      assert.equal(reasoning[0].encrypted_content, issued[0], 'encrypted_content replayed verbatim');
+      assert.match(reasoning[0].id, /^rs_/);
+      assert.ok(second.input.indexOf(reasoning[0]) < second.input.indexOf(call), 'the reasoning item precedes the call it led to');
+      assert.doesNotMatch(JSON.stringify(second), /sy1\./, 'no gateway envelope reaches OpenAI');
+    } finally {
+      await run.dispose();
+    }
+  });
+
+  test('(d) an alias of a pre-4.8 Claude: the system turns Claude Code sends are folded, no request is refused upstream', async () => {
+    const clientStart = clientSide.exchanges.length;
+    const upstreamStart = upstreamSide.exchanges.length;
+    const run = await runClaudeCode({
+      baseUrl: clientSide.url,
+      apiKey: clientKey,
+      model: 'team-claude',
+      prompt: 'Create greeting.txt containing "hello from claude code".',
+    });
+    try {
+      assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+      assert.equal(await readFile(join(run.cwd, 'greeting.txt'), 'utf8'), 'hello from claude code\n');
+      const sent = clientSide.exchanges.slice(clientStart).filter(isModelCall);
+      const upstream = upstreamSide.exchanges.slice(upstreamStart).filter(isModelCall);
+      assert.deepEqual(
+        upstream.map((exchange) => exchange.status),
+        upstream.map(() => 200),
+        'no request refused upstream',
+      );
+      assert.equal(upstream.length, sent.length, 'one upstream request per client request (no retry after a 400)');
+      const clientSystemTurns = sent.flatMap((exchange) =>
+        JSON.parse(exchange.body.toString('utf8')).messages.filter((message: { role: string }) => message.role === 'system'),
+      );
+      assert.ok(clientSystemTurns.length > 0, 'Claude Code sent system turns behind the unknown alias');
+      for (const exchange of upstream) {
+        const body = JSON.parse(exchange.body.toString('utf8'));
+        assert.equal(body.model, 'claude-opus-4-7');
+        assert.ok(body.messages.every((message: { role: string }) => message.role !== 'system'));
+      }
+      // The first system turn's text reached the model in place, marked.
+      const firstText = (content: unknown) => (typeof content === 'string' ? content : ((content as Array<{ text?: string }>)[0]?.text ?? ''));
+      const upstreamText = upstream.map((exchange) => exchange.body.toString('utf8')).join('\n');
+      assert.ok(upstreamText.includes(JSON.stringify(`<system-reminder>\n${firstText(clientSystemTurns[0].content)}`).slice(1, -1)));
+      assert.ok(anthropic.requests.length > 0);
     } finally {
       await run.dispose();
     }

@@ -37,7 +37,9 @@ function shellThenAnswer(tool: string, command: string, answered: (request: Reco
 }
 
 before(async () => {
-  responses = await startResponsesEmulator({ respond: shellThenAnswer('run_shell_command', "printf 'gemini cli on openai\\n' > out.txt", responsesOutputs) });
+  responses = await startResponsesEmulator({
+    respond: shellThenAnswer('run_shell_command', "printf 'gemini cli on openai\\n' > out.txt", responsesOutputs, true),
+  });
   gemini = await startGeminiEmulator({ respond: shellThenAnswer('Bash', "printf 'claude code on gemini\\n' > out.txt", geminiResponses, true) });
   chat = await startChatEmulator({ flavor: 'vllm', respond: shellThenAnswer('Bash', "printf 'claude code on vllm\\n' > out.txt", chatToolMessages) });
   gateway = await startTestGateway(`
@@ -83,6 +85,14 @@ test('Gemini CLI on OpenAI Responses: run_shell_command round-trips and the file
     const output = calls[1].input.find((item: { type: string }) => item.type === 'function_call_output');
     assert.equal(output.call_id, call.call_id, 'the functionResponse answers the call it came from');
     assert.equal(calls[1].store, false, 'a Gemini CLI conversation is not stored by OpenAI');
+    // Turn 1's reasoning reached Gemini CLI sealed in the call part's thoughtSignature (Gemini CLI
+    // drops thought parts) and comes back before the call, its encrypted_content verbatim.
+    assert.deepEqual(calls[0].include, ['reasoning.encrypted_content']);
+    const reasoning = calls[1].input.filter((item: { type: string }) => item.type === 'reasoning');
+    assert.equal(reasoning.length, 1, 'the reasoning item of turn 1 is in turn 2');
+    assert.ok(responses.issuedEncryptedContent.has(reasoning[0].encrypted_content), 'the blob the emulator issued');
+    assert.ok(calls[1].input.indexOf(reasoning[0]) < calls[1].input.indexOf(call));
+    assert.doesNotMatch(JSON.stringify(calls[1]), /sy1\./);
   } finally {
     await run.dispose();
   }

@@ -82,7 +82,7 @@ const partsOf = (body: { contents: Array<{ role?: string; parts: Array<Record<st
   body.contents.flatMap((content) => content.parts.map((part) => ({ role: content.role, ...part })));
 
 describe('the real Gemini CLI through Switchyard', () => {
-  test('(a) on Claude (translated): the routing classifier gets its JSON, run_shell_command writes the file', async () => {
+  test('(a) on Claude (translated): the routing classifier gets its JSON, run_shell_command writes the file, the thinking signature survives to turn 2', async () => {
     const clientStart = clientSide.exchanges.length;
     const upstreamStart = anthropic.requests.length;
     const run = await runGeminiCli({ baseUrl: clientSide.url, apiKey: clientKey, prompt: 'Create greeting.txt containing "hello from gemini cli".' });
@@ -123,6 +123,18 @@ describe('the real Gemini CLI through Switchyard', () => {
       assert.deepEqual(toolUse.input, writeGreeting);
       assert.equal(results.content[0].type, 'tool_result');
       assert.equal(results.content[0].tool_use_id, toolUse.id, 'the functionResponse answers the tool_use it came from');
+      // Thinking stays on at turn 2, and turn 1's signed thinking opens the assistant turn: the
+      // gateway sealed it into the functionCall part's thoughtSignature, which Gemini CLI keeps
+      // (it drops thought parts). The emulator accepts only signatures it issued.
+      assert.ok(['enabled', 'adaptive'].includes(upstream[1]!.thinking?.type), 'thinking on at turn 1');
+      assert.deepEqual(upstream[2]!.thinking, upstream[1]!.thinking, 'thinking still on at turn 2');
+      assert.equal(assistant.content[0].type, 'thinking');
+      assert.equal(assistant.content[0].thinking, 'One shell command writes it.');
+      assert.match(assistant.content[0].signature, /^(?!sy1\.)./, "Anthropic's own signature, not the envelope");
+      const turn1 = sent[1]!.responseBody.toString('utf8');
+      const carried = /"thoughtSignature":"(sy1\.[^"]+)"/.exec(turn1)?.[1];
+      assert.ok(carried, 'the call part carried the sealed signature to Gemini CLI');
+      assert.ok(sent[2]!.body.toString('utf8').includes(carried), 'Gemini CLI echoed it verbatim');
     } finally {
       await run.dispose();
     }

@@ -1,9 +1,11 @@
 // Top-level validation of Anthropic POST /v1/messages (and /count_tokens) bodies with the
 // API's pydantic-style messages: extra fields, model, max_tokens, system, tools (name pattern,
-// object input_schema, unique names, server tools), tool_choice, and thinking constraints.
+// object input_schema, unique names, server tools), tool_choice, thinking constraints, and
+// `role: "system"` turns (refused before Opus 4.8; on later models only under the per-turn-control beta).
 import { isPlainObject } from './fake-http.ts';
 import { invalidRequest, type AnthropicRejection } from './anthropic-error.ts';
 import { validateMessages } from './anthropic-messages-validator.ts';
+import { systemRoleUnsupported, takesSystemMessages } from './anthropic-model-capabilities.ts';
 
 export type AnthropicValidationContext = {
   endpoint: 'messages' | 'count_tokens';
@@ -84,6 +86,8 @@ export function validateAnthropicRequest(body: unknown, context: AnthropicValida
     if (body.max_tokens < 1) return invalidRequest('max_tokens: Input should be greater than or equal to 1');
   }
   const mode = thinkingModeOf(body);
+  const systemTurns = Array.isArray(body.messages) && body.messages.some((message: unknown) => isPlainObject(message) && message.role === 'system');
+  if (systemTurns && !takesSystemMessages(body.model)) return invalidRequest(systemRoleUnsupported);
   return (
     validateSystem(body.system) ??
     validateTools(body.tools) ??

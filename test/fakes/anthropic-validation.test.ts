@@ -27,8 +27,18 @@ const cases: Case[] = [
   { name: 'missing messages', body: { ...base }, message: /^messages: Field required$/ },
   { name: 'empty messages', body: { ...base, messages: [] }, message: /^messages: at least one message is required$/ },
   {
-    name: 'system role inside messages',
+    name: 'system role inside messages, on a model before Opus 4.8',
+    body: { ...base, model: 'claude-opus-4-7', messages: [user, { role: 'system', content: 'be nice' }] },
+    message: /^role 'system' is not supported on this model$/,
+  },
+  {
+    name: 'system role inside messages, on Sonnet 4.5',
     body: { ...base, messages: [user, { role: 'system', content: 'be nice' }] },
+    message: /^role 'system' is not supported on this model$/,
+  },
+  {
+    name: 'system role inside messages on Opus 4.8 without the per-turn-control beta',
+    body: { ...base, model: 'claude-opus-4-8', messages: [user, { role: 'system', content: 'be nice' }] },
     message: /^messages\.1\.role: Input should be 'user' or 'assistant'$/,
   },
   {

@@ -21,6 +21,8 @@ export type ResponsesEmulator = {
   /** Base URL including /v1 (what the OpenAI SDK calls baseURL). */
   url: string;
   requests: RecordedRequest[];
+  /** Every `encrypted_content` blob issued so far, in order (only these are accepted back). */
+  issuedEncryptedContent: ReadonlySet<string>;
   close(): Promise<void>;
 };
 
@@ -98,7 +100,7 @@ export async function startResponsesEmulator(options: ResponsesEmulatorOptions):
     writeStream(response, reply.events, scenario, reply.snapshot);
   }, requests);
 
-  return { url: `${server.origin}/v1`, requests, close: server.close };
+  return { url: `${server.origin}/v1`, requests, issuedEncryptedContent, close: server.close };
 }
 
 function checkBearer(header: string | undefined, apiKey: string): OpenAIRejection | undefined {

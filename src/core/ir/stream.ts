@@ -1,4 +1,4 @@
-import type { ContentBlock, ProviderFamily, ToolKind } from './content.ts';
+import type { ContentBlock, PartSignature, ProviderFamily, ToolKind } from './content.ts';
 import type { FinishReason, Usage } from './response.ts';
 import type { GatewayErrorShape } from '../errors.ts';
 
@@ -10,7 +10,8 @@ export type BlockStart =
   | { kind: 'text' }
   | { kind: 'refusal' }
   | { kind: 'reasoning'; family: ProviderFamily; itemId?: string }
-  | { kind: 'tool-call'; callId: string; name: string; namespace?: string; toolKind: ToolKind; itemId?: string }
+  /** `signature`: a part signature known when the call starts (Gemini sends calls whole), so encoders that write the id first can carry it. */
+  | { kind: 'tool-call'; callId: string; name: string; namespace?: string; toolKind: ToolKind; itemId?: string; signature?: PartSignature }
   | { kind: 'opaque' };
 
 /**

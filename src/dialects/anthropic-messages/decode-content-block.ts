@@ -2,6 +2,8 @@ import type { ContentBlock, ToolCallBlock } from '../../core/ir/index.ts';
 import type { ToolIdentity } from '../../core/tool-names.ts';
 import type { Warnings } from '../../core/warnings.ts';
 import { isRecord } from './wire.ts';
+import { looksSealed } from '../shared/sealed-envelope.ts';
+import { unsealReasoning } from '../shared/carried-reasoning.ts';
 
 /** Maps a wire tool name back to the IR identity (the request's name map, or as-is inbound). */
 export type ToolIdentityOf = (wireName: string) => ToolIdentity;
@@ -60,6 +62,7 @@ export function decodeContentBlock(block: unknown, identityOf: ToolIdentityOf, w
       return block.cache_control !== undefined ? { type: 'text', text: block.text, cacheControl: block.cache_control } : { type: 'text', text: block.text };
     }
     case 'thinking':
+      if (typeof block.signature === 'string' && looksSealed(block.signature)) return decodeSealedThinking(block.signature, warnings);
       return {
         type: 'reasoning',
         family: 'anthropic',
@@ -73,4 +76,16 @@ export function decodeContentBlock(block: unknown, identityOf: ToolIdentityOf, w
     default:
       return { type: 'opaque', dialect: 'anthropic-messages', value: block };
   }
+}
+
+/**
+ * A thinking block whose signature is the gateway's envelope: the other family's reasoning it
+ * carried (OpenAI `encrypted_content`), or nothing when this gateway did not seal it (another
+ * secret, a restart): an envelope is never forwarded to Anthropic, which could not verify it.
+ */
+function decodeSealedThinking(signature: string, warnings: Warnings): ContentBlock | undefined {
+  const blocks = unsealReasoning(signature);
+  if (blocks?.length === 1) return blocks[0];
+  warnings.add('reasoning_dropped', 'A thinking block carried a gateway envelope this gateway cannot open (another secret or a restart); dropped.');
+  return undefined;
 }

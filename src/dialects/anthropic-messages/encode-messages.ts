@@ -5,6 +5,7 @@ import { encodeContentBlock, isBlankText, type EncodedBlock } from './encode-con
 import { repairToolPairing, type Turn } from './repair-turns.ts';
 import type { AnthropicMessage, AnthropicTextBlock } from './wire.ts';
 import { opaqueTypeOf } from '../shared/tool-descriptions.ts';
+import { systemReminder } from './fold-system-messages.ts';
 
 export interface EncodedConversation {
   system: AnthropicTextBlock[];
@@ -36,8 +37,9 @@ function sideOf(block: ContentBlock, message: Message): Side {
 }
 
 /**
- * System text and role-grouped turns. All system/developer content is hoisted into `system`
- * in order; consecutive assistant-side blocks (reasoning, text, tool calls) form one assistant
+ * System text and role-grouped turns. System/developer content before the first turn is
+ * hoisted into `system` in order, later system/developer messages become user text marked as
+ * a system reminder in place; consecutive assistant-side blocks (reasoning, text, tool calls) form one assistant
  * turn and consecutive user-side blocks one user turn with its tool results first.
  */
 export function encodeMessages(context: ExchangeContext): EncodedConversation {
@@ -79,10 +81,22 @@ export function encodeMessages(context: ExchangeContext): EncodedConversation {
   for (const block of request.system) hoist(block, 'the system instructions');
   for (const message of request.messages) {
     if (message.role === 'system' || message.role === 'developer') {
-      if (turns.length > 0) {
-        warnings.add('system_hoisted', `A ${message.role} message inside the conversation was moved into the system prompt (Anthropic has no such role).`);
+      if (turns.length === 0) {
+        for (const block of message.content) hoist(block, `a ${message.role} message`);
+        continue;
       }
-      for (const block of message.content) hoist(block, `a ${message.role} message`);
+      // Later ones stay at their position as marked user text (foldSystemMessages' rule): no
+      // 400 from models that take no system turns, and the prefix before them stays cacheable.
+      warnings.add('system_message_moved', `A ${message.role} message inside the conversation was sent as user text marked <system-reminder> at its position.`);
+      for (const block of message.content) {
+        if (block.type === 'text' && !isBlankText(block.text)) {
+          append('user', {
+            type: 'text',
+            text: systemReminder(block.text),
+            ...(block.cacheControl !== undefined ? { cache_control: block.cacheControl } : {}),
+          });
+        } else hoist(block, `a ${message.role} message`);
+      }
       continue;
     }
     for (const block of message.content) {

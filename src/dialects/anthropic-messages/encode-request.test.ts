@@ -85,7 +85,7 @@ describe('turn structure', () => {
     ]);
   });
 
-  test('system blocks and every system/developer message are hoisted in order; a late one warns', () => {
+  test('leading system/developer messages are hoisted in order; a later one stays in place as a marked user text and warns', () => {
     const { body, codes } = encode({
       system: [{ type: 'text', text: 'base' }],
       messages: [
@@ -97,13 +97,19 @@ describe('turn structure', () => {
     });
     assert.deepEqual(
       body.system.map((block: any) => block.text),
-      ['base', 'dev 1', 'dev 2'],
+      ['base', 'dev 1'],
     );
-    assert.deepEqual(
-      body.messages.map((message: any) => message.role),
-      ['user'],
-    );
-    assert.deepEqual(codes, ['system_hoisted']);
+    assert.deepEqual(body.messages, [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'q' },
+          { type: 'text', text: '<system-reminder>\ndev 2\n</system-reminder>' },
+          { type: 'text', text: 'r', cache_control: { type: 'ephemeral' } },
+        ],
+      },
+    ]);
+    assert.deepEqual(codes, ['system_message_moved']);
   });
 
   test('an unanswered call gets an error result and a stray result becomes text', () => {

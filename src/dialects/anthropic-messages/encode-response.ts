@@ -7,6 +7,7 @@ import type { AnthropicContentBlock, AnthropicMessagesResponse, AnthropicOtherBl
 import { clientToolName, toolCallArguments } from '../shared/tool-calls.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { modelStopError } from '../shared/model-stop.ts';
+import { carriesSecret, sealReasoning } from '../shared/carried-reasoning.ts';
 
 /** Message ids keep Anthropic's `msg_` prefix (SDKs and logs expect it). */
 export function clientMessageId(id: string, context: ClientContext): string {
@@ -16,8 +17,9 @@ export function clientMessageId(id: string, context: ClientContext): string {
 
 /**
  * One response block for an Anthropic client, or undefined: thinking is only shown when it
- * carries Anthropic's own signature (a fabricated one is rejected on replay); other
- * dialects' opaque items have no Anthropic form.
+ * carries Anthropic's own signature (a fabricated one is rejected on replay), or another
+ * family's secret (OpenAI `encrypted_content`) sealed into the signature, which Claude Code
+ * echoes verbatim; other dialects' opaque items have no Anthropic form.
  */
 export function encodeClientBlock(block: ContentBlock): AnthropicContentBlock | AnthropicOtherBlock | undefined {
   switch (block.type) {
@@ -26,7 +28,9 @@ export function encodeClientBlock(block: ContentBlock): AnthropicContentBlock | 
     case 'refusal':
       return { type: 'text', text: block.text };
     case 'reasoning':
-      if (block.family !== 'anthropic') return undefined;
+      if (block.family !== 'anthropic') {
+        return carriesSecret(block) ? { type: 'thinking', thinking: block.summary.join(''), signature: sealReasoning([block]) } : undefined;
+      }
       if (block.redactedData !== undefined) return { type: 'redacted_thinking', data: block.redactedData };
       if (block.signature === undefined) return undefined;
       return { type: 'thinking', thinking: block.summary.join(''), signature: block.signature };

@@ -10,6 +10,12 @@ export interface AnthropicModelProfile {
   defaultMaxTokens: number;
   maxTokensCeiling: number;
   thinking: 'adaptive' | 'budget' | 'none';
+  /**
+   * Whether `role: "system"` messages inside `messages` are accepted (Claude Opus 4.8 and later,
+   * under the `per-turn-control` beta); older models answer 400 "role 'system' is not
+   * supported on this model". The provider quirk `system_messages: true|false` overrides it.
+   */
+  systemMessages: boolean;
 }
 
 interface ClaudeVersion {
@@ -42,13 +48,25 @@ export function anthropicModelProfile(model: string): AnthropicModelProfile {
   const version = parseClaudeVersion(model);
   // Anthropic-compatible servers (other vendors' `/v1/messages`): the budgeted API is the
   // common subset, and 8192 output tokens is accepted almost everywhere.
-  if (!version) return { known: false, defaultMaxTokens: 8192, maxTokensCeiling: 32000, thinking: 'budget' };
+  if (!version) return { known: false, defaultMaxTokens: 8192, maxTokensCeiling: 32000, thinking: 'budget', systemMessages: false };
   const level = version.major + version.minor / 10;
   if (level >= 4) {
     const ceiling = version.tier === 'opus' && level < 4.5 ? 32000 : 64000;
-    return { known: true, defaultMaxTokens: 32000, maxTokensCeiling: ceiling, thinking: level >= 4.6 ? 'adaptive' : 'budget' };
+    return {
+      known: true,
+      defaultMaxTokens: 32000,
+      maxTokensCeiling: ceiling,
+      thinking: level >= 4.6 ? 'adaptive' : 'budget',
+      systemMessages: level >= 4.8,
+    };
   }
-  if (level >= 3.7) return { known: true, defaultMaxTokens: 32000, maxTokensCeiling: 64000, thinking: 'budget' };
-  if (level >= 3.5) return { known: true, defaultMaxTokens: 8192, maxTokensCeiling: 8192, thinking: 'none' };
-  return { known: true, defaultMaxTokens: 4096, maxTokensCeiling: 4096, thinking: 'none' };
+  if (level >= 3.7) return { known: true, defaultMaxTokens: 32000, maxTokensCeiling: 64000, thinking: 'budget', systemMessages: false };
+  if (level >= 3.5) return { known: true, defaultMaxTokens: 8192, maxTokensCeiling: 8192, thinking: 'none', systemMessages: false };
+  return { known: true, defaultMaxTokens: 4096, maxTokensCeiling: 4096, thinking: 'none', systemMessages: false };
+}
+
+/** Whether the target takes `role: "system"` messages inside `messages` (the model's capability, or the provider's quirk). */
+export function acceptsSystemMessages(model: string, quirks: Record<string, unknown> | undefined): boolean {
+  const quirk = quirks?.system_messages;
+  return typeof quirk === 'boolean' ? quirk : anthropicModelProfile(model).systemMessages;
 }

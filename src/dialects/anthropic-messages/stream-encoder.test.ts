@@ -5,6 +5,7 @@ import { Warnings } from '../../core/warnings.ts';
 import type { ClientContext } from '../../core/dialect.ts';
 import { createStreamDecoder } from './stream-decoder.ts';
 import { createStreamEncoder } from './stream-encoder.ts';
+import { unsealReasoning } from '../shared/carried-reasoning.ts';
 import { emptyRequest, exchangeContext, sseEventsOf, sseTextOf } from '../../../test/support/dialects/anthropic-messages.ts';
 
 const client: ClientContext = { requestedModel: 'claude-sonnet', request: emptyRequest(), warnings: new Warnings(), requestId: 'req-1' };
@@ -93,17 +94,20 @@ describe('Anthropic stream encoder', () => {
     assert.equal(payloads[0]?.message.id, 'msg_018XZkwvj9asBiffg3fXt88s');
   });
 
-  test('foreign reasoning is omitted and indexes stay dense; freeform calls are wrapped', () => {
+  test('OpenAI reasoning becomes a thinking block whose signature seals encrypted_content; Gemini thoughts are omitted; freeform calls are wrapped', () => {
     const events: StreamEvent[] = [
       { type: 'response-start', id: 'resp_1', model: 'gpt-5', createdAt: 1 },
       { type: 'block-start', index: 0, block: { kind: 'reasoning', family: 'openai' } },
       { type: 'reasoning-delta', index: 0, delta: 'secret plan', part: 0 },
-      { type: 'block-end', index: 0, block: { type: 'reasoning', family: 'openai', summary: ['secret plan'], encryptedContent: 'gAAA' } },
-      { type: 'block-start', index: 1, block: { kind: 'text' } },
-      { type: 'block-end', index: 1, block: { type: 'text', text: 'Patching.' } },
-      { type: 'block-start', index: 2, block: { kind: 'tool-call', callId: 'call_1', name: 'apply_patch', toolKind: 'custom' } },
-      { type: 'tool-call-delta', index: 2, delta: '*** Begin' },
-      { type: 'block-end', index: 2, block: { type: 'tool-call', callId: 'call_1', name: 'apply_patch', kind: 'custom', input: '*** Begin' } },
+      { type: 'block-end', index: 0, block: { type: 'reasoning', family: 'openai', itemId: 'rs_1', summary: ['secret plan'], encryptedContent: 'gAAA' } },
+      { type: 'block-start', index: 1, block: { kind: 'reasoning', family: 'gemini' } },
+      { type: 'reasoning-delta', index: 1, delta: 'a thought', part: 0 },
+      { type: 'block-end', index: 1, block: { type: 'reasoning', family: 'gemini', summary: ['a thought'] } },
+      { type: 'block-start', index: 2, block: { kind: 'text' } },
+      { type: 'block-end', index: 2, block: { type: 'text', text: 'Patching.' } },
+      { type: 'block-start', index: 3, block: { kind: 'tool-call', callId: 'call_1', name: 'apply_patch', toolKind: 'custom' } },
+      { type: 'tool-call-delta', index: 3, delta: '*** Begin' },
+      { type: 'block-end', index: 3, block: { type: 'tool-call', callId: 'call_1', name: 'apply_patch', kind: 'custom', input: '*** Begin' } },
       {
         type: 'response-end',
         finishReason: { unified: 'tool_calls' },
@@ -112,16 +116,37 @@ describe('Anthropic stream encoder', () => {
     ];
     const payloads = wirePayloads(encode(events));
     assert.equal(payloads[0]?.message.id, 'msg_resp_1');
+    const signature = payloads[3]?.delta.signature as string;
+    assert.match(signature, /^sy1\./);
     assert.deepEqual(payloads.slice(1, -2), [
-      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Patching.' } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'secret plan' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature } },
       { type: 'content_block_stop', index: 0 },
-      { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'call_1', name: 'apply_patch', input: {} } },
-      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"input":"*** Begin"}' } },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Patching.' } },
       { type: 'content_block_stop', index: 1 },
+      { type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'call_1', name: 'apply_patch', input: {} } },
+      { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"input":"*** Begin"}' } },
+      { type: 'content_block_stop', index: 2 },
     ]);
+    assert.deepEqual(unsealReasoning(signature), [{ type: 'reasoning', family: 'openai', itemId: 'rs_1', summary: ['secret plan'], encryptedContent: 'gAAA' }]);
     assert.deepEqual(payloads.at(-2)?.usage, { input_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 4, output_tokens: 5 });
     assert.equal(payloads.at(-2)?.delta.stop_reason, 'tool_use');
+  });
+
+  test('OpenAI reasoning without encrypted_content has nothing to carry and is omitted', () => {
+    const events: StreamEvent[] = [
+      { type: 'response-start', id: 'resp_1', model: 'gpt-5', createdAt: 1 },
+      { type: 'block-start', index: 0, block: { kind: 'reasoning', family: 'openai' } },
+      { type: 'reasoning-delta', index: 0, delta: 'plan', part: 0 },
+      { type: 'block-end', index: 0, block: { type: 'reasoning', family: 'openai', summary: ['plan'] } },
+      { type: 'block-start', index: 1, block: { kind: 'text' } },
+      { type: 'block-end', index: 1, block: { type: 'text', text: 'Hi.' } },
+      { type: 'response-end', finishReason: { unified: 'stop' } },
+    ];
+    const payloads = wirePayloads(encode(events));
+    assert.deepEqual(payloads[1], { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
   });
 
   test('an error after content is a terminal event: error with no message_stop', () => {

@@ -12,7 +12,8 @@ import { encodeUsage } from './map-usage.ts';
 /**
  * What the IR block currently open became on the wire. `deferred` blocks are written whole
  * at their end (a redacted or signature-only thinking block, a freeform call whose input must
- * be wrapped, a server-tool block); `skipped` ones have no Anthropic form (foreign reasoning).
+ * be wrapped, a server-tool block, another family's reasoning with its secret sealed into the
+ * signature); `skipped` ones have no Anthropic form.
  */
 interface OpenBlock {
   start: BlockStart;
@@ -20,6 +21,8 @@ interface OpenBlock {
   wireIndex: number;
   /** Whether any delta was written, so a block-end without deltas still sends its content. */
   streamed: boolean;
+  /** Another family's reasoning: its deltas are not streamed, the block-end decides (a sealed secret or nothing). */
+  held?: true;
 }
 
 /**
@@ -135,7 +138,7 @@ export class AnthropicStreamEncoder implements StreamStateMachine<StreamEvent, s
       case 'refusal':
         return [this.startWire({ type: 'text', text: '' })];
       case 'reasoning':
-        if (start.family !== 'anthropic') this.open.state = 'skipped';
+        if (start.family !== 'anthropic') this.open.held = true;
         return [];
       case 'tool-call':
         if (start.toolKind === 'custom') return [];
@@ -147,7 +150,7 @@ export class AnthropicStreamEncoder implements StreamStateMachine<StreamEvent, s
 
   private delta(kind: 'text' | 'reasoning' | 'tool-call', delta: Record<string, string>): string[] {
     const open = this.open;
-    if (open === undefined || open.state === 'skipped') return [];
+    if (open === undefined || open.state === 'skipped' || open.held) return [];
     const startKind = open.start.kind === 'refusal' ? 'text' : open.start.kind;
     if (startKind !== kind) return [];
     const lines: string[] = [];

@@ -6,6 +6,7 @@ import { anthropicMessagesCodec } from './codec.ts';
 import { decodeUsage } from './map-usage.ts';
 import { AnthropicMeter } from './passthrough-meter.ts';
 import { mapAnthropicRequestText } from './map-request-text.ts';
+import { adaptForTarget } from './adapt-for-target.ts';
 
 /** `POST /v1/messages`: Claude Code and the Anthropic SDKs. */
 export const messagesSurface: Surface = {
@@ -19,6 +20,7 @@ export const messagesSurface: Surface = {
   readUsage: (body) => decodeUsage((body as { usage?: never }).usage),
   withModel: withBodyModel,
   withOutputCap: (body, tokens) => body.withAddedMember('max_tokens', tokens),
+  adaptForTarget,
   createMeter: () => new AnthropicMeter(),
   readRoutingHints: (body) => ({
     toolNames: collectToolNames(body['tools'], (tool) => tool['name']),

@@ -3,6 +3,8 @@ import type { ContentBlock, ImageSource, Message, ToolResultBlock } from '../../
 import type { Warnings } from '../../core/warnings.ts';
 import { synthesizeCallId } from './call-id.ts';
 import { isRecord } from './wire.ts';
+import { looksSealed } from '../shared/sealed-envelope.ts';
+import { unsealReasoning } from '../shared/carried-reasoning.ts';
 
 /** A call of the latest model content still waiting for its response. */
 interface PendingCall {
@@ -93,7 +95,7 @@ export function decodeContents(contents: unknown[], warnings: Warnings): Message
     });
     if (content.role === 'model') {
       pending = [];
-      messages.push({ role: 'assistant', content: parts.map((part) => decodeModelPart(part, pending)) });
+      messages.push({ role: 'assistant', content: parts.flatMap((part) => decodeModelPart(part, pending, warnings)) });
       return;
     }
     let current: Message | undefined;
@@ -116,8 +118,22 @@ export function decodeContents(contents: unknown[], warnings: Warnings): Message
   return messages;
 }
 
-function decodeModelPart(part: Record<string, unknown>, pending: PendingCall[]): ContentBlock {
+/**
+ * A model part's blocks: the part itself, preceded by the reasoning the gateway sealed into its
+ * `thoughtSignature` (another family's thinking, carried through a Gemini client that keeps
+ * only non-thought parts and their signatures). An envelope this gateway cannot open is dropped.
+ */
+function decodeModelPart(part: Record<string, unknown>, pending: PendingCall[], warnings: Warnings): ContentBlock[] {
   const signature = signatureOf(part);
+  if (signature === undefined || !looksSealed(signature)) return [decodeSignedPart(part, signature, pending)];
+  const carried = unsealReasoning(signature);
+  if (carried === undefined) {
+    warnings.add('reasoning_dropped', 'A thoughtSignature carried a gateway envelope this gateway cannot open (another secret or a restart); dropped.');
+  }
+  return [...(carried ?? []), decodeSignedPart(part, undefined, pending)];
+}
+
+function decodeSignedPart(part: Record<string, unknown>, signature: string | undefined, pending: PendingCall[]): ContentBlock {
   if (isRecord(part.functionCall)) {
     const call = part.functionCall;
     const given = typeof call.id === 'string' && call.id !== '';

@@ -1,10 +1,11 @@
 import type { ClientContext } from '../../core/dialect.ts';
-import type { ContentBlock, ModelResponse, ToolCallBlock } from '../../core/ir/index.ts';
+import type { ContentBlock, ModelResponse, ReasoningBlock, ToolCallBlock } from '../../core/ir/index.ts';
 import { requestedIncludeThoughts } from './gemini-extension.ts';
 import { encodeFinishReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './wire.ts';
 import { clientToolName, toolCallArguments } from '../shared/tool-calls.ts';
+import { carriesSecret, sealReasoning } from '../shared/carried-reasoning.ts';
 
 /** Whether thought text goes to this client: only when it asked `includeThoughts`, as Gemini does. */
 export function wantsThoughts(context: ClientContext): boolean {
@@ -45,10 +46,47 @@ export function encodeClientPart(block: ContentBlock, thoughts: boolean): Gemini
   }
 }
 
+/**
+ * Another family's reasoning secrets (Anthropic signatures, OpenAI `encrypted_content`) for a
+ * Gemini client: Gemini CLI drops thought parts from its history and keeps the
+ * `thoughtSignature` of the others, so the secrets are sealed into the signature of the next
+ * non-thought part (the call or text they led to), or of an empty text part at the end.
+ */
+export class ReasoningCarrier {
+  private held: ReasoningBlock[] = [];
+
+  /** Keeps a reasoning block that has a secret; true when it did. */
+  hold(block: ContentBlock): boolean {
+    if (block.type !== 'reasoning' || block.family === 'gemini' || !carriesSecret(block)) return false;
+    this.held.push(block);
+    return true;
+  }
+
+  /** Puts what is held onto a non-thought part that has no signature of its own. */
+  attach(part: GeminiPart): GeminiPart {
+    if (this.held.length === 0 || part.thought === true || part.thoughtSignature !== undefined) return part;
+    part.thoughtSignature = sealReasoning(this.held);
+    this.held = [];
+    return part;
+  }
+
+  /** What is still held, as an empty signed text part. */
+  rest(): GeminiPart[] {
+    return this.held.length === 0 ? [] : [this.attach({ text: '' })];
+  }
+}
+
 /** IR response → a `GenerateContentResponse`, named after the model the client asked for. */
 export function encodeResponse(response: ModelResponse, context: ClientContext): GeminiGenerateContentResponse {
   const thoughts = wantsThoughts(context);
-  const parts = response.content.map((block) => encodeClientPart(block, thoughts)).filter((part): part is GeminiPart => part !== undefined);
+  const carrier = new ReasoningCarrier();
+  const parts: GeminiPart[] = [];
+  for (const block of response.content) {
+    carrier.hold(block);
+    const part = encodeClientPart(block, thoughts);
+    if (part !== undefined) parts.push(carrier.attach(part));
+  }
+  parts.push(...carrier.rest());
   const candidate: GeminiCandidate = {
     content: parts.length > 0 ? { role: 'model', parts } : { role: 'model' },
     finishReason: encodeFinishReason(response.finishReason),

@@ -180,6 +180,7 @@ export class PartDecoder {
           name: identity.name,
           toolKind: identity.kind,
           ...(identity.namespace !== undefined ? { namespace: identity.namespace } : {}),
+          ...(block.signature !== undefined ? { signature: block.signature } : {}),
         },
       },
     ];

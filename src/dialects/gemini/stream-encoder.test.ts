@@ -4,6 +4,8 @@ import { foldStream, type ModelRequest, type StreamEvent } from '../../core/ir/i
 import type { ClientContext } from '../../core/dialect.ts';
 import { Warnings } from '../../core/warnings.ts';
 import { encodeResponse } from './encode-response.ts';
+import { unsealReasoning } from '../shared/carried-reasoning.ts';
+import { decodeRequest } from './decode-request.ts';
 import { createStreamEncoder } from './stream-encoder.ts';
 import { decodeEvents, decodeFixture, emptyRequest, exchangeContext, sseEventsOf } from '../../../test/support/dialects/gemini.ts';
 
@@ -118,7 +120,7 @@ describe('Gemini stream encoder on recorded streams', () => {
 describe('Gemini stream encoder rules', () => {
   const start: StreamEvent = { type: 'response-start', id: 'resp-9', model: 'claude-x', createdAt: 1 };
 
-  test('foreign blocks: namespaced calls are flattened, freeform input wrapped, foreign reasoning shown without a signature', () => {
+  test('foreign blocks: namespaced calls are flattened, freeform input wrapped, foreign reasoning shown and its signature sealed onto the next call', () => {
     const text = encode([
       start,
       { type: 'block-start', index: 0, block: { kind: 'reasoning', family: 'anthropic' } },
@@ -141,11 +143,13 @@ describe('Gemini stream encoder rules', () => {
       },
     ]);
     const chunks = chunksOf(text);
+    const sealed = chunks[1]?.candidates[0].content.parts[0].thoughtSignature as string;
+    assert.deepEqual(unsealReasoning(sealed), [{ type: 'reasoning', family: 'anthropic', summary: ['thinking'], signature: 'anthropic-secret' }]);
     assert.deepEqual(
       chunks.map((chunk) => chunk.candidates[0].content.parts),
       [
         [{ text: 'thinking', thought: true }],
-        [{ functionCall: { name: 'agents__spawn', args: { task: 'x' }, id: 'toolu_1' } }],
+        [{ functionCall: { name: 'agents__spawn', args: { task: 'x' }, id: 'toolu_1' }, thoughtSignature: sealed }],
         [{ functionCall: { name: 'apply_patch', args: { input: '*** Begin Patch' }, id: 'toolu_2' } }],
       ],
     );
@@ -210,5 +214,50 @@ describe('Gemini stream encoder rules', () => {
     assert.deepEqual(unary.usageMetadata, streamed.at(-1)?.usageMetadata);
     assert.equal(unary.modelVersion, 'gemini-pro-alias');
     assert.equal(unary.responseId, 'beHBaJfEMIi-qtsP3769-Q8');
+  });
+  test('OpenAI reasoning left at the end rides on an empty signed text part; the request decoder gives the blocks back before the part', () => {
+    const reasoning = { type: 'reasoning' as const, family: 'openai' as const, itemId: 'rs_1', summary: [], encryptedContent: 'gAAAA-blob' };
+    const text = encode([
+      start,
+      { type: 'block-start', index: 0, block: { kind: 'text' } },
+      { type: 'text-delta', index: 0, delta: 'Hi.' },
+      { type: 'block-end', index: 0, block: { type: 'text', text: 'Hi.' } },
+      { type: 'block-start', index: 1, block: { kind: 'reasoning', family: 'openai' } },
+      { type: 'block-end', index: 1, block: reasoning },
+      { type: 'response-end', finishReason: { unified: 'stop' } },
+    ]);
+    const parts = chunksOf(text).flatMap((chunk) => chunk.candidates[0].content.parts ?? []);
+    assert.equal(parts.length, 2);
+    assert.deepEqual(parts[0], { text: 'Hi.' });
+    assert.equal(parts[1].text, '');
+    const decoded = decodeRequest(
+      {
+        contents: [
+          { role: 'user', parts: [{ text: 'q' }] },
+          { role: 'model', parts },
+          { role: 'user', parts: [{ text: 'more' }] },
+        ],
+      },
+      new Warnings(),
+    );
+    const model = decoded.messages.find((message) => message.role === 'assistant');
+    assert.deepEqual(model?.content, [{ type: 'text', text: 'Hi.' }, reasoning, { type: 'text', text: '' }]);
+  });
+
+  test('an envelope this gateway did not seal is dropped with a warning, never replayed as a Gemini signature', () => {
+    const warnings = new Warnings();
+    const forged = 'sy1.eyJyIjpbXX0.AAAAAAAAAAAAAAAAAAAAAA';
+    const decoded = decodeRequest(
+      {
+        contents: [
+          { role: 'user', parts: [{ text: 'q' }] },
+          { role: 'model', parts: [{ functionCall: { name: 'f', args: {}, id: 'c1' }, thoughtSignature: forged }] },
+          { role: 'user', parts: [{ functionResponse: { name: 'f', id: 'c1', response: {} } }] },
+        ],
+      },
+      warnings,
+    );
+    assert.doesNotMatch(JSON.stringify(decoded.messages), /sy1\./);
+    assert.ok(warnings.list.some((warning) => warning.code === 'reasoning_dropped'));
   });
 });

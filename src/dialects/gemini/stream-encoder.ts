@@ -1,6 +1,6 @@
 import type { ClientContext } from '../../core/dialect.ts';
 import type { BlockStart, ContentBlock, StreamEvent, StreamStateMachine, Usage } from '../../core/ir/index.ts';
-import { encodeClientPart, wantsThoughts } from './encode-response.ts';
+import { encodeClientPart, ReasoningCarrier, wantsThoughts } from './encode-response.ts';
 import { encodeErrorBody } from './errors.ts';
 import { encodeFinishReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
@@ -29,6 +29,7 @@ export class GeminiStreamEncoder implements StreamStateMachine<StreamEvent, stri
   private pending: PendingChunk | undefined;
   private open: { index: number; start: BlockStart; streamed: boolean } | undefined;
   private ended = false;
+  private readonly carrier = new ReasoningCarrier();
 
   constructor(private readonly context: ClientContext) {
     this.thoughts = wantsThoughts(context);
@@ -49,7 +50,7 @@ export class GeminiStreamEncoder implements StreamStateMachine<StreamEvent, stri
       case 'text-delta':
         if (event.delta === '' || (this.open?.start.kind !== 'text' && this.open?.start.kind !== 'refusal')) return [];
         this.open.streamed = true;
-        return this.queue([{ text: event.delta }], event.index);
+        return this.queue([this.carrier.attach({ text: event.delta })], event.index);
       case 'reasoning-delta':
         if (event.delta === '' || !this.thoughts || this.open?.start.kind !== 'reasoning') return [];
         this.open.streamed = true;
@@ -63,6 +64,7 @@ export class GeminiStreamEncoder implements StreamStateMachine<StreamEvent, stri
         if (event.usage) this.usage = event.usage;
         this.ended = true;
         const last = this.pending ?? { parts: [], blockIndex: -1 };
+        last.parts.push(...this.carrier.rest());
         this.pending = undefined;
         return [this.write(last.parts, encodeFinishReason(event.finishReason))];
       }
@@ -82,9 +84,10 @@ export class GeminiStreamEncoder implements StreamStateMachine<StreamEvent, stri
   private endBlock(index: number, block: ContentBlock): string[] {
     const streamed = this.open?.index === index && this.open.streamed;
     this.open = undefined;
+    this.carrier.hold(block);
     if (!streamed) {
       const part = encodeClientPart(block, this.thoughts);
-      return part === undefined ? [] : this.queue([part], index);
+      return part === undefined ? [] : this.queue([this.carrier.attach(part)], index);
     }
     // Streamed text or thoughts: only a Gemini signature is left to send, on the last part.
     const signature =

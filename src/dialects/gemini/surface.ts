@@ -6,6 +6,7 @@ import { geminiCodec } from './codec.ts';
 import { decodeUsage } from './map-usage.ts';
 import { GeminiMeter } from './passthrough-meter.ts';
 import { mapGeminiRequestText } from './map-request-text.ts';
+import { adaptForTarget } from './adapt-for-target.ts';
 
 /** `models/{model}:method` → the model (URL-decoded), or undefined. */
 export function geminiPathModel(pathname: string): string | undefined {
@@ -42,6 +43,7 @@ export const geminiSurface: Surface = {
     const config = isObject(fields['generationConfig']) ? fields['generationConfig'] : {};
     return Buffer.from(JSON.stringify({ ...fields, generationConfig: { ...config, maxOutputTokens: tokens } }));
   },
+  adaptForTarget,
   createMeter: () => new GeminiMeter(),
   readRoutingHints: (body) => ({ toolNames: geminiToolNames(body), cacheKey: undefined, metadata: {} }),
   encodeTokenCount: (tokens) => ({ totalTokens: tokens }),

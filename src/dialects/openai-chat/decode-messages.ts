@@ -1,3 +1,4 @@
+import { unsealCallId } from '../shared/carried-reasoning.ts';
 import { invalidRequest } from '../../core/errors.ts';
 import type { ContentBlock, Message, ToolCallBlock, ToolKind } from '../../core/ir/index.ts';
 import type { Warnings } from '../../core/warnings.ts';
@@ -47,8 +48,9 @@ function decodeByRole(message: Record<string, unknown>, path: string, ledger: Ca
     case 'assistant':
       return { role: 'assistant', content: decodeAssistant(message, path, ledger, warnings) };
     case 'tool': {
-      const callId = message.tool_call_id;
-      if (typeof callId !== 'string' || callId.length === 0) throw invalidRequest(`${path}.tool_call_id must be a non-empty string.`, `${path}.tool_call_id`);
+      const wireId = message.tool_call_id;
+      if (typeof wireId !== 'string' || wireId.length === 0) throw invalidRequest(`${path}.tool_call_id must be a non-empty string.`, `${path}.tool_call_id`);
+      const callId = unsealCallId(wireId)?.callId ?? wireId;
       return { role: 'tool', content: [toolResult(callId, message.content, `${path}.content`, ledger, warnings)] };
     }
     case 'function': {
@@ -86,22 +88,26 @@ function decodeAssistant(message: Record<string, unknown>, path: string, ledger:
 function decodeToolCall(call: unknown, path: string, ledger: CallLedger): ToolCallBlock {
   if (!isRecord(call)) throw invalidRequest(`${path} must be an object.`, path);
   if (typeof call.id !== 'string' || call.id.length === 0) throw invalidRequest(`${path}.id must be a non-empty string.`, `${path}.id`);
+  // A sealed id (clientCallId) gives back the call's own id and the Gemini signature it carried.
+  const carried = unsealCallId(call.id);
+  const callId = carried?.callId ?? call.id;
   let block: ToolCallBlock;
   if (call.type === 'custom') {
     if (!isRecord(call.custom)) throw invalidRequest(`${path}.custom must be an object.`, `${path}.custom`);
     const input = call.custom.input;
     if (typeof input !== 'string') throw invalidRequest(`${path}.custom.input must be a string.`, `${path}.custom.input`);
-    block = { type: 'tool-call', callId: call.id, name: requireName(call.custom.name, `${path}.custom.name`), kind: 'custom', input };
+    block = { type: 'tool-call', callId, name: requireName(call.custom.name, `${path}.custom.name`), kind: 'custom', input };
   } else {
     if (!isRecord(call.function)) throw invalidRequest(`${path}.function must be an object.`, `${path}.function`);
     block = {
       type: 'tool-call',
-      callId: call.id,
+      callId,
       name: requireName(call.function.name, `${path}.function.name`),
       kind: 'function',
       input: stringArguments(call.function.arguments),
     };
   }
+  if (carried) block.signature = carried.signature;
   ledger.byId.set(block.callId, { name: block.name, kind: block.kind });
   return block;
 }

@@ -1,5 +1,6 @@
 import type { ClientContext } from '../../core/dialect.ts';
-import type { ModelResponse, ToolCallBlock } from '../../core/ir/index.ts';
+import type { ModelResponse, PartSignature, ToolCallBlock } from '../../core/ir/index.ts';
+import { sealCallId } from '../shared/carried-reasoning.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
 import { encodeUsage } from './map-usage.ts';
 import type { ChatCompletion, ChatToolCall } from './wire.ts';
@@ -88,7 +89,18 @@ export function isNativeCustomCall(block: Pick<ToolCallBlock, 'name' | 'kind'>, 
 
 export function encodeClientToolCall(block: ToolCallBlock, context: ClientContext): ChatToolCall {
   const name = clientToolName(block);
-  if (isNativeCustomCall(block, context)) return { id: block.callId, type: 'custom', custom: { name, input: block.input } };
+  const id = clientCallId(block.callId, block.signature);
+  if (isNativeCustomCall(block, context)) return { id, type: 'custom', custom: { name, input: block.input } };
   const argumentsText = block.kind === 'custom' ? JSON.stringify({ input: block.input }) : block.input;
-  return { id: block.callId, type: 'function', function: { name, arguments: argumentsText } };
+  return { id, type: 'function', function: { name, arguments: argumentsText } };
+}
+
+/**
+ * The id a Chat client sees for a call: a call that carries a Gemini thought signature (Gemini 3
+ * refuses function-call history without it) gets a sealed id holding both, since every Chat
+ * client echoes the id verbatim in the call and in its `tool` result; the request decoder
+ * opens it again (`unsealCallId`). Other calls keep their id.
+ */
+export function clientCallId(callId: string, signature: PartSignature | undefined): string {
+  return signature?.family === 'gemini' ? sealCallId(callId, signature) : callId;
 }

@@ -2,7 +2,7 @@ import type { ClientContext } from '../../core/dialect.ts';
 import type { GatewayErrorShape } from '../../core/errors.ts';
 import type { BlockStart, ContentBlock, FinishReason, StreamEvent, StreamStateMachine, Usage } from '../../core/ir/index.ts';
 import { encodeSseEvent } from '../../core/sse-decoder.ts';
-import { chatCompletionId, encodeClientToolCall, textBlockSeparator, toSeconds } from './encode-response.ts';
+import { chatCompletionId, clientCallId, encodeClientToolCall, textBlockSeparator, toSeconds } from './encode-response.ts';
 import { clientToolName } from '../shared/tool-calls.ts';
 import { encodeStreamError } from './errors.ts';
 import { encodeStopReason } from './map-stop-reason.ts';
@@ -113,7 +113,14 @@ export class ChatStreamEncoder implements StreamStateMachine<StreamEvent, string
       return;
     }
     this.chunk(out, {
-      tool_calls: [{ index: this.open.toolIndex, id: start.callId, type: 'function', function: { name: clientToolName(start), arguments: '' } }],
+      tool_calls: [
+        {
+          index: this.open.toolIndex,
+          id: clientCallId(start.callId, start.signature),
+          type: 'function',
+          function: { name: clientToolName(start), arguments: '' },
+        },
+      ],
     });
   }
 

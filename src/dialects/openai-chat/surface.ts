@@ -6,6 +6,7 @@ import { openaiChatCodec } from './codec.ts';
 import { ChatMeter } from './passthrough-meter.ts';
 import { readChatUsage } from './read-chat-usage.ts';
 import { mapChatRequestText } from './map-request-text.ts';
+import { adaptForTarget } from './adapt-for-target.ts';
 
 /** `POST /v1/chat/completions`: every Chat Completions client. */
 export const chatSurface: Surface = {
@@ -25,6 +26,7 @@ export const chatSurface: Surface = {
   readUsage: (body) => readChatUsage(body),
   withModel: withBodyModel,
   withOutputCap: (body, tokens) => body.withAddedMember('max_completion_tokens', tokens),
+  adaptForTarget,
   createMeter: (_model, options) => new ChatMeter(options?.hideUsage === true),
   // Chat tools nest the name under `function`.
   readRoutingHints: (body) =>

@@ -6,6 +6,10 @@ import { decodeRequest } from './decode-request.ts';
 import { encodeRequest } from './encode-request.ts';
 import { encodeResponse } from './encode-response.ts';
 import { decodeReasoningEnvelope, encodeReasoningEnvelope, ENVELOPE_PREFIX, type ReasoningEnvelope } from './reasoning-envelope.ts';
+import { seal, setEnvelopeSecret } from '../shared/sealed-envelope.ts';
+
+const originalSecret = 'reasoning-envelope-test-secret';
+setEnvelopeSecret(originalSecret);
 import { ResponsesStreamEncoder } from './stream-encoder.ts';
 import { clientContext, exchangeContext, parseSse, run } from '../../../test/support/dialects/openai-responses.ts';
 
@@ -24,7 +28,7 @@ function blocks(messages: Message[]): ContentBlock[] {
 }
 
 describe('reasoning envelope format', () => {
-  test('sy1. + base64url(JSON) both ways', () => {
+  test('sy1. + base64url(JSON) + HMAC tag both ways', () => {
     const payload: ReasoningEnvelope = {
       v: 1,
       family: 'anthropic',
@@ -36,17 +40,35 @@ describe('reasoning envelope format', () => {
     };
     const encoded = encodeReasoningEnvelope(payload);
     assert.ok(encoded.startsWith(ENVELOPE_PREFIX));
-    assert.match(encoded.slice(ENVELOPE_PREFIX.length), /^[A-Za-z0-9_-]+$/);
+    assert.match(encoded.slice(ENVELOPE_PREFIX.length), /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
     assert.deepEqual(decodeReasoningEnvelope(encoded), payload);
   });
 
   test('anything else is not an envelope, and never throws', () => {
     assert.equal(decodeReasoningEnvelope('gAAAAABoyX'), undefined);
     assert.equal(decodeReasoningEnvelope('sy1.!!!not-base64'), undefined);
-    assert.equal(decodeReasoningEnvelope(`sy1.${Buffer.from('{"v":2,"family":"anthropic"}').toString('base64url')}`), undefined);
-    assert.equal(decodeReasoningEnvelope(`sy1.${Buffer.from('{"v":1,"family":"mistral"}').toString('base64url')}`), undefined);
-    assert.equal(decodeReasoningEnvelope(`sy1.${Buffer.from('{"v":1,"family":"gemini","blocks":[{"signature":5}]}').toString('base64url')}`), undefined);
-    assert.equal(decodeReasoningEnvelope(`sy1.${Buffer.from('{"v":1,"family":"gemini","partSignatures":[{"value":"x"}]}').toString('base64url')}`), undefined);
+    // Well-sealed but malformed payloads are refused too.
+    assert.equal(decodeReasoningEnvelope(seal({ v: 2, family: 'anthropic' })), undefined);
+    assert.equal(decodeReasoningEnvelope(seal({ v: 1, family: 'mistral' })), undefined);
+    assert.equal(decodeReasoningEnvelope(seal({ v: 1, family: 'gemini', blocks: [{ signature: 5 }] })), undefined);
+    assert.equal(decodeReasoningEnvelope(seal({ v: 1, family: 'gemini', partSignatures: [{ value: 'x' }] })), undefined);
+  });
+
+  test('only envelopes this gateway sealed are recognised: no tag, a wrong tag, an edited payload, another secret', () => {
+    const payload: ReasoningEnvelope = { v: 1, family: 'anthropic', blocks: [{ thinking: 't', signature: 'real' }] };
+    const sealed = encodeReasoningEnvelope(payload);
+    const body = sealed.slice(0, sealed.lastIndexOf('.'));
+    assert.equal(decodeReasoningEnvelope(body), undefined, 'the unsigned form');
+    assert.equal(decodeReasoningEnvelope(`${body}.${'A'.repeat(22)}`), undefined, 'a made-up tag');
+    const forged = `sy1.${Buffer.from(JSON.stringify({ ...payload, blocks: [{ thinking: 't', signature: 'forged' }] })).toString('base64url')}`;
+    assert.equal(decodeReasoningEnvelope(`${forged}${sealed.slice(sealed.lastIndexOf('.'))}`), undefined, 'an edited payload under the old tag');
+    setEnvelopeSecret('another gateway');
+    try {
+      assert.equal(decodeReasoningEnvelope(sealed), undefined, 'a gateway with another secret');
+    } finally {
+      setEnvelopeSecret(originalSecret);
+    }
+    assert.deepEqual(decodeReasoningEnvelope(sealed), payload);
   });
 });
 

@@ -1,14 +1,16 @@
 import type { ProviderFamily } from '../../core/ir/index.ts';
+import { looksSealed, SEAL_PREFIX, seal, unseal } from '../shared/sealed-envelope.ts';
 
 /**
  * Carrying foreign provider secrets (Anthropic signatures, Gemini thought signatures) through a Responses client.
  *
  * Codex stores `reasoning` items verbatim and sends them back, treating `encrypted_content` as
- * opaque. When the upstream is not OpenAI, the gateway puts its own envelope there:
- * `"sy1." + base64url(JSON(payload))`. OpenAI blobs start with `gAAAA`, so the prefix never
- * collides, and an envelope is never forwarded to OpenAI (it could not decrypt it).
+ * opaque. When the upstream is not OpenAI, the gateway puts its own sealed envelope there
+ * (`dialects/shared/sealed-envelope.ts`: `sy1.` + base64url(JSON(payload)) + `.` + HMAC tag).
+ * OpenAI blobs start with `gAAAA`, so the prefix never collides, and an envelope is never
+ * forwarded to OpenAI (it could not decrypt it).
  */
-export const ENVELOPE_PREFIX = 'sy1.';
+export const ENVELOPE_PREFIX = SEAL_PREFIX;
 
 export interface EnvelopeBlock {
   /** Anthropic thinking text / Gemini thought text. */
@@ -40,22 +42,16 @@ export interface ReasoningEnvelope {
 const FAMILIES: ReadonlySet<string> = new Set(['openai', 'anthropic', 'gemini', 'openai-compatible']);
 
 export function isEnvelope(value: string): boolean {
-  return value.startsWith(ENVELOPE_PREFIX);
+  return looksSealed(value);
 }
 
 export function encodeReasoningEnvelope(payload: ReasoningEnvelope): string {
-  return ENVELOPE_PREFIX + Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return seal(payload);
 }
 
-/** The payload, or undefined when the string is not a well-formed envelope (never throws). */
+/** The payload, or undefined when the string is not a well-formed envelope this gateway sealed (never throws). */
 export function decodeReasoningEnvelope(value: string): ReasoningEnvelope | undefined {
-  if (!isEnvelope(value)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(value.slice(ENVELOPE_PREFIX.length), 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  const parsed = unseal(value);
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const record = parsed as Record<string, unknown>;
   if (record.v !== 1 || typeof record.family !== 'string' || !FAMILIES.has(record.family)) return undefined;

@@ -6,6 +6,7 @@ import { openaiResponsesCodec } from './codec.ts';
 import { ResponsesMeter } from './passthrough-meter.ts';
 import { readResponsesUsage } from './read-responses-usage.ts';
 import { mapResponsesRequestText } from './map-request-text.ts';
+import { adaptForTarget } from './adapt-for-target.ts';
 
 /** Responses tools: top-level `name`, namespaces nest theirs under `tools`. */
 function responsesToolNames(body: Record<string, unknown>): string[] {
@@ -31,6 +32,7 @@ export const responsesSurface: Surface = {
   readUsage: (body) => readResponsesUsage({ type: 'response.completed', response: body }),
   withModel: withBodyModel,
   withOutputCap: (body, tokens) => body.withAddedMember('max_output_tokens', tokens),
+  adaptForTarget,
   createMeter: (requestedModel) => new ResponsesMeter(requestedModel),
   readRoutingHints: (body) => openaiHints(body, responsesToolNames(body)),
   encodeTokenCount: (tokens) => ({ input_tokens: tokens }),
