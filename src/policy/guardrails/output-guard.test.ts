@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { foldStream, type StreamEvent } from '../../core/ir/index.ts';
-import { createStreamDecoder } from '../../dialects/anthropic-messages/stream-decoder.ts';
-import { exchangeContext, sseEventsOf, sseTextOf } from '../../../test/support/dialects/anthropic-messages.ts';
+import { rechunk, recordedToolStream } from '../../../test/support/dialects/recorded-tool-stream.ts';
 import { seededRandom } from '../../../test/support/seeded-random.ts';
 import { fakeCredentials } from '../../../test/fixtures/guardrails/fake-credentials.ts';
 import type { GuardrailVerdict } from './evaluate-request.ts';
@@ -28,41 +27,7 @@ function options(action: 'flag' | 'redact', verdicts: GuardrailVerdict[]): Outpu
 /** The recorded Anthropic stream (text, then an `input_json_delta` tool call) with the model emitting secrets, as IR events. */
 function recordedEvents(): StreamEvent[] {
   const args = JSON.stringify(modelArgs);
-  const sse = sseTextOf('tool-use-input-json-delta.sse')
-    .replace(`"'ll check the current weather in Paris for you."`, JSON.stringify(modelText))
-    .replace('"{\\"locati"', JSON.stringify(args.slice(0, 20)))
-    .replace('"on\\": \\"P"', JSON.stringify(args.slice(20, 31)))
-    .replace('"ar"', JSON.stringify(args.slice(31)))
-    .replace('"is\\"}"', JSON.stringify(''));
-  const decoder = createStreamDecoder(exchangeContext());
-  return [...sseEventsOf(sse).flatMap((event) => decoder.push(event)), ...decoder.finish()];
-}
-
-/** The same events with each block's deltas re-cut at the given offsets (into that block's joined text). */
-function rechunk(events: StreamEvent[], cuts: (blockText: string) => number[]): StreamEvent[] {
-  const out: StreamEvent[] = [];
-  let pending: { type: 'text-delta' | 'tool-call-delta'; index: number; text: string } | undefined;
-  const flush = () => {
-    if (!pending) return;
-    const points = [0, ...cuts(pending.text).filter((point) => point > 0 && point < pending!.text.length), pending.text.length].sort((a, b) => a - b);
-    for (let index = 1; index < points.length; index++) {
-      const delta = pending.text.slice(points[index - 1], points[index]);
-      if (delta) out.push({ type: pending.type, index: pending.index, delta });
-    }
-    pending = undefined;
-  };
-  for (const event of events) {
-    if (event.type === 'text-delta' || event.type === 'tool-call-delta') {
-      if (pending && (pending.type !== event.type || pending.index !== event.index)) flush();
-      pending ??= { type: event.type, index: event.index, text: '' };
-      pending.text += event.delta;
-      continue;
-    }
-    flush();
-    out.push(event);
-  }
-  flush();
-  return out;
+  return recordedToolStream(modelText, [args.slice(0, 20), args.slice(20, 31), args.slice(31), '']);
 }
 
 /** Feeds the events in batches of one to three (the forwarding loop hands over what one chunk decoded). */
