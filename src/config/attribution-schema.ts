@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { attributeNamePattern } from '../core/attribute-name.ts';
 
 /** An attribute's name: what `group_by`, budgets and metric labels call it. */
 export const attributeName = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and _ (starting with a letter), at most 64')
+  .regex(attributeNamePattern, 'lower-case letters, digits and _ (starting with a letter), at most 64')
   .refine((name) => !reservedAttributeNames.has(name), {
     message: 'this name is a built-in grouping (key, team, user, tag, model, provider, day); pick another',
   });

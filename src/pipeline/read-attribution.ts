@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AttributionConfig } from '../config/runtime-config.ts';
+import { isAttributeName } from '../core/attribute-name.ts';
 import { invalidRequest } from '../core/errors.ts';
 import type { RequestAttribution } from '../store/spend-store.ts';
 
@@ -13,7 +14,6 @@ export const attributionLimits = {
 } as const;
 
 const tagPattern = /^[A-Za-z0-9_.:@/+-]+$/;
-const attributeNamePattern = /^[a-z][a-z0-9_]{0,63}$/;
 // Control characters (C0, DEL, C1) and bidi/zero-width formatting: a value must read as it is stored.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const unprintable = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
@@ -56,7 +56,7 @@ function readMetadata(text: string): Record<string, string> {
   if (entries.length > attributionLimits.metadataEntries) throw invalidHeader(header, `has more than ${attributionLimits.metadataEntries} entries`);
   const attributes: Record<string, string> = {};
   for (const [name, value] of entries) {
-    if (!attributeNamePattern.test(name)) throw invalidHeader(header, `entry "${name.slice(0, 64)}": names are lower-case letters, digits and _`);
+    if (!isAttributeName(name)) throw invalidHeader(header, `entry "${name.slice(0, 64)}": names are lower-case letters, digits and _`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
       throw invalidHeader(header, `entry "${name}": values are strings, numbers or booleans`);
     const text = String(value).trim();

@@ -1,3 +1,4 @@
+import { attributeJsonPath } from './attribute-json-path.ts';
 import type Database from 'better-sqlite3';
 import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore } from '../ports.ts';
 import type { SpendGroupBy, SpendRollupQuery, SpendRollupRow } from '../spend-store.ts';
@@ -126,11 +127,7 @@ export class SqliteRequestLogStore implements RequestLogStore {
     if (!group) throw new RangeError(`request log rollup: cannot group by "${String(query.groupBy)}" (one of ${requestLogRollupGroups.join(', ')})`);
     const where = ['provider IS NOT NULL'];
     const parameters: Record<string, string> = {};
-    if (query.groupBy === 'attribute') {
-      if (!query.attribute || !/^[a-z][a-z0-9_]{0,63}$/.test(query.attribute))
-        throw new RangeError(`request log rollup: not an attribute name: ${String(query.attribute)}`);
-      parameters['attributePath'] = `$.${query.attribute}`;
-    }
+    if (query.groupBy === 'attribute') parameters['attributePath'] = attributeJsonPath(query.attribute, 'request log rollup');
     for (const [bound, operator] of [
       ['since', '>='],
       ['until', '<'],

@@ -1,3 +1,4 @@
+import { attributeJsonPath } from './attribute-json-path.ts';
 import type Database from 'better-sqlite3';
 import type { BudgetScope, SpendGroupBy, SpendLedgerEntry, SpendRollupQuery, SpendRollupRow } from '../spend-store.ts';
 
@@ -95,11 +96,7 @@ export class SqliteSpendLedger {
     if (!group) throw new RangeError(`spend rollup: unknown group_by "${String(query.groupBy)}"`);
     const where: string[] = [];
     const parameters: Record<string, string> = {};
-    if (query.groupBy === 'attribute') {
-      if (!query.attribute || !/^[a-z][a-z0-9_]{0,63}$/.test(query.attribute))
-        throw new RangeError(`spend rollup: not an attribute name: ${String(query.attribute)}`);
-      parameters['attributePath'] = `$.${query.attribute}`;
-    }
+    if (query.groupBy === 'attribute') parameters['attributePath'] = attributeJsonPath(query.attribute, 'spend rollup');
     for (const [bound, operator] of [
       ['since', '>='],
       ['until', '<'],
