@@ -78,3 +78,48 @@ test('one failed attempt keeps its own error', async () => {
     (error) => error === failure,
   );
 });
+
+test('a hedged pair that fails on both sides tells each attempt, then the loop goes on to the next target', async () => {
+  const plan = [
+    { provider: 'oai', model: 'gpt-x' },
+    { provider: 'anthro', model: 'claude' },
+    { provider: 'gem', model: 'gemini' },
+  ] as TargetConfig[];
+  const providers = new Map(plan.map((target) => [target.provider, { config: { name: target.provider } } as unknown as Provider]));
+  const failures: Record<string, GatewayError> = {
+    oai: new GatewayError({ code: 'provider_overloaded', message: 'x', details: { upstreamStatus: 503 } }),
+    anthro: new GatewayError({ code: 'provider_overloaded', message: 'y', details: { upstreamStatus: 529 } }),
+    gem: new GatewayError({ code: 'provider_overloaded', message: 'z', details: { upstreamStatus: 500 } }),
+  };
+  const context = new RequestContext('openai-responses', '/v1/responses');
+  const tried: string[] = [];
+  await assert.rejects(
+    runAttemptLoop({
+      context,
+      router,
+      providers,
+      plan,
+      features: {} as never,
+      signal: new AbortController().signal,
+      committed: () => false,
+      hedge: { afterMs: 10_000, inputBytes: 100 },
+      attempt: async (provider) => {
+        tried.push(provider.config.name);
+        throw failures[provider.config.name];
+      },
+    }),
+    (error: GatewayError) => {
+      assert.equal(
+        error.message,
+        'All 3 attempts failed: oai/gpt-x: HTTP 503 overloaded; anthro/claude: HTTP 529 overloaded; gem/gemini: HTTP 500 overloaded.',
+      );
+      return true;
+    },
+  );
+  // The first failure started the second at once (no waiting for hedge_after_ms), then the third ran alone.
+  assert.deepEqual(tried, ['oai', 'anthro', 'gem']);
+  assert.deepEqual(
+    context.attempts.map((attempt) => attempt.provider),
+    ['oai', 'anthro', 'gem'],
+  );
+});

@@ -62,13 +62,14 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
           hedgeAfterMs: input.hedge.afterMs,
           signal,
           inputBytes: input.hedge.inputBytes,
-          attempt: (provider, target, fallbackCount, lane) => input.attempt(provider, target, fallbackCount, lane),
+          sessionKey: input.features.sessionKey,
+          attempt: input.attempt,
         });
         return;
       } catch (error) {
         if (!(error instanceof HedgedPairFailed)) throw error;
-        lastError = error.failure;
-        failures.push(...raced.map((target) => `${target.provider}/${target.model}: hedged`));
+        lastError = error.last;
+        for (const { target, failure } of error.failures) failures.push(`${target.provider}/${target.model}: ${describeFailure(failure)}`);
         failedTargets = 2;
         plan = plan.slice(index);
       }
@@ -96,8 +97,7 @@ export async function runAttemptLoop(input: AttemptLoopInput): Promise<void> {
           latencyMs: round(context.elapsedMs() - started),
         });
         // The target's own time to first token: from this attempt's start, not the request's.
-        const ttft = context.ttfbMs === null ? null : Math.max(0, context.ttfbMs - started);
-        if (context.outcome === undefined || context.outcome === 'ok') router.recordSuccess(target, ttft, input.features.sessionKey);
+        if (context.outcome === undefined || context.outcome === 'ok') router.recordSuccess(target, context.firstByteAfter(started), input.features.sessionKey);
         return;
       } catch (error) {
         if (signal.aborted) {

@@ -74,6 +74,11 @@ export class RequestContext {
     if (this.ttfbMs === null) this.ttfbMs = this.elapsedMs();
   }
 
+  /** Time to first byte counted from `startedMs` (an attempt's own start, in elapsedMs terms); null before the first byte. */
+  firstByteAfter(startedMs: number): number | null {
+    return this.ttfbMs === null ? null : Math.max(0, this.ttfbMs - startedMs);
+  }
+
   /**
    * A context for one of several attempts running at once (hedging): the same request (id,
    * clock, key, warnings, verdicts), but its own status, usage, timing and served target, so

@@ -25,6 +25,8 @@ export interface HedgedPairInput {
   signal: AbortSignal;
   /** Request size, for estimating what a lost attempt cost when the provider never said. */
   inputBytes: number;
+  /** The request's session (sticky sessions follow the winner). */
+  sessionKey: string | undefined;
   attempt: HedgedAttempt;
 }
 
@@ -59,7 +61,7 @@ export async function runHedgedPair(input: HedgedPairInput): Promise<void> {
   const { context, signal } = input;
   const lanes: Lane[] = [];
   let winner: Lane | undefined;
-  let lastFailure: GatewayError | undefined;
+  const failures: LaneFailure[] = [];
 
   const start = (index: number, entry: { provider: Provider; target: TargetConfig }): Lane => {
     const controller = new AbortController();
@@ -119,7 +121,7 @@ export async function runHedgedPair(input: HedgedPairInput): Promise<void> {
       if (error === undefined) {
         await finish(lane, () => recordLane(input, lane, 'ok'));
         if (lane.context.outcome === undefined || lane.context.outcome === 'ok') {
-          input.router.recordSuccess(lane.target, lane.context.ttfbMs === null ? null : Math.max(0, lane.context.ttfbMs - lane.started), undefined);
+          input.router.recordSuccess(lane.target, lane.context.firstByteAfter(lane.started), input.sessionKey);
         }
         return;
       }
@@ -132,7 +134,7 @@ export async function runHedgedPair(input: HedgedPairInput): Promise<void> {
       if (error instanceof HedgeLostError || (winner !== undefined && lane !== winner)) continue;
       const failure = asGatewayError(error, context.requestId);
       input.router.recordFailure(lane.target, failure.failureClass);
-      lastFailure = failure;
+      failures.push({ target: lane.target, failure });
       if (lane === winner || failure.failureClass === 'caller-fault' || failure.failureClass === 'fatal') {
         // Committed and then broke, or the caller's own fault: nothing else may answer.
         await finish(lane, () => recordFailure(input, lane, failure));
@@ -146,14 +148,23 @@ export async function runHedgedPair(input: HedgedPairInput): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
-  throw new HedgedPairFailed(lastFailure ?? new GatewayError({ code: 'provider_error', message: 'Both hedged attempts failed.' }));
+  throw new HedgedPairFailed(failures);
 }
 
-/** Both hedged attempts failed with provider faults: the attempt loop may try further targets. */
+export interface LaneFailure {
+  target: TargetConfig;
+  failure: GatewayError;
+}
+
+/** Both hedged attempts failed with provider faults (each one's failure, in order): the attempt loop may try further targets. */
 export class HedgedPairFailed extends Error {
-  constructor(readonly failure: GatewayError) {
-    super(failure.message, { cause: failure });
+  readonly last: GatewayError;
+
+  constructor(readonly failures: LaneFailure[]) {
+    const last = failures.at(-1)?.failure ?? new GatewayError({ code: 'provider_error', message: 'Both hedged attempts failed.' });
+    super(last.message, { cause: last });
     this.name = 'HedgedPairFailed';
+    this.last = last;
   }
 }
 
