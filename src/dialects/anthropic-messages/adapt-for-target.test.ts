@@ -90,3 +90,11 @@ describe('Anthropic passthrough adapted to the target', () => {
     assert.deepEqual(codes, ['reasoning_dropped']);
   });
 });
+
+test('a pretty-printed body (whitespace around the colons) is recognised like a compact one', () => {
+  const warnings = new Warnings();
+  const pretty = Buffer.from(JSON.stringify(claudeCodeBody('claude-sonnet-4-5'), null, 2).replaceAll('":', '" :'));
+  const out = adaptForTarget(new RequestBody(pretty), { model: 'claude-sonnet-4-5', family: 'anthropic' }, { warnings, headers: {} });
+  assert.ok(out, 'the system turns were folded');
+  assert.equal(strict(JSON.parse(out.toString('utf8'))), undefined);
+});

@@ -1,17 +1,10 @@
+import { mayHoldMember } from '../../core/raw-member-search.ts';
 import type { TargetProfile } from '../../core/dialect.ts';
 import type { RequestBody } from '../../core/request-body.ts';
 import type { PassthroughAdaptContext } from '../../core/surface.ts';
 import { SEAL_PREFIX } from '../shared/sealed-envelope.ts';
 import { foldSystemMessages, stripSealedThinking } from './fold-system-messages.ts';
 import { acceptsSystemMessages } from './model-profile.ts';
-
-const systemRoleMarks = ['"role":"system"', '"role": "system"'];
-const sealedSignatureMarks = [`"signature":"${SEAL_PREFIX}`, `"signature": "${SEAL_PREFIX}`];
-
-/** Whether the raw body may hold a mark (a byte search: false means certainly not). */
-function mayHold(body: RequestBody, marks: readonly string[]): boolean {
-  return marks.some((mark) => body.raw.indexOf(mark) !== -1);
-}
 
 function betasOf(headers: PassthroughAdaptContext['headers']): string[] {
   const value = headers['anthropic-beta'];
@@ -26,8 +19,8 @@ function betasOf(headers: PassthroughAdaptContext['headers']): string[] {
  * cost two byte searches and pass untouched.
  */
 export function adaptForTarget(body: RequestBody, target: TargetProfile, context: PassthroughAdaptContext): Buffer | undefined {
-  const systemTurns = mayHold(body, systemRoleMarks);
-  const sealed = mayHold(body, sealedSignatureMarks);
+  const systemTurns = mayHoldMember(body.raw, 'role', 'system"');
+  const sealed = mayHoldMember(body.raw, 'signature', SEAL_PREFIX);
   if (!systemTurns && !sealed) return undefined;
   const fields = body.fields();
   let next = fields;

@@ -1,3 +1,4 @@
+import { mayHoldMember } from '../../core/raw-member-search.ts';
 import type { TargetProfile } from '../../core/dialect.ts';
 import type { RequestBody } from '../../core/request-body.ts';
 import type { PassthroughAdaptContext } from '../../core/surface.ts';
@@ -5,8 +6,6 @@ import { looksSealed, SEAL_PREFIX } from '../shared/sealed-envelope.ts';
 import { dummyThoughtSignature } from './encode-contents.ts';
 import { geminiModelProfile } from './model-profile.ts';
 import { isRecord } from './wire.ts';
-
-const marks = [`"thoughtSignature":"${SEAL_PREFIX}`, `"thoughtSignature": "${SEAL_PREFIX}`];
 
 /**
  * A Gemini client's body for a Gemini target (the passthrough): a `thoughtSignature` that is a
@@ -16,7 +15,7 @@ const marks = [`"thoughtSignature":"${SEAL_PREFIX}`, `"thoughtSignature": "${SEA
  * translated path does. Other bodies cost a byte search and pass untouched.
  */
 export function adaptForTarget(body: RequestBody, target: TargetProfile, context: PassthroughAdaptContext): Buffer | undefined {
-  if (!marks.some((mark) => body.raw.indexOf(mark) !== -1)) return undefined;
+  if (!mayHoldMember(body.raw, 'thoughtSignature', SEAL_PREFIX)) return undefined;
   const fields = body.fields();
   if (!Array.isArray(fields.contents)) return undefined;
   const validates = geminiModelProfile(target.model, target.quirks).validatesSignatures;

@@ -1,11 +1,7 @@
+import { mayHoldMember } from '../../core/raw-member-search.ts';
 import type { TargetProfile } from '../../core/dialect.ts';
 import type { RequestBody } from '../../core/request-body.ts';
 import { isRecord } from './wire.ts';
-
-const customMarks = ['"type":"custom"', '"type": "custom"'];
-const systemMarks = ['"role":"system"', '"role": "system"', '"role":"developer"', '"role": "developer"'];
-
-const mayHold = (body: RequestBody, marks: readonly string[]): boolean => marks.some((mark) => body.raw.indexOf(mark) !== -1);
 
 /** Freeform tools, their calls in the history, or a tool_choice naming one. */
 function usesCustomTools(fields: Record<string, unknown>): boolean {
@@ -41,7 +37,12 @@ function hasLateSystem(fields: Record<string, unknown>): boolean {
  */
 export function adaptForTarget(body: RequestBody, target: TargetProfile): 'translate' | undefined {
   const quirks = target.quirks ?? {};
-  if (quirks.custom_tools !== true && mayHold(body, customMarks) && usesCustomTools(body.fields())) return 'translate';
-  if (quirks.system_message_first_only === true && mayHold(body, systemMarks) && hasLateSystem(body.fields())) return 'translate';
+  if (quirks.custom_tools !== true && mayHoldMember(body.raw, 'type', 'custom"') && usesCustomTools(body.fields())) return 'translate';
+  if (
+    quirks.system_message_first_only === true &&
+    (mayHoldMember(body.raw, 'role', 'system"') || mayHoldMember(body.raw, 'role', 'developer"')) &&
+    hasLateSystem(body.fields())
+  )
+    return 'translate';
   return undefined;
 }

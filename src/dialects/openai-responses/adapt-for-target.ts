@@ -1,10 +1,9 @@
+import { mayHoldMember } from '../../core/raw-member-search.ts';
 import type { TargetProfile } from '../../core/dialect.ts';
 import type { RequestBody } from '../../core/request-body.ts';
 import type { PassthroughAdaptContext } from '../../core/surface.ts';
 import { looksSealed, SEAL_PREFIX } from '../shared/sealed-envelope.ts';
 import { isRecord } from './wire.ts';
-
-const marks = [`"encrypted_content":"${SEAL_PREFIX}`, `"encrypted_content": "${SEAL_PREFIX}`];
 
 /**
  * A Responses client's body for a Responses target (the passthrough): a reasoning item whose
@@ -13,7 +12,7 @@ const marks = [`"encrypted_content":"${SEAL_PREFIX}`, `"encrypted_content": "${S
  * bodies cost a byte search and pass untouched.
  */
 export function adaptForTarget(body: RequestBody, _target: TargetProfile, context: PassthroughAdaptContext): Buffer | undefined {
-  if (!marks.some((mark) => body.raw.indexOf(mark) !== -1)) return undefined;
+  if (!mayHoldMember(body.raw, 'encrypted_content', SEAL_PREFIX)) return undefined;
   const fields = body.fields();
   if (!Array.isArray(fields.input)) return undefined;
   const input = fields.input.filter(
