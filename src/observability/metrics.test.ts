@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { GatewayMetrics, metricsLabelsOf } from './metrics.ts';
 import { requestLogRow } from '../../test/support/observability/request-log-row.ts';
 
-const options = { knownModels: ['smart', 'claude-sonnet', 'claude-opus-4-1', 'claude-sonnet-4-5'], knownProviders: ['anthro', 'oai'] };
+const options = {
+  knownModels: ['smart', 'claude-sonnet', 'claude-opus-4-1', 'claude-sonnet-4-5'],
+  knownProviders: ['anthro', 'oai'],
+  knownKeys: ['alice'],
+  knownTeams: ['platform'],
+};
 
 /** The sample lines (not HELP/TYPE) of one metric family in the exposition text. */
 function samples(text: string, name: string): string[] {
@@ -20,13 +25,15 @@ describe('GatewayMetrics', () => {
       'switchyard_requests_total{surface="openai-responses",provider="anthro",model="smart",outcome="ok",status="200"} 2',
     ]);
     assert.deepEqual(samples(text, 'switchyard_tokens_total'), [
-      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="input"} 2400',
-      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="cached_input"} 1600',
-      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="cache_write"} 200',
-      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="output"} 600',
-      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="reasoning"} 240',
+      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="input",key="alice",team="platform"} 2400',
+      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="cached_input",key="alice",team="platform"} 1600',
+      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="cache_write",key="alice",team="platform"} 200',
+      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="output",key="alice",team="platform"} 600',
+      'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="reasoning",key="alice",team="platform"} 240',
     ]);
-    assert.deepEqual(samples(text, 'switchyard_cost_usd_total'), ['switchyard_cost_usd_total{provider="anthro",model="claude-opus-4-1"} 1.012345']);
+    assert.deepEqual(samples(text, 'switchyard_cost_usd_total'), [
+      'switchyard_cost_usd_total{provider="anthro",model="claude-opus-4-1",key="alice",team="platform"} 1.012345',
+    ]);
     const duration = samples(text, 'switchyard_request_duration_seconds_bucket');
     assert.equal(duration.length, 15, 'fourteen buckets from 0.05 s to 300 s, plus +Inf');
     assert.ok(duration.includes('switchyard_request_duration_seconds_bucket{le="1",surface="openai-responses",provider="anthro",model="claude-opus-4-1"} 0'));
@@ -43,6 +50,43 @@ describe('GatewayMetrics', () => {
     assert.deepEqual(samples(text, 'switchyard_cache_results_total'), ['switchyard_cache_results_total{result="miss"} 2']);
     assert.deepEqual(samples(text, 'switchyard_errors_total'), []);
     assert.deepEqual(samples(text, 'switchyard_fallbacks_total'), []);
+  });
+
+  test('cost and tokens carry the key and team, bounded to the names the config declares', async () => {
+    const metrics = new GatewayMetrics(options);
+    metrics.observeRequest(requestLogRow({ costMicros: 1_000_000 }), { fallbacks: 0, cache: 'miss' });
+    // Keys made through the admin API (and their teams) are unbounded: they fold into `other`.
+    metrics.observeRequest(requestLogRow({ requestId: 'r2', keyName: 'key-1a2b', team: 'temp-team', costMicros: 2_000_000 }), { fallbacks: 0, cache: 'miss' });
+    metrics.observeRequest(requestLogRow({ requestId: 'r3', keyName: null, team: null, costMicros: 3_000_000 }), { fallbacks: 0, cache: 'miss' });
+    const text = await metrics.render();
+    assert.deepEqual(samples(text, 'switchyard_cost_usd_total'), [
+      'switchyard_cost_usd_total{provider="anthro",model="claude-opus-4-1",key="alice",team="platform"} 1',
+      'switchyard_cost_usd_total{provider="anthro",model="claude-opus-4-1",key="other",team="other"} 2',
+      'switchyard_cost_usd_total{provider="anthro",model="claude-opus-4-1",key="none",team="none"} 3',
+    ]);
+    assert.ok(
+      samples(text, 'switchyard_tokens_total').includes(
+        'switchyard_tokens_total{provider="anthro",model="claude-opus-4-1",kind="output",key="other",team="other"} 300',
+      ),
+    );
+    metrics.allowLabels({ knownModels: [], knownProviders: [], knownKeys: ['key-1a2b'], knownTeams: [] });
+    metrics.observeRequest(requestLogRow({ requestId: 'r4', keyName: 'key-1a2b', team: 'temp-team', costMicros: 4_000_000 }), { fallbacks: 0, cache: 'miss' });
+    assert.ok(
+      samples(await metrics.render(), 'switchyard_cost_usd_total').includes(
+        'switchyard_cost_usd_total{provider="anthro",model="claude-opus-4-1",key="key-1a2b",team="other"} 4',
+      ),
+    );
+  });
+
+  test('metricsLabelsOf: config keys and the teams of keys and team budgets', () => {
+    const labels = metricsLabelsOf({
+      providers: {},
+      models: {},
+      keys: [{ name: 'ci', hash: 'x', team: 'build', tags: [], aliases: {} }],
+      budgets: [{ scope: 'team', name: 'research', limitUsd: 1, window: 'month', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1 }],
+    });
+    assert.deepEqual(labels.knownKeys, ['ci']);
+    assert.deepEqual(labels.knownTeams, ['build', 'research']);
   });
 
   test('rejections count as requests and errors but not as latency; unknown names become other/none', async () => {
@@ -142,6 +186,11 @@ describe('GatewayMetrics', () => {
         },
       },
     });
-    assert.deepEqual(labels, { knownModels: ['smart', 'claude-opus-4-1', 'anthro/claude-opus-4-1', 'gpt-5', 'oai/gpt-5'], knownProviders: ['anthro', 'oai'] });
+    assert.deepEqual(labels, {
+      knownModels: ['smart', 'claude-opus-4-1', 'anthro/claude-opus-4-1', 'gpt-5', 'oai/gpt-5'],
+      knownProviders: ['anthro', 'oai'],
+      knownKeys: [],
+      knownTeams: [],
+    });
   });
 });

@@ -21,6 +21,10 @@ export interface GatewayMetricsOptions {
   knownModels: string[];
   /** Provider names from config. */
   knownProviders: string[];
+  /** Key names declared in the config; other keys are labelled `other` on cost and token metrics. */
+  knownKeys?: string[];
+  /** Team names the config declares (on its keys and team budgets); others are `other`. */
+  knownTeams?: string[];
   /** Also export the prom-client process metrics (CPU, memory, event loop lag) on this registry. */
   processMetrics?: boolean;
   /** Distinct budget subjects kept as gauge series; later ones are dropped, not relabelled. */
@@ -48,11 +52,13 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly knownModels: Set<string>;
   private readonly knownProviders: Set<string>;
+  private readonly knownKeys: Set<string>;
+  private readonly knownTeams: Set<string>;
   private readonly maxBudgetSubjects: number;
   private readonly budgetSubjects = new Set<string>();
   private readonly requests: Counter<'surface' | 'provider' | 'model' | 'outcome' | 'status'>;
-  private readonly tokens: Counter<'provider' | 'model' | 'kind'>;
-  private readonly cost: Counter<'provider' | 'model'>;
+  private readonly tokens: Counter<'provider' | 'model' | 'kind' | 'key' | 'team'>;
+  private readonly cost: Counter<'provider' | 'model' | 'key' | 'team'>;
   private readonly duration: Histogram<'surface' | 'provider' | 'model'>;
   private readonly timeToFirstByte: Histogram<'surface' | 'provider' | 'model'>;
   private readonly errors: Counter<'code'>;
@@ -72,6 +78,8 @@ export class GatewayMetrics {
   constructor(options: GatewayMetricsOptions) {
     this.knownModels = new Set(options.knownModels);
     this.knownProviders = new Set(options.knownProviders);
+    this.knownKeys = new Set(options.knownKeys ?? []);
+    this.knownTeams = new Set(options.knownTeams ?? []);
     this.maxBudgetSubjects = options.maxBudgetSubjects ?? 1000;
     const registers = [this.registry];
     this.attribution =
@@ -85,13 +93,13 @@ export class GatewayMetrics {
     this.tokens = new Counter({
       name: 'switchyard_tokens_total',
       help: 'Tokens by kind as the provider reported them: input includes cached_input and cache_write; output includes reasoning.',
-      labelNames: ['provider', 'model', 'kind'],
+      labelNames: ['provider', 'model', 'kind', 'key', 'team'],
       registers,
     });
     this.cost = new Counter({
       name: 'switchyard_cost_usd_total',
       help: 'Cost in US dollars of served requests.',
-      labelNames: ['provider', 'model'],
+      labelNames: ['provider', 'model', 'key', 'team'],
       registers,
     });
     this.duration = new Histogram({
@@ -171,8 +179,10 @@ export class GatewayMetrics {
       output: row.outputTokens,
       reasoning: row.reasoningTokens,
     };
-    for (const kind of tokenKinds) if (counts[kind] > 0) this.tokens.inc({ provider, model: served, kind }, counts[kind]);
-    if (row.costMicros > 0) this.cost.inc({ provider, model: served }, microsToUsd(row.costMicros));
+    const key = boundedLabel(this.knownKeys, row.keyName);
+    const team = boundedLabel(this.knownTeams, row.team);
+    for (const kind of tokenKinds) if (counts[kind] > 0) this.tokens.inc({ provider, model: served, kind, key, team }, counts[kind]);
+    if (row.costMicros > 0) this.cost.inc({ provider, model: served, key, team }, microsToUsd(row.costMicros));
     // Rejections never reach a provider; their microsecond durations would drown the LLM latencies.
     if (row.provider !== null) this.duration.observe({ surface, provider, model: served }, row.latencyMs / 1000);
     if (row.ttfbMs !== null) this.timeToFirstByte.observe({ surface, provider, model: served }, row.ttfbMs / 1000);
@@ -212,9 +222,11 @@ export class GatewayMetrics {
    * A reloaded config's names become label values too. Earlier ones stay (their series exist
    * already), so the label set grows only with what configs have declared, never with traffic.
    */
-  allowLabels(labels: Pick<GatewayMetricsOptions, 'knownModels' | 'knownProviders'>): void {
+  allowLabels(labels: Pick<GatewayMetricsOptions, 'knownModels' | 'knownProviders' | 'knownKeys' | 'knownTeams'>): void {
     for (const model of labels.knownModels) this.knownModels.add(model);
     for (const provider of labels.knownProviders) this.knownProviders.add(provider);
+    for (const key of labels.knownKeys ?? []) this.knownKeys.add(key);
+    for (const team of labels.knownTeams ?? []) this.knownTeams.add(team);
   }
 
   /** The Prometheus text exposition of this gateway's registry. */
@@ -233,8 +245,14 @@ export class GatewayMetrics {
   }
 }
 
-/** The label sets a config allows: aliases, target models and `provider/model` names. */
-export function metricsLabelsOf(config: Pick<RuntimeConfig, 'providers' | 'models'>): Pick<GatewayMetricsOptions, 'knownModels' | 'knownProviders'> {
+/**
+ * The label sets a config allows: aliases, target models and `provider/model` names; the key
+ * names it declares and the teams of those keys and of its team budgets (keys made through the
+ * admin API are many and unbounded: they fold into `other`).
+ */
+export function metricsLabelsOf(
+  config: Pick<RuntimeConfig, 'providers' | 'models'> & Partial<Pick<RuntimeConfig, 'keys' | 'budgets'>>,
+): Pick<GatewayMetricsOptions, 'knownModels' | 'knownProviders' | 'knownKeys' | 'knownTeams'> {
   const models = new Set<string>();
   for (const model of Object.values(config.models)) {
     models.add(model.alias);
@@ -243,7 +261,16 @@ export function metricsLabelsOf(config: Pick<RuntimeConfig, 'providers' | 'model
       models.add(`${target.provider}/${target.model}`);
     }
   }
-  return { knownModels: [...models], knownProviders: Object.keys(config.providers) };
+  const keys = config.keys ?? [];
+  const teams = new Set(keys.flatMap((key) => (key.team === undefined ? [] : [key.team])));
+  for (const budget of config.budgets ?? []) if (budget.scope === 'team') teams.add(budget.name);
+  return { knownModels: [...models], knownProviders: Object.keys(config.providers), knownKeys: keys.map((key) => key.name), knownTeams: [...teams] };
+}
+
+/** A configured name as itself, any other as `other`, none as `none`. */
+function boundedLabel(known: ReadonlySet<string>, value: string | null): string {
+  if (value === null) return 'none';
+  return known.has(value) ? value : 'other';
 }
 
 function statusLabel(status: number): string {

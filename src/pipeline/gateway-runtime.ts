@@ -1,5 +1,6 @@
 import type { ConfiguredProvider as Provider, RuntimeConfig } from '../config/runtime-config.ts';
 import { BudgetGuard, type BudgetWarning } from '../policy/budget/budget-guard.ts';
+import type { BudgetLevel } from '../store/spend-store.ts';
 import { KeyDirectory } from '../policy/key-directory.ts';
 import { RateLimiter } from '../policy/rate-limit/rate-limiter.ts';
 import { createProvider } from '../providers/create-provider.ts';
@@ -15,6 +16,8 @@ export interface DurableServices {
   storage: Storage;
   rateCounters: RateCounterStore;
   onBudgetWarning: (warning: BudgetWarning) => void;
+  /** Where the budgets a settle billed stand now (sets `switchyard_budget_used_ratio` on every settle). */
+  onBudgetLevels?: (levels: BudgetLevel[]) => void;
   /** Who holds this process's budget reservations (leases released on the same instance's restart). */
   holder: ReservationHolder;
   random?: () => number;
@@ -48,7 +51,10 @@ export class GatewayRuntime {
   ) {
     this.keys = new KeyDirectory(config.keys, durable.storage.keys, durable.announceKeysChanged ? { onKeysChanged: durable.announceKeysChanged } : {});
     this.rateLimiter = new RateLimiter(durable.rateCounters, config.teamRateLimits);
-    this.budgets = new BudgetGuard(durable.storage.spend, config.budgets, durable.onBudgetWarning, { holder: durable.holder });
+    this.budgets = new BudgetGuard(durable.storage.spend, config.budgets, durable.onBudgetWarning, {
+      holder: durable.holder,
+      ...(durable.onBudgetLevels ? { onLevels: durable.onBudgetLevels } : {}),
+    });
     this.resolver = new ModelResolver(config);
     this.router = new Router(config, durable.random, previous?.router, durable.sharedRouting);
     for (const provider of Object.values(config.providers)) this.providers.set(provider.name, createProvider(provider));

@@ -84,6 +84,9 @@ export class Gateway {
       storage: coordination ? withSpendStore(storage, new RedisSpendStore(storage.spend, coordination)) : storage,
       rateCounters: coordination ? new RedisRateCounterStore(coordination) : new MemoryRateCounterStore(),
       onBudgetWarning: (warning) => this.onBudgetWarning(warning),
+      onBudgetLevels: (levels) => {
+        for (const level of levels) this.metrics.setBudgetUsage(level.rule.scope, level.rule.subject, level.spentMicros / Math.max(1, level.rule.limitMicros));
+      },
       // Without a stable instance id, this run's reservations can only lapse with their leases.
       holder: { instanceId: options.instanceId ?? `run:${this.runId}`, runId: this.runId },
       ...(options.random ? { random: options.random } : {}),
@@ -209,7 +212,8 @@ export class Gateway {
     const percent = Math.round((warning.spentMicros / Math.max(1, warning.limitMicros)) * 100);
     this.metrics.countBudgetWarning(warning.scope);
     this.metrics.setBudgetUsage(warning.scope, warning.subject, warning.spentMicros / Math.max(1, warning.limitMicros));
-    log.warn(`budget warning: ${warning.scope} "${warning.subject}" at ${percent}% of its ${warning.window} ${warning.mode} limit`);
+    const what = warning.threshold >= 1 ? 'budget limit reached' : 'budget warning';
+    log.warn(`${what}: ${warning.scope} "${warning.subject}" at ${percent}% of its ${warning.window} ${warning.mode} limit`);
     if (warning.webhookUrl) void postBudgetWarning(warning);
   }
 

@@ -275,10 +275,8 @@ export async function handleModelRequest(
     gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: 'bypass' });
     span.end(row, { fallbacks, cache: 'bypass', guardrails: context.guardrailVerdicts.map((verdict) => `${verdict.rule}=${verdict.action}`) });
     if (reservation) {
-      await settleSpend(reservation, context).then(
-        (warnings) => warnings.forEach((warning) => gateway.onBudgetWarning(warning)),
-        (error: unknown) => log.error(`[${context.requestId}] could not settle spend`, error),
-      );
+      // The guard itself reports what a settle crosses (its notify): reporting the answer again would warn twice.
+      await settleSpend(reservation, context).catch((error: unknown) => log.error(`[${context.requestId}] could not settle spend`, error));
     }
     gateway.release(runtime);
     gateway.inFlight--;

@@ -73,9 +73,14 @@ export type ReserveResult =
   /** `blocked` is the FIRST hard rule (in the order given) that would overflow. */
   | { ok: false; blocked: BudgetUsage; amountMicros: number };
 
-/** A rule whose warn threshold this settlement crossed (spent before < warnAt*limit <= spent after). */
+/**
+ * A threshold of a rule this settlement crossed (spent before < threshold*limit <= spent
+ * after): the warn line, or the cap itself (1). One settlement can cross both.
+ */
 export interface WarnCrossing {
   rule: BudgetRule;
+  /** The fraction of the limit crossed: the rule's `warnAt`, or 1 when the cap was reached. */
+  threshold: number;
   windowStart: string;
   resetAt: string | null;
   spentMicros: number;
@@ -86,6 +91,14 @@ export interface SettleResult {
   /** False when the reservation was unknown, already settled or released (nothing written). */
   settled: boolean;
   crossed: WarnCrossing[];
+  /** Where each billed rule's window stands after this settlement (absent when nothing was billed). */
+  levels?: BudgetLevel[];
+}
+
+/** A rule's spend in its current window right after a settlement. */
+export interface BudgetLevel {
+  rule: BudgetRule;
+  spentMicros: number;
 }
 
 export type SpendReason = 'completed' | 'partial' | 'client_disconnected' | 'retry' | 'error' | 'hedge_lost';
@@ -165,6 +178,13 @@ export function crossedWarnThreshold(rule: Pick<BudgetRule, 'limitMicros' | 'war
   if (rule.limitMicros <= 0) return false;
   const threshold = warnThresholdMicros(rule);
   return spentBefore < threshold && threshold <= spentAfter;
+}
+
+/** The thresholds (fractions of the limit) a move from `spentBefore` to `spentAfter` crosses: the warn line, then the cap. */
+export function crossedThresholds(rule: Pick<BudgetRule, 'limitMicros' | 'warnAt'>, spentBefore: number, spentAfter: number): number[] {
+  const crossed = crossedWarnThreshold(rule, spentBefore, spentAfter) ? [rule.warnAt] : [];
+  if (rule.warnAt < 1 && crossedWarnThreshold({ limitMicros: rule.limitMicros, warnAt: 1 }, spentBefore, spentAfter)) crossed.push(1);
+  return crossed;
 }
 
 /** The admission test for one hard rule (see the invariants above). */

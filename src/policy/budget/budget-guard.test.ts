@@ -116,7 +116,7 @@ describe('BudgetGuard errors', () => {
 });
 
 describe('BudgetGuard warnings', () => {
-  test('a soft budget never blocks and warns exactly once when warn_at is crossed', async () => {
+  test('a soft budget never blocks, warns exactly once at warn_at and once more at 100 %', async () => {
     const {
       guard,
       warnings,
@@ -126,21 +126,58 @@ describe('BudgetGuard warnings', () => {
       const reservation = await guard.reserve(keyWith(), 300_000, `request-${index}`);
       await reservation.settle(300_000, entry({ requestId: `request-${index}`, costMicros: 300_000 }));
     }
+    const common = {
+      scope: 'team',
+      subject: 'platform',
+      limitMicros: 1_000_000,
+      mode: 'soft',
+      window: 'month',
+      warnAt: 0.5,
+      windowStart: '2026-11-01T00:00:00Z',
+      resetAt: '2026-12-01T00:00:00Z',
+      webhookUrl: 'http://127.0.0.1:9/hook',
+    } as const;
     assert.deepEqual(warnings, [
-      {
-        scope: 'team',
-        subject: 'platform',
-        spentMicros: 600_000,
-        limitMicros: 1_000_000,
-        mode: 'soft',
-        window: 'month',
-        warnAt: 0.5,
-        windowStart: '2026-11-01T00:00:00Z',
-        resetAt: '2026-12-01T00:00:00Z',
-        webhookUrl: 'http://127.0.0.1:9/hook',
-      },
+      { ...common, threshold: 0.5, spentMicros: 600_000 },
+      { ...common, threshold: 1, spentMicros: 1_200_000 },
     ]);
     assert.equal((await usageOf(keyWith()))[0]?.spentMicros, 1_800_000);
+  });
+
+  test('one settle that crosses the warn line and the cap fires both, once each; every settle reports the levels', async () => {
+    const database = openSpendDatabase(':memory:');
+    databases.push(database);
+    const warnings: BudgetWarning[] = [];
+    const levels: Array<[string, string, number]> = [];
+    const guard = new BudgetGuard(
+      new SqliteSpendStore(database),
+      [{ scope: 'org', name: '*', ...budget(1, { mode: 'soft' }) }],
+      (warning) => warnings.push(warning),
+      {
+        onLevels: (reported) => levels.push(...reported.map((level): [string, string, number] => [level.rule.scope, level.rule.subject, level.spentMicros])),
+      },
+    );
+    const key = keyWith({ budget: budget(2, { warnAt: 0.9 }) });
+    const first = await guard.reserve(key, 100_000, 'a');
+    await first.settle(100_000, entry({ costMicros: 100_000 }));
+    // No threshold crossed, yet the levels are reported (the used-ratio gauge is set on every settle).
+    assert.equal(warnings.length, 0);
+    assert.deepEqual(levels, [
+      ['key', 'alice', 100_000],
+      ['org', '*', 100_000],
+    ]);
+    const second = await guard.reserve(key, 1_000_000, 'b');
+    await second.settle(1_000_000, entry({ costMicros: 1_000_000 }));
+    assert.deepEqual(
+      warnings.map((warning) => [warning.scope, warning.threshold, warning.spentMicros]),
+      [
+        ['org', 0.8, 1_100_000],
+        ['org', 1, 1_100_000],
+      ],
+    );
+    const third = await guard.reserve(key, 100_000, 'c');
+    await third.settle(100_000, entry({ costMicros: 100_000 }));
+    assert.equal(warnings.length, 2, 'past the cap, nothing fires again in this window');
   });
 
   test('a hard budget warns at warn_at too, and settle returns the warnings it fired', async () => {

@@ -2,15 +2,29 @@ import { randomUUID } from 'node:crypto';
 import type { KeyConfig, ScopedBudgetConfig } from '../../config/runtime-config.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { log } from '../../core/log.ts';
-import type { BudgetRule, RequestAttribution, ReservationHolder, SpendLedgerEntry, SpendStore, WarnCrossing } from '../../store/spend-store.ts';
+import type {
+  BudgetLevel,
+  BudgetRule,
+  RequestAttribution,
+  ReservationHolder,
+  SettleResult,
+  SpendLedgerEntry,
+  SpendStore,
+  WarnCrossing,
+} from '../../store/spend-store.ts';
 import { budgetExceededError } from './budget-exceeded-error.ts';
 import { budgetRulesFor } from './budget-rules.ts';
 
 export { worstCaseMicros } from './worst-case-micros.ts';
 
-/** A budget's warn threshold was crossed by one settlement: fired exactly once per window. */
+/**
+ * A budget's warn line (or its cap) was crossed by one settlement: each fires exactly once per
+ * window, reported by the guard only (its `notify`), never again by the pipeline.
+ */
 export interface BudgetWarning {
   scope: BudgetRule['scope'];
+  /** The fraction of the limit crossed: `warnAt`, or 1 when the cap was reached. */
+  threshold: number;
   subject: string;
   spentMicros: number;
   limitMicros: number;
@@ -43,6 +57,8 @@ export interface BudgetGuardOptions {
   leaseRenewMs?: number;
   /** Waits before each retry of a settle, record or release the store refused [0.5, 1, 2, 4, 8 s]. */
   retryDelaysMs?: readonly number[];
+  /** Told where every billed budget stands after each settle or record (the used-ratio gauge). */
+  onLevels?: (levels: BudgetLevel[]) => void;
 }
 
 /** Seconds a caller is told to wait when the budget store cannot answer. */
@@ -64,6 +80,7 @@ export class BudgetGuard {
   private readonly storeTimeoutMs: number;
   private readonly leaseRenewMs: number;
   private readonly retryDelaysMs: readonly number[];
+  private readonly onLevels: ((levels: BudgetLevel[]) => void) | undefined;
   /** Reservations held right now (their leases are renewed). */
   private readonly live = new Set<string>();
   private renewTimer: NodeJS.Timeout | undefined;
@@ -79,6 +96,7 @@ export class BudgetGuard {
     this.storeTimeoutMs = options.storeTimeoutMs ?? 1_500;
     this.leaseRenewMs = options.leaseRenewMs ?? 20_000;
     this.retryDelaysMs = options.retryDelaysMs ?? [500, 1_000, 2_000, 4_000, 8_000];
+    this.onLevels = options.onLevels;
   }
 
   /**
@@ -200,7 +218,7 @@ export class BudgetGuard {
     let closed = false;
     const record = async (entry: SpendLedgerEntry) => {
       const now = new Date();
-      return this.warn((await this.retrying('book an attempt', () => this.store.record({ rules, entry, now }))).crossed);
+      return this.warn(await this.retrying('book an attempt', () => this.store.record({ rules, entry, now })));
     };
     return {
       amountMicros,
@@ -210,7 +228,7 @@ export class BudgetGuard {
         if (!held) return record(entry);
         // Idempotent, so a retry after a lost answer cannot bill twice. The lease is renewed until it lands.
         try {
-          return this.warn((await this.retrying('settle a reservation', () => this.store.settle({ reservationId: id, actualMicros, entry }))).crossed);
+          return this.warn(await this.retrying('settle a reservation', () => this.store.settle({ reservationId: id, actualMicros, entry })));
         } finally {
           this.unhold(id);
         }
@@ -229,8 +247,15 @@ export class BudgetGuard {
     };
   }
 
-  private warn(crossed: WarnCrossing[]): BudgetWarning[] {
-    const warnings = crossed.map(warningOf);
+  private warn(result: SettleResult): BudgetWarning[] {
+    if (result.levels && result.levels.length > 0) {
+      try {
+        this.onLevels?.(result.levels);
+      } catch {
+        // A failing listener must not turn a billed request into an error.
+      }
+    }
+    const warnings = result.crossed.map(warningOf);
     for (const warning of warnings) {
       try {
         this.notify?.(warning);
@@ -245,6 +270,7 @@ export class BudgetGuard {
 function warningOf(crossing: WarnCrossing): BudgetWarning {
   const warning: BudgetWarning = {
     scope: crossing.rule.scope,
+    threshold: crossing.threshold,
     subject: crossing.rule.subject,
     spentMicros: crossing.spentMicros,
     limitMicros: crossing.limitMicros,

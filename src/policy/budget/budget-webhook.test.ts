@@ -7,6 +7,7 @@ import { postBudgetWarning } from './budget-webhook.ts';
 
 const warning: BudgetWarning = {
   scope: 'team',
+  threshold: 0.8,
   subject: 'platform',
   spentMicros: 40_000_000,
   limitMicros: 50_000_000,
@@ -41,6 +42,7 @@ test('POSTs the warning as JSON and resolves true on 2xx', async () => {
     assert.deepEqual(received[0]?.body, {
       type: 'budget.warning',
       message: 'Budget warning for team "platform": $40.00 of $50.00 used this month (80%).',
+      threshold: 0.8,
       scope: 'team',
       subject: 'platform',
       mode: 'soft',
@@ -56,6 +58,16 @@ test('POSTs the warning as JSON and resolves true on 2xx', async () => {
   } finally {
     server.close();
   }
+});
+
+test('the cap is its own event: budget.limit_reached, saying what the mode does next', async () => {
+  const { budgetWarningPayload } = await import('./budget-webhook.ts');
+  const reached = { ...warning, threshold: 1, spentMicros: 50_000_000 };
+  assert.deepEqual(
+    [budgetWarningPayload(reached).type, budgetWarningPayload(reached).message, budgetWarningPayload(reached).threshold],
+    ['budget.limit_reached', 'Budget limit reached for team "platform": $50.00 of $50.00 used this month (100%) (soft: requests still pass).', 1],
+  );
+  assert.match(String(budgetWarningPayload({ ...reached, mode: 'hard' }).message), /further requests are refused until it resets\.$/);
 });
 
 test('never rejects: a 500, a hook that never answers, a closed port and no URL all resolve false', async () => {

@@ -4,9 +4,14 @@ import { periodLabel, scopeLabel, usd } from './budget-format.ts';
 /** The JSON a budget webhook receives (snake_case, like the config). */
 export function budgetWarningPayload(warning: BudgetWarning): Record<string, unknown> {
   const percent = warning.limitMicros > 0 ? Math.floor((warning.spentMicros / warning.limitMicros) * 100) : 0;
+  const reached = warning.threshold >= 1;
   return {
-    type: 'budget.warning',
-    message: `Budget warning for ${scopeLabel(warning.scope, warning.subject)}: ${usd(warning.spentMicros)} of ${usd(warning.limitMicros)} used ${periodLabel[warning.window]} (${percent}%).`,
+    // The warn line and the cap are two events per window; the cap's says what the mode does next.
+    type: reached ? 'budget.limit_reached' : 'budget.warning',
+    message: reached
+      ? `Budget limit reached for ${scopeLabel(warning.scope, warning.subject)}: ${usd(warning.spentMicros)} of ${usd(warning.limitMicros)} used ${periodLabel[warning.window]} (${percent}%)${warning.mode === 'hard' ? '; further requests are refused until it resets' : ' (soft: requests still pass)'}.`
+      : `Budget warning for ${scopeLabel(warning.scope, warning.subject)}: ${usd(warning.spentMicros)} of ${usd(warning.limitMicros)} used ${periodLabel[warning.window]} (${percent}%).`,
+    threshold: warning.threshold,
     scope: warning.scope,
     subject: warning.subject,
     mode: warning.mode,

@@ -137,20 +137,23 @@ describe('SqliteSpendStore settle, release, record', () => {
     assert.deepEqual([today?.windowStart, today?.reservedMicros], ['2026-12-01T00:00:00Z', 0]);
   });
 
-  test('warn threshold: reported once, by the settlement that crosses it, for hard and soft rules', async () => {
+  test('warn threshold and cap: each reported once, by the settlement that crosses it, for hard and soft rules', async () => {
     const { store } = freshStore();
     const hard = rule({ limitMicros: 1_000_000, warnAt: 0.8 });
     const soft = rule({ scope: 'team', subject: 'platform', mode: 'soft', limitMicros: 500_000, warnAt: 0.5 });
     const crossedBy = async (id: string, micros: number) => {
       await store.reserve({ reservationId: id, rules: [hard, soft], amountMicros: micros, now: november });
       const result = await store.settle({ reservationId: id, actualMicros: micros, entry: entry({ requestId: id, costMicros: micros }) });
-      return result.crossed.map((crossing) => `${crossing.rule.scope}:${crossing.spentMicros}`);
+      return result.crossed.map((crossing) => `${crossing.rule.scope}@${crossing.threshold}:${crossing.spentMicros}`);
     };
     assert.deepEqual(await crossedBy('a', 249_999), []);
-    assert.deepEqual(await crossedBy('b', 1), ['team:250000']);
-    assert.deepEqual(await crossedBy('c', 549_999), []);
-    assert.deepEqual(await crossedBy('d', 1), ['key:800000']);
+    assert.deepEqual(await crossedBy('b', 1), ['team@0.5:250000']);
+    // The soft team budget reaches its cap (500,000) on the way.
+    assert.deepEqual(await crossedBy('c', 549_999), ['team@1:799999']);
+    assert.deepEqual(await crossedBy('d', 1), ['key@0.8:800000']);
     assert.deepEqual(await crossedBy('e', 100_000), []);
+    assert.deepEqual(await crossedBy('f', 100_000), ['key@1:1000000']);
+    assert.deepEqual(await crossedBy('g', 100_000), []);
   });
 
   test('record bills the current windows of the rules given and reports crossings', async () => {

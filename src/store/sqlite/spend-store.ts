@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import { windowOf } from '../budget-window.ts';
 import {
   type ReservationHolder,
-  crossedWarnThreshold,
+  crossedThresholds,
   wouldOverflow,
+  type BudgetLevel,
   type BudgetRule,
   type BudgetUsage,
   type ReserveResult,
@@ -209,10 +210,10 @@ export class SqliteSpendStore implements SpendStore {
     const held = JSON.parse(reservation.windows) as HeldWindow[];
     // An expired reservation's hold was already freed by the sweep: bill it, free nothing.
     const hold = reservation.state === 'open' ? reservation.amount_micros : 0;
-    const crossed = this.bill(held, billedAmount(input.actualMicros), hold);
+    const { crossed, levels } = this.bill(held, billedAmount(input.actualMicros), hold);
     this.ledger.append(input.entry);
     this.statements.deleteReservation.run(input.reservationId);
-    return { settled: true, crossed };
+    return { settled: true, crossed, levels };
   }
 
   private releaseNow(reservationId: string): boolean {
@@ -224,22 +225,25 @@ export class SqliteSpendStore implements SpendStore {
   }
 
   private recordNow(input: Parameters<SpendStore['record']>[0]): SettleResult {
-    const crossed = this.bill(heldWindows(input.rules, input.now), billedAmount(input.entry.costMicros), 0);
+    const { crossed, levels } = this.bill(heldWindows(input.rules, input.now), billedAmount(input.entry.costMicros), 0);
     this.ledger.append(input.entry);
-    return { settled: true, crossed };
+    return { settled: true, crossed, levels };
   }
 
   /** Adds `amount` to spent and frees `hold` from reserved, once per distinct counter. */
-  private bill(held: HeldWindow[], amount: number, hold: number): WarnCrossing[] {
+  private bill(held: HeldWindow[], amount: number, hold: number): { crossed: WarnCrossing[]; levels: BudgetLevel[] } {
     const counters = this.loadCounters(held);
     const spentBefore = new Map([...counters].map(([key, counter]) => [key, counter.spent]));
     for (const counter of counters.values()) this.writeCounter(counter, counter.spent + amount, Math.max(0, counter.reserved - hold));
     const crossed: WarnCrossing[] = [];
+    const levels: BudgetLevel[] = [];
     for (const window of held) {
       const before = spentBefore.get(counterKey(window))!;
-      if (crossedWarnThreshold(window.rule, before, before + amount)) {
+      levels.push({ rule: window.rule, spentMicros: before + amount });
+      for (const threshold of crossedThresholds(window.rule, before, before + amount)) {
         crossed.push({
           rule: window.rule,
+          threshold,
           windowStart: window.windowStart,
           resetAt: window.resetAt,
           spentMicros: before + amount,
@@ -247,7 +251,7 @@ export class SqliteSpendStore implements SpendStore {
         });
       }
     }
-    return crossed;
+    return { crossed, levels };
   }
 
   /** Frees the holds of reservations whose process presumably died, and forgets old expired ones. */
