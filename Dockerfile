@@ -2,7 +2,7 @@
 # Switchyard gateway image. The build steps live in scripts/container-build.sh, which
 # test/e2e/packed-install.test.ts runs the same way (no container engine runs in CI here).
 
-# 1. Build: compile TypeScript and pack exactly what npm would publish.
+# 1. Build: compile TypeScript, build the dashboard and pack exactly what npm would publish.
 FROM node:20-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -11,6 +11,8 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
+# The dashboard's sources: npm's prepare builds them into dist/ui/ with Vite.
+COPY ui ./ui
 COPY scripts/container-build.sh ./scripts/container-build.sh
 RUN sh scripts/container-build.sh pack /out
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start` from a checkout runs the compiled code, like an install does: this builds dist/
+// `npm start` from a checkout runs the compiled code, like an install does: this builds dist/ (and dist/ui/)
 // first when it is missing or older than any source file.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -23,4 +23,16 @@ try {
 if (built === 0 || newest('src', '.ts') > built || newest('src', '.json') > built) {
   process.stderr.write('building dist/ (npm run build)…\n');
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
+
+// The dashboard (ui/ → dist/ui/ with Vite), rebuilt the same way when missing or older than its sources.
+let builtUi = 0;
+try {
+  builtUi = statSync('dist/ui/index.html').mtimeMs;
+} catch {
+  builtUi = 0;
+}
+if (builtUi === 0 || Math.max(newest('ui/src', ''), statSync('ui/index.html').mtimeMs) > builtUi) {
+  process.stderr.write('building dist/ui/ (vite build)…\n');
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'ui/vite.config.ts'], { stdio: 'inherit' });
 }

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Node 20's test runner does not expand globs, so this finds every *.test.ts under src/,
-// test/ and bench/ and hands them to `node --test` (with tsx for TypeScript). Arguments
+// test/, bench/ and ui/ and hands them to `node --test` (with tsx for TypeScript). Arguments
 // narrow the run to paths containing any of them: `npm test -- governance sdk-matrix`.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 
-const roots = ['src', 'test', 'bench'];
+const roots = ['src', 'test', 'bench', 'ui'];
 const filters = process.argv.slice(2);
 const files = roots
   .flatMap((root) => readdirSync(root, { recursive: true }).map((entry) => join(root, String(entry))))

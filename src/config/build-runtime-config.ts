@@ -4,6 +4,7 @@ import { upstreamLimits } from './upstream-limits.ts';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
+import { buildUiConfig } from './ui-config.ts';
 import type { ConfigFile, KeyConfigFile, TargetConfigFile } from './schema.ts';
 import {
   type AttributionConfig,
@@ -181,6 +182,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     storage: { url: storageUrl, ...(file.storage?.instance_id !== undefined ? { instanceId: file.storage.instance_id } : {}) },
     attribution: buildAttribution(file),
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
+    ui: buildUiConfig(file.ui),
     responses: {
       retentionMs: (file.responses?.retention_hours ?? 720) * 3_600_000,
       websocketMaxConnections: file.responses?.websocket_max_connections ?? 256,

@@ -1,5 +1,6 @@
 import type { ReasoningEffort } from '../core/ir/index.ts';
 import type { Secret } from './secret.ts';
+import type { UiConfig } from './ui-config.ts';
 import type { GuardrailsConfig, GuardrailsOverride, GuardrailsSaltSource } from './guardrails-config.ts';
 import type { PricingConfig, RoutingConfig } from './schema.ts';
 
@@ -145,6 +146,8 @@ export interface RuntimeConfig {
   coordination?: { url: string; onUnavailable: 'deny' | 'allow'; keyPrefix: string };
   attribution: AttributionConfig;
   logging: { bodies: boolean; level: 'debug' | 'info' | 'warn' | 'error' };
+  /** The dashboard at `/ui` (docs/decisions/0010). */
+  ui: UiConfig;
   /** Stored Responses (how long a turn is kept) and the Responses WebSocket (how many, how long idle). */
   responses: { retentionMs: number; websocketMaxConnections: number; websocketIdleTimeoutMs: number };
   /** Things that work but are probably not meant (printed at start and on reload). */

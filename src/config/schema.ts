@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { attributionSchema } from './attribution-schema.ts';
+import { uiSchema } from './ui-config.ts';
 import { guardrailsSchema, teamSchema, topLevelGuardrailsSchema } from './guardrails-schema.ts';
 
 /**
@@ -259,6 +260,8 @@ export const configSchema = z.strictObject({
       websocket_idle_timeout_ms: positiveInt.optional(),
     })
     .optional(),
+  /** The dashboard at `/ui`: sessions and optional OIDC single sign-on (docs/decisions/0010). */
+  ui: uiSchema.optional(),
   logging: z
     .strictObject({
       bodies: z.boolean().optional(),

@@ -11,6 +11,8 @@ import { sendError, sendJson } from '../pipeline/client-io.ts';
 import { handleAdminRequest, requireMasterKey } from './admin/admin-routes.ts';
 import { handleMetrics, handleObservabilityAdmin } from './admin/observability-routes.ts';
 import { handleReload } from './admin/reload-route.ts';
+import { handleBudgetsAdmin } from './admin/budgets-route.ts';
+import { handleUiRequest } from './ui/ui-routes.ts';
 import { continuationHooks } from '../pipeline/responses-state/continuation-hooks.ts';
 import { handleStoredResponse } from '../pipeline/responses-state/handle-stored-response.ts';
 import { handleCompact } from '../pipeline/responses-state/handle-compact.ts';
@@ -53,6 +55,9 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
   const storedId = storedResponseId(path);
   if (storedId !== undefined && (method === 'GET' || method === 'DELETE')) return handleStoredResponse(gateway, method, storedId, request, response, url);
   if (path === '/admin/reload') return handleReload(gateway, request, response);
+  if (path === '/ui' || path.startsWith('/ui/')) {
+    if (await handleUiRequest(gateway, request, response, url)) return;
+  }
   if (path.startsWith('/admin/')) {
     const runtime = gateway.current;
     if (await handleAdminRequest({ config: runtime.config, keys: gateway.storage.keys, directory: runtime.keys }, request, response, url)) return;
@@ -64,6 +69,14 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
       models: runtime.config.models,
     };
     if (await handleObservabilityAdmin(observability, request, response, url)) return;
+    const budgets = {
+      configKeys: runtime.config.keys,
+      budgets: runtime.config.budgets,
+      keys: gateway.storage.keys,
+      spend: gateway.storage.spend,
+      authorize: observability.authorize,
+    };
+    if (await handleBudgetsAdmin(budgets, request, response, url)) return;
   }
   const error = new GatewayError({ code: 'caller_invalid_request', status: 404, message: `No route for ${method} ${path}.` });
   sendError(response, surfaceForPath(path).codec, error, requestId);

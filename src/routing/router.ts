@@ -123,6 +123,17 @@ export class Router {
     if (breaker.openUntil !== before) this.shared?.breakerChanged(targetId(target), breaker.openUntil);
   }
 
+  /** Where a target stands on this instance (the dashboard's providers page): breaker state and the smoothed time to first byte. */
+  health(
+    target: Pick<TargetConfig, 'provider' | 'model'>,
+    now = Date.now(),
+  ): { breaker: 'closed' | 'open' | 'half-open'; openUntil: number | null; ttfbMs: number | null } {
+    const id = targetId(target);
+    const breaker = this.breakers.get(id);
+    const state = breaker?.state(now) ?? 'closed';
+    return { breaker: state, openUntil: state === 'closed' ? null : (breaker?.openUntil ?? null), ttfbMs: this.state.latency.get(id) ?? null };
+  }
+
   private breaker(target: TargetConfig): CircuitBreaker {
     return this.breakerById(targetId(target));
   }

@@ -88,6 +88,13 @@ export interface LogQuery {
   outcome?: string;
   since?: string;
   limit?: number;
+  /** One request (the dashboard's request detail). */
+  requestId?: string;
+  team?: string;
+  /** The provider that served (or last failed). */
+  provider?: string;
+  /** Exclusive upper bound on `started_at` (ISO). */
+  until?: string;
 }
 
 /** One experiment variant's numbers over the request log (`GET /admin/experiments`). */

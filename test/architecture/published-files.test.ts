@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+const vite = join(repoRoot, 'node_modules/vite/bin/vite.js');
 
 /** Paths that mark a file as test-only: what must never be in the package. */
 export const testOnly = /(^|\/)test(s)?\/|\.test\.|test-support|test-helpers|__fixtures__|fixtures\/|race-worker|emulator/;
@@ -67,16 +68,32 @@ test('`npm pack --dry-run` of a fresh build lists the build and bin only, no tes
   // Build into a scratch copy of the package so the check sees exactly what a publish would.
   for (const file of ['package.json', 'README.md', 'bin']) cpSync(join(repoRoot, file), join(packDirectory, file), { recursive: true });
   execFileSync(process.execPath, [tsc, '-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', join(packDirectory, 'dist')], { cwd: repoRoot });
+  // The dashboard: Vite's build of ui/ (the same command `npm run build` runs), into the copy's dist/ui/.
+  execFileSync(
+    process.execPath,
+    [vite, 'build', '--config', join(repoRoot, 'ui/vite.config.ts'), '--outDir', join(packDirectory, 'dist/ui'), '--logLevel', 'error'],
+    {
+      cwd: repoRoot,
+    },
+  );
   const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: packDirectory, encoding: 'utf8' });
   const listed = (JSON.parse(output) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path);
   assert.ok(listed.includes('dist/main.js') && listed.includes('dist/dialects/registry.js'), 'the build is packed');
+  assert.ok(listed.includes('dist/ui/index.html') && listed.some((path) => /^dist\/ui\/assets\/index-[\w-]+\.js$/.test(path)), 'the built dashboard is packed');
+  assert.deepEqual(
+    listed.filter((path) => path.startsWith('ui/') || /\.tsx$/.test(path)),
+    [],
+    'no dashboard sources',
+  );
   assert.deepEqual(
     listed.filter((path) => testOnly.test(path)),
     [],
   );
   assert.deepEqual(
-    listed.filter((path) => !/^(dist\/.+\.(js|json)|bin\/[^/]+\.js|package\.json|README\.md|LICENSE)$/.test(path)),
+    listed.filter(
+      (path) => !/^(dist\/.+\.(js|json)|dist\/ui\/index\.html|dist\/ui\/assets\/[\w-]+\.(js|css)|bin\/[^/]+\.js|package\.json|README\.md|LICENSE)$/.test(path),
+    ),
     [],
-    'only compiled JavaScript (and the JSON data it imports), the bin and the package files',
+    'only compiled JavaScript (and the JSON data it imports), the built dashboard, the bin and the package files',
   );
 });

@@ -22,6 +22,7 @@ test('the packed tarball installs into an empty folder and `npx switchyard start
   execFileSync('sh', [buildScript, 'pack', work], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const listing = execFileSync('tar', ['tzf', join(work, tarball)], { encoding: 'utf8' }).split('\n');
   assert.ok(listing.includes('package/dist/main.js'), 'the compiled build is packed');
+  assert.ok(listing.includes('package/dist/ui/index.html'), 'the built dashboard is packed');
   assert.deepEqual(
     listing.filter((file) => /\.ts$|test|__fixtures__/.test(file) && !file.endsWith('.d.ts')),
     [],
@@ -78,6 +79,12 @@ test('the packed tarball installs into an empty folder and `npx switchyard start
     });
     const body = (await response.json()) as { output?: Array<{ content?: Array<{ text?: string }> }> };
     assert.equal(response.status, 200, JSON.stringify(body));
+    // The dashboard is served from the installed package's own files.
+    const page = await fetch(`${url}/ui/`);
+    assert.equal(page.status, 200);
+    const script = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+    assert.ok(script, 'the page names its script');
+    assert.equal((await fetch(`${url}${script}`)).status, 200);
     assert.equal(body.output?.at(-1)?.content?.[0]?.text, 'installed and serving');
   } finally {
     if (child.pid) process.kill(-child.pid, 'SIGTERM');

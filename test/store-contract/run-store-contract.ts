@@ -101,6 +101,19 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
         (await storage.logs.query({ since: '2026-11-10T11:00:00.000Z', limit: 1 })).map((row) => row.requestId),
         ['r3'],
       );
+      // The dashboard's filters: one request, a team, a provider, a time range.
+      assert.deepEqual(
+        (await storage.logs.query({ requestId: 'r2' })).map((row) => row.requestId),
+        ['r2'],
+      );
+      assert.deepEqual(
+        (await storage.logs.query({ team: 'platform', provider: 'anthro', until: '2026-11-10T12:00:00.000Z' })).map((row) => row.requestId),
+        ['r2', 'r1'],
+      );
+      assert.deepEqual(
+        (await storage.logs.query({ team: 'nobody' })).map((row) => row.requestId),
+        [],
+      );
       storage.logs.append({ ...first, status: 499, outcome: 'client_disconnected' });
       await storage.logs.flush();
       const again = await storage.logs.query({ key: 'alice' });

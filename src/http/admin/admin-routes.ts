@@ -31,6 +31,8 @@ export interface AdminContext {
   config: RuntimeConfig;
   keys: VirtualKeyStore;
   directory: KeyDirectory;
+  /** Who may call (default: the master key as a bearer token); the dashboard passes its session check. */
+  authorize?: (request: IncomingMessage) => void;
 }
 
 /** Admin bodies are a few hundred bytes; anything near this is a mistake, not a key. */
@@ -59,7 +61,7 @@ export async function handleAdminRequest(context: AdminContext, request: Incomin
   response.setHeader('cache-control', 'no-store');
   const method = request.method ?? 'GET';
   try {
-    requireMasterKey(context.config, request);
+    (context.authorize ?? ((incoming: IncomingMessage) => requireMasterKey(context.config, incoming)))(request);
     const rest = path.slice('/admin/keys'.length).replace(/^\/|\/$/g, '');
     if (rest === '') {
       if (method === 'GET') return done(sendJson(response, 200, { data: await listKeys(context) }));

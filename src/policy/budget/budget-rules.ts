@@ -26,12 +26,14 @@ export function budgetRulesFor(key: KeyConfig | undefined, budgets: readonly Sco
   return rules;
 }
 
-function subjectOf(budget: ScopedBudgetConfig): string {
+/** The counter subject of a configured budget: its name, `*` for the org, `name=value` for an attribute. */
+export function subjectOf(budget: ScopedBudgetConfig): string {
   if (budget.scope === 'org') return '*';
   return budget.scope === 'attribute' ? attributeSubject(budget.name, budget.value ?? '') : budget.name;
 }
 
-function ruleOf(scope: BudgetScope, subject: string, budget: BudgetConfig): BudgetRule {
+/** One budget as the store's rule (USD limits become integer micro-dollars). */
+export function ruleOf(scope: BudgetScope, subject: string, budget: BudgetConfig): BudgetRule {
   const rule: BudgetRule = {
     scope,
     subject,

@@ -74,6 +74,17 @@ export class SqliteRequestLogStore implements RequestLogStore {
       where.push('started_at >= @since');
       parameters['since'] = filter.since;
     }
+    for (const [field, column, operator] of [
+      ['requestId', 'request_id', '='],
+      ['team', 'team', '='],
+      ['provider', 'provider', '='],
+      ['until', 'started_at', '<'],
+    ] as const) {
+      const value = filter[field];
+      if (!value) continue;
+      where.push(`${column} ${operator} @${field}`);
+      parameters[field] = value;
+    }
     parameters['limit'] = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
     const sql = `SELECT * FROM request_logs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT @limit`;
     return (this.database.prepare(sql).all(parameters) as Record<string, unknown>[]).map(fromRecord);

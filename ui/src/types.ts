@@ -1,0 +1,127 @@
+// The JSON shapes the gateway answers under /ui/api (see src/http/ui/ui-data.ts).
+
+export interface SpendGroup {
+  group: string;
+  cost_usd: number;
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+  estimated_cost_usd: number;
+}
+
+export interface Budget {
+  scope: string;
+  subject: string;
+  window: string;
+  mode: 'hard' | 'soft';
+  source: 'config' | 'api';
+  limit_usd: number;
+  spent_usd: number;
+  reserved_usd: number;
+  used_ratio: number | null;
+  warn_at: number;
+  warn_usd: number;
+  window_start: string;
+  resets_at: string | null;
+  status: 'ok' | 'warning' | 'exhausted';
+}
+
+export interface LogRow {
+  request_id: string;
+  started_at: string;
+  key_name: string | null;
+  team: string | null;
+  user: string | null;
+  surface: string;
+  endpoint: string;
+  model: string | null;
+  served_model: string | null;
+  provider: string | null;
+  stream: boolean;
+  status: number;
+  outcome: string;
+  error_code: string | null;
+  error_message: string | null;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  usage_estimated: boolean;
+  cost_usd: number;
+  latency_ms: number;
+  ttfb_ms: number | null;
+  attempts: Array<{ provider: string; model: string; status: number | null; outcome: string; latency_ms: number; error_code: string | null }>;
+  rule: string | null;
+  attributes: Record<string, string>;
+  tags: string[];
+  experiment: string | null;
+  variant: string | null;
+  warnings: string[];
+  request_body?: string | null;
+  response_body?: string | null;
+}
+
+export interface LastFailure {
+  request_id: string;
+  started_at: string;
+  key_name: string | null;
+  model: string | null;
+  provider: string | null;
+  status: number;
+  outcome: string;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+export interface OverviewPoint {
+  t: number;
+  requests: number;
+  requests_per_minute: number;
+  errors: number;
+  error_rate: number;
+  p50_latency_ms: number | null;
+  p99_latency_ms: number | null;
+  p50_ttft_ms: number | null;
+  p99_ttft_ms: number | null;
+  cost_usd: number;
+}
+
+export interface Overview {
+  range: string;
+  since: string;
+  until: string;
+  bucket_ms: number;
+  series: OverviewPoint[];
+  totals: {
+    requests: number;
+    requests_per_minute: number;
+    errors: number;
+    error_rate: number;
+    p50_latency_ms: number | null;
+    p99_latency_ms: number | null;
+    p50_ttft_ms: number | null;
+    p99_ttft_ms: number | null;
+    truncated: boolean;
+  };
+  spend: { today_usd: number; month_usd: number; week_start: string; week_by_key: SpendGroup[] };
+  top: { keys: SpendGroup[]; teams: SpendGroup[]; models: SpendGroup[] };
+  budgets: Budget[];
+  last_failure: LastFailure | null;
+}
+
+export interface KeyView {
+  name: string;
+  source: string;
+  prefix?: string;
+  team?: string | null;
+  user?: string | null;
+  tags?: string[];
+  models_allowed?: string[] | null;
+  budget?: { limit_usd: number; window: string; mode: string; warn_at?: number } | null;
+  rate_limit?: { rpm?: number; tpm?: number; concurrent?: number } | null;
+  revoked_at?: string | null;
+  expires_at?: string | null;
+  status?: string;
+  [field: string]: unknown;
+}
