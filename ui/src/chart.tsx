@@ -38,6 +38,8 @@ export function Chart({
           stroke: entry.color,
           width: 2,
           spanGaps: true,
+          // A range with one busy bucket still shows its value.
+          points: { show: true, size: 5 },
           ...(format ? { value: (_: uPlot, value: number | null) => (value === null ? '—' : format(value)) } : {}),
         })),
       ],

@@ -51,6 +51,10 @@ export class UiOidc {
         idTokenExpected: true,
       });
       claims = tokens.claims() as Record<string, unknown> | undefined;
+      // Many providers keep the e-mail address out of the ID token: ask the userinfo endpoint.
+      if (typeof claims?.['email'] !== 'string' && typeof claims?.['sub'] === 'string') {
+        claims = { ...claims, ...((await client.fetchUserInfo(configuration, tokens.access_token, claims['sub'])) as Record<string, unknown>) };
+      }
     } catch (error) {
       throw new GatewayError({
         code: 'policy_forbidden',
