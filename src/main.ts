@@ -8,6 +8,7 @@ Commands:
   keys create|list|revoke                        manage virtual keys on a running gateway
   logs [--follow] [--key K] [--model M]          show the request log
   spend [--by key|team|model|day] [--since ISO]  show spend
+  budgets [--json]                               every budget: use against its cap, warn line, reset
   doctor [--config FILE]                         check every provider and print the fix
   codex [--write] [--model A] [--profile NAME]   set up Codex CLI (provider block + model catalog)
 
@@ -49,6 +50,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./cli/logs.ts')).runLogs(rest);
     case 'spend':
       return (await import('./cli/spend.ts')).runSpend(rest);
+    case 'budgets':
+      return (await import('./cli/budgets.ts')).runBudgets(rest);
     case 'doctor':
       return (await import('./cli/doctor.ts')).runDoctor(rest);
     case 'codex':
