@@ -87,6 +87,15 @@ test('every /ui answer carries the strict CSP; hashed assets are cached for a ye
   assert.match(api.headers.get('content-security-policy') ?? '', /default-src 'self'/);
 });
 
+test('the session cookie is Secure when the page came over TLS (here: through a proxy that says so)', async () => {
+  const response = await fetch(`${gateway.url}/ui/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+    body: JSON.stringify({ master_key: masterKey }),
+  });
+  assert.match(response.headers.get('set-cookie') ?? '', /; HttpOnly; SameSite=Strict; Secure$/);
+});
+
 test('sessions: a wrong master key is refused; a forged or tampered cookie is no session; sign-out ends it', async () => {
   const wrong = await fetch(`${gateway.url}/ui/api/session`, {
     method: 'POST',
