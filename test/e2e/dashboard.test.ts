@@ -30,6 +30,8 @@ const chromiumArgs = [
 ];
 
 let emulator: ResponsesEmulator;
+/** A provider that is always overloaded: the `sturdy` alias falls back from it. */
+let flaky: ResponsesEmulator;
 let gateway: TestGateway;
 let oidc: LocalOidcProvider;
 let context: BrowserContext;
@@ -51,13 +53,21 @@ before(async () => {
       return { text: 'dashboard answer', usage: { input: 50, output, cached: 10, reasoning: 100 } };
     },
   });
+  flaky = await startResponsesEmulator({ respond: () => ({ error: { status: 503, type: 'server_error', code: 'overloaded', message: 'overloaded' } }) });
   oidc = await startLocalOidcProvider();
   gateway = await startTestGateway(`
 server: { master_key: ${masterKey} }
 providers:
   oai: { type: openai, base_url: "${emulator.url}", api_key: sk-upstream-test }
+  flaky: { type: openai, base_url: "${flaky.url}", api_key: sk-upstream-test }
 models:
   coder: { provider: oai, model: gpt-5.5, pricing: { input: 0, output: 100 } }
+  sturdy:
+    targets:
+      - { provider: flaky, model: gpt-5.5, pricing: { input: 0, output: 100 } }
+      - { provider: oai, model: gpt-5.5, pricing: { input: 0, output: 100 } }
+routing:
+  retry: { max_attempts: 1 }
 keys:
   - { name: alice, key: sk-alice-dashboard-01, team: platform, budget: { limit_usd: 5, window: month } }
   - { name: bob, key: sk-bob-dashboard-0001, team: research }
@@ -87,6 +97,7 @@ after(async () => {
   await context?.close();
   await gateway?.close();
   await emulator?.close();
+  await flaky?.close();
   await oidc?.close();
   for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
   if (process.env['SWITCHYARD_UPDATE_SCREENSHOTS'] === '1') cpSync(screenshots, join(repoRoot, 'docs', 'dashboard'), { recursive: true });
@@ -142,21 +153,25 @@ test('sign in with the master key: one password field, Enter signs in; the cooki
   assert.equal(await page.evaluate(() => (globalThis as any).document.cookie), '');
 });
 
-test('live logs: a request made now appears within two seconds without a reload; its detail shows attempts, tokens, cost and bodies', async () => {
+test('live logs: a request made now appears within two seconds without a reload; its detail shows the fallback, the guardrail verdict, tokens, cost and redacted bodies', async () => {
   await go('/ui/logs');
   await page.waitForSelector('[data-testid=live].on');
+  const token = `${'gh'}p_${'R7kQ2mX9vL4tW8nB3cZ6yH1jF5dS0aPeUo9K'}`;
   const { response } = await client('sk-bob-dashboard-0001')
-    .responses.create({ model: 'coder', input: 'watch me live', max_output_tokens: 4000 })
+    .responses.create({ model: 'sturdy', input: `watch me live, token ${token}`, max_output_tokens: 4000 })
     .withResponse();
   const requestId = response.headers.get('x-request-id')!;
   await page.waitForSelector(`tr[data-request-id="${requestId}"]`, { timeout: 2_000 });
   await page.click(`tr[data-request-id="${requestId}"]`);
   await page.waitForSelector('[data-testid=request-detail]');
   const detail = (await page.textContent('[data-testid=request-detail]')) ?? '';
-  assert.match(detail, /oai\/gpt-5\.5: ok \(HTTP 200\)/);
+  assert.match(detail, /flaky\/gpt-5\.5: \w+ \(HTTP 503\)/, 'the attempt that failed');
+  assert.match(detail, /oai\/gpt-5\.5: ok \(HTTP 200\)/, 'the fallback that answered');
+  assert.match((await page.textContent('[data-testid=verdicts]')) ?? '', /redact: github-token at /);
   assert.match(detail, /input 50 \(cached 10, cache write 0\) · output 1,000 \(reasoning 100\)/);
   assert.match(detail, /\$0\.10/);
-  assert.match(detail, /watch me live/, 'the logged request body');
+  assert.match(detail, /Request \(redacted\)\{"model":"sturdy","input":"watch me live, token \[secret:/, 'the logged request body, the secret replaced');
+  assert.ok(!detail.includes(token), 'the secret itself is nowhere on the page');
   await shot('logs');
   // Filters: only the platform team's requests (alice's two and nobody else's), bob's live one gone.
   await page.fill('input[name=team]', 'platform');
