@@ -68,6 +68,10 @@ models:
       - { provider: oai, model: gpt-5.5, pricing: { input: 0, output: 100 } }
 routing:
   retry: { max_attempts: 1 }
+  rules:
+    - { name: fast-lane, when: { model: sturdy, headers: { x-lane: fast } }, route_to: coder }
+attribution:
+  headers: { repo: x-repo }
 keys:
   - { name: alice, key: sk-alice-dashboard-01, team: platform, budget: { limit_usd: 5, window: month } }
   - { name: bob, key: sk-bob-dashboard-0001, team: research }
@@ -84,10 +88,15 @@ ui:
     admin_emails: [lead@example.com]
 `);
   oidc.register({ clientId: 'switchyard-dashboard', clientSecret: 'dashboard-client-secret', redirectUri: `${gateway.url}/ui/auth/callback` });
-  // Alice spends the most ($0.30 twice), Bob $0.10 (83 % of research's $0.12 weekly budget).
+  // Alice spends the most ($0.30 twice, $0.10 once), Bob $0.10 (83 % of research's $0.12 weekly budget).
   await client('sk-alice-dashboard-01').responses.create({ model: 'coder', input: 'big job one', max_output_tokens: 4000 });
   await client('sk-alice-dashboard-01').responses.create({ model: 'coder', input: 'big job two', max_output_tokens: 4000 });
   await client('sk-bob-dashboard-0001').responses.create({ model: 'coder', input: 'small job', max_output_tokens: 4000 });
+  // The fast lane rule sends this one to coder.
+  await client('sk-alice-dashboard-01').responses.create(
+    { model: 'sturdy', input: 'tiny', max_output_tokens: 4000 },
+    { headers: { 'x-lane': 'fast', 'x-repo': 'billing' } },
+  );
   context = await launch();
   page = context.pages()[0] ?? (await context.newPage());
   page.on('dialog', (dialog) => void dialog.accept());
@@ -173,10 +182,10 @@ test('live logs: a request made now appears within two seconds without a reload;
   assert.match(detail, /Request \(redacted\)\{"model":"sturdy","input":"watch me live, token \[secret:/, 'the logged request body, the secret replaced');
   assert.ok(!detail.includes(token), 'the secret itself is nowhere on the page');
   await shot('logs');
-  // Filters: only the platform team's requests (alice's two and nobody else's), bob's live one gone.
+  // Filters: only the platform team's requests (alice's three), bob's live one gone.
   await page.fill('input[name=team]', 'platform');
   await page.click('form.filters button[type=submit]');
-  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('tr[data-request-id]').length === 2);
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('tr[data-request-id]').length === 3);
 });
 
 test('keys: create (secret shown once) and the gateway serves it; revoke it and the gateway refuses it at once; config keys are read-only', async () => {
@@ -228,6 +237,10 @@ test('spend: the total on the page is the /admin/spend total; every budget shows
   assert.match(research, /50% \(\$0\.06\)/, 'the warn line');
   assert.match(research, /in \d+ (d|h|min)/, 'the reset time');
   await shot('spend');
+  // A configured attribute is a grouping too.
+  await page.selectOption('select[name=group_by]', 'repo');
+  await page.waitForSelector('[data-testid=spend-table] tr[data-group=billing]');
+  assert.match((await page.textContent('tr[data-group=billing]')) ?? '', /billing\$0\.10\s*1/);
 });
 
 test('providers: each target with its breaker, latency and attempts; the rules with their hit counts', async () => {
@@ -236,13 +249,14 @@ test('providers: each target with its breaker, latency and attempts; the rules w
   const row = (await page.textContent('tr[data-target="oai/gpt-5.5"]')) ?? '';
   assert.match(row, /closed/);
   assert.match(row, /coder/);
+  assert.match((await page.textContent('tr[data-rule=fast-lane]')) ?? '', /fast-lane.*x-lane.*coder\s*1$/);
   await shot('providers');
 });
 
 test('overview: who spent the most this week, which budget is closest to its cap, why the last request failed', async () => {
   await go('/ui/');
   await page.waitForSelector('[data-testid=top-spender] strong');
-  assert.match((await page.textContent('[data-testid=top-spender]')) ?? '', /alice spent \$0\.60 in 2 requests/);
+  assert.match((await page.textContent('[data-testid=top-spender]')) ?? '', /alice spent \$0\.70 in 3 requests/);
   const closest = (await page.textContent('[data-testid=closest-budget]')) ?? '';
   // Bob's two requests cost $0.20 of research's $0.12: the fullest budget.
   assert.match(closest, /team research: \$0\.20 of \$0\.12 \(167%\) this week/);

@@ -7,6 +7,8 @@ export interface Session {
   csrf_token: string;
   expires_at: string;
   oidc: boolean;
+  /** The configured attribute names (attribution.headers): spend groups by them too. */
+  attributes?: string[];
 }
 
 export class ApiError extends Error {

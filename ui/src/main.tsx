@@ -93,7 +93,7 @@ function App() {
       <main>
         {page.path === '/ui/' && <OverviewPage />}
         {page.path === '/ui/logs' && <LogsPage admin={session.role === 'admin'} />}
-        {page.path === '/ui/spend' && <SpendPage />}
+        {page.path === '/ui/spend' && <SpendPage attributes={session.attributes ?? []} />}
         {page.path === '/ui/keys' && (session.role === 'admin' ? <KeysPage /> : <p>Keys are for admins.</p>)}
         {page.path === '/ui/providers' && <ProvidersPage />}
       </main>

@@ -70,7 +70,7 @@ async function session(gateway: Gateway, request: IncomingMessage, response: Ser
         error: { message: 'Not signed in.', type: 'authentication_error', code: 'not_signed_in' },
         oidc: Boolean(config.ui.oidc),
       });
-    return sendJson(response, 200, sessionView(sessions, current, Boolean(config.ui.oidc)));
+    return sendJson(response, 200, { ...sessionView(sessions, current, Boolean(config.ui.oidc)), attributes: Object.keys(config.attribution.headers) });
   }
   if (method === 'POST') {
     checkSameOrigin(request);
@@ -91,7 +91,7 @@ async function session(gateway: Gateway, request: IncomingMessage, response: Ser
       'set-cookie',
       cookieHeader(sessionCookie, issued.value, { maxAgeSeconds: config.ui.sessionTtlMs / 1000, secure: overTls(request), sameSite: 'Strict' }),
     );
-    return sendJson(response, 200, sessionView(sessions, issued.session, Boolean(config.ui.oidc)));
+    return sendJson(response, 200, { ...sessionView(sessions, issued.session, Boolean(config.ui.oidc)), attributes: Object.keys(config.attribution.headers) });
   }
   if (method === 'DELETE') {
     const current = requireSession(sessions, request, true);

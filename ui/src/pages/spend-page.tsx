@@ -9,7 +9,7 @@ const groupings = ['key', 'team', 'user', 'tag', 'model', 'provider'];
 const palette = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 
 /** Spend over time by a chosen grouping, the totals per group, and every budget against its cap. */
-export function SpendPage() {
+export function SpendPage({ attributes }: { attributes: string[] }) {
   const [groupBy, setGroupBy] = useState('key');
   const [days, setDays] = useState(7);
   const [totals, setTotals] = useState<SpendGroup[] | null>(null);
@@ -52,7 +52,7 @@ export function SpendPage() {
         <label>
           Group by{' '}
           <select name="group_by" value={groupBy} onChange={(event) => setGroupBy(event.currentTarget.value)}>
-            {groupings.map((name) => (
+            {[...groupings, ...attributes].map((name) => (
               <option key={name} value={name}>
                 {name}
               </option>
