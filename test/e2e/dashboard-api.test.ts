@@ -150,3 +150,21 @@ test('roles: a viewer reads logs, spend and budgets but never keys or request bo
   assert.equal('request_body' in detail, false);
   assert.equal((await get('logs?colour=red')).status, 400, 'an unknown filter is a 400');
 });
+
+test('without a master key nobody can sign in; with ui.enabled: false there is no /ui at all', async () => {
+  const keyless = await startTestGateway('models: {}\n');
+  try {
+    const refused = await fetch(`${keyless.url}/ui/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"master_key":"anything-at-all"}' });
+    assert.equal(refused.status, 403);
+    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /server\.master_key/);
+  } finally {
+    await keyless.close();
+  }
+  const off = await startTestGateway(`server: { master_key: ${masterKey} }\nui: { enabled: false }\n`);
+  try {
+    assert.equal((await fetch(`${off.url}/ui/`)).status, 404);
+    assert.equal((await fetch(`${off.url}/admin/budgets`, { headers: { authorization: `Bearer ${masterKey}` } })).status, 200, 'the admin API stays');
+  } finally {
+    await off.close();
+  }
+});
