@@ -154,7 +154,11 @@ test('roles: a viewer reads logs, spend and budgets but never keys or request bo
 test('without a master key nobody can sign in; with ui.enabled: false there is no /ui at all', async () => {
   const keyless = await startTestGateway('models: {}\n');
   try {
-    const refused = await fetch(`${keyless.url}/ui/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"master_key":"anything-at-all"}' });
+    const refused = await fetch(`${keyless.url}/ui/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"master_key":"anything-at-all"}',
+    });
     assert.equal(refused.status, 403);
     assert.match(((await refused.json()) as { error: { message: string } }).error.message, /server\.master_key/);
   } finally {

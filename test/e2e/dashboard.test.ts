@@ -289,6 +289,27 @@ test('single sign-on through a local OIDC provider: a viewer reads logs and spen
   await shot('viewer-logs');
 });
 
+test('single sign-on refuses an account outside allowed_emails / allowed_domains, with a page that says why', async () => {
+  const outsider = await launch();
+  try {
+    const other = outsider.pages()[0] ?? (await outsider.newPage());
+    await other.goto(`${gateway.url}/ui/`);
+    await other.click('[data-testid=sso]');
+    await other.fill('input[name=login]', 'someone@elsewhere.io');
+    await other.fill('input[name=password]', 'any-password');
+    await other.click('button[type=submit]');
+    await other.click('button:has-text("Continue")');
+    await other.waitForSelector('#reason');
+    assert.match((await other.textContent('#reason')) ?? '', /someone@elsewhere\.io may not use this dashboard/);
+    assert.deepEqual(
+      (await outsider.cookies(`${gateway.url}/ui/`)).filter((cookie) => cookie.name === 'switchyard_session'),
+      [],
+    );
+  } finally {
+    await outsider.close();
+  }
+});
+
 test('nothing came from outside the gateway and the CSP was never violated', () => {
   assert.ok(
     requested.some((url) => url.includes('/ui/assets/')),

@@ -47,7 +47,8 @@ export async function handleUiRequest(gateway: Gateway, request: IncomingMessage
   try {
     if (path === '/ui/api/session') return done(await session(gateway, request, response, method));
     if (path === '/ui/auth/oidc' && method === 'GET') return done(await oidcStart(gateway, request, response));
-    if (path === '/ui/auth/callback' && method === 'GET') return done(await oidcCallback(gateway, request, response, url));
+    if (path === '/ui/auth/callback' && method === 'GET')
+      return done(await oidcCallback(gateway, request, response, url).catch((error) => signInFailedPage(response, error)));
     if (path.startsWith('/ui/api/')) return done(await api(gateway, request, response, url, method));
     if (method !== 'GET' && method !== 'HEAD')
       throw new GatewayError({ code: 'caller_invalid_request', status: 405, message: 'The dashboard pages only answer GET.' });
@@ -147,6 +148,19 @@ async function oidcCallback(gateway: Gateway, request: IncomingMessage, response
       cookieHeader(sessionCookie, issued.value, { maxAgeSeconds: config.ui.sessionTtlMs / 1000, secure, sameSite: 'Strict' }),
       cookieHeader(oidcCookie, '', { maxAgeSeconds: 0, secure, sameSite: 'Lax' }),
     ],
+    ...uiSecurityHeaders,
+  });
+  response.end(body);
+}
+
+/** A browser that comes back from the identity provider gets a page, not JSON: what went wrong and the way back. */
+function signInFailedPage(response: ServerResponse, error: unknown): void {
+  if (!isGatewayError(error)) throw error;
+  const message = error.message.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+  const body = `<!doctype html><meta charset="utf-8"><title>Sign-in failed</title><h1>Sign-in failed</h1><p id="reason">${message}</p><p><a href="/ui/">Back to the sign-in page</a></p>`;
+  response.writeHead(error.status === 403 ? 403 : error.status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
     ...uiSecurityHeaders,
   });
   response.end(body);

@@ -1,52 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { list, time, usd } from '../format.ts';
+import { time, usd } from '../format.ts';
+import { blankKeyForm as blank, keyBodyOf as bodyOf, keyFormOf as formOf, type KeyForm } from '../key-form.ts';
 import type { KeyView } from '../types.ts';
-
-interface KeyForm {
-  name: string;
-  team: string;
-  user: string;
-  models: string;
-  budgetUsd: string;
-  budgetWindow: string;
-  budgetMode: string;
-  rpm: string;
-  tpm: string;
-}
-
-const blank: KeyForm = { name: '', team: '', user: '', models: '', budgetUsd: '', budgetWindow: 'month', budgetMode: 'hard', rpm: '', tpm: '' };
-
-/** The body the admin API takes, from the form (empty fields left out on create, cleared on edit). */
-function bodyOf(form: KeyForm, editing: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  const clear = editing ? null : undefined;
-  if (!editing && form.name) body.name = form.name.trim();
-  body.team = form.team.trim() || clear;
-  body.user = form.user.trim() || clear;
-  body.models_allowed = list(form.models).length > 0 ? list(form.models) : clear;
-  body.budget = form.budgetUsd ? { limit_usd: Number(form.budgetUsd), window: form.budgetWindow, mode: form.budgetMode } : clear;
-  const rate: Record<string, number> = {};
-  if (form.rpm) rate.rpm = Number(form.rpm);
-  if (form.tpm) rate.tpm = Number(form.tpm);
-  body.rate_limit = Object.keys(rate).length > 0 ? rate : clear;
-  for (const name of Object.keys(body)) if (body[name] === undefined) delete body[name];
-  return body;
-}
-
-function formOf(key: KeyView): KeyForm {
-  return {
-    name: key.name,
-    team: key.team ?? '',
-    user: key.user ?? '',
-    models: (key.models_allowed ?? []).join(', '),
-    budgetUsd: key.budget ? String(key.budget.limit_usd) : '',
-    budgetWindow: key.budget?.window ?? 'month',
-    budgetMode: key.budget?.mode ?? 'hard',
-    rpm: key.rate_limit?.rpm ? String(key.rate_limit.rpm) : '',
-    tpm: key.rate_limit?.tpm ? String(key.rate_limit.tpm) : '',
-  };
-}
 
 /** Create (the secret is shown once), edit and revoke keys; config keys are read-only. */
 export function KeysPage() {
