@@ -68,6 +68,7 @@ models:
       - { provider: oai, model: gpt-5.5, pricing: { input: 0, output: 100 } }
 routing:
   retry: { max_attempts: 1 }
+  circuit_breaker: { failure_threshold: 1, cooldown_ms: 600000 }
   rules:
     - { name: fast-lane, when: { model: sturdy, headers: { x-lane: fast } }, route_to: coder }
 attribution:
@@ -249,6 +250,11 @@ test('providers: each target with its breaker, latency and attempts; the rules w
   const row = (await page.textContent('tr[data-target="oai/gpt-5.5"]')) ?? '';
   assert.match(row, /closed/);
   assert.match(row, /coder/);
+  // The overloaded target failed once (the threshold here): its breaker is open, with the error beside it.
+  const flakyRow = (await page.textContent('tr[data-target="flaky/gpt-5.5"]')) ?? '';
+  assert.match(flakyRow, /open until \d{4}-\d{2}-\d{2} [\d:]+/);
+  assert.match(flakyRow, /1 \/ 1/);
+  assert.match(flakyRow, /upstream_error 503 provider_overloaded/);
   assert.match((await page.textContent('tr[data-rule=fast-lane]')) ?? '', /fast-lane.*x-lane.*coder\s*1$/);
   await shot('providers');
 });
@@ -267,6 +273,14 @@ test('overview: who spent the most this week, which budget is closest to its cap
   assert.notEqual(await page.textContent('[data-testid=spend-month]'), '$0.00');
   await page.waitForSelector('.chart canvas');
   await shot('overview');
+  // Another range: the charts and tiles follow.
+  const answered = page.waitForResponse((answer) => answer.url().includes('/ui/api/overview?range=7d'));
+  await page.click('.ranges button:has-text("7d")');
+  const week = (await (await answered).json()) as { bucket_ms: number; series: unknown[]; totals: { requests: number } };
+  assert.deepEqual([week.bucket_ms, week.series.length], [6 * 3_600_000, 28]);
+  assert.equal(week.totals.requests, 7, 'every request so far: 3 by alice, 2 by bob, 1 by the new key, 1 refused');
+  await page.waitForSelector('.ranges button.active:has-text("7d")');
+  await page.waitForSelector('[data-testid=top-spender] strong');
 });
 
 test('single sign-on through a local OIDC provider: a viewer reads logs and spend but sees no keys', async () => {
