@@ -2,7 +2,7 @@
 // download), a real gateway, the Responses emulator and a real local OIDC provider.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -42,6 +42,8 @@ const requested: string[] = [];
 const cspViolations: string[] = [];
 
 before(async () => {
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error('Debian chromium is missing at /usr/bin/chromium: run scripts/ensure-test-services.sh (it installs it).');
   ensureUiBuild();
   rmSync(screenshots, { recursive: true, force: true });
   mkdirSync(screenshots, { recursive: true });
