@@ -64,6 +64,11 @@ providers:
   flaky: { type: openai, base_url: "${flaky.url}", api_key: sk-upstream-test }
 models:
   coder: { provider: oai, model: gpt-5.5, pricing: { input: 0, output: 100 } }
+  trial:
+    strategy: experiment
+    targets:
+      - { provider: oai, model: gpt-5.5, weight: 50, variant: big, pricing: { input: 0, output: 100 } }
+      - { provider: oai, model: gpt-5-mini, weight: 50, variant: small, pricing: { input: 0, output: 100 } }
   sturdy:
     targets:
       - { provider: flaky, model: gpt-5.5, pricing: { input: 0, output: 100 } }
@@ -78,6 +83,7 @@ attribution:
 keys:
   - { name: alice, key: sk-alice-dashboard-01, team: platform, budget: { limit_usd: 5, window: month } }
   - { name: bob, key: sk-bob-dashboard-0001, team: research }
+  - { name: carol, key: sk-carol-dashboard-01 }
 budgets:
   - { scope: team, name: research, limit_usd: 0.12, window: week, mode: soft, warn_at: 0.5 }
   - { scope: org, name: "*", limit_usd: 100, window: month }
@@ -100,6 +106,8 @@ ui:
     { model: 'sturdy', input: 'tiny', max_output_tokens: 4000 },
     { headers: { 'x-lane': 'fast', 'x-repo': 'billing' } },
   );
+  // An A/B experiment's one request.
+  await client('sk-carol-dashboard-01').responses.create({ model: 'trial', input: 'try it', max_output_tokens: 4000 });
   context = await launch();
   page = context.pages()[0] ?? (await context.newPage());
   page.on('dialog', (dialog) => void dialog.accept());
@@ -239,6 +247,7 @@ test('spend: the total on the page is the /admin/spend total; every budget shows
   assert.match(research, /\$0\.12/);
   assert.match(research, /50% \(\$0\.06\)/, 'the warn line');
   assert.match(research, /in \d+ (d|h|min)/, 'the reset time');
+  assert.match((await page.textContent('[data-testid=experiment-table]')) ?? '', /trial(big|small)50%1 \(100%\)/);
   await shot('spend');
   // A configured attribute is a grouping too.
   await page.selectOption('select[name=group_by]', 'repo');
@@ -280,7 +289,7 @@ test('overview: who spent the most this week, which budget is closest to its cap
   await page.click('.ranges button:has-text("7d")');
   const week = (await (await answered).json()) as { bucket_ms: number; series: unknown[]; totals: { requests: number } };
   assert.deepEqual([week.bucket_ms, week.series.length], [6 * 3_600_000, 28]);
-  assert.equal(week.totals.requests, 7, 'every request so far: 3 by alice, 2 by bob, 1 by the new key, 1 refused');
+  assert.equal(week.totals.requests, 8, 'every request so far: 3 by alice, 2 by bob, 1 by carol, 1 by the new key, 1 refused');
   await page.waitForSelector('.ranges button.active:has-text("7d")');
   await page.waitForSelector('[data-testid=top-spender] strong');
 });

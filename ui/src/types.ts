@@ -125,3 +125,22 @@ export interface KeyView {
   status?: string;
   [field: string]: unknown;
 }
+
+/** One `/admin/experiments` entry. */
+export interface Experiment {
+  experiment: string;
+  configured: boolean;
+  requests: number;
+  variants: Array<{
+    variant: string;
+    weight_share: number | null;
+    requests: number;
+    request_share: number;
+    errors: number;
+    error_rate: number;
+    avg_latency_ms: number | null;
+    avg_ttfb_ms: number | null;
+    cost_usd: number;
+    served_models: string[];
+  }>;
+}

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
 import { Chart } from '../chart.tsx';
-import { budgetName, count, percent, time, until, usd } from '../format.ts';
-import type { Budget, SpendGroup } from '../types.ts';
+import { budgetName, count, ms, percent, time, until, usd } from '../format.ts';
+import type { Budget, Experiment, SpendGroup } from '../types.ts';
 import { BudgetBar } from './budget-bar.tsx';
 
 const groupings = ['key', 'team', 'user', 'tag', 'model', 'provider'];
@@ -15,7 +15,7 @@ export function SpendPage({ attributes }: { attributes: string[] }) {
   const [totals, setTotals] = useState<SpendGroup[] | null>(null);
   const [daily, setDaily] = useState<Array<{ day: number; groups: SpendGroup[] }>>([]);
   const [budgets, setBudgets] = useState<Budget[] | null>(null);
-  const [experiments, setExperiments] = useState<Array<Record<string, unknown>>>([]);
+  const [experiments, setExperiments] = useState<Experiment[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
     const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
@@ -31,7 +31,7 @@ export function SpendPage({ attributes }: { attributes: string[] }) {
         ),
       ),
       api<{ data: Budget[] }>('budgets'),
-      api<{ data: Array<Record<string, unknown>> }>('experiments').catch(() => ({ data: [] })),
+      api<{ data: Experiment[] }>('experiments').catch(() => ({ data: [] as Experiment[] })),
     ]).then(
       ([total, perDay, budgetList, experimentList]) => {
         setTotals([...total.data].sort((a, b) => b.cost_usd - a.cost_usd));
@@ -149,7 +149,43 @@ export function SpendPage({ attributes }: { attributes: string[] }) {
       {experiments.length > 0 && (
         <>
           <h2>Experiments</h2>
-          <pre class="experiments">{JSON.stringify(experiments, null, 2)}</pre>
+          <table data-testid="experiment-table">
+            <thead>
+              <tr>
+                <th>Experiment</th>
+                <th>Variant</th>
+                <th class="num">Weight</th>
+                <th class="num">Requests (share)</th>
+                <th class="num">Error rate</th>
+                <th class="num">Latency / TTFB</th>
+                <th class="num">Cost</th>
+                <th>Served</th>
+              </tr>
+            </thead>
+            <tbody>
+              {experiments.flatMap((experiment) =>
+                experiment.variants.map((variant) => (
+                  <tr key={`${experiment.experiment}:${variant.variant}`}>
+                    <td>
+                      {experiment.experiment}
+                      {experiment.configured ? '' : ' (no longer configured)'}
+                    </td>
+                    <td>{variant.variant}</td>
+                    <td class="num">{percent(variant.weight_share)}</td>
+                    <td class="num">
+                      {count(variant.requests)} ({percent(variant.request_share)})
+                    </td>
+                    <td class="num">{percent(variant.error_rate)}</td>
+                    <td class="num">
+                      {ms(variant.avg_latency_ms)} / {ms(variant.avg_ttfb_ms)}
+                    </td>
+                    <td class="num">{usd(variant.cost_usd)}</td>
+                    <td>{variant.served_models.join(', ')}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
         </>
       )}
     </section>
