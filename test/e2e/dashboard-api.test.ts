@@ -149,6 +149,8 @@ test('roles: a viewer reads logs, spend and budgets but never keys or request bo
   const detail = (await (await get(`logs/${logs.data[0]!.request_id}`)).json()) as Record<string, unknown>;
   assert.equal('request_body' in detail, false);
   assert.equal((await get('logs?colour=red')).status, 400, 'an unknown filter is a 400');
+  assert.equal((await get('logs/%E0')).status, 400);
+  assert.equal((await get('logs/req_nobody')).status, 404);
 });
 
 test('without a master key nobody can sign in; with ui.enabled: false there is no /ui at all', async () => {

@@ -202,7 +202,12 @@ async function api(gateway: Gateway, request: IncomingMessage, response: ServerR
     return sendJson(response, 200, { data: await logsData(storage, logQueryOf(url.searchParams)), bodies_logged: runtime.config.logging.bodies });
   if (rest === 'logs/stream') return streamLogs(storage, logQueryOf(url.searchParams), request, response);
   if (rest.startsWith('logs/')) {
-    const id = decodeURIComponent(rest.slice('logs/'.length));
+    let id: string;
+    try {
+      id = decodeURIComponent(rest.slice('logs/'.length));
+    } catch {
+      throw new GatewayError({ code: 'caller_invalid_request', message: 'The request id in the path is not valid URL encoding.' });
+    }
     const row = await logDetail(storage, id, current.role === 'admin');
     if (!row) throw new GatewayError({ code: 'caller_invalid_request', status: 404, message: `No request ${id} in the log.` });
     return sendJson(response, 200, row);
