@@ -1,0 +1,18 @@
+import { defaultCache, mergeCache, type CacheConfig } from '../../config/cache-config.ts';
+import type { KeyConfig, RuntimeConfig } from '../../config/runtime-config.ts';
+
+const off: CacheConfig = { ...defaultCache, mode: 'off' };
+
+/**
+ * The response cache settings for a request: the top-level block, then the requested model
+ * alias, then the key's team, then the key (the most specific wins, field by field: a key's
+ * `mode` beats its model's). When no block anywhere turns the cache on this is one check.
+ */
+export function cacheFor(config: Pick<RuntimeConfig, 'cache' | 'models'>, key: KeyConfig | undefined, alias: string | null): CacheConfig {
+  const cache = config.cache;
+  if (!cache?.anyOn) return off;
+  const team = key?.team === undefined ? undefined : cache.teams[key.team];
+  const model =
+    alias === null ? undefined : (config.models[alias] ?? Object.values(config.models).find((entry) => entry.alias.toLowerCase() === alias.toLowerCase()));
+  return mergeCache(cache.defaults, model?.cache, team, key?.cache);
+}

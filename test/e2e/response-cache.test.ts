@@ -1,0 +1,241 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
+import { startChatEmulator, type ChatEmulator } from '../fakes/chat-emulator.ts';
+import { startGeminiEmulator, type GeminiEmulator } from '../fakes/gemini-emulator.ts';
+import { startResponsesEmulator, type ResponsesEmulator } from '../fakes/responses-emulator.ts';
+import { readSseFrames } from '../fakes/read-sse-frames.ts';
+import { decodeChunks, streamProblems } from '../conformance/codec-conformance.ts';
+import { assertMatchesOpenAiSchema, assertValidChatChunks, assertValidResponsesEvents } from '../support/openai-schema.ts';
+import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+import { dialectCodecs } from '../../src/dialects/registry.ts';
+import type { DialectId } from '../../src/core/ir/index.ts';
+import type { RecordedRequest } from '../fakes/scenario.ts';
+
+// Issue 19 done-when 1: with `force`, the second identical request is a hit on every surface,
+// streamed and not; the upstream saw one request; the streamed replay is a well-formed stream of
+// the client's dialect; another key's identical request is a miss; a teammate under scope team hits.
+const keys = { alice: 'sk-cache-alice-1', bob: 'sk-cache-bob-1', tina: 'sk-cache-tina-1', tom: 'sk-cache-tom-1' };
+let responses: ResponsesEmulator;
+let chat: ChatEmulator;
+let anthropic: AnthropicEmulator;
+let gemini: GeminiEmulator;
+let gateway: TestGateway;
+const textOf = (request: RecordedRequest) => JSON.stringify(request.body);
+
+before(async () => {
+  const respond = (request: RecordedRequest) => ({ text: `answer to ${textOf(request).length} bytes`, usage: { input: 40, output: 12 } });
+  responses = await startResponsesEmulator({ respond });
+  chat = await startChatEmulator({ respond });
+  anthropic = await startAnthropicEmulator({ respond });
+  gemini = await startGeminiEmulator({ respond });
+  gateway = await startTestGateway(`
+providers:
+  oai: { type: openai, base_url: "${responses.url}", api_key: sk-upstream-test }
+  compat: { type: openai-compatible, base_url: "${chat.url}", api_key: sk-chat-upstream-test }
+  anthro: { type: anthropic, base_url: "${anthropic.url}", api_key: sk-ant-upstream-test }
+  google: { type: gemini, base_url: "${gemini.url}", api_key: gemini-upstream-test }
+models:
+  gpt-5: { provider: oai, model: gpt-5, pricing: { input: 1.25, output: 10 } }
+  chat-model: { provider: compat, model: qwen3, pricing: { input: 1, output: 2 } }
+  claude-sonnet-4-5: { provider: anthro, model: claude-sonnet-4-5 }
+  gemini-2.5-pro: { provider: google, model: gemini-2.5-pro }
+  claude-via-chat: { provider: anthro, model: claude-sonnet-4-5 }
+keys:
+  - { name: alice, key: ${keys.alice} }
+  - { name: bob, key: ${keys.bob} }
+  - { name: tina, key: ${keys.tina}, team: ops }
+  - { name: tom, key: ${keys.tom}, team: ops }
+teams:
+  ops: { cache: { scope: team } }
+cache: { mode: force, ttl_s: 600 }
+routing:
+  retry: { max_attempts: 1 }
+`);
+});
+
+after(async () => {
+  await gateway.close();
+  await Promise.all([responses.close(), chat.close(), anthropic.close(), gemini.close()]);
+});
+
+interface Surface {
+  name: string;
+  dialect: DialectId;
+  upstream: () => RecordedRequest[];
+  call(stream: boolean, prompt: string): { path: string; body: unknown; headers?: Record<string, string> };
+}
+
+const surfaces: Surface[] = [
+  {
+    name: 'Responses',
+    dialect: 'openai-responses',
+    upstream: () => responses.requests,
+    call: (stream, prompt) => ({ path: '/v1/responses', body: { model: 'gpt-5', input: prompt, stream, client_metadata: { turn: Math.random() } } }),
+  },
+  {
+    name: 'Chat',
+    dialect: 'openai-chat',
+    upstream: () => chat.requests,
+    call: (stream, prompt) => ({ path: '/v1/chat/completions', body: { model: 'chat-model', messages: [{ role: 'user', content: prompt }], stream } }),
+  },
+  {
+    name: 'Anthropic Messages',
+    dialect: 'anthropic-messages',
+    upstream: () => anthropic.requests,
+    call: (stream, prompt) => ({
+      path: '/v1/messages',
+      body: { model: 'claude-sonnet-4-5', max_tokens: 256, messages: [{ role: 'user', content: prompt }], stream },
+      headers: { 'anthropic-version': '2023-06-01' },
+    }),
+  },
+  {
+    name: 'Gemini',
+    dialect: 'gemini',
+    upstream: () => gemini.requests,
+    call: (stream, prompt) => ({
+      path: `/v1beta/models/gemini-2.5-pro:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+      body: { contents: [{ role: 'user', parts: [{ text: prompt }] }] },
+    }),
+  },
+  {
+    name: 'Chat client on an Anthropic target (translated)',
+    dialect: 'openai-chat',
+    upstream: () => anthropic.requests,
+    call: (stream, prompt) => ({
+      path: '/v1/chat/completions',
+      body: { model: 'claude-via-chat', messages: [{ role: 'user', content: prompt }], stream, ...(stream ? { stream_options: { include_usage: true } } : {}) },
+    }),
+  },
+];
+
+async function send(surface: Surface, key: string, stream: boolean, prompt: string, headers: Record<string, string> = {}) {
+  const call = surface.call(stream, prompt);
+  const response = await fetch(`${gateway.url}${call.path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...call.headers, ...headers },
+    body: JSON.stringify(call.body),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, `${surface.name}: ${text}`);
+  return {
+    cache: response.headers.get('x-switchyard-cache'),
+    text,
+    cost: response.headers.get('x-switchyard-cost-usd'),
+    requestId: response.headers.get('x-request-id')!,
+  };
+}
+
+/** The answer's text and the stream's IR events, decoded by the client's own dialect. */
+function decodeAnswer(surface: Surface, stream: boolean, text: string): { text: string; events: ReturnType<typeof decodeChunks> | undefined } {
+  const codec = dialectCodecs[surface.dialect];
+  if (!stream) {
+    const context = {
+      request: { model: 'm', system: [], messages: [], tools: [], stream: false, extensions: {} },
+      target: { model: 'm', family: 'openai' as const },
+      toolNames: undefined as never,
+      warnings: { add() {} } as never,
+    };
+    const answer = codec.decodeResponse(JSON.parse(text), { ...context, toolNames: { toClient: (n: string) => n, fromClient: (n: string) => n } as never });
+    return { text: answer.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join(''), events: undefined };
+  }
+  const events = decodeChunks(codec, surface.dialect, [Buffer.from(text)]);
+  return { text: events.flatMap((event) => (event.type === 'text-delta' ? [event.delta] : [])).join(''), events };
+}
+
+/** `schema`: the gateway's own encoding (a replay) must match OpenAI's published schema; a passthrough answer is the upstream's bytes. */
+function checkStream(surface: Surface, text: string, label: string, schema: boolean): void {
+  const frames = readSseFrames(text).filter((frame) => frame.data !== '');
+  if (schema && surface.dialect === 'openai-responses')
+    assertValidResponsesEvents(
+      frames.map((frame) => frame.data),
+      label,
+    );
+  if (schema && surface.dialect === 'openai-chat')
+    assertValidChatChunks(
+      frames.map((frame) => frame.data),
+      label,
+    );
+  const events = decodeChunks(dialectCodecs[surface.dialect], surface.dialect, [Buffer.from(text)]);
+  assert.deepEqual(streamProblems(events), [], `${label}: ${JSON.stringify(events)}`);
+  assert.equal(events.at(-1)?.type, 'response-end', label);
+}
+
+for (const surface of surfaces) {
+  for (const stream of [false, true]) {
+    test(`${surface.name}, ${stream ? 'streamed' : 'whole'}: the second identical request is a hit, the upstream saw one; another key misses`, async () => {
+      const prompt = `cache me: ${surface.name} ${stream} ${Math.random()}`;
+      const before = surface.upstream().length;
+      const first = await send(surface, keys.alice, stream, prompt);
+      assert.equal(first.cache, 'miss');
+      assert.equal(surface.upstream().length, before + 1);
+      const second = await send(surface, keys.alice, stream, prompt);
+      assert.equal(second.cache, 'hit');
+      assert.equal(surface.upstream().length, before + 1, 'a hit must not reach the upstream');
+      const live = decodeAnswer(surface, stream, first.text);
+      const replay = decodeAnswer(surface, stream, second.text);
+      assert.equal(replay.text, live.text);
+      assert.ok(replay.text.length > 0);
+      if (stream) {
+        checkStream(surface, first.text, `${surface.name} live stream`, false);
+        checkStream(surface, second.text, `${surface.name} replayed stream`, true);
+        const start = (events: typeof live.events) => events?.find((event) => event.type === 'response-start');
+        const liveId = start(live.events)?.type === 'response-start' ? (start(live.events) as { id: string }).id : undefined;
+        const replayId = start(replay.events)?.type === 'response-start' ? (start(replay.events) as { id: string }).id : undefined;
+        assert.ok(replayId, 'the replay has a response id');
+        if (liveId) assert.notEqual(replayId, liveId, 'a replay gets a fresh id');
+      } else {
+        assert.equal(second.cost, '0.000000', 'a hit costs nothing');
+        if (surface.dialect === 'openai-responses') assertMatchesOpenAiSchema('Response', JSON.parse(second.text));
+        if (surface.dialect === 'openai-chat') assertMatchesOpenAiSchema('CreateChatCompletionResponse', JSON.parse(second.text));
+      }
+      const other = await send(surface, keys.bob, stream, prompt);
+      assert.equal(other.cache, 'miss', 'another key never shares an entry');
+      assert.equal(surface.upstream().length, before + 2);
+    });
+  }
+}
+
+test('request controls: bypass and refresh skip the stored answer, respect needs max-age', async () => {
+  const surface = surfaces[1]!;
+  const prompt = `controls ${Math.random()}`;
+  const before = surface.upstream().length;
+  assert.equal((await send(surface, keys.alice, false, prompt)).cache, 'miss');
+  assert.equal((await send(surface, keys.alice, false, prompt, { 'x-switchyard-cache': 'bypass' })).cache, 'bypass');
+  assert.equal((await send(surface, keys.alice, false, prompt, { 'x-switchyard-cache': 'refresh' })).cache, 'miss');
+  assert.equal((await send(surface, keys.alice, false, prompt, { 'cache-control': 'no-store' })).cache, 'bypass');
+  assert.equal(surface.upstream().length, before + 4);
+  assert.equal((await send(surface, keys.alice, false, prompt, { 'cache-control': 'max-age=600' })).cache, 'hit');
+  assert.equal(surface.upstream().length, before + 4);
+});
+
+test('scope team: two keys of one team share entries, a key outside it does not', async () => {
+  const surface = surfaces[0]!;
+  const prompt = `team ${Math.random()}`;
+  const before = surface.upstream().length;
+  assert.equal((await send(surface, keys.tina, false, prompt)).cache, 'miss');
+  assert.equal((await send(surface, keys.tom, true, prompt)).cache, 'hit');
+  assert.equal((await send(surface, keys.alice, false, prompt)).cache, 'miss');
+  assert.equal(surface.upstream().length, before + 2);
+});
+
+test('the log row says hit with the cost saved; /metrics counts hits, misses, bytes and dollars saved', async () => {
+  const surface = surfaces[0]!;
+  const prompt = `logged ${Math.random()}`;
+  const miss = await send(surface, keys.alice, false, prompt);
+  const hit = await send(surface, keys.alice, false, prompt);
+  await gateway.gateway.storage.logs.flush();
+  const rows = await gateway.gateway.storage.logs.query({ limit: 200 });
+  const missRow = rows.find((row) => row.requestId === miss.requestId)!;
+  const hitRow = rows.find((row) => row.requestId === hit.requestId)!;
+  assert.equal(missRow.cache, 'miss');
+  assert.ok(missRow.costMicros > 0);
+  assert.equal(hitRow.cache, 'hit');
+  assert.equal(hitRow.costMicros, 0);
+  assert.equal(hitRow.costSavedMicros, missRow.costMicros);
+  const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+  assert.match(metrics, /switchyard_cache_results_total\{result="hit"\} [1-9]/);
+  assert.match(metrics, /switchyard_cache_results_total\{result="miss"\} [1-9]/);
+  assert.match(metrics, /switchyard_cache_stored_bytes_total [1-9]/);
+  assert.match(metrics, /switchyard_cache_saved_usd_total\{model="gpt-5"\} 0\.\d*[1-9]/);
+});
