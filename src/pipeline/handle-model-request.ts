@@ -33,6 +33,8 @@ import { variantOf } from '../routing/strategies/assign-variant.ts';
 import type { SecretVault } from '../policy/guardrails/secret-vault.ts';
 import type { OutputGuardOptions } from '../policy/guardrails/output-guard.ts';
 import { consultCache, storeAnswer, type PendingCacheEntry } from './response-cache/request-cache.ts';
+import { promptCacheScope } from './response-cache/cache-settings.ts';
+import { withNamespacedPromptCacheKey } from './response-cache/namespace-prompt-cache-key.ts';
 
 /**
  * The pipe for every model call: authenticate → read and parse → resolve and authorize the
@@ -169,6 +171,8 @@ export async function handleModelRequest(
     }
     readCap = requestedCap;
     readChoices = choices;
+    // A client's prompt_cache_key reaches OpenAI namespaced per tenant (decision 0012).
+    body = withNamespacedPromptCacheKey(body, surface.dialect, runtime.config.guardrailsSalt.salt.reveal(), promptCacheScope(runtime.config, context.key));
     // A same-dialect stream that would carry no usage is asked for it (and the meter hides it again).
     const usageBody = context.stream && surface.withUsageReporting ? surface.withUsageReporting(body) : undefined;
     const passthroughBody = usageBody ? new RequestBody(usageBody) : body;

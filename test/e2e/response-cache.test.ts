@@ -239,3 +239,25 @@ test('the log row says hit with the cost saved; /metrics counts hits, misses, by
   assert.match(metrics, /switchyard_cache_stored_bytes_total [1-9]/);
   assert.match(metrics, /switchyard_cache_saved_usd_total\{model="gpt-5"\} 0\.\d*[1-9]/);
 });
+
+test('prompt_cache_key reaches OpenAI namespaced per tenant, on the passthrough and stable per key', async () => {
+  const seen: string[] = [];
+  for (const [surface, key] of [
+    [surfaces[0]!, keys.alice],
+    [surfaces[0]!, keys.alice],
+    [surfaces[0]!, keys.bob],
+    [surfaces[1]!, keys.alice],
+  ] as const) {
+    const call = surface.call(false, 'same prompt');
+    const response = await fetch(`${gateway.url}${call.path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-switchyard-cache': 'bypass' },
+      body: JSON.stringify({ ...(call.body as object), prompt_cache_key: 'shared-session-1' }),
+    });
+    assert.equal(response.status, 200, await response.text());
+    seen.push(surface.upstream().at(-1)!.body.prompt_cache_key);
+  }
+  for (const value of seen) assert.match(value, /^sy_[A-Za-z0-9_-]{40}$/);
+  assert.equal(seen[0], seen[1], 'one key keeps one namespaced value');
+  assert.notEqual(seen[0], seen[2], 'two keys never share one');
+});

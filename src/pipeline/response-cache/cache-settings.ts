@@ -1,5 +1,6 @@
 import { defaultCache, mergeCache, type CacheConfig } from '../../config/cache-config.ts';
 import type { KeyConfig, RuntimeConfig } from '../../config/runtime-config.ts';
+import { cacheScope } from './response-cache-key.ts';
 
 const off: CacheConfig = { ...defaultCache, mode: 'off' };
 
@@ -15,4 +16,10 @@ export function cacheFor(config: Pick<RuntimeConfig, 'cache' | 'models'>, key: K
   const model =
     alias === null ? undefined : (config.models[alias] ?? Object.values(config.models).find((entry) => entry.alias.toLowerCase() === alias.toLowerCase()));
   return mergeCache(cache.defaults, model?.cache, team, key?.cache);
+}
+
+/** Whose OpenAI prompt-cache routing a `prompt_cache_key` names: the key, or its team under `cache.scope: team`. */
+export function promptCacheScope(config: Pick<RuntimeConfig, 'cache'>, key: KeyConfig | undefined): string {
+  const scope = key?.cache?.scope ?? (key?.team === undefined ? undefined : config.cache?.teams[key.team]?.scope) ?? config.cache?.defaults.scope ?? 'key';
+  return cacheScope(key, scope);
 }
