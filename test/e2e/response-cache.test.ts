@@ -24,7 +24,7 @@ let gateway: TestGateway;
 const textOf = (request: RecordedRequest) => JSON.stringify(request.body);
 
 before(async () => {
-  const respond = (request: RecordedRequest) => ({ text: `answer to ${textOf(request).length} bytes`, usage: { input: 40, output: 12 } });
+  const respond = (request: RecordedRequest) => ({ text: `answer to ${textOf(request).length} bytes`, usage: { input: 40, output: 12, cached: 10 } });
   responses = await startResponsesEmulator({ respond });
   chat = await startChatEmulator({ respond });
   anthropic = await startAnthropicEmulator({ respond });
@@ -36,7 +36,7 @@ providers:
   anthro: { type: anthropic, base_url: "${anthropic.url}", api_key: sk-ant-upstream-test }
   google: { type: gemini, base_url: "${gemini.url}", api_key: gemini-upstream-test }
 models:
-  gpt-5: { provider: oai, model: gpt-5, pricing: { input: 1.25, output: 10 } }
+  gpt-5: { provider: oai, model: gpt-5, pricing: { input: 1.25, cached_input: 0.125, output: 10 } }
   chat-model: { provider: compat, model: qwen3, pricing: { input: 1, output: 2 } }
   claude-sonnet-4-5: { provider: anthro, model: claude-sonnet-4-5 }
   gemini-2.5-pro: { provider: google, model: gemini-2.5-pro }
@@ -238,6 +238,12 @@ test('the log row says hit with the cost saved; /metrics counts hits, misses, by
   assert.match(metrics, /switchyard_cache_results_total\{result="miss"\} [1-9]/);
   assert.match(metrics, /switchyard_cache_stored_bytes_total [1-9]/);
   assert.match(metrics, /switchyard_cache_saved_usd_total\{model="gpt-5"\} 0\.\d*[1-9]/);
+  // Provider prompt caches: OpenAI cached tokens and Gemini cachedContentTokenCount, per key and model.
+  assert.equal(missRow.cachedInputTokens, 10);
+  assert.equal(missRow.promptCacheSavedMicros, Math.round(10 * (1.25 - 0.125)));
+  assert.match(metrics, /switchyard_prompt_cache_share\{key="alice",model="gpt-5"\} 0\.25\n/);
+  assert.match(metrics, /switchyard_prompt_cache_tokens_total\{key="alice",model="gemini-2\.5-pro",kind="cached"\} [1-9]/);
+  assert.match(metrics, /switchyard_prompt_cache_saved_usd_total\{key="alice",model="gpt-5"\} 0\.\d*[1-9]/);
 });
 
 test('prompt_cache_key reaches OpenAI namespaced per tenant, on the passthrough and stable per key', async () => {
