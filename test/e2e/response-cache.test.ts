@@ -267,3 +267,22 @@ test('prompt_cache_key reaches OpenAI namespaced per tenant, on the passthrough 
   assert.equal(seen[0], seen[1], 'one key keeps one namespaced value');
   assert.notEqual(seen[0], seen[2], 'two keys never share one');
 });
+
+test('a Responses hit is a stored turn like a live one: previous_response_id continues from its fresh id', async () => {
+  const prompt = `stored turn ${Math.random()}`;
+  const body = { model: 'gpt-5', input: prompt, store: true };
+  const post = (payload: unknown) =>
+    fetch(`${gateway.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.alice}` },
+      body: JSON.stringify(payload),
+    });
+  const live = await post(body);
+  const liveBody = (await live.json()) as { id: string };
+  const hit = await post(body);
+  assert.equal(hit.headers.get('x-switchyard-cache'), 'hit');
+  const hitBody = (await hit.json()) as { id: string };
+  assert.notEqual(hitBody.id, liveBody.id);
+  const next = await post({ model: 'gpt-5', input: 'and then?', previous_response_id: hitBody.id, store: true });
+  assert.equal(next.status, 200, await next.text());
+});
