@@ -195,7 +195,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     warnings,
     guardrails: mergeGuardrails(defaultGuardrails, buildGuardrailsOverride(file.guardrails)),
     teamGuardrails: teamGuardrails(file),
-    cache: buildCacheSettings(file, models, keys),
+    cache: buildCacheSettings(file, models, keys, providers),
     guardrailsSalt: guardrailsSalt(
       file.guardrails?.fingerprint_salt ?? env['SWITCHYARD_GUARDRAILS_SALT'],
       file.server?.master_key ?? env['SWITCHYARD_MASTER_KEY'],
@@ -326,7 +326,26 @@ function buildAttribution(file: ConfigFile): AttributionConfig {
 }
 
 /** The response cache: top-level defaults, team overrides, store settings, and whether any block turns it on. */
-function buildCacheSettings(file: ConfigFile, models: Record<string, ModelConfig>, keys: KeyConfig[]): NonNullable<RuntimeConfig['cache']> {
+function buildCacheSettings(
+  file: ConfigFile,
+  models: Record<string, ModelConfig>,
+  keys: KeyConfig[],
+  providers: Record<string, ProviderConfig>,
+): NonNullable<RuntimeConfig['cache']> {
+  const semantic = file.cache?.semantic;
+  if (semantic) {
+    const slash = semantic.model.indexOf('/');
+    const provider = slash > 0 ? providers[semantic.model.slice(0, slash)] : undefined;
+    if (!provider || slash === semantic.model.length - 1) {
+      throw new ConfigError(
+        'cache.semantic.model: name the embeddings model as provider/model',
+        `known providers: ${Object.keys(providers).join(', ') || 'none'}`,
+      );
+    }
+    if (provider.type !== 'openai' && provider.type !== 'openai-compatible') {
+      throw new ConfigError(`cache.semantic.model: provider "${provider.name}" is ${provider.type}; embeddings need an openai or openai-compatible provider`);
+    }
+  }
   const defaults = mergeCache(defaultCache, buildCacheOverride(file.cache));
   const teams: Record<string, CacheOverride> = {};
   for (const [team, entry] of Object.entries(file.teams ?? {})) {

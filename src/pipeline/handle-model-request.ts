@@ -129,6 +129,9 @@ export async function handleModelRequest(
       response,
       alias: routed.alias,
       targets: routed.targets,
+      providers: runtime.providers,
+      upstream: gateway.upstream,
+      signal: abort.signal,
     });
     if (cached === 'hit') {
       context.outcome = 'ok';

@@ -1,6 +1,7 @@
 import type { ModelResponse, Usage } from '../../core/ir/index.ts';
 import type { CacheMetrics } from '../../observability/cache-metrics.ts';
 import type { TieredResponseCache } from '../../store/tiered-response-cache.ts';
+import { SemanticIndex } from './semantic-index.ts';
 
 /** One stored answer: the IR response (re-encoded for each client) and what it cost to make. */
 export interface CacheEnvelope {
@@ -16,6 +17,9 @@ export interface CacheEnvelope {
 
 /** The process-wide response cache (docs/decisions/0012): the tiered store, its size cap and metrics. */
 export class ResponseCache {
+  /** The opt-in semantic cache's vectors (process memory). */
+  readonly semantic = new SemanticIndex();
+
   constructor(
     private readonly store: TieredResponseCache,
     private readonly metrics: CacheMetrics,
