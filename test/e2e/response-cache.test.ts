@@ -10,7 +10,7 @@ import { assertMatchesOpenAiSchema, assertValidChatChunks, assertValidResponsesE
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { dialectCodecs } from '../../src/dialects/registry.ts';
 import type { DialectId } from '../../src/core/ir/index.ts';
-import type { RecordedRequest } from '../fakes/scenario.ts';
+import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 
 // Issue 19 done-when 1: with `force`, the second identical request is a hit on every surface,
 // streamed and not; the upstream saw one request; the streamed replay is a well-formed stream of
@@ -24,7 +24,14 @@ let gateway: TestGateway;
 const textOf = (request: RecordedRequest) => JSON.stringify(request.body);
 
 before(async () => {
-  const respond = (request: RecordedRequest) => ({ text: `answer to ${textOf(request).length} bytes`, usage: { input: 40, output: 12, cached: 10 } });
+  const respond = (request: RecordedRequest): Scenario => {
+    const text = textOf(request);
+    if (text.includes('CUT-STREAM'))
+      return { text: 'a long answer that breaks off', midStreamError: { afterEvents: 3, type: 'api_error', message: 'overloaded' } };
+    if (text.includes('HIT-THE-CAP')) return { text: 'an answer cut by the cap', stop: 'length' };
+    if (text.includes('UPSTREAM-FAILS')) return { error: { status: 400, message: 'bad request' } };
+    return { text: `answer to ${text.length} bytes`, usage: { input: 40, output: 12, cached: 10 } };
+  };
   responses = await startResponsesEmulator({ respond });
   chat = await startChatEmulator({ respond });
   anthropic = await startAnthropicEmulator({ respond });
@@ -285,4 +292,38 @@ test('a Responses hit is a stored turn like a live one: previous_response_id con
   assert.notEqual(hitBody.id, liveBody.id);
   const next = await post({ model: 'gpt-5', input: 'and then?', previous_response_id: hitBody.id, store: true });
   assert.equal(next.status, 200, await next.text());
+});
+
+test('only complete successes are stored: not a cut stream, an answer cut by the cap, or an error', async () => {
+  for (const surface of [surfaces[0]!, surfaces[1]!, surfaces[2]!, surfaces[4]!]) {
+    for (const [marker, stream] of [
+      ['CUT-STREAM', true],
+      ['HIT-THE-CAP', false],
+      ['HIT-THE-CAP', true],
+    ] as const) {
+      const prompt = `${marker} ${surface.name} ${Math.random()}`;
+      const before = surface.upstream().length;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const call = surface.call(stream, prompt);
+        const response = await fetch(`${gateway.url}${call.path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.alice}`, ...call.headers },
+          body: JSON.stringify(call.body),
+        });
+        await response.text();
+        assert.equal(response.headers.get('x-switchyard-cache'), 'miss', `${surface.name} ${marker} stream=${stream} attempt ${attempt}`);
+      }
+      assert.equal(surface.upstream().length, before + 2, `${surface.name} ${marker}: both reached the upstream`);
+    }
+  }
+  const prompt = `UPSTREAM-FAILS ${Math.random()}`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const call = surfaces[1]!.call(false, prompt);
+    const response = await fetch(`${gateway.url}${call.path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.alice}` },
+      body: JSON.stringify(call.body),
+    });
+    assert.equal(response.status, 400, await response.text());
+  }
 });
