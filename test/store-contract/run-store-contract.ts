@@ -79,7 +79,15 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
 
     test('request log: a row round-trips every field; query filters and orders newest first; a repeated request id replaces', async () => {
       const { storage } = await fresh();
-      const first = requestLogRow({ requestId: 'r1', startedAt: '2026-11-10T10:00:00.000Z', warnings: ['w: one'], requestBody: '{"a":1}' });
+      const first = requestLogRow({
+        requestId: 'r1',
+        startedAt: '2026-11-10T10:00:00.000Z',
+        warnings: ['w: one'],
+        requestBody: '{"a":1}',
+        cache: 'hit',
+        costSavedMicros: 500,
+        promptCacheSavedMicros: 70,
+      });
       storage.logs.append(first);
       storage.logs.append(requestLogRow({ requestId: 'r2', startedAt: '2026-11-10T11:00:00.000Z', keyName: 'bob', outcome: 'upstream_error', status: 502 }));
       storage.logs.append(requestLogRow({ requestId: 'r3', startedAt: '2026-11-10T12:00:00.000Z', model: 'fast', servedModel: 'gpt-5' }));
