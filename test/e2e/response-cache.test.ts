@@ -8,6 +8,7 @@ import { readSseFrames } from '../fakes/read-sse-frames.ts';
 import { decodeChunks, streamProblems } from '../conformance/codec-conformance.ts';
 import { assertMatchesOpenAiSchema, assertValidChatChunks, assertValidResponsesEvents } from '../support/openai-schema.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+import { ResponsesSocketClient } from '../support/websocket/responses-socket-client.ts';
 import { dialectCodecs } from '../../src/dialects/registry.ts';
 import type { DialectId } from '../../src/core/ir/index.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
@@ -325,5 +326,27 @@ test('only complete successes are stored: not a cut stream, an answer cut by the
       body: JSON.stringify(call.body),
     });
     assert.equal(response.status, 400, await response.text());
+  }
+});
+
+test('over the Responses WebSocket, a repeated response.create is answered from the cache with a valid event sequence', async () => {
+  const client = await ResponsesSocketClient.connect(`${gateway.url.replace('http', 'ws')}/v1/responses`, { authorization: `Bearer ${keys.alice}` });
+  try {
+    const create = {
+      type: 'response.create',
+      model: 'gpt-5',
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: `ws ${Math.random()}` }] }],
+      store: false,
+    };
+    const before = responses.requests.length;
+    const live = await client.turn(create);
+    assert.equal(live.last.type, 'response.completed', JSON.stringify(live.last));
+    const replay = await client.turn(create);
+    assert.equal(replay.last.type, 'response.completed', JSON.stringify(replay.last));
+    assert.equal(responses.requests.length, before + 1, 'the second frame did not reach the upstream');
+    assertValidResponsesEvents(replay.events, 'replayed WebSocket events');
+    assert.notEqual(replay.last.response.id, live.last.response.id);
+  } finally {
+    client.socket.close();
   }
 });
