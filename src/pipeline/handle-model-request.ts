@@ -175,7 +175,12 @@ export async function handleModelRequest(
     readCap = requestedCap;
     readChoices = choices;
     // A client's prompt_cache_key reaches OpenAI namespaced per tenant (decision 0012).
-    body = withNamespacedPromptCacheKey(body, surface.dialect, runtime.config.guardrailsSalt.salt.reveal(), promptCacheScope(runtime.config, context.key));
+    body = withNamespacedPromptCacheKey(
+      body,
+      surface.dialect,
+      () => runtime.config.guardrailsSalt.salt.reveal(),
+      () => promptCacheScope(runtime.config, context.key),
+    );
     // A same-dialect stream that would carry no usage is asked for it (and the meter hides it again).
     const usageBody = context.stream && surface.withUsageReporting ? surface.withUsageReporting(body) : undefined;
     const passthroughBody = usageBody ? new RequestBody(usageBody) : body;

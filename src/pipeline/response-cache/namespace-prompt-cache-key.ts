@@ -18,9 +18,9 @@ export function namespacedPromptCacheKey(secret: string, scope: string, value: s
  * The body with its `prompt_cache_key` namespaced, on both paths (the translated one decodes
  * this body). One byte search when the member is absent, as on nearly every request.
  */
-export function withNamespacedPromptCacheKey(body: RequestBody, dialect: DialectId, secret: string, scope: string): RequestBody {
+export function withNamespacedPromptCacheKey(body: RequestBody, dialect: DialectId, secret: () => string, scope: () => string): RequestBody {
   if (!carriers.has(dialect)) return body;
   const value = body.optionalMember('prompt_cache_key');
   if (typeof value !== 'string' || value === '') return body;
-  return new RequestBody(body.withMember('prompt_cache_key', namespacedPromptCacheKey(secret, scope, value)));
+  return new RequestBody(body.withMember('prompt_cache_key', namespacedPromptCacheKey(secret(), scope(), value)));
 }
