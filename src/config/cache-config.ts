@@ -42,6 +42,16 @@ export function buildCacheStoreConfig(file: TopLevelCacheConfigFile | undefined)
   };
 }
 
+/** An override in the config file's spelling (what the admin API shows, so what you POST is what you GET). */
+export function cacheFileOf(override: CacheOverride): CacheConfigFile {
+  const out: CacheConfigFile = {};
+  if (override.mode !== undefined) out.mode = override.mode;
+  if (override.ttlSeconds !== undefined) out.ttl_s = override.ttlSeconds;
+  if (override.scope !== undefined) out.scope = override.scope;
+  if (override.promptCaching !== undefined) out.prompt_caching = override.promptCaching;
+  return out;
+}
+
 /** Layers overrides over a base, later ones winning (global < team < key < model). */
 export function mergeCache(base: CacheConfig, ...overrides: (CacheOverride | undefined)[]): CacheConfig {
   let out = base;

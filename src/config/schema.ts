@@ -140,10 +140,11 @@ export const keySchema = z.strictObject({
   rate_limit: rateLimitSchema.optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
   guardrails: guardrailsSchema.optional(),
+  cache: cacheSchema.optional(),
 });
 
 /** A key as a config file declares it (its budget must name a window). */
-const configKeySchema = keySchema.extend({ budget: configBudgetSchema.optional(), cache: cacheSchema.optional() });
+const configKeySchema = keySchema.extend({ budget: configBudgetSchema.optional() });
 
 export const routingRuleSchema = z.strictObject({
   name: z.string().min(1),

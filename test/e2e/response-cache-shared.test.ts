@@ -84,3 +84,48 @@ test('without coordination, entries live in the SQLite file and survive a restar
     await memoryOnly.close();
   }
 });
+
+test('a key made through the admin API carries its own cache block (respect) where the config has none', async () => {
+  const master = 'sk-master-cache-0001';
+  const gateway = await startTestGateway(`
+server: { master_key: ${master} }
+providers:
+  oai: { type: openai, base_url: "${upstream.url}", api_key: sk-upstream-test }
+models:
+  gpt-5: { provider: oai, model: gpt-5 }
+keys:
+  - { name: config-key, key: sk-config-key-0001 }
+`);
+  try {
+    const created = await fetch(`${gateway.url}/admin/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${master}` },
+      body: JSON.stringify({ name: 'langwatch', cache: { mode: 'respect', ttl_s: 60 } }),
+    });
+    const body = (await created.json()) as { key: string; cache?: unknown };
+    assert.equal(created.status, 201, JSON.stringify(body));
+    assert.deepEqual(body.cache, { mode: 'respect', ttl_s: 60 });
+    const ask = async (secret: string, headers: Record<string, string>) => {
+      const response = await fetch(`${gateway.url}/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}`, ...headers },
+        body: JSON.stringify({ model: 'gpt-5', input: 'admin key prompt' }),
+      });
+      await response.text();
+      return response.headers.get('x-switchyard-cache');
+    };
+    assert.equal(await ask(body.key, {}), 'bypass', 'respect: a request that does not ask is not cached');
+    assert.equal(await ask(body.key, { 'cache-control': 'max-age=60' }), 'miss');
+    assert.equal(await ask(body.key, { 'cache-control': 'max-age=60' }), 'hit');
+    assert.equal(await ask('sk-config-key-0001', { 'cache-control': 'max-age=60' }), 'bypass', 'the config key has no cache');
+    const cleared = await fetch(`${gateway.url}/admin/keys/langwatch`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${master}` },
+      body: JSON.stringify({ cache: null }),
+    });
+    assert.equal(cleared.status, 200, await cleared.text());
+    assert.equal(await ask(body.key, { 'cache-control': 'max-age=60' }), 'bypass');
+  } finally {
+    await gateway.close();
+  }
+});

@@ -152,6 +152,7 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
         modelsAllowed: ['smart'],
         budget: { limitUsd: 5, window: 'day', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1 },
         guardrails: { secrets: 'block', scanOutput: true },
+        cache: { mode: 'respect', ttlSeconds: 60 },
       });
       await storage.keys.create(alice);
       await storage.keys.create(keyRecord('bob', 'sk-sy-contract-bob-00000000'));
@@ -179,6 +180,10 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
       // A guardrails override is replaced whole, and null removes it.
       assert.deepEqual((await storage.keys.update('alice', { guardrails: { pii: 'off' } }))?.guardrails, { pii: 'off' });
       assert.equal((await storage.keys.update('alice', { guardrails: null }))?.guardrails, undefined);
+      // So is a cache override (decision 0012).
+      assert.deepEqual(updated?.cache, { mode: 'respect', ttlSeconds: 60 });
+      assert.deepEqual((await storage.keys.update('alice', { cache: { mode: 'force' } }))?.cache, { mode: 'force' });
+      assert.equal((await storage.keys.update('alice', { cache: null }))?.cache, undefined);
       assert.equal(await storage.keys.update('nobody', { team: 'x' }), undefined);
       const revoked = await storage.keys.revoke('alice', new Date('2026-02-01T00:00:00Z'));
       assert.equal(revoked?.revokedAt, '2026-02-01T00:00:00.000Z');

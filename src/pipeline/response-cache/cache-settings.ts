@@ -11,7 +11,10 @@ const off: CacheConfig = { ...defaultCache, mode: 'off' };
  */
 export function cacheFor(config: Pick<RuntimeConfig, 'cache' | 'models'>, key: KeyConfig | undefined, alias: string | null): CacheConfig {
   const cache = config.cache;
-  if (!cache?.anyOn) return off;
+  // A stored key (admin API) may turn the cache on where no config block does.
+  const keyOn = key?.cache?.mode !== undefined && key.cache.mode !== 'off';
+  if (!cache?.anyOn && !keyOn) return off;
+  if (!cache) return mergeCache(defaultCache, key?.cache);
   const team = key?.team === undefined ? undefined : cache.teams[key.team];
   const model =
     alias === null ? undefined : (config.models[alias] ?? Object.values(config.models).find((entry) => entry.alias.toLowerCase() === alias.toLowerCase()));
