@@ -58,6 +58,10 @@ export interface LogRow {
   experiment: string | null;
   variant: string | null;
   warnings: string[];
+  /** The response cache (hit | miss | bypass), what a hit saved, and what the provider's prompt cache saved. */
+  cache?: string;
+  cost_saved_usd?: number;
+  prompt_cache_saved_usd?: number;
   request_body?: string | null;
   response_body?: string | null;
 }

@@ -228,7 +228,11 @@ function RequestDetail({ id, admin, onClose }: { id: string; admin: boolean; onC
           {count(row.output_tokens)} (reasoning {count(row.reasoning_tokens)}){row.usage_estimated ? ' · estimated' : ''}
         </dd>
         <dt>Cost</dt>
-        <dd>{usd(row.cost_usd)}</dd>
+        <dd>
+          {usd(row.cost_usd)}
+          {row.cache === 'hit' ? ` · answered from the cache, saved ${usd(row.cost_saved_usd ?? 0)}` : ''}
+          {(row.prompt_cache_saved_usd ?? 0) > 0 ? ` · provider prompt cache saved ${usd(row.prompt_cache_saved_usd)}` : ''}
+        </dd>
         <dt>Timings</dt>
         <dd>
           total {ms(row.latency_ms)} · first byte {ms(row.ttfb_ms)}
