@@ -31,7 +31,9 @@ const restartOnly: Array<[string, (config: RuntimeConfig) => unknown]> = [
 
 /** Compares two runtime configs by value; secrets compare by their hash and never print. */
 export function diffRuntimeConfig(before: RuntimeConfig, after: RuntimeConfig): ConfigChanges {
-  const sections = (['server', 'budgets', 'teamRateLimits', 'routing', 'observability', 'storage', 'coordination', 'logging', 'responses', 'cache'] as const)
+  const sections = (
+    ['server', 'budgets', 'teamRateLimits', 'routing', 'observability', 'storage', 'coordination', 'logging', 'responses', 'cache', 'ui'] as const
+  )
     .filter((section) => fingerprint(before[section]) !== fingerprint(after[section]))
     .map((section) => (section === 'teamRateLimits' ? 'rate_limits' : section));
   return {

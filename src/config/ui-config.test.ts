@@ -30,3 +30,13 @@ test('ui.oidc must say who may sign in; unknown keys are refused', () => {
   );
   assert.throws(() => parse('ui: { theme: dark }'), ConfigError);
 });
+
+test('a reload that changes the dashboard settings says so (they apply at once; the OIDC secret never prints)', async () => {
+  const { diffRuntimeConfig, describeChanges } = await import('./diff-runtime-config.ts');
+  const sso = (secret: string) =>
+    parse(`ui: { oidc: { issuer: "https://login.example.com", client_id: a, client_secret: ${secret}, allowed_domains: [example.com] } }`);
+  assert.equal(describeChanges(diffRuntimeConfig(sso('one-secret'), sso('one-secret'))), 'no changes');
+  const text = describeChanges(diffRuntimeConfig(sso('one-secret'), sso('another-secret')));
+  assert.equal(text, 'also changed: ui');
+  assert.doesNotMatch(text, /secret/);
+});
