@@ -44,6 +44,23 @@ export const providerSchema = z.strictObject({
   quirks: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
   /** Anthropic `anthropic-version`; Azure `api-version`. */
   api_version: z.string().optional(),
+  /** Bedrock: the AWS region; Vertex: the location (`global`, `us-east5`…). docs/decisions/0013. */
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and - only')
+    .optional(),
+  /** Vertex: the Google Cloud project id. */
+  project: z.string().min(1).optional(),
+  /** Bedrock: static AWS keys or a profile; Vertex: a service-account JSON file. Absent = the SDK's default chain. */
+  credentials: z
+    .strictObject({
+      access_key_id: z.string().min(1).optional(),
+      secret_access_key: z.string().min(1).optional(),
+      session_token: z.string().min(1).optional(),
+      profile: z.string().min(1).optional(),
+      file: z.string().min(1).optional(),
+    })
+    .optional(),
   timeouts: z
     .strictObject({
       connect_ms: positiveInt.optional(),

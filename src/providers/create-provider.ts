@@ -11,5 +11,6 @@ export function createProvider<C extends ProviderSettings & { type: ProviderType
     family: descriptor.family,
     prepare: (call) => descriptor.prepare(config, call),
     ...(countTokens ? { prepareCountTokens: (model: string) => countTokens(config, model) } : {}),
+    ...(descriptor.createTransport ? { transport: descriptor.createTransport(config) } : {}),
   };
 }

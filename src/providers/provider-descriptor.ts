@@ -1,4 +1,5 @@
 import type { DialectId, ProviderFamily } from '../core/ir/index.ts';
+import type { ProviderTransport } from './provider-transport.ts';
 
 /** What a call is prepared from: the provider's settings as the config built them. */
 export interface ProviderSettings {
@@ -8,6 +9,20 @@ export interface ProviderSettings {
   apiKey?: { reveal(): string };
   headers: Record<string, string>;
   apiVersion?: string;
+  /** AWS region (Bedrock) or Google Cloud location (Vertex). */
+  region?: string;
+  /** Google Cloud project (Vertex). */
+  project?: string;
+  /** Cloud credentials: AWS keys or profile (Bedrock), a service-account file (Vertex); absent = the SDK's default chain. */
+  credentials?: CloudCredentials;
+}
+
+export interface CloudCredentials {
+  accessKeyId?: string;
+  secretAccessKey?: { reveal(): string };
+  sessionToken?: { reveal(): string };
+  profile?: string;
+  file?: string;
 }
 
 export interface PreparedCall {
@@ -46,6 +61,14 @@ export interface ProviderDescriptor {
   prepareCountTokens?(settings: ProviderSettings, model: string): PreparedCall;
   /** A cheap authenticated GET `doctor` sends (listing models costs nothing). */
   probe(settings: ProviderSettings): PreparedCall;
+  /** Bedrock / Vertex: the endpoint of a region when the config gives no `base_url`. */
+  regionalBaseUrl?(region: string): string;
+  /** Where `region` and `project` are read from when the config gives none, in order; `required` lists what a call cannot do without. */
+  readonly cloud?: { regionEnv: readonly string[]; projectEnv?: readonly string[]; required: readonly ('region' | 'project')[] };
+  /** Default `quirks` for every provider of this type (the config's own win). */
+  readonly quirks?: Readonly<Record<string, string | number | boolean | string[]>>;
+  /** Cloud transports (SigV4, OAuth2, event-stream framing): made once per configured provider. */
+  createTransport?(settings: ProviderSettings): ProviderTransport;
   /** Whether a probe status means the key was rejected (beyond 401/403). */
   keyRejectedStatus?(status: number): boolean;
 }

@@ -1,5 +1,6 @@
 import type { DialectId, ProviderFamily } from '../core/ir/index.ts';
 import type { PreparedCall, ProviderSettings } from './provider-descriptor.ts';
+import type { ProviderTransport } from './provider-transport.ts';
 
 export type { PreparedCall } from './provider-descriptor.ts';
 
@@ -12,4 +13,6 @@ export interface Provider<C extends ProviderSettings = ProviderSettings> {
   prepare(call: { model: string; stream: boolean }): PreparedCall;
   /** The provider's own token counting endpoint, when it has one. */
   prepareCountTokens?(model: string): PreparedCall;
+  /** How a cloud provider's calls are finished (signed, tokened, reframed); absent = sent as prepared. */
+  readonly transport?: ProviderTransport;
 }

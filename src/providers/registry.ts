@@ -1,8 +1,11 @@
 import { anthropicProvider } from './anthropic-provider.ts';
 import { azureOpenaiProvider } from './azure-openai-provider.ts';
+import { bedrockAnthropicProvider } from './bedrock-anthropic-provider.ts';
 import { geminiProvider } from './gemini-provider.ts';
 import { openaiCompatibleProvider } from './openai-compatible-provider.ts';
 import { openaiProvider } from './openai-provider.ts';
+import { vertexAnthropicProvider } from './vertex-anthropic-provider.ts';
+import { vertexProvider } from './vertex-provider.ts';
 import type { ProviderDescriptor } from './provider-descriptor.ts';
 
 /** Every provider type: adding one that speaks an existing dialect is one descriptor file plus one line here. */
@@ -12,6 +15,9 @@ export const providerDescriptors = {
   anthropic: anthropicProvider,
   gemini: geminiProvider,
   'azure-openai': azureOpenaiProvider,
+  'bedrock-anthropic': bedrockAnthropicProvider,
+  vertex: vertexProvider,
+  'vertex-anthropic': vertexAnthropicProvider,
 } as const satisfies Record<string, ProviderDescriptor>;
 
 export type ProviderType = keyof typeof providerDescriptors;
