@@ -1,7 +1,13 @@
 import { anthropicProvider } from './anthropic-provider.ts';
 import { azureOpenaiProvider } from './azure-openai-provider.ts';
 import { bedrockAnthropicProvider } from './bedrock-anthropic-provider.ts';
+import { deepseekProvider } from './deepseek-provider.ts';
+import { fireworksProvider } from './fireworks-provider.ts';
 import { geminiProvider } from './gemini-provider.ts';
+import { groqProvider } from './groq-provider.ts';
+import { mistralProvider } from './mistral-provider.ts';
+import { openrouterProvider } from './openrouter-provider.ts';
+import { togetherProvider } from './together-provider.ts';
 import { openaiCompatibleProvider } from './openai-compatible-provider.ts';
 import { openaiProvider } from './openai-provider.ts';
 import { vertexAnthropicProvider } from './vertex-anthropic-provider.ts';
@@ -18,6 +24,12 @@ export const providerDescriptors = {
   'bedrock-anthropic': bedrockAnthropicProvider,
   vertex: vertexProvider,
   'vertex-anthropic': vertexAnthropicProvider,
+  mistral: mistralProvider,
+  groq: groqProvider,
+  together: togetherProvider,
+  fireworks: fireworksProvider,
+  deepseek: deepseekProvider,
+  openrouter: openrouterProvider,
 } as const satisfies Record<string, ProviderDescriptor>;
 
 export type ProviderType = keyof typeof providerDescriptors;

@@ -1,0 +1,33 @@
+import { baseHeaders, bearer, type ProviderDescriptor } from './provider-descriptor.ts';
+
+/** What differs between the OpenAI-compatible clouds: everything else is the Chat Completions dialect with a bearer key. */
+export interface ChatCloudFacts {
+  type: string;
+  defaultBaseUrl: string;
+  keyEnv: string;
+  baseUrlEnv: string;
+  modelPrefixes?: RegExp[];
+  genAiSystem: string;
+  defaultContextWindow: number;
+  quirks?: ProviderDescriptor['quirks'];
+}
+
+/** A named OpenAI-compatible cloud (`type: mistral`, `groq`…): one descriptor over the Chat dialect. */
+export function chatCloudPreset(facts: ChatCloudFacts): ProviderDescriptor {
+  return {
+    type: facts.type,
+    dialect: 'openai-chat',
+    family: 'openai-compatible',
+    defaultBaseUrl: facts.defaultBaseUrl,
+    keyEnv: [facts.keyEnv],
+    baseUrlEnv: facts.baseUrlEnv,
+    requiresKey: true,
+    fromEnvironment: true,
+    modelPrefixes: facts.modelPrefixes ?? [],
+    genAiSystem: facts.genAiSystem,
+    defaultContextWindow: facts.defaultContextWindow,
+    ...(facts.quirks ? { quirks: facts.quirks } : {}),
+    prepare: (settings, call) => ({ url: `${settings.baseUrl}/chat/completions`, headers: { ...baseHeaders(settings, call.stream), ...bearer(settings) } }),
+    probe: (settings) => ({ url: `${settings.baseUrl}/models`, headers: bearer(settings) }),
+  };
+}
