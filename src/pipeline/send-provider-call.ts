@@ -11,12 +11,19 @@ export async function sendProviderCall(
   upstreamClient: UpstreamClient,
   provider: Provider,
   prepared: PreparedCall,
-  call: { body: string | Buffer; model: string; stream: boolean; signal: AbortSignal },
+  call: { body: string | Buffer; model: string; stream: boolean; signal: AbortSignal; embeddings?: boolean },
 ): Promise<UpstreamResponse> {
   const transport = provider.transport;
   if (!transport) return upstreamClient.send(provider.config, { url: prepared.url, headers: prepared.headers, body: call.body, signal: call.signal });
   const body = typeof call.body === 'string' ? Buffer.from(call.body) : call.body;
-  const finished = await transport.finish({ url: prepared.url, headers: prepared.headers, body, model: call.model, stream: call.stream });
+  const finished = await transport.finish({
+    url: prepared.url,
+    headers: prepared.headers,
+    body,
+    model: call.model,
+    stream: call.stream,
+    ...(call.embeddings ? { embeddings: true } : {}),
+  });
   return upstreamClient.send(provider.config, { ...finished, signal: call.signal });
 }
 

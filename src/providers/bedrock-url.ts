@@ -1,4 +1,4 @@
-export const bedrockCloud = { regionEnv: ['AWS_REGION', 'AWS_DEFAULT_REGION'], required: ['region'] } as const;
+export const bedrockCloud = { kind: 'aws', regionEnv: ['AWS_REGION', 'AWS_DEFAULT_REGION'], required: ['region'] } as const;
 
 export function bedrockBaseUrl(region: string): string {
   return `https://bedrock-runtime.${region}.amazonaws.com`;

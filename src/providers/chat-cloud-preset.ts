@@ -10,6 +10,8 @@ export interface ChatCloudFacts {
   genAiSystem: string;
   defaultContextWindow: number;
   quirks?: ProviderDescriptor['quirks'];
+  /** Whether the cloud serves `POST /embeddings` in OpenAI's shape. */
+  embeddings?: boolean;
 }
 
 /** A named OpenAI-compatible cloud (`type: mistral`, `groq`…): one descriptor over the Chat dialect. */
@@ -27,6 +29,14 @@ export function chatCloudPreset(facts: ChatCloudFacts): ProviderDescriptor {
     genAiSystem: facts.genAiSystem,
     defaultContextWindow: facts.defaultContextWindow,
     ...(facts.quirks ? { quirks: facts.quirks } : {}),
+    ...(facts.embeddings
+      ? {
+          embeddings: {
+            api: 'openai' as const,
+            prepare: (settings) => ({ url: `${settings.baseUrl}/embeddings`, headers: { ...baseHeaders(settings, false), ...bearer(settings) } }),
+          },
+        }
+      : {}),
     prepare: (settings, call) => ({ url: `${settings.baseUrl}/chat/completions`, headers: { ...baseHeaders(settings, call.stream), ...bearer(settings) } }),
     probe: (settings) => ({ url: `${settings.baseUrl}/models`, headers: bearer(settings) }),
   };

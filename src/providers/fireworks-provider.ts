@@ -7,5 +7,6 @@ export const fireworksProvider = chatCloudPreset({
   keyEnv: 'FIREWORKS_API_KEY',
   baseUrlEnv: 'FIREWORKS_BASE_URL',
   genAiSystem: 'fireworks',
+  embeddings: true,
   defaultContextWindow: 131_072,
 });

@@ -13,6 +13,7 @@ export const mistralProvider = chatCloudPreset({
   baseUrlEnv: 'MISTRAL_BASE_URL',
   modelPrefixes: [/^(mistral|magistral|codestral|devstral|ministral|pixtral|open-mistral|open-mixtral)/],
   genAiSystem: 'mistral_ai',
+  embeddings: true,
   defaultContextWindow: 128_000,
   quirks: { tool_call_id_length: 9 },
 });

@@ -7,6 +7,8 @@ export interface TransportCall {
   body: Buffer;
   model: string;
   stream: boolean;
+  /** An embeddings call: sent as encoded, only the credentials are added. */
+  embeddings?: boolean;
 }
 
 /** What is sent: the body may be rewritten (version in, model out), the credentials are added. */

@@ -1,6 +1,6 @@
 import { anthropicProvider } from './anthropic-provider.ts';
 import { azureOpenaiProvider } from './azure-openai-provider.ts';
-import { bedrockAnthropicProvider } from './bedrock-anthropic-provider.ts';
+import { bedrockProvider } from './bedrock-provider.ts';
 import { deepseekProvider } from './deepseek-provider.ts';
 import { fireworksProvider } from './fireworks-provider.ts';
 import { geminiProvider } from './gemini-provider.ts';
@@ -10,7 +10,6 @@ import { openrouterProvider } from './openrouter-provider.ts';
 import { togetherProvider } from './together-provider.ts';
 import { openaiCompatibleProvider } from './openai-compatible-provider.ts';
 import { openaiProvider } from './openai-provider.ts';
-import { vertexAnthropicProvider } from './vertex-anthropic-provider.ts';
 import { vertexProvider } from './vertex-provider.ts';
 import type { ProviderDescriptor } from './provider-descriptor.ts';
 
@@ -21,9 +20,8 @@ export const providerDescriptors = {
   anthropic: anthropicProvider,
   gemini: geminiProvider,
   'azure-openai': azureOpenaiProvider,
-  'bedrock-anthropic': bedrockAnthropicProvider,
+  bedrock: bedrockProvider,
   vertex: vertexProvider,
-  'vertex-anthropic': vertexAnthropicProvider,
   mistral: mistralProvider,
   groq: groqProvider,
   together: togetherProvider,

@@ -7,5 +7,6 @@ export const togetherProvider = chatCloudPreset({
   keyEnv: 'TOGETHER_API_KEY',
   baseUrlEnv: 'TOGETHER_BASE_URL',
   genAiSystem: 'together_ai',
+  embeddings: true,
   defaultContextWindow: 131_072,
 });

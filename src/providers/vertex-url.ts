@@ -20,6 +20,7 @@ export function vertexModelsUrl(settings: ProviderSettings, publisher: 'google' 
 }
 
 export const vertexCloud = {
+  kind: 'google',
   regionEnv: ['GOOGLE_CLOUD_LOCATION', 'CLOUD_ML_REGION'],
   projectEnv: ['GOOGLE_CLOUD_PROJECT', 'ANTHROPIC_VERTEX_PROJECT_ID'],
   required: ['region', 'project'],

@@ -1,5 +1,5 @@
 /**
- * Amazon Bedrock end to end (`type: bedrock-anthropic`, InvokeModel / InvokeModelWithResponseStream):
+ * Amazon Bedrock end to end (`type: bedrock`, InvokeModel / InvokeModelWithResponseStream):
  * the real Codex CLI and the real Claude Code complete tool tasks on Claude through a Bedrock
  * emulator that recomputes every SigV4 signature and answers streams in the AWS event stream;
  * the Anthropic emulator behind it verifies the thinking signatures it issued when they are
@@ -36,25 +36,32 @@ const modelCalls = () => bedrock.requests.filter((request) => request.url.starts
 
 before(async () => {
   anthropic = await startAnthropicEmulator({ respond: (request) => script(request) });
-  bedrock = await startBedrockEmulator({ region: 'us-west-2', credentials, anthropic: { url: anthropic.url, apiKey: 'sk-ant-upstream-test' } });
+  bedrock = await startBedrockEmulator({
+    region: 'us-west-2',
+    credentials,
+    anthropic: { url: anthropic.url, apiKey: 'sk-ant-upstream-test' },
+    knownModels: ['anthropic.claude-sonnet-4-5-20250929-v1:0'],
+  });
   // The env provider has no credentials block: the AWS SDK's default chain reads these.
   process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   gateway = await startTestGateway(`
 providers:
   aws:
-    type: bedrock-anthropic
+    type: bedrock
     base_url: "${bedrock.url}"
     region: us-west-2
-    credentials: { access_key_id: ${credentials.accessKeyId}, secret_access_key: "${credentials.secretAccessKey}" }
-  aws-env: { type: bedrock-anthropic, base_url: "${bedrock.url}", region: us-west-2 }
+    access_key_id: ${credentials.accessKeyId}
+    secret_access_key: "${credentials.secretAccessKey}"
+  aws-env: { type: bedrock, base_url: "${bedrock.url}", region: us-west-2 }
   aws-wrong-secret:
-    type: bedrock-anthropic
+    type: bedrock
     base_url: "${bedrock.url}"
     region: us-west-2
-    credentials: { access_key_id: ${credentials.accessKeyId}, secret_access_key: not-the-secret }
-  aws-unknown-key: { type: bedrock-anthropic, base_url: "${bedrock.url}", region: us-west-2, credentials: { access_key_id: AKIAUNKNOWN0000000000, secret_access_key: x } }
-  aws-other-region: { type: bedrock-anthropic, base_url: "${bedrock.url}", region: eu-central-1, credentials: { access_key_id: ${credentials.accessKeyId}, secret_access_key: "${credentials.secretAccessKey}" } }
+    access_key_id: ${credentials.accessKeyId}
+    secret_access_key: not-the-secret
+  aws-unknown-key: { type: bedrock, base_url: "${bedrock.url}", region: us-west-2, access_key_id: AKIAUNKNOWN0000000000, secret_access_key: x }
+  aws-other-region: { type: bedrock, base_url: "${bedrock.url}", region: eu-central-1, access_key_id: ${credentials.accessKeyId}, secret_access_key: "${credentials.secretAccessKey}" }
 models:
   claude-bedrock: { provider: aws, model: ${modelId} }
   claude-sonnet-4-5: { provider: aws, model: ${modelId} }
@@ -62,7 +69,8 @@ models:
   claude-wrong-secret: { provider: aws-wrong-secret, model: ${modelId} }
   claude-unknown-key: { provider: aws-unknown-key, model: ${modelId} }
   claude-other-region: { provider: aws-other-region, model: ${modelId} }
-  not-a-model: { provider: aws, model: us.anthropic.nothing-v1:0 }
+  not-a-model: { provider: aws, model: us.anthropic.claude-nothing-v1:0 }
+  llama: { provider: aws, model: meta.llama3-70b-instruct-v1:0 }
 keys:
   - { name: dev, key: ${clientKey} }
 routing:
@@ -169,6 +177,7 @@ describe('Amazon Bedrock (InvokeModel) through Switchyard', () => {
     await rejected('claude-unknown-key', 502, /credentials or signature/);
     await rejected('claude-other-region', 502, /credentials or signature/);
     await rejected('not-a-model', 400, /model identifier is invalid/);
+    await rejected('llama', 400, /Converse API/);
     const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 4 });
     assert.ok(rows.every((row) => row.outcome !== 'ok'));
     assert.ok(rows.some((row) => row.errorCode === 'provider_authentication'));

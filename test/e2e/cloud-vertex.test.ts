@@ -57,9 +57,9 @@ before(async () => {
   const forged = await tokens.writeServiceAccountFile(await mkdtemp(join(tmpdir(), 'vertex-forged-')), { privateKeyPem: otherKey });
   gateway = await startTestGateway(`
 providers:
-  vgemini: { type: vertex, base_url: "${vertex.url}", project: ${project}, region: global, credentials: { file: "${serviceAccount}" } }
-  vclaude: { type: vertex-anthropic, base_url: "${vertex.url}", project: ${project}, region: global, credentials: { file: "${serviceAccount}" } }
-  vforged: { type: vertex-anthropic, base_url: "${vertex.url}", project: ${project}, region: global, credentials: { file: "${forged}" } }
+  vgemini: { type: vertex, base_url: "${vertex.url}", project: ${project}, location: global, credentials_file: "${serviceAccount}" }
+  vclaude: { type: vertex, base_url: "${vertex.url}", project: ${project}, location: global, credentials_file: "${serviceAccount}" }
+  vforged: { type: vertex, base_url: "${vertex.url}", project: ${project}, location: global, credentials_file: "${forged}" }
 models:
   gemini-3-vertex: { provider: vgemini, model: gemini-3-pro-preview }
   claude-vertex: { provider: vclaude, model: claude-sonnet-4-5@20250929 }

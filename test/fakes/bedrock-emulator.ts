@@ -5,12 +5,14 @@
 // variant (`anthropic_version: "bedrock-2023-05-31"`, no model, no stream). The model logic and
 // validation are the Anthropic emulator's behind it; streams are answered in the AWS event stream
 // (`application/vnd.amazon.eventstream`, each `chunk` event's `bytes` one Anthropic event).
+// Embeddings models (Titan Text v2, Cohere Embed v3) answer InvokeModel themselves.
 // Standalone: no imports from src/.
 import type { ServerResponse } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { isPlainObject, randomHex, startFakeServer, writeJson } from './fake-http.ts';
+import { fakeEmbedding, fakeTokenCount } from './fake-embedding.ts';
 import { forwardToEmulator, sseFrames } from './forward-to-emulator.ts';
 import type { RecordedRequest } from './scenario.ts';
 
@@ -62,6 +64,11 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
     const modelId = decodeURIComponent(route[1] ?? '');
     const stream = route[2] === 'invoke-with-response-stream';
     const baseModel = modelId.replace(profilePrefix, '');
+    if (!stream && (baseModel.startsWith('amazon.titan-embed') || baseModel.startsWith('cohere.embed'))) {
+      const answer = bedrockEmbeddings(baseModel, request.body);
+      if ('error' in answer) return fail(response, 400, 'ValidationException', answer.error);
+      return writeJson(response, 200, answer.body, { 'x-amzn-requestid': randomHex(16), ...answer.headers });
+    }
     if (!/^anthropic\.claude-/.test(baseModel) || (options.knownModels && !options.knownModels.includes(baseModel))) {
       return fail(response, 400, 'ValidationException', 'The provided model identifier is invalid.');
     }
@@ -161,6 +168,47 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
   }, requests);
 
   return { url: server.origin, requests, streamed, close: () => server.close() };
+}
+
+/**
+ * Titan Text Embeddings V2 (`inputText`, `dimensions` 256/512/1024, `normalize`, `embeddingTypes`)
+ * and Cohere Embed v3 (`texts` ≤ 96, `input_type` required, `truncate`, `embedding_types`), as
+ * Bedrock documents them; anything else is a ValidationException.
+ */
+function bedrockEmbeddings(model: string, body: unknown): { body: unknown; headers: Record<string, string> } | { error: string } {
+  if (!isPlainObject(body)) return { error: 'Malformed input request, please reformat your input and try again.' };
+  const extraneous = (allowed: string[]) => Object.keys(body).find((key) => !allowed.includes(key));
+  if (model.startsWith('amazon.titan-embed-text-v2')) {
+    const extra = extraneous(['inputText', 'dimensions', 'normalize', 'embeddingTypes']);
+    if (extra) return { error: `Malformed input request: #: extraneous key [${extra}] is not permitted, please reformat your input and try again.` };
+    if (typeof body.inputText !== 'string' || body.inputText.length === 0) return { error: 'Malformed input request: #/inputText: expected minLength: 1' };
+    if (body.dimensions !== undefined && ![256, 512, 1024].includes(body.dimensions))
+      return { error: 'Malformed input request: #/dimensions: 300 is not a valid enum value'.replace('300', String(body.dimensions)) };
+    const tokens = fakeTokenCount(body.inputText);
+    return {
+      body: { embedding: fakeEmbedding(body.inputText, body.dimensions ?? 1024), embeddingsByType: {}, inputTextTokenCount: tokens },
+      headers: { 'x-amzn-bedrock-input-token-count': String(tokens) },
+    };
+  }
+  if (model.startsWith('cohere.embed')) {
+    const extra = extraneous(['texts', 'images', 'input_type', 'truncate', 'embedding_types']);
+    if (extra) return { error: `Malformed input request: #: extraneous key [${extra}] is not permitted, please reformat your input and try again.` };
+    if (!Array.isArray(body.texts) || body.texts.length === 0 || body.texts.length > 96 || !body.texts.every((text: unknown) => typeof text === 'string')) {
+      return { error: 'Malformed input request: #/texts: expected maxItems: 96, minItems: 1' };
+    }
+    if (!['search_document', 'search_query', 'classification', 'clustering'].includes(body.input_type))
+      return { error: 'Malformed input request: #: required key [input_type] not found' };
+    return {
+      body: {
+        id: randomHex(16),
+        embeddings: body.texts.map((text: string) => fakeEmbedding(text, 1024)),
+        response_type: 'embeddings_floats',
+        texts: body.texts,
+      },
+      headers: {},
+    };
+  }
+  return { error: 'The provided model identifier is invalid.' };
 }
 
 /** Recomputes the request's SigV4 signature; Bedrock's 403 error type and words when it does not hold. */

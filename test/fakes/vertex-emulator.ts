@@ -4,10 +4,12 @@
 // token server (the service-account JWT flow) pass, else the recorded 401 UNAUTHENTICATED; the
 // project and location must be this emulator's. The model logic and validation are those of the
 // Gemini and Anthropic emulators behind it: the request is rewritten to their direct API
-// (key added, model from the path) and the answer relayed as Vertex relays it.
+// (key added, model from the path) and the answer relayed as Vertex relays it. Text embeddings
+// (`:predict`) are answered here.
 // Standalone: no imports from src/.
 import type { ServerResponse } from 'node:http';
 import { isPlainObject, startFakeServer, writeJson } from './fake-http.ts';
+import { fakeEmbedding } from './fake-embedding.ts';
 import { forwardToEmulator } from './forward-to-emulator.ts';
 import type { RecordedRequest } from './scenario.ts';
 
@@ -68,6 +70,7 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
         'NOT_FOUND',
         `Publisher Model \`projects/${project}/locations/${location}/publishers/${publisher}/models/${model}\` not found.`,
       );
+    if (publisher === 'google' && method === 'predict') return predictEmbeddings(request, response, decodeURIComponent(model));
     if (publisher === 'google') return relayGemini(request, response, url, decodeURIComponent(model), method);
     return relayAnthropic(request, response, decodeURIComponent(model), method);
   }, requests);
@@ -116,6 +119,31 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
   }
 
   return { url: server.origin, requests, close: () => server.close() };
+}
+
+/** Vertex text embeddings `predict`: `instances[].content`, `parameters.outputDimensionality`; token counts in `statistics`. */
+function predictEmbeddings(request: RecordedRequest, response: ServerResponse, model: string) {
+  const fail = (message: string) => writeJson(response, 400, { error: { code: 400, message, status: 'INVALID_ARGUMENT' } });
+  if (!['gemini-embedding-001', 'text-embedding-005', 'text-multilingual-embedding-002'].includes(model)) {
+    return writeJson(response, 404, { error: { code: 404, message: `Publisher Model \`publishers/google/models/${model}\` not found.`, status: 'NOT_FOUND' } });
+  }
+  const body = request.body;
+  if (!isPlainObject(body) || !Array.isArray(body.instances) || body.instances.length === 0)
+    return fail('Invalid JSON payload received. `instances` is required.');
+  // gemini-embedding-001 takes one instance per request on Vertex.
+  if (model === 'gemini-embedding-001' && body.instances.length > 1)
+    return fail('Unable to submit request because the model only supports 1 instance per request.');
+  const size = body.parameters?.outputDimensionality ?? (model === 'gemini-embedding-001' ? 3072 : 768);
+  const predictions = [];
+  for (const instance of body.instances) {
+    if (!isPlainObject(instance) || typeof instance.content !== 'string') return fail('Invalid JSON payload received. instances[].content must be a string.');
+    const tokens = Math.max(1, Math.ceil(instance.content.length / 4));
+    predictions.push({ embeddings: { values: fakeEmbedding(instance.content, size), statistics: { truncated: false, token_count: tokens } } });
+  }
+  writeJson(response, 200, {
+    predictions,
+    metadata: { billableCharacterCount: body.instances.reduce((sum: number, instance: { content: string }) => sum + instance.content.length, 0) },
+  });
 }
 
 async function relay(response: ServerResponse, inner: { status: number; headers: Headers; body: ReadableStream<Uint8Array> | null }) {

@@ -1,9 +1,13 @@
+import { GatewayError } from '../core/errors.ts';
 import { anthropicCloudBody } from './anthropic-cloud-body.ts';
 import { createAwsEventStreamReframer, sseEvent, type AwsStreamMessage } from './aws-event-stream.ts';
 import { createAwsRequestSigner } from './aws-request-signer.ts';
 import { bedrockError, bedrockErrorMessage, bedrockErrorType } from './bedrock-error.ts';
 import { bedrockBaseUrl, bedrockCloud, bedrockModelUrl, eventStreamType } from './bedrock-url.ts';
 import { baseHeaders, type ProviderDescriptor } from './provider-descriptor.ts';
+
+/** `anthropic.claude-…`, with or without a cross-region inference profile prefix (`us.`, `eu.`, `global.`…) or as an ARN. */
+const isClaude = (model: string) => /(^|[./])anthropic\.claude-/.test(model);
 
 /** A stream exception as the Anthropic `error` event its decoders and clients know. */
 const anthropicErrorTypes: Record<string, string> = {
@@ -29,14 +33,14 @@ function chunkToSse(message: AwsStreamMessage): string {
 }
 
 /**
- * Claude on Amazon Bedrock through InvokeModel (`type: bedrock-anthropic`): the Anthropic
+ * Claude on Amazon Bedrock through InvokeModel (`type: bedrock`): the Anthropic
  * Messages dialect, the model (id or cross-region inference profile such as
  * `us.anthropic.claude-sonnet-4-5-20250929-v1:0`) in the URL, the body with
  * `anthropic_version: "bedrock-2023-05-31"` and the betas as `anthropic_beta`; SigV4-signed;
  * streams arrive in the AWS event stream and are reframed into Anthropic SSE.
  */
-export const bedrockAnthropicProvider: ProviderDescriptor = {
-  type: 'bedrock-anthropic',
+export const bedrockProvider: ProviderDescriptor = {
+  type: 'bedrock',
   dialect: 'anthropic-messages',
   family: 'anthropic',
   keyEnv: [],
@@ -52,11 +56,23 @@ export const bedrockAnthropicProvider: ProviderDescriptor = {
     headers: { ...baseHeaders(settings, call.stream), accept: call.stream ? eventStreamType : 'application/json' },
   }),
   probe: (settings) => ({ url: `${settings.baseUrl.replace('bedrock-runtime.', 'bedrock.')}/foundation-models`, headers: {} }),
+  embeddings: {
+    api: 'bedrock',
+    prepare: (settings, model) => ({ url: bedrockModelUrl(settings.baseUrl, model, 'invoke'), headers: baseHeaders(settings, false) }),
+  },
   createTransport: (settings) => {
     const sign = createAwsRequestSigner(settings, 'bedrock');
     return {
       streamContentType: eventStreamType,
       finish: async (call) => {
+        if (call.embeddings) return { url: call.url, headers: await sign(call), body: call.body };
+        if (!isClaude(call.model)) {
+          throw new GatewayError({
+            code: 'caller_unsupported',
+            message: `Bedrock model ${call.model}: only Claude models (anthropic.claude-*) are served through InvokeModel; other chat models need the Converse API, which Switchyard does not speak yet.`,
+            param: 'model',
+          });
+        }
         const adapted = anthropicCloudBody(call.body, call.headers, { version: 'bedrock-2023-05-31', streamInBody: false, betasInBody: true });
         return { url: call.url, headers: await sign({ url: call.url, headers: adapted.headers, body: adapted.body }), body: adapted.body };
       },
