@@ -13,21 +13,21 @@ import type { ProviderSettings } from './provider-descriptor.ts';
 export function createAwsRequestSigner(settings: ProviderSettings, service: string) {
   const credentials = awsCredentials(settings);
   const signer = new SignatureV4({ credentials, region: settings.region ?? 'us-east-1', service, sha256: Sha256 });
-  return async (call: { url: string; headers: Record<string, string>; body: Buffer }): Promise<Record<string, string>> => {
+  return async (call: { url: string; headers: Record<string, string>; body?: Buffer; method?: 'GET' | 'POST' }): Promise<Record<string, string>> => {
     const url = new URL(call.url);
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams) query[name] = value;
     let signed: { headers: Record<string, string> };
     try {
       signed = await signer.sign({
-        method: 'POST',
+        method: call.method ?? 'POST',
         protocol: url.protocol,
         hostname: url.hostname,
         ...(url.port ? { port: Number(url.port) } : {}),
         path: url.pathname,
         query,
         headers: { ...call.headers, host: url.host },
-        body: call.body,
+        ...(call.body ? { body: call.body } : {}),
       });
     } catch (cause) {
       throw new GatewayError({

@@ -64,6 +64,8 @@ export const bedrockProvider: ProviderDescriptor = {
     const sign = createAwsRequestSigner(settings, 'bedrock');
     return {
       streamContentType: eventStreamType,
+      authorizeProbe: (probe) => sign({ ...probe, method: 'GET' }),
+      credentialsHint: `providers.${settings.name}.access_key_id / secret_access_key, or the AWS chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, SSO, roles) and providers.${settings.name}.region`,
       finish: async (call) => {
         if (call.embeddings) return { url: call.url, headers: await sign(call), body: call.body };
         if (!isClaude(call.model)) {

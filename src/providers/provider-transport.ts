@@ -32,6 +32,10 @@ export interface StreamReframer {
  */
 export interface ProviderTransport {
   finish(call: TransportCall): Promise<FinishedCall>;
+  /** Credentials for `doctor`'s GET probe (signed, or with a token); throws a GatewayError when there are none. */
+  authorizeProbe?(probe: { url: string; headers: Record<string, string> }): Promise<Record<string, string>>;
+  /** What to check when the cloud refuses the credentials (`doctor`'s fix line). */
+  readonly credentialsHint?: string;
   /** The content type a streamed answer arrives in (default `text/event-stream`). */
   readonly streamContentType?: string;
   createStreamReframer?(): StreamReframer;

@@ -42,6 +42,8 @@ export const vertexProvider: ProviderDescriptor = {
   createTransport: (settings) => {
     const accessToken = createGoogleAccessToken(settings);
     return {
+      authorizeProbe: async (probe) => ({ ...probe.headers, authorization: `Bearer ${await accessToken()}` }),
+      credentialsHint: `providers.${settings.name}.credentials_file (a service-account key) or application-default credentials, and its project / location`,
       finish: async (call) => {
         const adapted =
           isClaude(call.model) && !call.embeddings

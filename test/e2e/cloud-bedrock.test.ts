@@ -18,6 +18,7 @@ import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { runCodex } from './codex/run-codex.ts';
 import { runClaudeCode } from './claude-code/run-claude-code.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+import { checkProvider } from '../../src/cli/doctor.ts';
 
 const clientKey = 'sk-bedrock-e2e-01';
 // AWS's documented example key pair.
@@ -195,5 +196,15 @@ describe('Amazon Bedrock (InvokeModel) through Switchyard', () => {
       })(),
       /Overloaded|overloaded/,
     );
+  });
+
+  test('(e) doctor signs its probe: good keys reach Bedrock, a wrong secret is named with the fix', async () => {
+    const providers = gateway.gateway.current.config.providers;
+    const good = await checkProvider(providers.aws!, 2000);
+    assert.equal(good.ok, true, good.message);
+    const wrong = await checkProvider(providers['aws-wrong-secret']!, 2000);
+    assert.equal(wrong.ok, false);
+    assert.match(wrong.message, /cloud credentials were rejected \(HTTP 403\)/);
+    assert.match(String(wrong.fix), /access_key_id/);
   });
 });

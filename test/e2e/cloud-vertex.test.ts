@@ -20,6 +20,7 @@ import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { runCodex } from './codex/run-codex.ts';
 import { runClaudeCode } from './claude-code/run-claude-code.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
+import { checkProvider } from '../../src/cli/doctor.ts';
 
 const clientKey = 'sk-vertex-e2e-01';
 const project = 'switchyard-test';
@@ -198,5 +199,15 @@ describe('Vertex AI through Switchyard', () => {
     );
     assert.equal(vertexCalls('anthropic').length, before, 'nothing reached Vertex without a token');
     assert.ok(tokens.requests.some((request) => request.url === '/token' && request.method === 'POST'));
+  });
+
+  test('(e) doctor fetches a token for its probe; a service account the token server refuses is named with the fix', async () => {
+    const providers = gateway.gateway.current.config.providers;
+    const good = await checkProvider(providers.vgemini!, 5000);
+    assert.equal(good.ok, true, good.message);
+    const forged = await checkProvider(providers.vforged!, 5000);
+    assert.equal(forged.ok, false);
+    assert.match(forged.message, /no Google access token/);
+    assert.match(String(forged.fix), /credentials_file/);
   });
 });

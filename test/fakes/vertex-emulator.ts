@@ -41,7 +41,6 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
   const server = await startFakeServer(async (request, response) => {
     const url = new URL(request.url, 'http://emulator');
     const route = routePattern.exec(url.pathname);
-    if (request.method !== 'POST' || !route) return googleError(response, 404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`);
     const auth = request.headers.authorization;
     const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : '';
     if (!options.isValidToken(token)) {
@@ -54,6 +53,7 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
         },
       );
     }
+    if (request.method !== 'POST' || !route) return googleError(response, 404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`);
     const [, project = '', location = '', publisher, model = '', method = ''] = route;
     if (decodeURIComponent(project) !== options.project) {
       return googleError(
