@@ -8,7 +8,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -26,6 +27,7 @@ const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJa
 const modelId = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 let anthropic: AnthropicEmulator;
 let bedrock: BedrockEmulator;
+let profileBedrock: BedrockEmulator;
 let gateway: TestGateway;
 let script: (request: RecordedRequest) => Scenario = () => ({ text: 'unset' });
 
@@ -46,6 +48,20 @@ before(async () => {
   // The env provider has no credentials block: the AWS SDK's default chain reads these.
   process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+  // A named profile in a shared credentials file, with a session token: another account, another emulator.
+  const profileCredentials = { accessKeyId: 'ASIAPROFILE000000001', secretAccessKey: 'profile/secret/key', sessionToken: 'FwoGZXIvYXdzEXAMPLEsessiontoken' };
+  profileBedrock = await startBedrockEmulator({
+    region: 'us-west-2',
+    credentials: profileCredentials,
+    anthropic: { url: anthropic.url, apiKey: 'sk-ant-upstream-test' },
+  });
+  const awsDir = await mkdtemp(join(tmpdir(), 'aws-profile-'));
+  await writeFile(
+    join(awsDir, 'credentials'),
+    `[default]\naws_access_key_id = AKIADEFAULTNOTUSED00\naws_secret_access_key = nope\n\n[switchyard-test]\naws_access_key_id = ${profileCredentials.accessKeyId}\naws_secret_access_key = ${profileCredentials.secretAccessKey}\naws_session_token = ${profileCredentials.sessionToken}\n`,
+  );
+  process.env.AWS_SHARED_CREDENTIALS_FILE = join(awsDir, 'credentials');
+  process.env.AWS_CONFIG_FILE = join(awsDir, 'config');
   gateway = await startTestGateway(`
 providers:
   aws:
@@ -55,6 +71,7 @@ providers:
     access_key_id: ${credentials.accessKeyId}
     secret_access_key: "${credentials.secretAccessKey}"
   aws-env: { type: bedrock, base_url: "${bedrock.url}", region: us-west-2 }
+  aws-profile: { type: bedrock, base_url: "${profileBedrock.url}", region: us-west-2, profile: switchyard-test }
   aws-wrong-secret:
     type: bedrock
     base_url: "${bedrock.url}"
@@ -66,6 +83,7 @@ providers:
 models:
   claude-bedrock: { provider: aws, model: ${modelId} }
   claude-sonnet-4-5: { provider: aws, model: ${modelId} }
+  claude-profile: { provider: aws-profile, model: ${modelId} }
   claude-env: { provider: aws-env, model: global.anthropic.claude-sonnet-4-5-20250929-v1:0 }
   claude-wrong-secret: { provider: aws-wrong-secret, model: ${modelId} }
   claude-unknown-key: { provider: aws-unknown-key, model: ${modelId} }
@@ -82,6 +100,7 @@ routing:
 after(async () => {
   await gateway.close();
   await bedrock.close();
+  await profileBedrock.close();
   await anthropic.close();
 });
 
@@ -162,6 +181,14 @@ describe('Amazon Bedrock (InvokeModel) through Switchyard', () => {
     const answer = await client.chat.completions.create({ model: 'claude-env', messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(answer.choices[0]?.message.content, 'env credentials work');
     assert.equal(modelCalls().at(-1)!.url, `/model/${encodeURIComponent('global.anthropic.claude-sonnet-4-5-20250929-v1:0')}/invoke`);
+
+    // `profile:` reads the shared credentials file (over the environment's keys), session token included.
+    script = () => ({ text: 'profile credentials work' });
+    const viaProfile = await client.chat.completions.create({ model: 'claude-profile', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(viaProfile.choices[0]?.message.content, 'profile credentials work');
+    const signed = profileBedrock.requests.at(-1)!;
+    assert.match(String(signed.headers.authorization), /Credential=ASIAPROFILE000000001\//);
+    assert.equal(signed.headers['x-amz-security-token'], 'FwoGZXIvYXdzEXAMPLEsessiontoken');
   });
 
   test("(d) Bedrock's refusals: signature, unknown key, region, throttling, validation, a mid-stream exception", async () => {
