@@ -14,14 +14,14 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
 import { startBedrockEmulator, type BedrockEmulator } from '../fakes/bedrock-emulator.ts';
-import { startEmbeddingsEmulator, type EmbeddingsEmulator } from '../fakes/embeddings-emulator.ts';
+import { startEmbeddingsApisEmulator, type EmbeddingsApisEmulator } from '../fakes/embeddings-apis-emulator.ts';
 import { fakeEmbedding } from '../fakes/fake-embedding.ts';
 import { startGoogleTokenServer, type GoogleTokenServer } from '../fakes/google-token-server.ts';
 import { startVertexEmulator, type VertexEmulator } from '../fakes/vertex-emulator.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-let emulator: EmbeddingsEmulator;
+let emulator: EmbeddingsApisEmulator;
 let anthropic: AnthropicEmulator;
 let bedrock: BedrockEmulator;
 let tokens: GoogleTokenServer;
@@ -30,7 +30,7 @@ let gateway: TestGateway;
 let client: OpenAI;
 
 before(async () => {
-  emulator = await startEmbeddingsEmulator({ openaiKey: 'sk-openai-upstream', azureKey: 'azure-upstream-key', geminiKey: 'gemini-upstream-key' });
+  emulator = await startEmbeddingsApisEmulator({ openaiKey: 'sk-openai-upstream', azureKey: 'azure-upstream-key', geminiKey: 'gemini-upstream-key' });
   anthropic = await startAnthropicEmulator({ respond: () => ({ text: 'unused' }) });
   bedrock = await startBedrockEmulator({ region: 'us-east-1', credentials, anthropic: { url: anthropic.url, apiKey: 'sk-ant-upstream-test' } });
   tokens = await startGoogleTokenServer({ projectId: 'embed-project' });
