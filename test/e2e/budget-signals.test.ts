@@ -43,22 +43,38 @@ after(async () => {
 });
 
 const client = () => new OpenAI({ apiKey: 'sk-spender-key-0001', baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+/** The gauge once it reads `expected` (the settle runs after the answer is sent), or its last reading after 10 s. */
+async function ratioReaching(expected: number): Promise<number | undefined> {
+  const deadline = Date.now() + 10_000;
+  let value = await ratio();
+  while (value !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await ratio();
+  }
+  return value;
+}
 const ratio = async () => {
   const text = await (await fetch(`${gateway.url}/metrics`)).text();
   const line = text.split('\n').find((row) => row.startsWith('switchyard_budget_used_ratio{scope="key",subject="spender"}'));
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
 };
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+/** Waits (up to 10 s: the first delivery loads the HTTP client) until the hook has `count` posts, then a little longer for any extra one. */
+async function hookPosts(count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await settle();
+}
 
 test('the ratio gauge moves on every settle; the warn line and the cap each reach the webhook exactly once', async () => {
   await client().responses.create({ model: 'priced', input: 'hi', max_output_tokens: 4000 });
-  await settle();
   // $0.30 of $1: no threshold crossed, the gauge is set all the same.
-  assert.equal(await ratio(), 0.3);
+  assert.equal(await ratioReaching(0.3), 0.3);
+  await settle();
   assert.equal(received.length, 0);
   await client().responses.create({ model: 'priced', input: 'hi', max_output_tokens: 4000 });
-  await settle();
-  assert.equal(await ratio(), 0.6);
+  await hookPosts(1);
+  assert.equal(await ratioReaching(0.6), 0.6);
   assert.deepEqual(
     received.map((body) => [body.type, body.threshold, body.spent_usd]),
     [['budget.warning', 0.5, 0.6]],
@@ -67,8 +83,8 @@ test('the ratio gauge moves on every settle; the warn line and the cap each reac
   await client().responses.create({ model: 'priced', input: 'hi', max_output_tokens: 4000 });
   await client().responses.create({ model: 'priced', input: 'hi', max_output_tokens: 4000 });
   await client().responses.create({ model: 'priced', input: 'hi', max_output_tokens: 4000 });
-  await settle();
-  assert.equal(await ratio(), 1.5);
+  await hookPosts(2);
+  assert.equal(await ratioReaching(1.5), 1.5);
   assert.deepEqual(
     received.map((body) => [body.type, body.threshold, body.spent_usd]),
     [
