@@ -118,6 +118,13 @@ export interface RequestLogStore {
   experimentStats(query: { since?: string }): Promise<ExperimentStatsRow[]>;
 }
 
+/** What `/metrics` shows of a backend: its connection pool (network backends) and its outbox. */
+export interface StorageStats {
+  pool?: { total: number; idle: number; waiting: number };
+  /** Log and ledger rows accepted but not yet in the store (in memory or in the outbox/spill file). */
+  outboxRows: number;
+}
+
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly logs: RequestLogStore;
@@ -127,5 +134,7 @@ export interface Storage {
   readonly responses: ResponseStore;
   /** Resolves when the store takes writes now (for `/ready`); rejects when it is unreachable, locked or refusing writes. */
   ping(): Promise<void>;
+  /** Pool use and outbox depth, read when `/metrics` is scraped. */
+  stats?(): StorageStats;
   close(): Promise<void>;
 }

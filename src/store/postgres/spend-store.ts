@@ -1,0 +1,293 @@
+import type { Pool, PoolClient } from 'pg';
+import { billedAmount, counterKey, heldWindows, reservationAmount, usageOf, type HeldWindow } from '../held-windows.ts';
+import {
+  crossedWarnThreshold,
+  wouldOverflow,
+  type BudgetRule,
+  type BudgetUsage,
+  type ReservationHolder,
+  type ReserveResult,
+  type SettleResult,
+  type SpendRollupQuery,
+  type SpendRollupRow,
+  type SpendStore,
+  type WarnCrossing,
+} from '../spend-store.ts';
+import { PostgresSpendLedger } from './spend-ledger.ts';
+import { inTransaction } from './transaction.ts';
+
+export interface PostgresSpendStoreOptions {
+  /** The lease of a reservation (see the SQLite store) [60 s]. */
+  reservationTtlMs?: number;
+  /** How long an expired reservation is kept so a late settle can still find its windows [7 days]. */
+  expiredRetentionMs?: number;
+}
+
+interface Counter {
+  scope: string;
+  subject: string;
+  window: string;
+  windowStart: string;
+  spent: number;
+  reserved: number;
+}
+
+interface ReservationRow {
+  reservation_id: string;
+  amount_micros: number;
+  windows: HeldWindow[];
+  state: 'open' | 'expired';
+}
+
+/**
+ * The spend store on Postgres. Exact across instances without Redis: every write is one
+ * transaction that first locks the counter rows it moves (`SELECT … FOR UPDATE`, in one fixed
+ * order, so two transactions never wait on each other in a cycle), decides with what it read
+ * and writes before it commits; a concurrent reservation on the same counter waits for the
+ * lock and then sees the new numbers. A counter not yet written is inserted (seeded from the
+ * ledger) with ON CONFLICT DO NOTHING, so two instances creating it at once end on one row.
+ */
+export class PostgresSpendStore implements SpendStore {
+  private readonly reservationTtlMs: number;
+  private readonly expiredRetentionMs: number;
+  private lastForget = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly pool: Pool,
+    options: PostgresSpendStoreOptions = {},
+  ) {
+    this.reservationTtlMs = options.reservationTtlMs ?? 60_000;
+    this.expiredRetentionMs = options.expiredRetentionMs ?? 7 * 86_400_000;
+  }
+
+  async reserve(input: Parameters<SpendStore['reserve']>[0]): Promise<ReserveResult> {
+    const amount = reservationAmount(input.amountMicros);
+    await this.sweepOverdue(input.now);
+    return inTransaction(this.pool, async (client) => {
+      const held = heldWindows(input.rules, input.now);
+      const counters = await lockCounters(client, held);
+      const usage = held.map((window) => usageOf(window, counters.get(counterKey(window))!));
+      const blocked = usage.find((entry) => entry.rule.mode === 'hard' && wouldOverflow(entry.limitMicros, entry.spentMicros, entry.reservedMicros, amount));
+      if (blocked) return { ok: false, blocked, amountMicros: amount };
+      for (const counter of counters.values()) await writeCounter(client, counter, counter.spent, counter.reserved + amount);
+      const inserted = await client.query(
+        `INSERT INTO spend_reservations (reservation_id, amount_micros, windows, state, created_at, expires_at, holder, run_id)
+         VALUES ($1, $2, $3, 'open', $4, $5, $6, $7) ON CONFLICT (reservation_id) DO NOTHING`,
+        [
+          input.reservationId,
+          amount,
+          JSON.stringify(held),
+          input.now.toISOString(),
+          new Date(input.now.getTime() + this.reservationTtlMs).toISOString(),
+          input.holder?.instanceId ?? null,
+          input.holder?.runId ?? null,
+        ],
+      );
+      // Thrown inside the transaction, so the counters written above roll back.
+      if (inserted.rowCount === 0) throw new Error(`spend: reservation ${input.reservationId} already exists`);
+      return { ok: true, usage: usage.map((entry) => ({ ...entry, reservedMicros: entry.reservedMicros + amount })) };
+    });
+  }
+
+  settle(input: Parameters<SpendStore['settle']>[0]): Promise<SettleResult> {
+    return inTransaction(this.pool, async (client) => {
+      const reservation = await lockReservation(client, input.reservationId);
+      if (!reservation) return { settled: false, crossed: [] };
+      // An expired reservation's hold was already freed by the sweep: bill it, free nothing.
+      const hold = reservation.state === 'open' ? reservation.amount_micros : 0;
+      const crossed = await bill(client, reservation.windows, billedAmount(input.actualMicros), hold);
+      await PostgresSpendLedger.append(client, [input.entry]);
+      await client.query('DELETE FROM spend_reservations WHERE reservation_id = $1', [input.reservationId]);
+      return { settled: true, crossed };
+    });
+  }
+
+  release(reservationId: string): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      const reservation = await lockReservation(client, reservationId);
+      if (!reservation) return false;
+      if (reservation.state === 'open') await bill(client, reservation.windows, 0, reservation.amount_micros);
+      await client.query('DELETE FROM spend_reservations WHERE reservation_id = $1', [reservationId]);
+      return true;
+    });
+  }
+
+  async record(input: Parameters<SpendStore['record']>[0]): Promise<SettleResult> {
+    // No budget counts this spend: only the ledger row (the storage facade queues these instead).
+    if (input.rules.length === 0) {
+      await PostgresSpendLedger.append(this.pool, [input.entry]);
+      return { settled: true, crossed: [] };
+    }
+    return inTransaction(this.pool, async (client) => {
+      const crossed = await bill(client, heldWindows(input.rules, input.now), billedAmount(input.entry.costMicros), 0);
+      await PostgresSpendLedger.append(client, [input.entry]);
+      return { settled: true, crossed };
+    });
+  }
+
+  async renew(reservationIds: string[], now: Date): Promise<number> {
+    if (reservationIds.length === 0) return 0;
+    const result = await this.pool.query("UPDATE spend_reservations SET expires_at = $1 WHERE reservation_id = ANY($2::text[]) AND state = 'open'", [
+      new Date(now.getTime() + this.reservationTtlMs).toISOString(),
+      reservationIds,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async releaseAbandoned(holder: ReservationHolder): Promise<number> {
+    const abandoned = await this.pool.query<{ reservation_id: string }>(
+      "SELECT reservation_id FROM spend_reservations WHERE state = 'open' AND holder = $1 AND run_id IS DISTINCT FROM $2",
+      [holder.instanceId, holder.runId],
+    );
+    let released = 0;
+    for (const { reservation_id } of abandoned.rows) if (await this.expire(reservation_id)) released++;
+    return released;
+  }
+
+  async usage(rules: BudgetRule[], now: Date): Promise<BudgetUsage[]> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const held = heldWindows(rules, now);
+      const counters = await readCounters(client, held, false);
+      return held.map((window) => usageOf(window, counters.get(counterKey(window))!));
+    } catch (error) {
+      broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
+    return PostgresSpendLedger.rollup(this.pool, query);
+  }
+
+  /** Frees the holds of reservations whose process presumably died (one index lookup when there are none). */
+  private async sweepOverdue(now: Date): Promise<void> {
+    const overdue = await this.pool.query<{ reservation_id: string }>(
+      "SELECT reservation_id FROM spend_reservations WHERE state = 'open' AND expires_at < $1 LIMIT 500",
+      [now.toISOString()],
+    );
+    for (const { reservation_id } of overdue.rows) await this.expire(reservation_id);
+    if (overdue.rows.length > 0 || now.getTime() - this.lastForget > 3_600_000 || now.getTime() < this.lastForget) {
+      this.lastForget = now.getTime();
+      await this.pool.query("DELETE FROM spend_reservations WHERE state = 'expired' AND expires_at < $1", [
+        new Date(now.getTime() - this.expiredRetentionMs).toISOString(),
+      ]);
+    }
+  }
+
+  /** Frees an open reservation's hold and marks it expired (a late settle still bills it); false when another instance was first. */
+  private expire(reservationId: string): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      const reservation = await lockReservation(client, reservationId);
+      if (!reservation || reservation.state !== 'open') return false;
+      await bill(client, reservation.windows, 0, reservation.amount_micros);
+      await client.query("UPDATE spend_reservations SET state = 'expired' WHERE reservation_id = $1", [reservationId]);
+      return true;
+    });
+  }
+}
+
+async function lockReservation(client: PoolClient, reservationId: string): Promise<ReservationRow | undefined> {
+  const result = await client.query<ReservationRow>(
+    'SELECT reservation_id, amount_micros, windows, state FROM spend_reservations WHERE reservation_id = $1 FOR UPDATE',
+    [reservationId],
+  );
+  return result.rows[0];
+}
+
+/** Adds `amount` to spent and frees `hold` from reserved, once per distinct counter; answers the warn crossings. */
+async function bill(client: PoolClient, held: HeldWindow[], amount: number, hold: number): Promise<WarnCrossing[]> {
+  const counters = await lockCounters(client, held);
+  const spentBefore = new Map([...counters].map(([key, counter]) => [key, counter.spent]));
+  for (const counter of counters.values()) await writeCounter(client, counter, counter.spent + amount, Math.max(0, counter.reserved - hold));
+  const crossed: WarnCrossing[] = [];
+  for (const window of held) {
+    const before = spentBefore.get(counterKey(window))!;
+    if (crossedWarnThreshold(window.rule, before, before + amount)) {
+      crossed.push({
+        rule: window.rule,
+        windowStart: window.windowStart,
+        resetAt: window.resetAt,
+        spentMicros: before + amount,
+        limitMicros: window.rule.limitMicros,
+      });
+    }
+  }
+  return crossed;
+}
+
+/** The counters behind these windows, created (seeded from the ledger) when missing and locked until the transaction ends. */
+function lockCounters(client: PoolClient, held: HeldWindow[]): Promise<Map<string, Counter>> {
+  return readCounters(client, held, true);
+}
+
+async function readCounters(client: PoolClient, held: HeldWindow[], lock: boolean): Promise<Map<string, Counter>> {
+  const wanted = new Map<string, HeldWindow>();
+  for (const window of held) if (!wanted.has(counterKey(window))) wanted.set(counterKey(window), window);
+  // One fixed order (the primary key's) for every transaction's locks.
+  const ordered = [...wanted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const counters = new Map<string, Counter>();
+  if (ordered.length === 0) return counters;
+  const select = async (windows: Array<[string, HeldWindow]>) => {
+    const result = await client.query<{
+      scope: string;
+      subject: string;
+      window_kind: string;
+      window_start: string;
+      spent_micros: number;
+      reserved_micros: number;
+    }>(
+      `SELECT c.scope, c.subject, c.window_kind, c.window_start, c.spent_micros, c.reserved_micros
+       FROM spend_counters c JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS w(scope, subject, window_kind, window_start)
+       USING (scope, subject, window_kind, window_start)
+       ORDER BY c.scope, c.subject, c.window_kind, c.window_start ${lock ? 'FOR UPDATE OF c' : ''}`,
+      [
+        windows.map(([, window]) => window.rule.scope),
+        windows.map(([, window]) => window.rule.subject),
+        windows.map(([, window]) => window.rule.window),
+        windows.map(([, window]) => window.windowStart),
+      ],
+    );
+    for (const row of result.rows) {
+      const key = JSON.stringify([row.scope, row.subject, row.window_kind, row.window_start]);
+      counters.set(key, {
+        scope: row.scope,
+        subject: row.subject,
+        window: row.window_kind,
+        windowStart: row.window_start,
+        spent: row.spent_micros,
+        reserved: row.reserved_micros,
+      });
+    }
+  };
+  await select(ordered);
+  const missing = ordered.filter(([key]) => !counters.has(key));
+  for (const [key, window] of missing) {
+    const { scope, subject } = window.rule;
+    const seed = await PostgresSpendLedger.spentIn(client, scope, subject, window.windowStart, window.resetAt);
+    if (!lock) {
+      counters.set(key, { scope, subject, window: window.rule.window, windowStart: window.windowStart, spent: seed, reserved: 0 });
+      continue;
+    }
+    await client.query(
+      `INSERT INTO spend_counters (scope, subject, window_kind, window_start, spent_micros, reserved_micros) VALUES ($1, $2, $3, $4, $5, 0)
+       ON CONFLICT DO NOTHING`,
+      [scope, subject, window.rule.window, window.windowStart, seed],
+    );
+  }
+  // Inserted here or by a concurrent transaction that has committed meanwhile: now read and lock them.
+  if (lock && missing.length > 0) await select(missing);
+  return counters;
+}
+
+async function writeCounter(client: PoolClient, counter: Counter, spent: number, reserved: number): Promise<void> {
+  await client.query(
+    'UPDATE spend_counters SET spent_micros = $1, reserved_micros = $2 WHERE scope = $3 AND subject = $4 AND window_kind = $5 AND window_start = $6',
+    [spent, reserved, counter.scope, counter.subject, counter.window, counter.windowStart],
+  );
+  counter.spent = spent;
+  counter.reserved = reserved;
+}
