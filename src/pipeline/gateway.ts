@@ -10,6 +10,7 @@ import { GatewayMetrics, metricsLabelsOf } from '../observability/metrics.ts';
 import { createTracer, genAiProviderNames, type GatewayTracer } from '../observability/tracing.ts';
 import { MemoryRateCounterStore } from '../store/memory/memory-rate-counter-store.ts';
 import { registerCoordinationMetrics } from '../observability/coordination-metrics.ts';
+import { registerStorageMetrics } from '../observability/storage-metrics.ts';
 import type { RedisCoordination } from '../store/redis/redis-coordination.ts';
 import { RedisRateCounterStore } from '../store/redis/redis-rate-counter-store.ts';
 import { RedisSpendStore } from '../store/redis/redis-spend-store.ts';
@@ -76,6 +77,7 @@ export class Gateway {
       processMetrics: config.observability.processMetrics,
       attributeLabels: config.attribution.metricLabels,
     });
+    registerStorageMetrics(this.metrics.registry, storage);
     const otlp = config.observability.otlp;
     this.tracer = createTracer(
       otlp ? { endpoint: otlp.endpoint, headers: otlp.headers, serviceName: otlp.serviceName, providerNames: genAiProviderNames(config) } : {},

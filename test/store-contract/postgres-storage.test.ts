@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { runMigrate } from '../../src/cli/migrate.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { outboxPath, PostgresStorage } from '../../src/store/postgres/postgres-storage.ts';
 import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
@@ -179,4 +180,18 @@ describe('Postgres unreachable while running (a private server, stopped and rest
       await reopened.close();
     }
   });
+});
+
+test('switchyard migrate applies the pending steps once, then says the schema is current', async () => {
+  const database = await fresh('cli');
+  const configFile = join(outboxDir, 'migrate.yaml');
+  writeFileSync(configFile, `storage: { url: "${database.url}" }\n`);
+  const run = async () => {
+    let out = '';
+    await runMigrate(['--config', configFile], { stdout: { write: (chunk: string) => ((out += chunk), true) } as NodeJS.WritableStream });
+    return out;
+  };
+  const first = await run();
+  assert.match(first, new RegExp(`^postgres 127\\.0\\.0\\.1:5432/${database.name}: applied ${postgresMigrations.map((step) => step.name).join(', ')}\\n$`));
+  assert.match(await run(), /: schema is current\n$/);
 });

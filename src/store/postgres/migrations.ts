@@ -1,5 +1,4 @@
-import type { PoolClient } from 'pg';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /** One schema step. Names are permanent: an applied step is never edited, only followed. */
 export interface PostgresMigration {
@@ -164,7 +163,9 @@ export async function migratePostgres(pool: Pool, migrations: readonly PostgresM
   try {
     await client.query('SELECT pg_advisory_lock($1)', [migrationLockId]);
     try {
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+      // Checked before creating, so a runtime login without CREATE rights starts on a migrated database.
+      const present = (await client.query<{ present: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")).rows[0]!.present;
+      if (!present) await client.query('CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
       const applied = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((row) => row.name));
       const done: string[] = [];
       for (const migration of migrations) {

@@ -25,8 +25,6 @@ export interface PostgresStorageOptions extends PostgresPoolOptions, PostgresSpe
   instanceId?: string;
   /** How long `/ready` waits for Postgres [1.5 s]. */
   readyTimeoutMs?: number;
-  /** Skip the migrations at start (an operator runs `switchyard migrate`); the schema must be current. */
-  skipMigrations?: boolean;
 }
 
 /**
@@ -67,7 +65,7 @@ export class PostgresStorage implements Storage {
     const pool = createPool(url, options);
     try {
       await checkReachable(pool, url);
-      if (!options.skipMigrations) await migratePostgres(pool);
+      await migratePostgres(pool);
       return new PostgresStorage(pool, options);
     } catch (error) {
       await pool.end().catch(() => undefined);
