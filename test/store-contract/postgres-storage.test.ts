@@ -82,6 +82,27 @@ test('three instances reserving at once against one hard cap admit exactly what 
     );
     const [settled] = await storages[2]!.spend.usage([key], now);
     assert.deepEqual([settled?.spentMicros, settled?.reservedMicros], [900, 0]);
+    // One rule alone takes the one-statement path (the first reservations create the counter on the locked one).
+    const alone = rule({ subject: 'bob', limitMicros: 1_000 });
+    const single = await Promise.all(
+      Array.from({ length: 60 }, (_, index) =>
+        storages[index % 3]!.spend.reserve({ reservationId: `single-${index}`, rules: [alone], amountMicros: 100, now }),
+      ),
+    );
+    assert.equal(single.filter((result) => result.ok).length, 10);
+    const refused = single.find((result) => !result.ok);
+    assert.ok(refused && !refused.ok && refused.blocked.rule.subject === 'bob', 'a refusal names the rule');
+    assert.equal((await storages[1]!.spend.usage([alone], now))[0]?.reservedMicros, 1_000);
+    await assert.rejects(
+      storages[0]!.spend.reserve({
+        reservationId: `single-${single.findIndex((result) => result.ok)}`,
+        rules: [rule({ subject: 'bob', limitMicros: 10_000 })],
+        amountMicros: 1,
+        now,
+      }),
+      /already exists/,
+    );
+    assert.equal((await storages[1]!.spend.usage([alone], now))[0]?.reservedMicros, 1_000, 'a refused duplicate holds nothing');
   } finally {
     await Promise.all(storages.map((storage) => storage.close()));
   }

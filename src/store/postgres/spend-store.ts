@@ -46,11 +46,14 @@ interface ReservationRow {
  * and writes before it commits; a concurrent reservation on the same counter waits for the
  * lock and then sees the new numbers. A counter not yet written is inserted (seeded from the
  * ledger) with ON CONFLICT DO NOTHING, so two instances creating it at once end on one row.
+ * When every rule moves one existing counter (a key budget), a reservation is one conditional
+ * UPDATE and a bill one UPDATE, so the row lock is held for as short as Postgres allows.
  */
 export class PostgresSpendStore implements SpendStore {
   private readonly reservationTtlMs: number;
   private readonly expiredRetentionMs: number;
   private lastForget = Number.NEGATIVE_INFINITY;
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly pool: Pool,
@@ -63,13 +66,18 @@ export class PostgresSpendStore implements SpendStore {
   async reserve(input: Parameters<SpendStore['reserve']>[0]): Promise<ReserveResult> {
     const amount = reservationAmount(input.amountMicros);
     await this.sweepOverdue(input.now);
+    const held = heldWindows(input.rules, input.now);
+    const fast = await this.reserveOneCounter(input, held, amount);
+    if (fast) return fast;
     return inTransaction(this.pool, async (client) => {
-      const held = heldWindows(input.rules, input.now);
       const counters = await lockCounters(client, held);
       const usage = held.map((window) => usageOf(window, counters.get(counterKey(window))!));
       const blocked = usage.find((entry) => entry.rule.mode === 'hard' && wouldOverflow(entry.limitMicros, entry.spentMicros, entry.reservedMicros, amount));
       if (blocked) return { ok: false, blocked, amountMicros: amount };
-      for (const counter of counters.values()) await writeCounter(client, counter, counter.spent, counter.reserved + amount);
+      await writeCounters(
+        client,
+        [...counters.values()].map((counter) => ({ counter, spent: counter.spent, reserved: counter.reserved + amount })),
+      );
       const inserted = await client.query(
         `INSERT INTO spend_reservations (reservation_id, amount_micros, windows, state, created_at, expires_at, holder, run_id)
          VALUES ($1, $2, $3, 'open', $4, $5, $6, $7) ON CONFLICT (reservation_id) DO NOTHING`,
@@ -91,23 +99,22 @@ export class PostgresSpendStore implements SpendStore {
 
   settle(input: Parameters<SpendStore['settle']>[0]): Promise<SettleResult> {
     return inTransaction(this.pool, async (client) => {
-      const reservation = await lockReservation(client, input.reservationId);
+      // Taken out first: a second settle (or a release) waits for this one, then finds nothing.
+      const reservation = await takeReservation(client, input.reservationId);
       if (!reservation) return { settled: false, crossed: [] };
       // An expired reservation's hold was already freed by the sweep: bill it, free nothing.
       const hold = reservation.state === 'open' ? reservation.amount_micros : 0;
       const crossed = await bill(client, reservation.windows, billedAmount(input.actualMicros), hold);
       await PostgresSpendLedger.append(client, [input.entry]);
-      await client.query('DELETE FROM spend_reservations WHERE reservation_id = $1', [input.reservationId]);
       return { settled: true, crossed };
     });
   }
 
   release(reservationId: string): Promise<boolean> {
     return inTransaction(this.pool, async (client) => {
-      const reservation = await lockReservation(client, reservationId);
+      const reservation = await takeReservation(client, reservationId);
       if (!reservation) return false;
       if (reservation.state === 'open') await bill(client, reservation.windows, 0, reservation.amount_micros);
-      await client.query('DELETE FROM spend_reservations WHERE reservation_id = $1', [reservationId]);
       return true;
     });
   }
@@ -163,8 +170,62 @@ export class PostgresSpendStore implements SpendStore {
     return PostgresSpendLedger.rollup(this.pool, query);
   }
 
-  /** Frees the holds of reservations whose process presumably died (one index lookup when there are none). */
+  /**
+   * The common case in one statement (one round trip, no explicit transaction): every rule moves
+   * the same existing counter. The UPDATE's WHERE is the admission test, re-checked by Postgres
+   * on the newest row version after any lock wait, so two instances cannot both take the last
+   * headroom; the reservation row is inserted by the same statement. Answers undefined when the
+   * counter does not exist yet or would overflow: the locked transaction then decides (and names
+   * the blocking rule).
+   */
+  private async reserveOneCounter(input: Parameters<SpendStore['reserve']>[0], held: HeldWindow[], amount: number): Promise<ReserveResult | undefined> {
+    const first = held[0];
+    if (!first || held.some((window) => counterKey(window) !== counterKey(first))) return undefined;
+    // Rules sharing a counter: the tightest hard limit decides.
+    const hardLimits = held.filter((window) => window.rule.mode === 'hard').map((window) => window.rule.limitMicros);
+    try {
+      const result = await this.pool.query<{ spent_micros: number; reserved_micros: number }>(
+        `WITH moved AS (
+           UPDATE spend_counters SET reserved_micros = reserved_micros + $5
+           WHERE scope = $1 AND subject = $2 AND window_kind = $3 AND window_start = $4
+             AND ($6::bigint IS NULL OR (spent_micros + reserved_micros < $6 AND spent_micros + reserved_micros + $5 <= $6))
+           RETURNING spent_micros, reserved_micros
+         ), inserted AS (
+           INSERT INTO spend_reservations (reservation_id, amount_micros, windows, state, created_at, expires_at, holder, run_id)
+           SELECT $7, $5, $8, 'open', $9, $10, $11, $12 FROM moved
+         )
+         SELECT spent_micros, reserved_micros FROM moved`,
+        [
+          first.rule.scope,
+          first.rule.subject,
+          first.rule.window,
+          first.windowStart,
+          amount,
+          hardLimits.length > 0 ? Math.min(...hardLimits) : null,
+          input.reservationId,
+          JSON.stringify(held),
+          input.now.toISOString(),
+          new Date(input.now.getTime() + this.reservationTtlMs).toISOString(),
+          input.holder?.instanceId ?? null,
+          input.holder?.runId ?? null,
+        ],
+      );
+      const row = result.rows[0];
+      if (!row) return undefined;
+      return { ok: true, usage: held.map((window) => usageOf(window, { spent: row.spent_micros, reserved: row.reserved_micros })) };
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new Error(`spend: reservation ${input.reservationId} already exists`, { cause: error });
+      throw error;
+    }
+  }
+
+  /**
+   * Frees the holds of reservations whose process presumably died: one index lookup, at most
+   * once per second of the callers' clock (a lapsed lease is freed within a second of lapsing).
+   */
   private async sweepOverdue(now: Date): Promise<void> {
+    if (Math.abs(now.getTime() - this.lastSweep) < 1_000) return;
+    this.lastSweep = now.getTime();
     const overdue = await this.pool.query<{ reservation_id: string }>(
       "SELECT reservation_id FROM spend_reservations WHERE state = 'open' AND expires_at < $1 LIMIT 500",
       [now.toISOString()],
@@ -190,6 +251,14 @@ export class PostgresSpendStore implements SpendStore {
   }
 }
 
+async function takeReservation(client: PoolClient, reservationId: string): Promise<ReservationRow | undefined> {
+  const result = await client.query<ReservationRow>(
+    'DELETE FROM spend_reservations WHERE reservation_id = $1 RETURNING reservation_id, amount_micros, windows, state',
+    [reservationId],
+  );
+  return result.rows[0];
+}
+
 async function lockReservation(client: PoolClient, reservationId: string): Promise<ReservationRow | undefined> {
   const result = await client.query<ReservationRow>(
     'SELECT reservation_id, amount_micros, windows, state FROM spend_reservations WHERE reservation_id = $1 FOR UPDATE',
@@ -200,9 +269,7 @@ async function lockReservation(client: PoolClient, reservationId: string): Promi
 
 /** Adds `amount` to spent and frees `hold` from reserved, once per distinct counter; answers the warn crossings. */
 async function bill(client: PoolClient, held: HeldWindow[], amount: number, hold: number): Promise<WarnCrossing[]> {
-  const counters = await lockCounters(client, held);
-  const spentBefore = new Map([...counters].map(([key, counter]) => [key, counter.spent]));
-  for (const counter of counters.values()) await writeCounter(client, counter, counter.spent + amount, Math.max(0, counter.reserved - hold));
+  const spentBefore = (await billOneCounter(client, held, amount, hold)) ?? (await billLocked(client, held, amount, hold));
   const crossed: WarnCrossing[] = [];
   for (const window of held) {
     const before = spentBefore.get(counterKey(window))!;
@@ -217,6 +284,30 @@ async function bill(client: PoolClient, held: HeldWindow[], amount: number, hold
     }
   }
   return crossed;
+}
+
+/** One existing counter: one UPDATE (its row lock lasts to COMMIT). Answers spent-before by counter key, or undefined to take the locked path. */
+async function billOneCounter(client: PoolClient, held: HeldWindow[], amount: number, hold: number): Promise<Map<string, number> | undefined> {
+  const first = held[0];
+  if (!first || held.some((window) => counterKey(window) !== counterKey(first))) return undefined;
+  const result = await client.query<{ spent_micros: number }>(
+    `UPDATE spend_counters SET spent_micros = spent_micros + $5, reserved_micros = GREATEST(0, reserved_micros - $6)
+     WHERE scope = $1 AND subject = $2 AND window_kind = $3 AND window_start = $4 RETURNING spent_micros`,
+    [first.rule.scope, first.rule.subject, first.rule.window, first.windowStart, amount, hold],
+  );
+  const row = result.rows[0];
+  return row ? new Map([[counterKey(first), row.spent_micros - amount]]) : undefined;
+}
+
+/** Several counters (or a missing one): lock them all in key order, then write them in one statement. */
+async function billLocked(client: PoolClient, held: HeldWindow[], amount: number, hold: number): Promise<Map<string, number>> {
+  const counters = await lockCounters(client, held);
+  const spentBefore = new Map([...counters].map(([key, counter]) => [key, counter.spent]));
+  await writeCounters(
+    client,
+    [...counters.values()].map((counter) => ({ counter, spent: counter.spent + amount, reserved: Math.max(0, counter.reserved - hold) })),
+  );
+  return spentBefore;
 }
 
 /** The counters behind these windows, created (seeded from the ledger) when missing and locked until the transaction ends. */
@@ -283,11 +374,24 @@ async function readCounters(client: PoolClient, held: HeldWindow[], lock: boolea
   return counters;
 }
 
-async function writeCounter(client: PoolClient, counter: Counter, spent: number, reserved: number): Promise<void> {
+/** Writes locked counters in one statement. */
+async function writeCounters(client: PoolClient, writes: Array<{ counter: Counter; spent: number; reserved: number }>): Promise<void> {
+  if (writes.length === 0) return;
   await client.query(
-    'UPDATE spend_counters SET spent_micros = $1, reserved_micros = $2 WHERE scope = $3 AND subject = $4 AND window_kind = $5 AND window_start = $6',
-    [spent, reserved, counter.scope, counter.subject, counter.window, counter.windowStart],
+    `UPDATE spend_counters c SET spent_micros = w.spent, reserved_micros = w.reserved
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS w(scope, subject, window_kind, window_start, spent, reserved)
+     WHERE c.scope = w.scope AND c.subject = w.subject AND c.window_kind = w.window_kind AND c.window_start = w.window_start`,
+    [
+      writes.map(({ counter }) => counter.scope),
+      writes.map(({ counter }) => counter.subject),
+      writes.map(({ counter }) => counter.window),
+      writes.map(({ counter }) => counter.windowStart),
+      writes.map(({ spent }) => spent),
+      writes.map(({ reserved }) => reserved),
+    ],
   );
-  counter.spent = spent;
-  counter.reserved = reserved;
+  for (const { counter, spent, reserved } of writes) {
+    counter.spent = spent;
+    counter.reserved = reserved;
+  }
 }
