@@ -121,7 +121,7 @@ export interface RequestLogStore {
 /** What `/metrics` shows of a backend: its connection pool (network backends) and its outbox. */
 export interface StorageStats {
   pool?: { total: number; idle: number; waiting: number };
-  /** Log and ledger rows accepted but not yet in the store (in memory or in the outbox/spill file). */
+  /** Log and ledger rows the store did not take yet (in the outbox / spill file, or in memory while it refuses writes). */
   outboxRows: number;
 }
 

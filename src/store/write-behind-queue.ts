@@ -66,9 +66,9 @@ export class WriteBehindQueue<T> {
     return this.queue.length;
   }
 
-  /** Rows not yet in the store: waiting in memory plus kept in the spill file (the outbox depth). */
+  /** Rows the store did not take: kept in the spill file, plus those waiting in memory while it refuses (the outbox depth). */
   get depth(): number {
-    return this.queue.length + this.spilledRows;
+    return this.spilledRows + (this.failing ? this.queue.length : 0);
   }
 
   push(item: T): void {

@@ -30,6 +30,9 @@ export function createPool(url: string, options: PostgresPoolOptions = {}): pg.P
   });
   // An idle connection the server dropped (restart, failover) must not crash the process; the pool replaces it.
   pool.on('error', (error) => log.warn(`storage: a Postgres connection failed while idle (${error.message}); it is replaced on next use`));
+  // A connection checked out between two statements (a transaction) may be cut too: its next
+  // statement fails and the transaction rolls back; the event itself must not crash the process.
+  pool.on('connect', (client) => client.on('error', (error) => log.debug(`storage: a Postgres connection in use failed (${error.message})`)));
   return pool;
 }
 

@@ -26,7 +26,8 @@ const subjectFilter: Record<BudgetScope, string> = {
   attribute: "attributes ->> split_part($1, '=', 1) = substr($1, strpos($1, '=') + 1)",
 };
 
-const columns = [
+/** Column order of `ledgerRow` values, and each column's type (for INSERT … SELECT, where Postgres cannot infer them). */
+export const ledgerColumns = [
   'request_id',
   'attempt',
   'key_name',
@@ -46,6 +47,27 @@ const columns = [
   'reason',
   'created_at',
 ] as const;
+const columns = ledgerColumns;
+export const ledgerColumnTypes = [
+  'text',
+  'integer',
+  'text',
+  'text',
+  'text',
+  'jsonb',
+  'jsonb',
+  'text',
+  'text',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'boolean',
+  'text',
+  'text',
+] as const;
 
 /**
  * The append-only spend ledger on Postgres: one row per upstream attempt. Every insert is
@@ -55,7 +77,7 @@ export const PostgresSpendLedger = {
   /** One multi-row INSERT for the whole batch. */
   async append(client: Pool | PoolClient, entries: SpendLedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await client.query(multiRowInsert('spend_ledger', columns, entries.map(toValues), 'ON CONFLICT (request_id, attempt, created_at) DO NOTHING'));
+    await client.query(multiRowInsert('spend_ledger', columns, entries.map(ledgerRow), 'ON CONFLICT (request_id, attempt, created_at) DO NOTHING'));
   },
 
   /** Spend of a subject within [start, resetAt): the seed of a counter that appears mid-window. */
@@ -108,7 +130,8 @@ export const PostgresSpendLedger = {
   },
 };
 
-function toValues(entry: SpendLedgerEntry): unknown[] {
+/** One entry as the values of `ledgerColumns`. */
+export function ledgerRow(entry: SpendLedgerEntry): unknown[] {
   return [
     entry.requestId,
     count(entry.attempt),
@@ -125,7 +148,7 @@ function toValues(entry: SpendLedgerEntry): unknown[] {
     count(entry.outputTokens),
     count(entry.reasoningTokens),
     count(entry.costMicros),
-    entry.estimated,
+    entry.estimated === true,
     entry.reason,
     normalizedInstant(entry.createdAt) ?? new Date().toISOString(),
   ];
