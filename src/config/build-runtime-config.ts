@@ -16,6 +16,7 @@ import {
   type TargetConfig,
 } from './runtime-config.ts';
 import { hashKey } from '../core/hash-key.ts';
+import { buildCacheOverride, buildCacheStoreConfig, defaultCache, mergeCache, type CacheOverride } from './cache-config.ts';
 import { buildGuardrailsOverride, defaultGuardrails, guardrailsSalt, mergeGuardrails, type GuardrailsOverride } from './guardrails-config.ts';
 
 const defaultTimeouts = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 };
@@ -79,6 +80,9 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     if (shared) checkStrategyOptions(alias, shared, models[alias]);
     const guardrails = buildGuardrailsOverride(model.guardrails);
     if (guardrails) models[alias].guardrails = guardrails;
+    const cache = buildCacheOverride(model.cache);
+    if (cache) models[alias].cache = cache;
+    if (cache?.promptCaching === false) models[alias].targets = models[alias].targets.map((target) => ({ ...target, promptCaching: false }));
   }
 
   const keys: KeyConfig[] = [];
@@ -99,6 +103,8 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     if (key.expires_at) entry.expiresAt = new Date(key.expires_at);
     const guardrails = buildGuardrailsOverride(key.guardrails);
     if (guardrails) entry.guardrails = guardrails;
+    const cache = buildCacheOverride(key.cache);
+    if (cache) entry.cache = cache;
     keys.push(entry);
   }
 
@@ -193,6 +199,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     warnings,
     guardrails: mergeGuardrails(defaultGuardrails, buildGuardrailsOverride(file.guardrails)),
     teamGuardrails: teamGuardrails(file),
+    cache: buildCacheSettings(file, models, keys, providers),
     guardrailsSalt: guardrailsSalt(
       file.guardrails?.fingerprint_salt ?? env['SWITCHYARD_GUARDRAILS_SALT'],
       file.server?.master_key ?? env['SWITCHYARD_MASTER_KEY'],
@@ -320,4 +327,36 @@ function buildAttribution(file: ConfigFile): AttributionConfig {
       );
   }
   return { headers: { ...headers }, metricLabels: [...new Set(file.attribution.metric_labels)] };
+}
+
+/** The response cache: top-level defaults, team overrides, store settings, and whether any block turns it on. */
+function buildCacheSettings(
+  file: ConfigFile,
+  models: Record<string, ModelConfig>,
+  keys: KeyConfig[],
+  providers: Record<string, ProviderConfig>,
+): NonNullable<RuntimeConfig['cache']> {
+  const semantic = file.cache?.semantic;
+  if (semantic) {
+    const slash = semantic.model.indexOf('/');
+    const provider = slash > 0 ? providers[semantic.model.slice(0, slash)] : undefined;
+    if (!provider || slash === semantic.model.length - 1) {
+      throw new ConfigError(
+        'cache.semantic.model: name the embeddings model as provider/model',
+        `known providers: ${Object.keys(providers).join(', ') || 'none'}`,
+      );
+    }
+    if (provider.type !== 'openai' && provider.type !== 'openai-compatible') {
+      throw new ConfigError(`cache.semantic.model: provider "${provider.name}" is ${provider.type}; embeddings need an openai or openai-compatible provider`);
+    }
+  }
+  const defaults = mergeCache(defaultCache, buildCacheOverride(file.cache));
+  const teams: Record<string, CacheOverride> = {};
+  for (const [team, entry] of Object.entries(file.teams ?? {})) {
+    const cache = buildCacheOverride(entry.cache);
+    if (cache) teams[team] = cache;
+  }
+  const overrides = [...Object.values(teams), ...Object.values(models).map((model) => model.cache), ...keys.map((key) => key.cache)];
+  const anyOn = defaults.mode !== 'off' || overrides.some((override) => override?.mode !== undefined && override.mode !== 'off');
+  return { defaults, teams, store: buildCacheStoreConfig(file.cache), anyOn };
 }

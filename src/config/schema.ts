@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { attributionSchema } from './attribution-schema.ts';
 import { guardrailsSchema, teamSchema, topLevelGuardrailsSchema } from './guardrails-schema.ts';
+import { cacheSchema, topLevelCacheSchema } from './cache-schema.ts';
 
 /**
  * The config file's schema: the single source of truth for what a config may say
@@ -71,10 +72,11 @@ export const targetSchema = z.strictObject({
     .optional(),
 });
 
-const singleTargetModel = targetSchema.extend({ guardrails: guardrailsSchema.optional() });
+const singleTargetModel = targetSchema.extend({ guardrails: guardrailsSchema.optional(), cache: cacheSchema.optional() });
 const multiTargetModel = z.strictObject({
   targets: z.array(targetSchema).min(1),
   guardrails: guardrailsSchema.optional(),
+  cache: cacheSchema.optional(),
   strategy: z.enum(['failover', 'weighted', 'round-robin', 'lowest-latency', 'cheapest', 'experiment', 'hedge']).optional(),
   /** `strategy: hedge`: start the next target when the current one has sent no first byte after this long. */
   hedge_after_ms: positiveInt.optional(),
@@ -138,6 +140,7 @@ export const keySchema = z.strictObject({
   rate_limit: rateLimitSchema.optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
   guardrails: guardrailsSchema.optional(),
+  cache: cacheSchema.optional(),
 });
 
 /** A key as a config file declares it (its budget must name a window). */
@@ -238,6 +241,8 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   guardrails: topLevelGuardrailsSchema.optional(),
+  /** Response cache and provider prompt caching (docs/decisions/0012). */
+  cache: topLevelCacheSchema.optional(),
   /** Team entries (name → settings): a team's guardrails override the top-level ones. */
   teams: z.record(z.string().min(1), teamSchema).optional(),
   /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */

@@ -38,6 +38,12 @@ export function costMicros(usage: Usage, pricing: PricingConfig | undefined): nu
   return Math.round(micros);
 }
 
+/** Input cost a provider prompt cache saved: cached tokens at the input rate minus what they were billed (micro-dollars). */
+export function promptCacheSavedMicros(usage: Usage, pricing: PricingConfig | undefined): number {
+  if (!pricing || usage.cachedInputTokens <= 0) return 0;
+  return Math.max(0, Math.round(usage.cachedInputTokens * (pricing.input - (pricing.cached_input ?? pricing.input))));
+}
+
 export function microsToUsd(micros: number): number {
   return micros / 1_000_000;
 }

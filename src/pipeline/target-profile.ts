@@ -9,5 +9,6 @@ export function targetProfile(target: TargetConfig, provider: Provider): TargetP
   if (target.maxOutputTokens) profile.maxOutputTokens = target.maxOutputTokens;
   if (target.reasoningEffort) profile.defaultReasoningEffort = target.reasoningEffort;
   if (target.supportsReasoning !== undefined) profile.supportsReasoning = target.supportsReasoning;
+  if (target.promptCaching === false) profile.promptCaching = false;
   return profile;
 }

@@ -216,3 +216,18 @@ test('switchyard migrate applies the pending steps once, then says the schema is
   assert.match(first, new RegExp(`^postgres 127\\.0\\.0\\.1:5432/${database.name}: applied ${postgresMigrations.map((step) => step.name).join(', ')}\\n$`));
   assert.match(await run(), /: schema is current\n$/);
 });
+
+test('the response cache table: a stored answer is read back until it expires, and a put replaces it', async () => {
+  const database = await fresh('cache');
+  const storage = await PostgresStorage.open(database.url, { outboxDir, instanceId: 'cache' });
+  try {
+    await storage.responseCache.put('k1', 'first', 2_000);
+    assert.equal(await storage.responseCache.get('k1', 1_000), 'first');
+    assert.equal(await storage.responseCache.get('k1', 2_000), undefined, 'expired at its instant');
+    await storage.responseCache.put('k1', 'second', 5_000);
+    assert.equal(await storage.responseCache.get('k1', 3_000), 'second');
+    assert.equal(await storage.responseCache.get('other', 0), undefined);
+  } finally {
+    await storage.close();
+  }
+});

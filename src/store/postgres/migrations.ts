@@ -147,6 +147,16 @@ export const postgresMigrations: readonly PostgresMigration[] = [
    );
    CREATE INDEX stored_responses_expiry ON stored_responses (expires_at);`,
   },
+  {
+    // The exact response cache (decision 0012); expires_at in epoch milliseconds.
+    name: 'pg_007_response_cache',
+    sql: `CREATE TABLE response_cache (
+     cache_key TEXT PRIMARY KEY,
+     value TEXT NOT NULL,
+     expires_at BIGINT NOT NULL
+   );
+   CREATE INDEX response_cache_expiry ON response_cache (expires_at);`,
+  },
 ];
 
 /** Any fixed 64-bit number: every Switchyard instance on a database takes the same advisory lock. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { GatewayError } from '../../core/errors.ts';
 import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore, Storage, StorageStats } from '../ports.ts';
+import type { ResponseCacheStore } from '../response-cache-store.ts';
 import type { ResponseStore } from '../response-store.ts';
 import type { SpendLedgerEntry, SpendRollupQuery, SpendRollupRow, SpendStore } from '../spend-store.ts';
 import type { VirtualKeyStore } from '../virtual-key-store.ts';
@@ -10,6 +11,7 @@ import { WriteBehindQueue } from '../write-behind-queue.ts';
 import { migratePostgres } from './migrations.ts';
 import { checkReachable, createPool, type PostgresPoolOptions } from './open-pool.ts';
 import { PostgresRequestLogStore } from './request-log-store.ts';
+import { PostgresResponseCacheTable } from './response-cache-table.ts';
 import { PostgresResponseStore } from './response-store.ts';
 import { PostgresSpendLedger } from './spend-ledger.ts';
 import { PostgresSpendStore, type PostgresSpendStoreOptions } from './spend-store.ts';
@@ -40,6 +42,7 @@ export class PostgresStorage implements Storage {
   readonly keys: VirtualKeyStore;
   readonly spend: SpendStore;
   readonly responses: ResponseStore;
+  readonly responseCache: ResponseCacheStore;
   private readonly queue: WriteBehindQueue<QueuedPostgresRow>;
   private readonly readyTimeoutMs: number;
 
@@ -58,6 +61,7 @@ export class PostgresStorage implements Storage {
     this.keys = new PostgresVirtualKeyStore(pool);
     this.spend = new QueuedSpendStore(new PostgresSpendStore(pool, options), this.queue);
     this.responses = new PostgresResponseStore(pool);
+    this.responseCache = new PostgresResponseCacheTable(pool);
   }
 
   /** Connects, migrates (unless told not to) and answers the storage; a ConfigError says what is wrong with the database. */
