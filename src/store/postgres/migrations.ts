@@ -157,6 +157,14 @@ export const postgresMigrations: readonly PostgresMigration[] = [
    );
    CREATE INDEX response_cache_expiry ON response_cache (expires_at);`,
   },
+  {
+    // The response cache's verdict and savings on the log row, and a key's cache override (decision 0012).
+    name: 'pg_008_cache_columns',
+    sql: `ALTER TABLE request_logs ADD COLUMN cache TEXT NOT NULL DEFAULT 'bypass';
+   ALTER TABLE request_logs ADD COLUMN cost_saved_micros BIGINT NOT NULL DEFAULT 0;
+   ALTER TABLE request_logs ADD COLUMN prompt_cache_saved_micros BIGINT NOT NULL DEFAULT 0;
+   ALTER TABLE virtual_keys ADD COLUMN cache JSONB;`,
+  },
 ];
 
 /** Any fixed 64-bit number: every Switchyard instance on a database takes the same advisory lock. */

@@ -49,6 +49,9 @@ const columns = [
   'tags',
   'experiment',
   'variant',
+  'cache',
+  'cost_saved_micros',
+  'prompt_cache_saved_micros',
 ] as const;
 
 // A repeated request id replaces the row (a replay writes the same values again).
@@ -203,6 +206,9 @@ function toValues(row: RequestLogRow): unknown[] {
     JSON.stringify(row.tags ?? []),
     row.experiment ?? null,
     row.variant ?? null,
+    row.cache ?? 'bypass',
+    row.costSavedMicros ?? 0,
+    row.promptCacheSavedMicros ?? 0,
   ];
 }
 
@@ -241,5 +247,8 @@ function fromRecord(record: Record<string, unknown>): RequestLogRow {
     tags: record['tags'] as string[],
     experiment: (record['experiment'] as string | null) ?? null,
     variant: (record['variant'] as string | null) ?? null,
+    cache: record['cache'] as NonNullable<RequestLogRow['cache']>,
+    costSavedMicros: record['cost_saved_micros'] as number,
+    promptCacheSavedMicros: record['prompt_cache_saved_micros'] as number,
   };
 }

@@ -11,8 +11,8 @@ export class PostgresVirtualKeyStore implements VirtualKeyStore {
   async create(record: VirtualKeyRecord): Promise<void> {
     try {
       await this.pool.query(
-        `INSERT INTO virtual_keys (name, hash, prefix, team, user_name, tags, models_allowed, aliases, budget, rate_limit, guardrails, expires_at, created_at, revoked_at, source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        `INSERT INTO virtual_keys (name, hash, prefix, team, user_name, tags, models_allowed, aliases, budget, rate_limit, guardrails, cache, expires_at, created_at, revoked_at, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
         [
           record.name,
           record.hash,
@@ -25,6 +25,7 @@ export class PostgresVirtualKeyStore implements VirtualKeyStore {
           jsonOrNull(record.budget),
           jsonOrNull(record.rateLimit),
           jsonOrNull(record.guardrails),
+          jsonOrNull(record.cache),
           record.expiresAt ?? null,
           record.createdAt,
           record.revokedAt ?? null,
@@ -69,6 +70,7 @@ export class PostgresVirtualKeyStore implements VirtualKeyStore {
     if (patch.budget !== undefined) set('budget', jsonOrNull(patch.budget));
     if (patch.rateLimit !== undefined) set('rate_limit', jsonOrNull(patch.rateLimit));
     if (patch.guardrails !== undefined) set('guardrails', jsonOrNull(patch.guardrails));
+    if (patch.cache !== undefined) set('cache', jsonOrNull(patch.cache));
     if (patch.expiresAt !== undefined) set('expires_at', patch.expiresAt);
     if (assignments.length === 0) return this.get(name);
     const row = (await this.pool.query<Row>(`UPDATE virtual_keys SET ${assignments.join(', ')} WHERE name = $1 RETURNING *`, values)).rows[0];
@@ -99,6 +101,7 @@ interface Row {
   budget: NonNullable<VirtualKeyRecord['budget']> | null;
   rate_limit: NonNullable<VirtualKeyRecord['rateLimit']> | null;
   guardrails: NonNullable<VirtualKeyRecord['guardrails']> | null;
+  cache: NonNullable<VirtualKeyRecord['cache']> | null;
   expires_at: string | null;
   created_at: string;
   revoked_at: string | null;
@@ -124,6 +127,7 @@ function fromRow(row: Row): VirtualKeyRecord {
   if (row.budget !== null) record.budget = row.budget;
   if (row.rate_limit !== null) record.rateLimit = row.rate_limit;
   if (row.guardrails !== null) record.guardrails = row.guardrails;
+  if (row.cache !== null) record.cache = row.cache;
   if (row.expires_at !== null) record.expiresAt = row.expires_at;
   if (row.revoked_at !== null) record.revokedAt = row.revoked_at;
   return record;
