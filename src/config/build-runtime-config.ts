@@ -4,6 +4,7 @@ import { upstreamLimits } from './upstream-limits.ts';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
+import { cloudSettings } from './cloud-settings.ts';
 import type { ConfigFile, KeyConfigFile, TargetConfigFile } from './schema.ts';
 import {
   type AttributionConfig,
@@ -32,7 +33,11 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
   const fileProviders = file.providers ?? providersFromEnvironment(env);
   for (const [name, provider] of Object.entries(fileProviders)) {
     const descriptor = providerDescriptor(provider.type);
-    const baseUrl = provider.base_url ?? (descriptor.baseUrlEnv ? env[descriptor.baseUrlEnv] || undefined : undefined) ?? descriptor.defaultBaseUrl;
+    const cloud = cloudSettings(name, provider, descriptor, env);
+    const baseUrl =
+      provider.base_url ??
+      (descriptor.baseUrlEnv ? env[descriptor.baseUrlEnv] || undefined : undefined) ??
+      (cloud.region && descriptor.regionalBaseUrl ? descriptor.regionalBaseUrl(cloud.region) : descriptor.defaultBaseUrl);
     if (!baseUrl) throw new ConfigError(`providers.${name}.base_url: required for type ${provider.type}`);
     let checkedUrl: URL;
     try {
@@ -46,7 +51,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
       type: provider.type,
       baseUrl: checkedUrl.href.replace(/\/+$/, ''),
       headers: provider.headers ?? {},
-      quirks: { ...(provider.quirks ?? {}) },
+      quirks: { ...(descriptor.quirks ?? {}), ...(provider.quirks ?? {}) },
       timeouts: {
         connectMs: provider.timeouts?.connect_ms ?? defaultTimeouts.connectMs,
         firstByteMs: provider.timeouts?.first_byte_ms ?? defaultTimeouts.firstByteMs,
@@ -59,6 +64,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     };
     if (key) config.apiKey = new Secret(key);
     if (provider.api_version) config.apiVersion = provider.api_version;
+    Object.assign(config, cloud);
     providers[name] = config;
   }
 

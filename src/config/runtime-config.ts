@@ -5,6 +5,7 @@ import type { PricingConfig, RoutingConfig } from './schema.ts';
 import type { CacheConfig, CacheOverride, CacheStoreConfig } from './cache-config.ts';
 
 import type { Provider } from '../providers/provider.ts';
+import type { CloudCredentials } from '../providers/provider-descriptor.ts';
 import type { ProviderType } from '../providers/registry.ts';
 
 export type { ProviderType } from '../providers/registry.ts';
@@ -16,6 +17,10 @@ export interface ProviderConfig {
   apiKey?: Secret;
   headers: Record<string, string>;
   apiVersion?: string;
+  /** Bedrock region / Vertex location, Vertex project, cloud credentials (docs/decisions/0013). */
+  region?: string;
+  project?: string;
+  credentials?: CloudCredentials;
   /** Deployment quirks handed to the dialect encoders (see the schema). */
   quirks: Record<string, unknown>;
   timeouts: { connectMs: number; firstByteMs: number; idleMs: number };

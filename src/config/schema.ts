@@ -31,6 +31,8 @@ import { providerTypes } from '../providers/registry.ts';
 
 export { providerTypes };
 
+const cloudName = z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and - only');
+
 export const providerSchema = z.strictObject({
   type: z.enum(providerTypes),
   base_url: httpUrl.optional(),
@@ -45,6 +47,19 @@ export const providerSchema = z.strictObject({
   quirks: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
   /** Anthropic `anthropic-version`; Azure `api-version`. */
   api_version: z.string().optional(),
+  /** Bedrock: the AWS region (else AWS_REGION / AWS_DEFAULT_REGION). docs/decisions/0013. */
+  region: cloudName.optional(),
+  /** Vertex: the location (`global`, `us-east5`…; else GOOGLE_CLOUD_LOCATION / CLOUD_ML_REGION). */
+  location: cloudName.optional(),
+  /** Vertex: the Google Cloud project (else GOOGLE_CLOUD_PROJECT). */
+  project: z.string().min(1).optional(),
+  /** Bedrock: static keys (else the AWS chain: environment, `profile` / AWS_PROFILE, SSO, roles). */
+  access_key_id: z.string().min(1).optional(),
+  secret_access_key: z.string().min(1).optional(),
+  session_token: z.string().min(1).optional(),
+  profile: z.string().min(1).optional(),
+  /** Vertex: a service-account key file (else application-default credentials); its `token_uri` is honoured. */
+  credentials_file: z.string().min(1).optional(),
   timeouts: z
     .strictObject({
       connect_ms: positiveInt.optional(),

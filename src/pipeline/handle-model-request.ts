@@ -201,7 +201,7 @@ export async function handleModelRequest(
       // same-dialect provider. What the target would refuse is adapted first; some bodies only
       // the translated path can serve.
       const adapted =
-        provider.dialect === surface.dialect && vault.size === 0 && !output
+        provider.dialectFor(target.model) === surface.dialect && vault.size === 0 && !output
           ? surface.adaptForTarget?.(passthroughBody, targetProfile(target, provider), { warnings: context.warnings, headers: request.headers })
           : 'translate';
       if (adapted !== 'translate') {
@@ -225,7 +225,7 @@ export async function handleModelRequest(
       }
       // The stream flag may live in the URL (Gemini): the surface's reading wins.
       decoded ??= { ...surface.codec.decodeRequest(body.fields(), context.warnings), stream: context.stream };
-      const providerCodec = dialectCodecs[provider.dialect];
+      const providerCodec = dialectCodecs[provider.dialectFor(target.model)];
       return forwardTranslated(
         attemptContext,
         provider,

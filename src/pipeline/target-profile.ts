@@ -3,7 +3,7 @@ import type { TargetProfile } from '../core/dialect.ts';
 import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 
 export function targetProfile(target: TargetConfig, provider: Provider): TargetProfile {
-  const profile: TargetProfile = { model: target.model, family: provider.family };
+  const profile: TargetProfile = { model: target.model, family: provider.familyFor(target.model) };
   if (Object.keys(provider.config.quirks).length > 0) profile.quirks = provider.config.quirks;
   if (target.contextWindow) profile.contextWindow = target.contextWindow;
   if (target.maxOutputTokens) profile.maxOutputTokens = target.maxOutputTokens;
