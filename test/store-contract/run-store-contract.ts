@@ -245,6 +245,30 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
       );
     });
 
+    test('spend: reaching the cap is a crossing of its own (threshold 1); every billing reports where each window stands', async () => {
+      const { storage } = await fresh();
+      const key = rule({ limitMicros: 1_000, warnAt: 0.5, mode: 'soft' });
+      const team = rule({ scope: 'team', subject: 'platform', limitMicros: 10_000, warnAt: 0.8 });
+      const crossedBy = (result: { crossed: Array<{ rule: BudgetRule; threshold: number }> }) =>
+        result.crossed.map((crossing) => `${crossing.rule.scope}@${crossing.threshold}`);
+      const levelsOf = (result: { levels?: Array<{ rule: BudgetRule; spentMicros: number }> }) =>
+        (result.levels ?? []).map((level) => `${level.rule.scope}:${level.spentMicros}`);
+      const quiet = await storage.spend.record({ rules: [key, team], entry: entry({ requestId: 'c1', costMicros: 100 }), now: november });
+      assert.deepEqual([crossedBy(quiet), levelsOf(quiet)], [[], ['key:100', 'team:100']]);
+      // One jump over both the warn line and the cap of the key.
+      await storage.spend.reserve({ reservationId: 'c2', rules: [key, team], amountMicros: 2_000, now: november });
+      const both = await storage.spend.settle({ reservationId: 'c2', actualMicros: 1_500, entry: entry({ requestId: 'c2', costMicros: 1_500 }) });
+      assert.deepEqual(
+        [crossedBy(both), levelsOf(both)],
+        [
+          ['key@0.5', 'key@1'],
+          ['key:1600', 'team:1600'],
+        ],
+      );
+      const past = await storage.spend.record({ rules: [key, team], entry: entry({ requestId: 'c3', costMicros: 100 }), now: november });
+      assert.deepEqual(crossedBy(past), [], 'past the cap nothing fires again');
+    });
+
     test('spend: every attempt reaches the ledger, budgeted or not; rollup counts a request once', async () => {
       const { storage } = await fresh();
       await storage.spend.record({ rules: [], entry: entry({ requestId: 'x', attempt: 1, reason: 'retry', costMicros: 0 }), now: november });
