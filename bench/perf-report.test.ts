@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  baselineTable,
   cellProblems,
   goalRows,
   goalTable,
@@ -141,5 +142,12 @@ describe('perf report', () => {
       '# HELP nodejs_eventloop_lag_p99_seconds The 99th percentile.\n# TYPE nodejs_eventloop_lag_p99_seconds gauge\nnodejs_eventloop_lag_p99_seconds 0.012058623\n';
     assert.ok(Math.abs(lagP99FromMetrics(text)! - 12.058623) < 1e-9);
     assert.equal(lagP99FromMetrics('nodejs_eventloop_lag_p90_seconds 0.1\n'), undefined);
+  });
+
+  test('against a baseline: paired ratios per round', () => {
+    const cell = passthrough(16, [sample(1000, 100, 1, 1), sample(1000, 100, 1, 1)], [sample(600, 300, 1, 1), sample(300, 600, 1, 1)]);
+    cell.rounds['baseline'] = [sample(500, 400, 1, 1), sample(250, 800, 1, 1)];
+    assert.match(baselineTable([cell])!, /\| responses sse small C=16 \| wrk \| 1\.20 \| 0\.75 \| 600 → 450 \|/);
+    assert.equal(baselineTable([passthrough(1, [], [])]), undefined);
   });
 });

@@ -239,3 +239,20 @@ export function lagP99FromMetrics(text: string): number | undefined {
   const match = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.eE+-]+)$/m.exec(text);
   return match ? Number(match[1]) * 1_000 : undefined;
 }
+
+/** With `--baseline`: switchyard ÷ baseline per cell, paired by round (> 1 req/s and < 1 CPU: faster). */
+export function baselineTable(cells: CellRounds[]): string | undefined {
+  const rows = cells.filter((cell) => cell.rounds['baseline'] && cell.rounds[cell.subject]);
+  if (rows.length === 0) return undefined;
+  const lines = ['| cell | gen | req/s ÷ baseline | CPU/req ÷ baseline | baseline → switchyard CPU µs/req |', '|---|---|--:|--:|--:|'];
+  for (const cell of rows) {
+    const baseline = cell.rounds['baseline']!;
+    const subject = cell.rounds[cell.subject]!;
+    lines.push(
+      `| ${cell.name} | ${cell.generator} | ${fixed(pairedRatio(pick(baseline, 'requestsPerSecond'), pick(subject, 'requestsPerSecond')), 2)} | ` +
+        `${fixed(pairedRatio(pick(baseline, 'proxyCpuMicrosPerRequest'), pick(subject, 'proxyCpuMicrosPerRequest')), 2)} | ` +
+        `${fixed(median(pick(baseline, 'proxyCpuMicrosPerRequest')), 0)} → ${fixed(median(pick(subject, 'proxyCpuMicrosPerRequest')), 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -31,7 +31,7 @@ import { ChildServerError, startChildServer, type ChildServer } from './child-se
 import { cellTargets, measureRounds, preflight, type ProxyProcess } from './measure-rounds.ts';
 import { MOCK_API_KEY, MOCK_MODEL } from './mock-upstream.ts';
 import { buildCells } from './perf-cells.ts';
-import { cellProblems, cellTable, goalRows, goalTable, soakRows, type CellRounds, type GoalRow, type SoakSamples } from './perf-report.ts';
+import { baselineTable, cellProblems, cellTable, goalRows, goalTable, soakRows, type CellRounds, type GoalRow, type SoakSamples } from './perf-report.ts';
 import { runSoak } from './soak.ts';
 import { startGateway } from './start-gateway.ts';
 
@@ -187,6 +187,8 @@ async function main(): Promise<number> {
   const rows: GoalRow[] = [...measured.flatMap(goalRows), ...(soak ? soakRows(soak) : [])];
   const loadAtEnd = loadavg();
   process.stdout.write(`\n${cellTable(measured)}\n\n${goalTable(rows)}\n\n`);
+  const versus = baselineTable(measured);
+  if (versus) process.stdout.write(`against the baseline at ${baselineDir}:\n${versus}\n\n`);
   const failed = rows.filter((row) => !row.pass).length;
   process.stdout.write(`${rows.length - failed} of ${rows.length} goals met${problems.length > 0 ? `; problems:\n  ${problems.join('\n  ')}` : ''}\n`);
   process.stdout.write(`load average at start ${load(loadAtStart)}, at end ${load(loadAtEnd)} (${cpus().length} CPUs), Node ${process.version}\n`);

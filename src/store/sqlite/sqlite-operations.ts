@@ -108,7 +108,7 @@ export function serializeError(error: unknown): SerializedError {
   return serialized;
 }
 
-/** Messages main → worker. `deadline` (epoch ms): past it the worker skips the call; it also bounds the lock wait. */
+/** Requests main → worker (sent in batches: one message is an array of them). `deadline` (epoch ms): past it the worker skips the call; it also bounds the lock wait. */
 export interface SqliteRequest {
   id: number;
   op: SqliteOperationName;
@@ -116,4 +116,5 @@ export interface SqliteRequest {
   deadline: number;
 }
 
+/** Worker → main, also in batches (arrays). */
 export type SqliteReply = { id: number; value: unknown } | { id: number; error: SerializedError } | { id: number; expired: true };
