@@ -234,10 +234,16 @@ export function soakRows(soak: SoakSamples): GoalRow[] {
   ];
 }
 
-/** `nodejs_eventloop_lag_p99_seconds` from a Prometheus text exposition, in ms. */
+/**
+ * prom-client samples the loop with `monitorEventLoopDelay({ resolution: 10 })`, whose histogram
+ * records the time between timer ticks: an idle loop reads ~10 ms. The lag is what exceeds it.
+ */
+export const LAG_MONITOR_RESOLUTION_MS = 10;
+
+/** The event-loop lag p99 in ms: `nodejs_eventloop_lag_p99_seconds` minus the monitor's resolution. */
 export function lagP99FromMetrics(text: string): number | undefined {
   const match = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.eE+-]+)$/m.exec(text);
-  return match ? Number(match[1]) * 1_000 : undefined;
+  return match ? Math.max(0, Number(match[1]) * 1_000 - LAG_MONITOR_RESOLUTION_MS) : undefined;
 }
 
 /** With `--baseline`: switchyard ÷ baseline per cell, paired by round (> 1 req/s and < 1 CPU: faster). */
