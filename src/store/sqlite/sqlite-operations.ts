@@ -46,7 +46,9 @@ export const sqliteOperations = {
     engine.database.exec('BEGIN IMMEDIATE');
     engine.database.exec('ROLLBACK');
   },
-  appendQueued: (engine: SqliteEngine, rows: QueuedRow[]) => {
+  /** The rows as JSON text (they round-trip through JSON anyway: the spill file is JSONL). */
+  appendQueued: (engine: SqliteEngine, text: string) => {
+    const rows = JSON.parse(text) as QueuedRow[];
     const logs: RequestLogRow[] = [];
     const ledger: SpendLedgerEntry[] = [];
     for (const row of rows) {
