@@ -11,7 +11,7 @@
  * /proc/<pid>/stat of each process (wrk's from the shell's `times`).
  *
  *   --only passthrough,ttfb,translated,soak   groups to run (default: all)
- *   --cells TEXT[,TEXT]    only cells whose name contains one of the texts (e.g. "responses sse")
+ *   --cells TEXT[,TEXT]    only cells whose name contains one of the texts as whole words (e.g. "responses sse", "C=1")
  *   --concurrency 1,16     connections of the passthrough and translated cells (default 1,16)
  *   --quick                2 rounds of 1 s after 1 s warm-up, 15 s soak: a smoke run, noisy
  *   --soak-minutes N       soak length (default 1; 10 for the record)
@@ -94,7 +94,9 @@ async function main(): Promise<number> {
   const problems: string[] = [];
   let soak: SoakSamples | undefined;
   const { cells, soak: soakRequests } = buildCells(workDir, { concurrencies });
-  const selected = cells.filter((cell) => groups.includes(cell.group) && (!cellFilter || cellFilter.some((text) => cell.name.includes(text))));
+  // Whole words: "json small" matches "responses json small C=16", "C=1" does not match "C=16".
+  const matches = (name: string, text: string) => new RegExp(`(^|\\s)${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|\\s)`).test(name);
+  const selected = cells.filter((cell) => groups.includes(cell.group) && (!cellFilter || cellFilter.some((text) => matches(cell.name, text))));
   try {
     const node = async (name: string, cpu: string, script: string, args: string[], flags: string[] = []): Promise<ProxyProcess> => {
       const child = await startChildServer({
