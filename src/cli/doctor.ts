@@ -24,7 +24,17 @@ export async function checkProvider(provider: ProviderConfig, timeoutMs = 5000):
   if (!provider.apiKey && descriptor.requiresKey) {
     return { provider: provider.name, ok: false, message: 'no API key', fix: `set providers.${provider.name}.api_key${envHint ? ` or ${envHint}` : ''}` };
   }
-  const { url, headers } = descriptor.probe(provider);
+  const probe = descriptor.probe(provider);
+  const { url } = probe;
+  let { headers } = probe;
+  const transport = descriptor.createTransport?.(provider);
+  if (transport?.authorizeProbe) {
+    try {
+      headers = await transport.authorizeProbe(probe);
+    } catch (error) {
+      return { provider: provider.name, ok: false, message: (error as Error).message, fix: `check ${transport.credentialsHint ?? 'the cloud credentials'}` };
+    }
+  }
   try {
     const response = await request(url, { method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
     await response.body.dump();
@@ -36,8 +46,8 @@ export async function checkProvider(provider: ProviderConfig, timeoutMs = 5000):
       return {
         provider: provider.name,
         ok: false,
-        message: `the key was rejected (HTTP ${status})`,
-        fix: `check providers.${provider.name}.api_key${envHint ? ` / ${envHint}` : ''}`,
+        message: `the ${transport ? 'cloud credentials were' : 'key was'} rejected (HTTP ${status})`,
+        fix: `check ${transport?.credentialsHint ?? `providers.${provider.name}.api_key${envHint ? ` / ${envHint}` : ''}`}`,
       };
     }
     if (status === 404) return { provider: provider.name, ok: true, message: `reachable; this server lists no models at ${url}, so the key was not verified` };

@@ -120,3 +120,11 @@ describe('switchyard logs', () => {
     );
   });
 });
+
+test('a response-cache hit says so on its line, with what it saved', async () => {
+  const { formatLogLine } = await import('./logs.ts');
+  const { viewOfLogRow } = await import('../observability/log-row-view.ts');
+  const hit = formatLogLine(viewOfLogRow(requestLogRow({ cache: 'hit', costMicros: 0, costSavedMicros: 12_300 })));
+  assert.match(hit, /cache hit \(saved \$0\.0123\)$/);
+  assert.doesNotMatch(formatLogLine(viewOfLogRow(requestLogRow())), /cache hit/);
+});

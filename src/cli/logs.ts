@@ -122,6 +122,8 @@ export function formatLogLine(row: LogRowView): string {
   const estimated = row.usage_estimated ? ' ~est' : '';
   const tokens = `in ${row.input_tokens}${cached} out ${row.output_tokens}${estimated}`;
   const error = row.error_code ? `  ${row.error_code}` : '';
+  // A response-cache hit cost nothing; say what it saved (decision 0012).
+  const cache = row.cache === 'hit' ? `  cache hit (saved ${formatUsd(row.cost_saved_usd ?? 0)})` : '';
   return (
     [
       time,
@@ -131,6 +133,8 @@ export function formatLogLine(row: LogRowView): string {
       tokens.padEnd(28),
       formatUsd(row.cost_usd).padStart(9),
       `${Math.round(row.latency_ms)}ms`.padStart(7),
-    ].join('  ') + error
+    ].join('  ') +
+    error +
+    cache
   );
 }

@@ -4,6 +4,7 @@ import { upstreamLimits } from './upstream-limits.ts';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.ts';
 import { Secret } from './secret.ts';
+import { cloudSettings } from './cloud-settings.ts';
 import type { ConfigFile, KeyConfigFile, TargetConfigFile } from './schema.ts';
 import {
   type AttributionConfig,
@@ -16,6 +17,7 @@ import {
   type TargetConfig,
 } from './runtime-config.ts';
 import { hashKey } from '../core/hash-key.ts';
+import { buildCacheOverride, buildCacheStoreConfig, defaultCache, mergeCache, type CacheOverride } from './cache-config.ts';
 import { buildGuardrailsOverride, defaultGuardrails, guardrailsSalt, mergeGuardrails, type GuardrailsOverride } from './guardrails-config.ts';
 
 const defaultTimeouts = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 };
@@ -31,7 +33,11 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
   const fileProviders = file.providers ?? providersFromEnvironment(env);
   for (const [name, provider] of Object.entries(fileProviders)) {
     const descriptor = providerDescriptor(provider.type);
-    const baseUrl = provider.base_url ?? (descriptor.baseUrlEnv ? env[descriptor.baseUrlEnv] || undefined : undefined) ?? descriptor.defaultBaseUrl;
+    const cloud = cloudSettings(name, provider, descriptor, env);
+    const baseUrl =
+      provider.base_url ??
+      (descriptor.baseUrlEnv ? env[descriptor.baseUrlEnv] || undefined : undefined) ??
+      (cloud.region && descriptor.regionalBaseUrl ? descriptor.regionalBaseUrl(cloud.region) : descriptor.defaultBaseUrl);
     if (!baseUrl) throw new ConfigError(`providers.${name}.base_url: required for type ${provider.type}`);
     let checkedUrl: URL;
     try {
@@ -45,7 +51,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
       type: provider.type,
       baseUrl: checkedUrl.href.replace(/\/+$/, ''),
       headers: provider.headers ?? {},
-      quirks: { ...(provider.quirks ?? {}) },
+      quirks: { ...(descriptor.quirks ?? {}), ...(provider.quirks ?? {}) },
       timeouts: {
         connectMs: provider.timeouts?.connect_ms ?? defaultTimeouts.connectMs,
         firstByteMs: provider.timeouts?.first_byte_ms ?? defaultTimeouts.firstByteMs,
@@ -58,6 +64,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     };
     if (key) config.apiKey = new Secret(key);
     if (provider.api_version) config.apiVersion = provider.api_version;
+    Object.assign(config, cloud);
     providers[name] = config;
   }
 
@@ -79,6 +86,9 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     if (shared) checkStrategyOptions(alias, shared, models[alias]);
     const guardrails = buildGuardrailsOverride(model.guardrails);
     if (guardrails) models[alias].guardrails = guardrails;
+    const cache = buildCacheOverride(model.cache);
+    if (cache) models[alias].cache = cache;
+    if (cache?.promptCaching === false) models[alias].targets = models[alias].targets.map((target) => ({ ...target, promptCaching: false }));
   }
 
   const keys: KeyConfig[] = [];
@@ -99,6 +109,8 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     if (key.expires_at) entry.expiresAt = new Date(key.expires_at);
     const guardrails = buildGuardrailsOverride(key.guardrails);
     if (guardrails) entry.guardrails = guardrails;
+    const cache = buildCacheOverride(key.cache);
+    if (cache) entry.cache = cache;
     keys.push(entry);
   }
 
@@ -189,6 +201,7 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     warnings,
     guardrails: mergeGuardrails(defaultGuardrails, buildGuardrailsOverride(file.guardrails)),
     teamGuardrails: teamGuardrails(file),
+    cache: buildCacheSettings(file, models, keys, providers),
     guardrailsSalt: guardrailsSalt(
       file.guardrails?.fingerprint_salt ?? env['SWITCHYARD_GUARDRAILS_SALT'],
       file.server?.master_key ?? env['SWITCHYARD_MASTER_KEY'],
@@ -316,4 +329,36 @@ function buildAttribution(file: ConfigFile): AttributionConfig {
       );
   }
   return { headers: { ...headers }, metricLabels: [...new Set(file.attribution.metric_labels)] };
+}
+
+/** The response cache: top-level defaults, team overrides, store settings, and whether any block turns it on. */
+function buildCacheSettings(
+  file: ConfigFile,
+  models: Record<string, ModelConfig>,
+  keys: KeyConfig[],
+  providers: Record<string, ProviderConfig>,
+): NonNullable<RuntimeConfig['cache']> {
+  const semantic = file.cache?.semantic;
+  if (semantic) {
+    const slash = semantic.model.indexOf('/');
+    const provider = slash > 0 ? providers[semantic.model.slice(0, slash)] : undefined;
+    if (!provider || slash === semantic.model.length - 1) {
+      throw new ConfigError(
+        'cache.semantic.model: name the embeddings model as provider/model',
+        `known providers: ${Object.keys(providers).join(', ') || 'none'}`,
+      );
+    }
+    if (provider.type !== 'openai' && provider.type !== 'openai-compatible') {
+      throw new ConfigError(`cache.semantic.model: provider "${provider.name}" is ${provider.type}; embeddings need an openai or openai-compatible provider`);
+    }
+  }
+  const defaults = mergeCache(defaultCache, buildCacheOverride(file.cache));
+  const teams: Record<string, CacheOverride> = {};
+  for (const [team, entry] of Object.entries(file.teams ?? {})) {
+    const cache = buildCacheOverride(entry.cache);
+    if (cache) teams[team] = cache;
+  }
+  const overrides = [...Object.values(teams), ...Object.values(models).map((model) => model.cache), ...keys.map((key) => key.cache)];
+  const anyOn = defaults.mode !== 'off' || overrides.some((override) => override?.mode !== undefined && override.mode !== 'off');
+  return { defaults, teams, store: buildCacheStoreConfig(file.cache), anyOn };
 }

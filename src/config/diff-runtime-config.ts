@@ -26,11 +26,12 @@ const restartOnly: Array<[string, (config: RuntimeConfig) => unknown]> = [
   ['storage.url', (config) => config.storage.url],
   ['observability.otlp', (config) => config.observability.otlp],
   ['observability.metrics.process', (config) => config.observability.processMetrics],
+  ['cache.store', (config) => config.cache?.store],
 ];
 
 /** Compares two runtime configs by value; secrets compare by their hash and never print. */
 export function diffRuntimeConfig(before: RuntimeConfig, after: RuntimeConfig): ConfigChanges {
-  const sections = (['server', 'budgets', 'teamRateLimits', 'routing', 'observability', 'storage', 'coordination', 'logging', 'responses'] as const)
+  const sections = (['server', 'budgets', 'teamRateLimits', 'routing', 'observability', 'storage', 'coordination', 'logging', 'responses', 'cache'] as const)
     .filter((section) => fingerprint(before[section]) !== fingerprint(after[section]))
     .map((section) => (section === 'teamRateLimits' ? 'rate_limits' : section));
   return {

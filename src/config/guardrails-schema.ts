@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cacheSchema } from './cache-schema.ts';
 
 /**
  * contract §2 `guardrails:` block. The top-level one holds the defaults; a key, a team or a
@@ -26,6 +27,7 @@ export const topLevelGuardrailsSchema = guardrailsSchema.extend({
 /** Per-team settings (today only the guardrails override). */
 export const teamSchema = z.strictObject({
   guardrails: guardrailsSchema.optional(),
+  cache: cacheSchema.optional(),
 });
 
 export type GuardrailsConfigFile = z.infer<typeof guardrailsSchema>;

@@ -2,8 +2,10 @@ import type { ReasoningEffort } from '../core/ir/index.ts';
 import type { Secret } from './secret.ts';
 import type { GuardrailsConfig, GuardrailsOverride, GuardrailsSaltSource } from './guardrails-config.ts';
 import type { PricingConfig, RoutingConfig } from './schema.ts';
+import type { CacheConfig, CacheOverride, CacheStoreConfig } from './cache-config.ts';
 
 import type { Provider } from '../providers/provider.ts';
+import type { CloudCredentials } from '../providers/provider-descriptor.ts';
 import type { ProviderType } from '../providers/registry.ts';
 
 export type { ProviderType } from '../providers/registry.ts';
@@ -15,6 +17,10 @@ export interface ProviderConfig {
   apiKey?: Secret;
   headers: Record<string, string>;
   apiVersion?: string;
+  /** Bedrock region / Vertex location, Vertex project, cloud credentials (docs/decisions/0013). */
+  region?: string;
+  project?: string;
+  credentials?: CloudCredentials;
   /** Deployment quirks handed to the dialect encoders (see the schema). */
   quirks: Record<string, unknown>;
   timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
@@ -33,6 +39,8 @@ export interface TargetConfig {
   supportsReasoning?: boolean;
   /** `strategy: experiment`: the variant name (default provider/model). */
   variant?: string;
+  /** false: no gateway-placed Anthropic cache breakpoints for this model (`cache.prompt_caching`). */
+  promptCaching?: boolean;
 }
 
 export type RoutingStrategy = 'failover' | 'weighted' | 'round-robin' | 'lowest-latency' | 'cheapest' | 'experiment' | 'hedge';
@@ -46,6 +54,7 @@ export interface ModelConfig {
   /** `cheapest`: targets with a measured TTFT p95 above this go last. */
   maxTtftP95Ms?: number;
   guardrails?: GuardrailsOverride;
+  cache?: CacheOverride;
 }
 
 export interface BudgetConfig {
@@ -97,6 +106,7 @@ export interface KeyConfig {
   rateLimit?: RateLimitConfig;
   expiresAt?: Date;
   guardrails?: GuardrailsOverride;
+  cache?: CacheOverride;
 }
 
 export interface RuntimeConfig {
@@ -154,6 +164,8 @@ export interface RuntimeConfig {
   teamGuardrails: Record<string, GuardrailsOverride>;
   /** The HMAC salt of placeholders and fingerprints, and where it came from (docs/decisions/0006). */
   guardrailsSalt: { salt: Secret; source: GuardrailsSaltSource };
+  /** The response cache (docs/decisions/0012): top-level settings, per-team overrides, the stores. Absent = off. */
+  cache?: { defaults: CacheConfig; teams: Record<string, CacheOverride>; store: CacheStoreConfig; anyOn: boolean };
 }
 
 /** A provider as the gateway uses it: its config bound to its type's descriptor. */

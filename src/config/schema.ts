@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { attributionSchema } from './attribution-schema.ts';
 import { guardrailsSchema, teamSchema, topLevelGuardrailsSchema } from './guardrails-schema.ts';
+import { cacheSchema, topLevelCacheSchema } from './cache-schema.ts';
 
 /**
  * The config file's schema: the single source of truth for what a config may say
@@ -30,6 +31,8 @@ import { providerTypes } from '../providers/registry.ts';
 
 export { providerTypes };
 
+const cloudName = z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and - only');
+
 export const providerSchema = z.strictObject({
   type: z.enum(providerTypes),
   base_url: httpUrl.optional(),
@@ -44,6 +47,19 @@ export const providerSchema = z.strictObject({
   quirks: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
   /** Anthropic `anthropic-version`; Azure `api-version`. */
   api_version: z.string().optional(),
+  /** Bedrock: the AWS region (else AWS_REGION / AWS_DEFAULT_REGION). docs/decisions/0013. */
+  region: cloudName.optional(),
+  /** Vertex: the location (`global`, `us-east5`…; else GOOGLE_CLOUD_LOCATION / CLOUD_ML_REGION). */
+  location: cloudName.optional(),
+  /** Vertex: the Google Cloud project (else GOOGLE_CLOUD_PROJECT). */
+  project: z.string().min(1).optional(),
+  /** Bedrock: static keys (else the AWS chain: environment, `profile` / AWS_PROFILE, SSO, roles). */
+  access_key_id: z.string().min(1).optional(),
+  secret_access_key: z.string().min(1).optional(),
+  session_token: z.string().min(1).optional(),
+  profile: z.string().min(1).optional(),
+  /** Vertex: a service-account key file (else application-default credentials); its `token_uri` is honoured. */
+  credentials_file: z.string().min(1).optional(),
   timeouts: z
     .strictObject({
       connect_ms: positiveInt.optional(),
@@ -71,10 +87,11 @@ export const targetSchema = z.strictObject({
     .optional(),
 });
 
-const singleTargetModel = targetSchema.extend({ guardrails: guardrailsSchema.optional() });
+const singleTargetModel = targetSchema.extend({ guardrails: guardrailsSchema.optional(), cache: cacheSchema.optional() });
 const multiTargetModel = z.strictObject({
   targets: z.array(targetSchema).min(1),
   guardrails: guardrailsSchema.optional(),
+  cache: cacheSchema.optional(),
   strategy: z.enum(['failover', 'weighted', 'round-robin', 'lowest-latency', 'cheapest', 'experiment', 'hedge']).optional(),
   /** `strategy: hedge`: start the next target when the current one has sent no first byte after this long. */
   hedge_after_ms: positiveInt.optional(),
@@ -138,6 +155,7 @@ export const keySchema = z.strictObject({
   rate_limit: rateLimitSchema.optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
   guardrails: guardrailsSchema.optional(),
+  cache: cacheSchema.optional(),
 });
 
 /** A key as a config file declares it (its budget must name a window). */
@@ -238,6 +256,8 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   guardrails: topLevelGuardrailsSchema.optional(),
+  /** Response cache and provider prompt caching (docs/decisions/0012). */
+  cache: topLevelCacheSchema.optional(),
   /** Team entries (name → settings): a team's guardrails override the top-level ones. */
   teams: z.record(z.string().min(1), teamSchema).optional(),
   /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */

@@ -18,6 +18,8 @@ export interface TargetProfile {
   defaultReasoningEffort?: ReasoningEffort;
   /** Whether the model reasons at all (drop `reasoning`/`include` otherwise). */
   supportsReasoning?: boolean;
+  /** false: the gateway places no Anthropic cache breakpoints for this model (`cache.prompt_caching`, decision 0012). */
+  promptCaching?: boolean;
   /** Provider quirks (e.g. `developer_role: false`, `images: false`) from the provider file. */
   quirks?: Record<string, unknown>;
 }

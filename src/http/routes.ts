@@ -6,6 +6,7 @@ import { handleModelRequest } from '../pipeline/handle-model-request.ts';
 import { dialects } from '../dialects/registry.ts';
 import { geminiPathModel } from '../dialects/gemini/index.ts';
 import { handleCountTokens } from '../pipeline/handle-count-tokens.ts';
+import { handleEmbeddings } from '../pipeline/embeddings/handle-embeddings.ts';
 import { readCredential } from '../policy/read-credential.ts';
 import { sendError, sendJson } from '../pipeline/client-io.ts';
 import { handleAdminRequest, requireMasterKey } from './admin/admin-routes.ts';
@@ -31,6 +32,7 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
       return handleModelRequest(gateway, responsesSurface, request, response, url, continuationHooks(gateway));
     if (path === '/v1/responses/compact' || path === '/responses/compact') return handleCompact(gateway, request, response, url);
     if (path === '/v1/chat/completions' || path === '/chat/completions') return handleModelRequest(gateway, chatSurface, request, response, url);
+    if (path === '/v1/embeddings' || path === '/embeddings') return handleEmbeddings(gateway, request, response, url);
     if (path === '/v1/messages') return handleModelRequest(gateway, messagesSurface, request, response, url);
     if (path === '/v1/messages/count_tokens') return handleCountTokens(gateway, messagesSurface, request, response, url);
     if (geminiPathModel(path) !== undefined) {

@@ -35,6 +35,10 @@ export interface LogRowView {
   tags: string[];
   experiment: string | null;
   variant: string | null;
+  /** The response cache: hit | miss | bypass; a hit's saved cost; input cost saved by the provider's prompt cache. */
+  cache: 'hit' | 'miss' | 'bypass';
+  cost_saved_usd: number;
+  prompt_cache_saved_usd: number;
   warnings: string[];
   /** Only when asked for (`bodies=true`) and body logging was on. */
   request_body?: string | null;
@@ -88,6 +92,9 @@ export function viewOfLogRow(row: RequestLogRow, options: { bodies?: boolean } =
     tags: row.tags ?? [],
     experiment: row.experiment ?? null,
     variant: row.variant ?? null,
+    cache: row.cache ?? 'bypass',
+    cost_saved_usd: microsToUsd(row.costSavedMicros ?? 0),
+    prompt_cache_saved_usd: microsToUsd(row.promptCacheSavedMicros ?? 0),
     warnings: row.warnings.map((warning) => redactNullable(warning) ?? ''),
   };
   if (options.bodies) {

@@ -1,3 +1,4 @@
+import { CacheMetrics } from './cache-metrics.ts';
 import { AttributionMetrics } from './attribution-metrics.ts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { errorStatus, type ErrorCode } from '../core/errors.ts';
@@ -66,6 +67,8 @@ export class GatewayMetrics {
   private readonly inflight: Gauge;
   private readonly webSockets: Gauge;
   private readonly webSocketsRefused: Counter<'reason'>;
+  /** Response cache bytes and savings, provider prompt-cache shares (docs/decisions/0012). */
+  readonly cache: CacheMetrics;
   /** Present when the config names attribute metric labels. */
   readonly attribution: AttributionMetrics | undefined;
 
@@ -115,6 +118,7 @@ export class GatewayMetrics {
       labelNames: ['alias'],
       registers,
     });
+    this.cache = new CacheMetrics(this.registry, (model) => this.modelLabel(model));
     this.cacheResults = new Counter({ name: 'switchyard_cache_results_total', help: 'Response cache lookups by result.', labelNames: ['result'], registers });
     this.budgetUsed = new Gauge({
       name: 'switchyard_budget_used_ratio',
@@ -179,6 +183,8 @@ export class GatewayMetrics {
     if (row.errorCode !== null) this.errors.inc({ code: row.errorCode in errorStatus ? (row.errorCode as ErrorCode) : 'other' });
     if (extras.fallbacks > 0) this.fallbacks.inc({ alias: this.modelLabel(extras.alias ?? row.model) }, extras.fallbacks);
     this.cacheResults.inc({ result: extras.cache });
+    if (row.cache === 'hit') this.cache.hit(row.servedModel, row.costSavedMicros ?? 0);
+    else this.cache.prompt(row.keyName, row.servedModel, row.inputTokens, row.cachedInputTokens, row.promptCacheSavedMicros ?? 0);
     this.attribution?.observe(row);
   }
 

@@ -13,7 +13,19 @@ export function findPricing(model: string, override?: PricingConfig): PricingCon
   const exact = byName.get(model);
   if (exact) return exact;
   const prefix = prefixes.find((name) => model.startsWith(name));
-  return prefix ? byName.get(prefix) : undefined;
+  if (prefix) return byName.get(prefix);
+  // Bedrock and Vertex spell the catalog's models their own way (docs/decisions/0013).
+  const plain = catalogName(model);
+  return plain === model ? undefined : findPricing(plain);
+}
+
+/** `us.anthropic.claude-sonnet-4-5-20250929-v1:0` (Bedrock, with any cross-region prefix) and `claude-sonnet-4-5@20250929` (Vertex) → `claude-sonnet-4-5-20250929`. */
+function catalogName(model: string): string {
+  return model
+    .replace(/^(us|eu|apac|jp|au|us-gov|global)\./, '')
+    .replace(/^(anthropic|google|meta|mistral)\./, '')
+    .replace(/-v\d+(:\d+)?$/, '')
+    .replace('@', '-');
 }
 
 /**
@@ -36,6 +48,12 @@ export function costMicros(usage: Usage, pricing: PricingConfig | undefined): nu
     plainOutput * pricing.output +
     reasoning * (pricing.reasoning ?? pricing.output);
   return Math.round(micros);
+}
+
+/** Input cost a provider prompt cache saved: cached tokens at the input rate minus what they were billed (micro-dollars). */
+export function promptCacheSavedMicros(usage: Usage, pricing: PricingConfig | undefined): number {
+  if (!pricing || usage.cachedInputTokens <= 0) return 0;
+  return Math.max(0, Math.round(usage.cachedInputTokens * (pricing.input - (pricing.cached_input ?? pricing.input))));
 }
 
 export function microsToUsd(micros: number): number {

@@ -10,7 +10,7 @@ import type { TargetConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
-import { upstreamChunks } from '../upstream/upstream-chunks.ts';
+import { providerChunks, sendProviderCall } from './send-provider-call.ts';
 import { modelHeaders } from './model-headers.ts';
 import { readUpstreamError } from './read-upstream-error.ts';
 import type { RequestContext } from './request-context.ts';
@@ -49,9 +49,14 @@ export async function forwardPassthrough(
   const outgoing = surface.withModel(input.body, target.model);
   const prepared = provider.prepare({ model: target.model, stream: context.stream });
   const headers = { ...forwardedHeaders(surface.dialect, input.clientHeaders), ...prepared.headers };
-  const upstream = await upstreamClient.send(provider.config, { url: prepared.url, headers, body: outgoing, signal: input.signal });
-  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, surface.codec, provider.config);
-  checkAnswerShape(upstream, provider.config, context.stream);
+  const upstream = await sendProviderCall(
+    upstreamClient,
+    provider,
+    { url: prepared.url, headers },
+    { body: outgoing, model: target.model, stream: context.stream, signal: input.signal },
+  );
+  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, surface.codec, provider.config, provider.transport);
+  checkAnswerShape(upstream, provider.config, context.stream, provider.transport?.streamContentType);
 
   if (!context.stream) {
     const bytes = await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes);
@@ -75,7 +80,7 @@ export async function forwardPassthrough(
   let committed = false;
   let heartbeat: SseHeartbeat | undefined;
   try {
-    for await (const chunk of upstreamChunks(upstream, provider.config)) {
+    for await (const chunk of providerChunks(upstream, provider)) {
       guard.push(chunk as Buffer);
       if (!committed) {
         claimClient(input.claim);

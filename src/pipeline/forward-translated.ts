@@ -13,7 +13,7 @@ import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { checkAnswerShape } from '../upstream/check-answer-shape.ts';
 import { parseUpstreamJson, readBoundedBody } from '../upstream/read-bounded-body.ts';
 import { SseEventGuard } from '../upstream/sse-event-guard.ts';
-import { upstreamChunks } from '../upstream/upstream-chunks.ts';
+import { providerChunks, sendProviderCall } from './send-provider-call.ts';
 import { upstreamLimits } from '../config/upstream-limits.ts';
 import { asGatewayError, sendJson, writeChunk } from './client-io.ts';
 import { estimateUsage } from './estimate-usage.ts';
@@ -65,10 +65,15 @@ export async function forwardTranslated(
   };
   const upstreamBody = JSON.stringify(input.providerCodec.encodeRequest(exchange));
   const prepared = provider.prepare({ model: target.model, stream: input.request.stream });
-  const upstream = await upstreamClient.send(provider.config, { url: prepared.url, headers: prepared.headers, body: upstreamBody, signal: input.signal });
-  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, input.providerCodec, provider.config);
+  const upstream = await sendProviderCall(upstreamClient, provider, prepared, {
+    body: upstreamBody,
+    model: target.model,
+    stream: input.request.stream,
+    signal: input.signal,
+  });
+  if (upstream.statusCode >= 400) throw await readUpstreamError(upstream, input.providerCodec, provider.config, provider.transport);
   const output = input.output ? untilClaimed(input.output) : undefined;
-  checkAnswerShape(upstream, provider.config, input.request.stream);
+  checkAnswerShape(upstream, provider.config, input.request.stream, provider.transport?.streamContentType);
 
   const clientContext: ClientContext = {
     requestedModel: context.model ?? target.model,
@@ -137,7 +142,7 @@ export async function forwardTranslated(
 
   try {
     const guard = new SseEventGuard((provider.config.limits ?? upstreamLimits).maxSseEventBytes, provider.config.name);
-    for await (const chunk of upstreamChunks(upstream, provider.config)) {
+    for await (const chunk of providerChunks(upstream, provider)) {
       guard.push(chunk);
       const events: StreamEvent[] = [];
       for (const sseEvent of sse.push(chunk as Buffer)) events.push(...decoder.push(sseEvent));

@@ -11,6 +11,10 @@ import { createTracer, genAiProviderNames, type GatewayTracer } from '../observa
 import { MemoryRateCounterStore } from '../store/memory/memory-rate-counter-store.ts';
 import { registerCoordinationMetrics } from '../observability/coordination-metrics.ts';
 import type { RedisCoordination } from '../store/redis/redis-coordination.ts';
+import { RedisResponseCache } from '../store/redis/redis-response-cache.ts';
+import { MemoryResponseCache } from '../store/memory/memory-response-cache.ts';
+import { TieredResponseCache } from '../store/tiered-response-cache.ts';
+import { ResponseCache } from './response-cache/response-cache.ts';
 import { RedisRateCounterStore } from '../store/redis/redis-rate-counter-store.ts';
 import { RedisSpendStore } from '../store/redis/redis-spend-store.ts';
 import { withSpendStore } from '../store/with-spend-store.ts';
@@ -37,6 +41,8 @@ export interface ReloadResult {
 export class Gateway {
   readonly metrics: GatewayMetrics;
   readonly tracer: GatewayTracer;
+  /** The exact response cache (docs/decisions/0012); its stores are process-wide, its settings per snapshot. */
+  readonly responseCache: ResponseCache;
   readonly upstream = new UpstreamClient();
   /** Model requests still being answered (SIGTERM waits for these). */
   inFlight = 0;
@@ -76,6 +82,13 @@ export class Gateway {
       processMetrics: config.observability.processMetrics,
       attributeLabels: config.attribution.metricLabels,
     });
+    const cacheStore = config.cache?.store;
+    const sharedCache = cacheStore?.store === 'memory' ? undefined : coordination ? new RedisResponseCache(coordination) : storage.responseCache;
+    this.responseCache = new ResponseCache(
+      new TieredResponseCache(new MemoryResponseCache(cacheStore?.memoryMaxBytes ?? 64 * 1024 * 1024), sharedCache),
+      this.metrics.cache,
+      cacheStore?.maxEntryBytes ?? 4 * 1024 * 1024,
+    );
     const otlp = config.observability.otlp;
     this.tracer = createTracer(
       otlp ? { endpoint: otlp.endpoint, headers: otlp.headers, serviceName: otlp.serviceName, providerNames: genAiProviderNames(config) } : {},

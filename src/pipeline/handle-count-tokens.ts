@@ -29,7 +29,7 @@ export async function handleCountTokens(gateway: Gateway, surface: Surface, requ
     if (typeof requested !== 'string' || !requested.trim()) throw invalidRequest('`model` is required.', 'model');
     const target = runtime.resolver.resolve(requested, key).targets[0]!;
     const provider = runtime.providers.get(target.provider);
-    if (provider && provider.dialect === surface.dialect && provider.prepareCountTokens) {
+    if (provider && provider.dialectFor(target.model) === surface.dialect && provider.prepareCountTokens) {
       const prepared = provider.prepareCountTokens(target.model);
       const upstream = await gateway.upstream.send(provider.config, {
         url: prepared.url,

@@ -32,6 +32,9 @@ import { readAttribution } from './read-attribution.ts';
 import { variantOf } from '../routing/strategies/assign-variant.ts';
 import type { SecretVault } from '../policy/guardrails/secret-vault.ts';
 import type { OutputGuardOptions } from '../policy/guardrails/output-guard.ts';
+import { consultCache, storeAnswer, type PendingCacheEntry } from './response-cache/request-cache.ts';
+import { promptCacheScope } from './response-cache/cache-settings.ts';
+import { withNamespacedPromptCacheKey } from './response-cache/namespace-prompt-cache-key.ts';
 
 /**
  * The pipe for every model call: authenticate → read and parse → resolve and authorize the
@@ -70,6 +73,7 @@ export async function handleModelRequest(
   let readCap: () => number | undefined = () => undefined;
   let readChoices: () => number = () => 1;
   let outputCap: number | undefined;
+  let pendingCache: PendingCacheEntry | undefined;
   const captured = runtime.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
   try {
     const limits = runtime.config.server;
@@ -114,6 +118,26 @@ export async function handleModelRequest(
       context.experiment = routed.alias;
       context.variant = variantOf(plan[0]);
     }
+    // The response cache: one check when it is off for this request (the default), else a hit answered here.
+    const cached = await consultCache({
+      cache: gateway.responseCache,
+      config: runtime.config,
+      surface,
+      context,
+      body,
+      request,
+      response,
+      alias: routed.alias,
+      targets: routed.targets,
+      providers: runtime.providers,
+      upstream: gateway.upstream,
+      signal: abort.signal,
+    });
+    if (cached === 'hit') {
+      context.outcome = 'ok';
+      return;
+    }
+    pendingCache = cached;
     const budgeted = runtime.budgets.applies(context.key, context.attribution);
     // A budget cannot hold money for a model without a price: such targets are not reachable by a budgeted key.
     if (budgeted) plan = pricedTargets(plan, context);
@@ -150,6 +174,13 @@ export async function handleModelRequest(
     }
     readCap = requestedCap;
     readChoices = choices;
+    // A client's prompt_cache_key reaches OpenAI namespaced per tenant (decision 0012).
+    body = withNamespacedPromptCacheKey(
+      body,
+      surface.dialect,
+      () => runtime.config.guardrailsSalt.salt.reveal(),
+      () => promptCacheScope(runtime.config, context.key),
+    );
     // A same-dialect stream that would carry no usage is asked for it (and the meter hides it again).
     const usageBody = context.stream && surface.withUsageReporting ? surface.withUsageReporting(body) : undefined;
     const passthroughBody = usageBody ? new RequestBody(usageBody) : body;
@@ -170,7 +201,7 @@ export async function handleModelRequest(
       // same-dialect provider. What the target would refuse is adapted first; some bodies only
       // the translated path can serve.
       const adapted =
-        provider.dialect === surface.dialect && vault.size === 0 && !output
+        provider.dialectFor(target.model) === surface.dialect && vault.size === 0 && !output
           ? surface.adaptForTarget?.(passthroughBody, targetProfile(target, provider), { warnings: context.warnings, headers: request.headers })
           : 'translate';
       if (adapted !== 'translate') {
@@ -194,7 +225,7 @@ export async function handleModelRequest(
       }
       // The stream flag may live in the URL (Gemini): the surface's reading wins.
       decoded ??= { ...surface.codec.decodeRequest(body.fields(), context.warnings), stream: context.stream };
-      const providerCodec = dialectCodecs[provider.dialect];
+      const providerCodec = dialectCodecs[provider.dialectFor(target.model)];
       return forwardTranslated(
         attemptContext,
         provider,
@@ -255,6 +286,7 @@ export async function handleModelRequest(
   } finally {
     boundContextUsage(context, plan, outputCap, readCap, readChoices, gateway);
     context.price();
+    if (pendingCache) storeAnswer(gateway.responseCache, surface, context, pendingCache);
     if (reservation && reservation.amountMicros > 0 && context.costMicros > reservation.amountMicros) {
       // Billed as it is (the money was spent), but the hard cap may now be exceeded: say so loudly.
       const message = `cost ${context.costMicros} µ$ exceeds the ${reservation.amountMicros} µ$ reserved`;
@@ -272,8 +304,8 @@ export async function handleModelRequest(
         .catch((error: unknown) => log.error(`[${context.requestId}] could not settle the rate-limit ticket`, error));
     }
     const row = recordRequest(context, gateway.storage.logs);
-    gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: 'bypass' });
-    span.end(row, { fallbacks, cache: 'bypass', guardrails: context.guardrailVerdicts.map((verdict) => `${verdict.rule}=${verdict.action}`) });
+    gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: context.cacheResult });
+    span.end(row, { fallbacks, cache: context.cacheResult, guardrails: context.guardrailVerdicts.map((verdict) => `${verdict.rule}=${verdict.action}`) });
     if (reservation) {
       await settleSpend(reservation, context).then(
         (warnings) => warnings.forEach((warning) => gateway.onBudgetWarning(warning)),

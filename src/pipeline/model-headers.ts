@@ -10,7 +10,7 @@ export function modelHeaders(context: RequestContext, fallbackCount: number): Re
     'x-switchyard-provider': context.provider ?? '',
     'x-switchyard-model': context.servedModel ?? '',
     'x-switchyard-fallback-count': String(fallbackCount),
-    'x-switchyard-cache': 'bypass',
+    'x-switchyard-cache': context.cacheResult,
   };
   if (!context.stream) {
     // Known only for complete (non-streaming) answers; streams report them in the log.

@@ -4,6 +4,7 @@ import { GatewayError } from '../core/errors.ts';
 import { readBoundedBody } from '../upstream/read-bounded-body.ts';
 import type { UpstreamResponse } from '../upstream/upstream-client.ts';
 import { upstreamLimits } from '../config/upstream-limits.ts';
+import type { ProviderTransport } from '../providers/provider-transport.ts';
 
 /**
  * Reads a failed upstream answer (at most 64 KiB) and lets the provider's dialect classify it.
@@ -12,7 +13,12 @@ import { upstreamLimits } from '../config/upstream-limits.ts';
  * caller must fix the request: "context length exceeded", "unsupported parameter"). Plain text
  * and HTML bodies are never relayed.
  */
-export async function readUpstreamError(upstream: UpstreamResponse, codec: DialectCodec, provider: ProviderConfig): Promise<GatewayError> {
+export async function readUpstreamError(
+  upstream: UpstreamResponse,
+  codec: DialectCodec,
+  provider: ProviderConfig,
+  transport?: ProviderTransport,
+): Promise<GatewayError> {
   const text = (await readBoundedBody(upstream, provider, upstreamLimits.maxErrorBodyBytes, true)).toString('utf8');
   let body: unknown = text;
   let json = false;
@@ -27,7 +33,7 @@ export async function readUpstreamError(upstream: UpstreamResponse, codec: Diale
     if (typeof value === 'string') headers.set(name, value);
     else if (Array.isArray(value)) headers.set(name, value.join(', '));
   }
-  const decoded = codec.decodeError(upstream.statusCode, json ? body : '', headers);
+  const decoded = transport?.decodeError?.(upstream.statusCode, json ? body : '', headers) ?? codec.decodeError(upstream.statusCode, json ? body : '', headers);
   const shape = decoded.toShape();
   shape.details = { ...shape.details, upstreamStatus: upstream.statusCode };
   // provider_authentication messages are the dialect's own words ("the upstream rejected the

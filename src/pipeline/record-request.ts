@@ -1,5 +1,6 @@
 import type { RequestLogRow, RequestLogStore } from '../store/ports.ts';
 import { redactNullable } from '../observability/redact.ts';
+import { findPricing, promptCacheSavedMicros } from '../observability/pricing.ts';
 import type { RequestContext } from './request-context.ts';
 
 /** Writes the one log row every request gets, rejected ones included. */
@@ -40,6 +41,9 @@ export function recordRequest(context: RequestContext, logs: RequestLogStore): R
     tags: context.attribution.tags,
     experiment: context.experiment,
     variant: context.variant,
+    cache: context.cacheResult,
+    costSavedMicros: context.costSavedMicros,
+    promptCacheSavedMicros: usage && context.servedModel ? promptCacheSavedMicros(usage, findPricing(context.servedModel, context.pricing)) : 0,
   };
   logs.append(row);
   return row;

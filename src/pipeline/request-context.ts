@@ -45,6 +45,9 @@ export class RequestContext {
   responseBody: string | null = null;
   /** The guardrails in force for this request (set once the key and model are known). */
   guardrails: GuardrailsConfig | undefined;
+  /** The response cache's verdict (`x-switchyard-cache`) and, for a hit, what the answer cost when it was made. */
+  cacheResult: 'hit' | 'miss' | 'bypass' = 'bypass';
+  costSavedMicros = 0;
   /** What the guardrails found (rule, action, location, fingerprint; never a value). */
   readonly guardrailVerdicts: GuardrailVerdict[] = [];
 
@@ -59,6 +62,8 @@ export class RequestContext {
 
   /** Prices the usage seen so far against the served model (integer micro-dollars). */
   price(): number {
+    // A cache hit reached no provider: it costs nothing (its saved cost is on the row).
+    if (this.cacheResult === 'hit') return (this.costMicros = 0);
     this.costMicros = this.usage && this.servedModel ? costMicros(this.usage, findPricing(this.servedModel, this.pricing)) : 0;
     return this.costMicros;
   }

@@ -193,6 +193,7 @@ export function keyConfigOf(record: VirtualKeyRecord): KeyConfig {
   if (record.budget !== undefined) key.budget = { ...record.budget };
   if (record.rateLimit !== undefined) key.rateLimit = { ...record.rateLimit };
   if (record.guardrails !== undefined) key.guardrails = { ...record.guardrails };
+  if (record.cache !== undefined) key.cache = { ...record.cache };
   if (record.expiresAt !== undefined) key.expiresAt = new Date(record.expiresAt);
   return key;
 }

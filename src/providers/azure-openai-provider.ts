@@ -20,5 +20,12 @@ export const azureOpenaiProvider: ProviderDescriptor = {
     const query = settings.apiVersion ? `?api-version=${encodeURIComponent(settings.apiVersion)}` : '';
     return { url: `${settings.baseUrl}/responses${query}`, headers: { ...baseHeaders(settings, call.stream), ...apiKey(settings) } };
   },
+  embeddings: {
+    api: 'openai',
+    prepare: (settings) => {
+      const query = settings.apiVersion ? `?api-version=${encodeURIComponent(settings.apiVersion)}` : '';
+      return { url: `${settings.baseUrl}/embeddings${query}`, headers: { ...baseHeaders(settings, false), ...apiKey(settings) } };
+    },
+  },
   probe: (settings) => ({ url: `${settings.baseUrl}/models`, headers: apiKey(settings) }),
 };

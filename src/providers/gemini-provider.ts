@@ -28,6 +28,10 @@ export const geminiProvider: ProviderDescriptor = {
     url: modelUrl(settings, model, 'countTokens'),
     headers: { ...baseHeaders(settings, false), ...apiKey(settings) },
   }),
+  embeddings: {
+    api: 'gemini',
+    prepare: (settings, model) => ({ url: modelUrl(settings, model, 'batchEmbedContents'), headers: { ...baseHeaders(settings, false), ...apiKey(settings) } }),
+  },
   probe: (settings) => ({ url: `${settings.baseUrl}/v1beta/models`, headers: apiKey(settings) }),
   // AI Studio answers a bad key with 400 API_KEY_INVALID.
   keyRejectedStatus: (status) => status === 400,

@@ -14,5 +14,9 @@ export const openaiCompatibleProvider: ProviderDescriptor = {
   modelPrefixes: [],
   defaultContextWindow: 128_000,
   prepare: (settings, call) => ({ url: `${settings.baseUrl}/chat/completions`, headers: { ...baseHeaders(settings, call.stream), ...bearer(settings) } }),
+  embeddings: {
+    api: 'openai',
+    prepare: (settings) => ({ url: `${settings.baseUrl}/embeddings`, headers: { ...baseHeaders(settings, false), ...bearer(settings) } }),
+  },
   probe: (settings) => ({ url: `${settings.baseUrl}/models`, headers: bearer(settings) }),
 };

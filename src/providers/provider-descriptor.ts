@@ -1,4 +1,5 @@
 import type { DialectId, ProviderFamily } from '../core/ir/index.ts';
+import type { ProviderTransport } from './provider-transport.ts';
 
 /** What a call is prepared from: the provider's settings as the config built them. */
 export interface ProviderSettings {
@@ -8,6 +9,20 @@ export interface ProviderSettings {
   apiKey?: { reveal(): string };
   headers: Record<string, string>;
   apiVersion?: string;
+  /** AWS region (Bedrock) or Google Cloud location (Vertex). */
+  region?: string;
+  /** Google Cloud project (Vertex). */
+  project?: string;
+  /** Cloud credentials: AWS keys or profile (Bedrock), a service-account file (Vertex); absent = the SDK's default chain. */
+  credentials?: CloudCredentials;
+}
+
+export interface CloudCredentials {
+  accessKeyId?: string;
+  secretAccessKey?: { reveal(): string };
+  sessionToken?: { reveal(): string };
+  profile?: string;
+  file?: string;
 }
 
 export interface PreparedCall {
@@ -24,6 +39,8 @@ export interface ProviderDescriptor {
   readonly type: string;
   readonly dialect: DialectId;
   readonly family: ProviderFamily;
+  /** A type whose models speak different dialects (Vertex: Claude models speak Anthropic Messages): the model's, when not the type's. */
+  modelDialect?(model: string): { dialect: DialectId; family: ProviderFamily } | undefined;
   /** Used when the config gives no `base_url` (none: the config must give one). */
   readonly defaultBaseUrl?: string;
   /** Where the key is read from when the config gives none, in order. */
@@ -46,6 +63,16 @@ export interface ProviderDescriptor {
   prepareCountTokens?(settings: ProviderSettings, model: string): PreparedCall;
   /** A cheap authenticated GET `doctor` sends (listing models costs nothing). */
   probe(settings: ProviderSettings): PreparedCall;
+  /** Bedrock / Vertex: the endpoint of a region when the config gives no `base_url`. */
+  regionalBaseUrl?(region: string): string;
+  /** Which cloud's settings the type takes (AWS: `region`, keys, `profile`; Google: `location`, `project`, `credentials_file`); where `region` and `project` are read from when the config gives none, in order; `required` lists what a call cannot do without. */
+  readonly cloud?: { kind: 'aws' | 'google'; regionEnv: readonly string[]; projectEnv?: readonly string[]; required: readonly ('region' | 'project')[] };
+  /** Default `quirks` for every provider of this type (the config's own win). */
+  readonly quirks?: Readonly<Record<string, string | number | boolean | string[]>>;
+  /** `POST /v1/embeddings` to this type: which wire API and where (docs/decisions/0013). */
+  readonly embeddings?: EmbeddingsSupport;
+  /** Cloud transports (SigV4, OAuth2, event-stream framing): made once per configured provider. */
+  createTransport?(settings: ProviderSettings): ProviderTransport;
   /** Whether a probe status means the key was rejected (beyond 401/403). */
   keyRejectedStatus?(status: number): boolean;
 }
@@ -63,4 +90,12 @@ export function baseHeaders(settings: ProviderSettings, stream: boolean): Record
 /** `Authorization: Bearer` when a key is set (OpenAI and every compatible server). */
 export function bearer(settings: ProviderSettings): Record<string, string> {
   return settings.apiKey ? { authorization: `Bearer ${settings.apiKey.reveal()}` } : {};
+}
+
+/** The embeddings APIs the gateway speaks to: OpenAI's shape, Gemini's `batchEmbedContents`, Vertex `predict`, Bedrock InvokeModel (Titan, Cohere). */
+export type EmbeddingsApi = 'openai' | 'gemini' | 'vertex' | 'bedrock';
+
+export interface EmbeddingsSupport {
+  readonly api: EmbeddingsApi;
+  prepare(settings: ProviderSettings, model: string): PreparedCall;
 }

@@ -1,6 +1,7 @@
 import type { VirtualKeyStore } from './virtual-key-store.ts';
 import type { SpendRollupQuery, SpendRollupRow, SpendStore } from './spend-store.ts';
 import type { ResponseStore } from './response-store.ts';
+import type { ResponseCacheStore } from './response-cache-store.ts';
 
 /**
  * Storage ports. Every backend (SQLite now, Postgres later) implements the same
@@ -80,6 +81,12 @@ export interface RequestLogRow {
   /** The experiment alias and the variant that served (`strategy: experiment`). */
   experiment?: string | null;
   variant?: string | null;
+  /** The response cache's verdict (docs/decisions/0012); absent means bypass. */
+  cache?: 'hit' | 'miss' | 'bypass';
+  /** A hit: what the answer cost when it was made (the hit itself costs nothing). */
+  costSavedMicros?: number;
+  /** Input cost saved by the provider's own prompt cache (cached tokens at the input rate minus their billed rate). */
+  promptCacheSavedMicros?: number;
 }
 
 export interface LogQuery {
@@ -125,6 +132,8 @@ export interface Storage {
   readonly spend: SpendStore;
   /** Stored Responses (`previous_response_id`, `GET`/`DELETE /v1/responses/{id}`). */
   readonly responses: ResponseStore;
+  /** The exact response cache's shared table (docs/decisions/0012); a backend without one keeps the cache in memory. */
+  readonly responseCache?: ResponseCacheStore;
   /** Resolves when the store takes writes now (for `/ready`); rejects when it is unreachable, locked or refusing writes. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import type { GuardrailsOverride } from '../config/guardrails-config.ts';
+import type { CacheOverride } from '../config/cache-config.ts';
 import type { BudgetConfig, RateLimitConfig } from '../config/runtime-config.ts';
 
 /**
@@ -24,6 +25,8 @@ export interface VirtualKeyRecord {
   rateLimit?: RateLimitConfig;
   /** The key's guardrails override (only the fields it names), as a config key carries it. */
   guardrails?: GuardrailsOverride;
+  /** The key's response-cache override (docs/decisions/0012). */
+  cache?: CacheOverride;
   /** ISO 8601 timestamps. */
   expiresAt?: string;
   createdAt: string;
@@ -42,6 +45,7 @@ export interface VirtualKeyPatch {
   rateLimit?: RateLimitConfig | null;
   /** Replaces the whole override (no field-by-field merge); null removes it. */
   guardrails?: GuardrailsOverride | null;
+  cache?: CacheOverride | null;
   expiresAt?: string | null;
 }
 

@@ -7,10 +7,10 @@ import { discardBody, type UpstreamResponse } from './upstream-client.ts';
  * decides), a stream call must get `text/event-stream`. An HTML page (captive portal, an
  * internal admin page) is never passed on as a model answer; its body is dropped unread.
  */
-export function checkAnswerShape(upstream: UpstreamResponse, provider: ProviderConfig, stream: boolean): void {
+export function checkAnswerShape(upstream: UpstreamResponse, provider: ProviderConfig, stream: boolean, streamType = 'text/event-stream'): void {
   const header = upstream.headers['content-type'];
   const type = (Array.isArray(header) ? header[0] : header)?.split(';')[0]?.trim().toLowerCase();
-  const ok = stream ? type === 'text/event-stream' : type === undefined || type === '' || type === 'application/json' || type.endsWith('+json');
+  const ok = stream ? type === streamType : type === undefined || type === '' || type === 'application/json' || type.endsWith('+json');
   if (ok) return;
   discardBody(upstream);
   throw new GatewayError({

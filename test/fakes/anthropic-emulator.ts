@@ -15,6 +15,7 @@ import {
 import { AnthropicScenarioMismatchError, buildAnthropicReply, type AnthropicEvent } from './anthropic-output.ts';
 import { validateAnthropicRequest } from './anthropic-request-validator.ts';
 import { createThinkingSigner } from './anthropic-thinking-signer.ts';
+import { createPromptCache } from './anthropic-prompt-cache.ts';
 import { createScenarioSource, estimateTokens, type RecordedRequest, type Scenario, type ScenarioFn } from './scenario.ts';
 
 export type AnthropicEmulatorOptions = {
@@ -42,6 +43,7 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions):
   const padJson = options.padJson ?? true;
   const nextScenario = createScenarioSource(options.respond);
   const signer = createThinkingSigner();
+  const promptCache = createPromptCache();
   const requests: RecordedRequest[] = [];
 
   const server = await startFakeServer(async (request, response, rawBody) => {
@@ -84,7 +86,7 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions):
     if (scenario.error) return reject(scriptedError(scenario.error));
     let reply;
     try {
-      reply = buildAnthropicReply(request.body, scenario, signer);
+      reply = buildAnthropicReply(request.body, scenario, signer, promptCache.account(request.body));
     } catch (error) {
       if (error instanceof AnthropicScenarioMismatchError) return reject({ status: 500, type: 'api_error', message: `emulator: ${error.message}` });
       throw error;

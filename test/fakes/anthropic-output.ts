@@ -3,6 +3,7 @@
 // block start, thinking (thinking_delta… then one signature_delta right before its stop),
 // text, tool_use (input_json_delta starting with ""), message_delta, message_stop.
 import { isPlainObject, randomAlphanumeric } from './fake-http.ts';
+import type { PromptCacheUsage } from './anthropic-prompt-cache.ts';
 import type { ThinkingSigner } from './anthropic-thinking-signer.ts';
 import { thinkingModeOf } from './anthropic-request-validator.ts';
 import { estimateTokens, splitIntoDeltas, splitIntoFragments, type Scenario } from './scenario.ts';
@@ -13,7 +14,7 @@ export type AnthropicReply = { events: AnthropicEvent[]; message: Record<string,
 
 export class AnthropicScenarioMismatchError extends Error {}
 
-export function buildAnthropicReply(body: Record<string, any>, scenario: Scenario, signer: ThinkingSigner): AnthropicReply {
+export function buildAnthropicReply(body: Record<string, any>, scenario: Scenario, signer: ThinkingSigner, promptCache?: PromptCacheUsage): AnthropicReply {
   const declared = new Set((Array.isArray(body.tools) ? body.tools : []).filter(isPlainObject).map((tool) => tool.name));
   const truncated = scenario.stop === 'length';
   const blockEvents: AnthropicEvent[][] = [];
@@ -71,7 +72,7 @@ export function buildAnthropicReply(body: Record<string, any>, scenario: Scenari
     );
   }
 
-  const usage = computeUsage(body, scenario);
+  const usage = computeUsage(body, scenario, promptCache);
   const stopReason = truncated ? 'max_tokens' : calls.length > 0 ? 'tool_use' : 'end_turn';
   const message = {
     model: body.model,
@@ -94,7 +95,7 @@ export function buildAnthropicReply(body: Record<string, any>, scenario: Scenari
       delta: { stop_reason: stopReason, stop_sequence: null },
       usage: {
         input_tokens: usage.start.input_tokens,
-        cache_creation_input_tokens: 0,
+        cache_creation_input_tokens: usage.start.cache_creation_input_tokens,
         cache_read_input_tokens: usage.start.cache_read_input_tokens,
         output_tokens: usage.output,
       },
@@ -113,18 +114,23 @@ function parseInput(raw: string): Record<string, unknown> {
   }
 }
 
-/** Scenario usage is provider-neutral; Anthropic's input_tokens EXCLUDES cache reads. */
-function computeUsage(body: Record<string, any>, scenario: Scenario) {
+/**
+ * Scenario usage is provider-neutral; Anthropic's input_tokens EXCLUDES cache reads and writes.
+ * Without scripted cached tokens the emulator's prompt cache says what was read and written.
+ */
+function computeUsage(body: Record<string, any>, scenario: Scenario, promptCache: PromptCacheUsage | undefined) {
   const promptText = JSON.stringify([body.system ?? '', body.messages, body.tools ?? []]);
   const totalInput = scenario.usage?.input ?? estimateTokens(promptText);
-  const cached = scenario.usage?.cached ?? 0;
+  const scripted = scenario.usage?.cached !== undefined;
+  const cached = scenario.usage?.cached ?? Math.min(promptCache?.read ?? 0, totalInput);
+  const created = scripted ? 0 : Math.min(promptCache?.written ?? 0, totalInput - cached);
   const generated = [scenario.reasoning?.text ?? '', scenario.text ?? '', ...(scenario.toolCalls ?? []).map((call) => JSON.stringify(call.arguments))].join('');
   return {
     start: {
-      input_tokens: totalInput - cached,
-      cache_creation_input_tokens: 0,
+      input_tokens: totalInput - cached - created,
+      cache_creation_input_tokens: created,
       cache_read_input_tokens: cached,
-      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+      cache_creation: { ephemeral_5m_input_tokens: created, ephemeral_1h_input_tokens: 0 },
       service_tier: 'standard',
     },
     output: scenario.usage?.output ?? estimateTokens(generated),

@@ -79,7 +79,15 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
 
     test('request log: a row round-trips every field; query filters and orders newest first; a repeated request id replaces', async () => {
       const { storage } = await fresh();
-      const first = requestLogRow({ requestId: 'r1', startedAt: '2026-11-10T10:00:00.000Z', warnings: ['w: one'], requestBody: '{"a":1}' });
+      const first = requestLogRow({
+        requestId: 'r1',
+        startedAt: '2026-11-10T10:00:00.000Z',
+        warnings: ['w: one'],
+        requestBody: '{"a":1}',
+        cache: 'hit',
+        costSavedMicros: 500,
+        promptCacheSavedMicros: 70,
+      });
       storage.logs.append(first);
       storage.logs.append(requestLogRow({ requestId: 'r2', startedAt: '2026-11-10T11:00:00.000Z', keyName: 'bob', outcome: 'upstream_error', status: 502 }));
       storage.logs.append(requestLogRow({ requestId: 'r3', startedAt: '2026-11-10T12:00:00.000Z', model: 'fast', servedModel: 'gpt-5' }));
@@ -144,6 +152,7 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
         modelsAllowed: ['smart'],
         budget: { limitUsd: 5, window: 'day', mode: 'hard', warnAt: 0.8, weekStartsOn: 1, monthStartsOn: 1 },
         guardrails: { secrets: 'block', scanOutput: true },
+        cache: { mode: 'respect', ttlSeconds: 60 },
       });
       await storage.keys.create(alice);
       await storage.keys.create(keyRecord('bob', 'sk-sy-contract-bob-00000000'));
@@ -171,6 +180,10 @@ export function runStoreContract(name: string, open: () => Promise<StoreContract
       // A guardrails override is replaced whole, and null removes it.
       assert.deepEqual((await storage.keys.update('alice', { guardrails: { pii: 'off' } }))?.guardrails, { pii: 'off' });
       assert.equal((await storage.keys.update('alice', { guardrails: null }))?.guardrails, undefined);
+      // So is a cache override (decision 0012).
+      assert.deepEqual(updated?.cache, { mode: 'respect', ttlSeconds: 60 });
+      assert.deepEqual((await storage.keys.update('alice', { cache: { mode: 'force' } }))?.cache, { mode: 'force' });
+      assert.equal((await storage.keys.update('alice', { cache: null }))?.cache, undefined);
       assert.equal(await storage.keys.update('nobody', { team: 'x' }), undefined);
       const revoked = await storage.keys.revoke('alice', new Date('2026-02-01T00:00:00Z'));
       assert.equal(revoked?.revokedAt, '2026-02-01T00:00:00.000Z');

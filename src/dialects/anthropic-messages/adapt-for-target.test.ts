@@ -69,9 +69,40 @@ describe('Anthropic passthrough adapted to the target', () => {
     assert.ok(folded.messages.every((message: { role: string }) => message.role !== 'system'));
   });
 
-  test('a body without system turns or envelopes is not touched (no parse)', () => {
-    const body = { model: 'x', max_tokens: 5, messages: [{ role: 'user', content: 'a "system" word' }] };
+  test('a body without system turns or envelopes that places its own breakpoints is not touched (no parse)', () => {
+    const body = {
+      model: 'x',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'a "system" word', cache_control: { type: 'ephemeral' } }] }],
+    };
     assert.equal(adapt(body, 'claude-opus-4-7').out, undefined);
+  });
+
+  test("a body without any breakpoint gets the gateway's (tools, system, last turn), unless the model opts out", () => {
+    const body = {
+      model: 'x',
+      max_tokens: 5,
+      system: 'Be brief.',
+      tools: [{ name: 'Bash', input_schema: { type: 'object' } }],
+      messages: [{ role: 'user', content: 'a "system" word' }],
+    };
+    const received = JSON.stringify(body);
+    const requestBody = new RequestBody(Buffer.from(received));
+    const out = adaptForTarget(requestBody, { model: 'claude-opus-4-7', family: 'anthropic' }, { warnings: new Warnings(), headers: {} });
+    assert.ok(out);
+    const sent = JSON.parse(out.toString('utf8'));
+    const ephemeral = { type: 'ephemeral' };
+    assert.deepEqual(sent.tools[0].cache_control, ephemeral);
+    assert.deepEqual(sent.system, [{ type: 'text', text: 'Be brief.', cache_control: ephemeral }]);
+    assert.deepEqual(sent.messages[0].content, [{ type: 'text', text: 'a "system" word', cache_control: ephemeral }]);
+    assert.equal(validateAnthropicRequest(sent, { endpoint: 'messages', betas: [], verifyThinking: () => true, verifyRedactedData: () => true }), undefined);
+    assert.equal(JSON.stringify(requestBody.fields()), received, 'the parsed body is not changed in place');
+    const optOut = adaptForTarget(
+      new RequestBody(Buffer.from(received)),
+      { model: 'claude-opus-4-7', family: 'anthropic', promptCaching: false },
+      { warnings: new Warnings(), headers: {} },
+    );
+    assert.equal(optOut, undefined);
   });
 
   test('thinking blocks carrying another provider reasoning are stripped before Anthropic', () => {

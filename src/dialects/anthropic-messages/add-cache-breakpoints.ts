@@ -28,12 +28,16 @@ export function addCacheBreakpoints(body: AnthropicMessagesRequest): void {
     const tool = body.tools[index];
     if (tool) body.tools[index] = { ...tool, cache_control: ephemeral };
   }
+  // A string system prompt becomes one text block so it can carry the breakpoint.
+  if (typeof body.system === 'string' && body.system !== '') body.system = [{ type: 'text', text: body.system }];
   if (Array.isArray(body.system) && body.system.length > 0) {
     const last = body.system.length - 1;
     body.system[last] = { ...body.system[last]!, cache_control: ephemeral };
   }
   const message = body.messages[body.messages.length - 1];
-  if (message && Array.isArray(message.content)) {
+  if (message && typeof message.content === 'string' && message.content !== '') {
+    body.messages[body.messages.length - 1] = { ...message, content: [{ type: 'text', text: message.content, cache_control: ephemeral }] } as typeof message;
+  } else if (message && Array.isArray(message.content)) {
     const index = message.content.findLastIndex((block) => cacheableTypes.has(block.type));
     const block = message.content[index];
     if (block) message.content[index] = { ...block, cache_control: ephemeral } as (typeof message.content)[number];

@@ -391,6 +391,11 @@ describe('caching and purity', () => {
     assert.deepEqual(body.messages[0].content[0].cache_control, { type: 'ephemeral' });
   });
 
+  test('a model with prompt caching off (cache.prompt_caching: false) gets no breakpoints', () => {
+    const { body } = encode({ system: [{ type: 'text', text: 'a' }], tools: [shell], messages: [user('q')] }, { promptCaching: false });
+    assert.equal(JSON.stringify(body).includes('cache_control'), false);
+  });
+
   test('a request with its own cache_control keeps exactly its breakpoints', () => {
     const { body } = encode({ system: [{ type: 'text', text: 'a', cacheControl: { type: 'ephemeral', ttl: '1h' } }], tools: [shell], messages: [user('q')] });
     assert.deepEqual(body.system[0].cache_control, { type: 'ephemeral', ttl: '1h' });

@@ -57,7 +57,7 @@ export function encodeRequest(context: ExchangeContext): AnthropicMessagesReques
   }
   if (!settings.thinkingOn) dropThinkingEdits(body, warnings);
   body.stream = request.stream;
-  addCacheBreakpoints(body);
+  if (target.promptCaching !== false) addCacheBreakpoints(body);
   return body;
 }
 

@@ -1,5 +1,6 @@
 import { buildBudget } from '../../config/build-runtime-config.ts';
 import { buildGuardrailsOverride } from '../../config/guardrails-config.ts';
+import { buildCacheOverride } from '../../config/cache-config.ts';
 import { z } from 'zod';
 import type { BudgetConfig, RateLimitConfig } from '../../config/runtime-config.ts';
 import { budgetSchema, keySchema, rateLimitSchema } from '../../config/schema.ts';
@@ -24,6 +25,8 @@ export const patchKeyBodySchema = z.strictObject({
   rate_limit: rateLimitSchema.nullable().optional(),
   /** The same block a config key may carry; it replaces the stored one whole, `null` removes it. */
   guardrails: keySchema.shape.guardrails.unwrap().nullable().optional(),
+  /** The response-cache override (docs/decisions/0012); replaces the stored one whole, `null` removes it. */
+  cache: keySchema.shape.cache.unwrap().nullable().optional(),
   expires_at: keySchema.shape.expires_at.unwrap().nullable().optional(),
 });
 
@@ -69,6 +72,12 @@ export function guardrailsFromBody(block: CreateKeyBody['guardrails']): VirtualK
   return override && Object.keys(override).length > 0 ? override : undefined;
 }
 
+/** A `cache` block → the stored override; an empty `{}` means none. */
+export function cacheFromBody(block: CreateKeyBody['cache']): VirtualKeyRecord['cache'] {
+  const override = buildCacheOverride(block);
+  return override && Object.keys(override).length > 0 ? override : undefined;
+}
+
 /** Timestamps are stored normalised to UTC `…Z`, whatever offset the caller wrote. */
 export function normalizeTimestamp(value: string): string {
   return new Date(value).toISOString();
@@ -84,6 +93,7 @@ export function patchFromBody(body: PatchKeyBody): VirtualKeyPatch {
   if (body.budget !== undefined) patch.budget = body.budget === null ? null : budgetFromBody(body.budget);
   if (body.rate_limit !== undefined) patch.rateLimit = rateLimitFromBody(body.rate_limit) ?? null;
   if (body.guardrails !== undefined) patch.guardrails = body.guardrails === null ? null : (guardrailsFromBody(body.guardrails) ?? null);
+  if (body.cache !== undefined) patch.cache = body.cache === null ? null : (cacheFromBody(body.cache) ?? null);
   if (body.expires_at !== undefined) patch.expiresAt = body.expires_at === null ? null : normalizeTimestamp(body.expires_at);
   return patch;
 }

@@ -1,4 +1,6 @@
 import { guardrailsFileOf } from '../../config/guardrails-config.ts';
+import { cacheFileOf } from '../../config/cache-config.ts';
+import type { CacheConfigFile } from '../../config/cache-schema.ts';
 import type { GuardrailsConfigFile } from '../../config/guardrails-schema.ts';
 import type { BudgetConfig, KeyConfig, RateLimitConfig } from '../../config/runtime-config.ts';
 import type { VirtualKeyRecord } from '../../store/virtual-key-store.ts';
@@ -21,6 +23,8 @@ export interface AdminKeyView {
   rate_limit: RateLimitConfig | null;
   /** The key's own guardrails override in the config file's spelling; null: none (team / global apply). */
   guardrails: GuardrailsConfigFile | null;
+  /** The key's own response-cache override in the config file's spelling; null: none (team / global apply). */
+  cache?: CacheConfigFile | null;
   expires_at: string | null;
   created_at: string | null;
   revoked_at: string | null;
@@ -52,6 +56,7 @@ export function viewOfRecord(record: VirtualKeyRecord, now: Date, shadowed: bool
     budget: record.budget ? budgetView(record.budget) : null,
     rate_limit: record.rateLimit ?? null,
     guardrails: record.guardrails ? guardrailsFileOf(record.guardrails) : null,
+    ...(record.cache ? { cache: cacheFileOf(record.cache) } : {}),
     expires_at: record.expiresAt ?? null,
     created_at: record.createdAt,
     revoked_at: record.revokedAt ?? null,
@@ -73,6 +78,7 @@ export function viewOfConfigKey(key: KeyConfig, now: Date): AdminKeyView {
     budget: key.budget ? budgetView(key.budget) : null,
     rate_limit: key.rateLimit ?? null,
     guardrails: key.guardrails ? guardrailsFileOf(key.guardrails) : null,
+    ...(key.cache ? { cache: cacheFileOf(key.cache) } : {}),
     expires_at: key.expiresAt?.toISOString() ?? null,
     created_at: null,
     revoked_at: null,

@@ -15,6 +15,7 @@ import {
   createKeyBodySchema,
   createKeyFields,
   guardrailsFromBody,
+  cacheFromBody,
   normalizeTimestamp,
   parseKeyBody,
   patchFromBody,
@@ -118,6 +119,8 @@ async function createKey(context: AdminContext, body: unknown): Promise<{ name: 
   if (rateLimit) record.rateLimit = rateLimit;
   const guardrails = guardrailsFromBody(fields.guardrails);
   if (guardrails) record.guardrails = guardrails;
+  const cache = cacheFromBody(fields.cache);
+  if (cache) record.cache = cache;
   if (expiresAt !== undefined) record.expiresAt = expiresAt;
   try {
     await context.keys.create(record);

@@ -115,6 +115,9 @@ describe('GET /admin/logs and /admin/spend', () => {
       tags: ['nightly'],
       experiment: null,
       variant: null,
+      cache: 'bypass',
+      cost_saved_usd: 0,
+      prompt_cache_saved_usd: 0,
       warnings: ['reasoning_dropped: the target has no reasoning'],
     });
     assert.equal(result.body.data[1].cost_usd, 1.5);

@@ -3,6 +3,7 @@ import { requestLogMigrations } from './request-log-migrations.ts';
 import { virtualKeyMigrations } from './virtual-key-migrations.ts';
 import { spendMigrations } from './spend-migrations.ts';
 import { responseMigrations } from './response-migrations.ts';
+import { responseCacheMigrations } from './response-cache-migrations.ts';
 
 /** One schema step. Names are permanent: an applied step is never edited, only followed. */
 export interface SqliteMigration {
@@ -14,7 +15,13 @@ export interface SqliteMigration {
  * Every store contributes its own ordered steps; `schema_migrations` records which ran, so
  * stores can be added independently and an existing database only runs what is new.
  */
-const allMigrations: SqliteMigration[] = [...requestLogMigrations, ...virtualKeyMigrations, ...spendMigrations, ...responseMigrations];
+const allMigrations: SqliteMigration[] = [
+  ...requestLogMigrations,
+  ...virtualKeyMigrations,
+  ...spendMigrations,
+  ...responseMigrations,
+  ...responseCacheMigrations,
+];
 
 export function migrateSqlite(database: Database.Database, migrations: readonly SqliteMigration[] = allMigrations): void {
   database.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');

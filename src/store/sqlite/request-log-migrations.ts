@@ -46,4 +46,11 @@ export const requestLogMigrations: SqliteMigration[] = [
    ALTER TABLE request_logs ADD COLUMN variant TEXT;
    CREATE INDEX request_logs_experiment ON request_logs (experiment, started_at);`,
   },
+  {
+    // The response cache (docs/decisions/0012): hit | miss | bypass, what a hit saved, what provider prompt caches saved.
+    name: 'request_logs_cache_001',
+    sql: `ALTER TABLE request_logs ADD COLUMN cache TEXT NOT NULL DEFAULT 'bypass';
+   ALTER TABLE request_logs ADD COLUMN cost_saved_micros INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE request_logs ADD COLUMN prompt_cache_saved_micros INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -34,11 +34,11 @@ export class SqliteRequestLogStore implements RequestLogStore {
       request_id, started_at, key_name, team, user_name, surface, endpoint, model, served_model, provider,
       stream, status, outcome, error_code, error_message, input_tokens, cached_input_tokens, cache_write_tokens,
       output_tokens, reasoning_tokens, usage_estimated, cost_micros, latency_ms, ttfb_ms, attempts, rule, warnings,
-      request_body, response_body, attributes, tags, experiment, variant)
+      request_body, response_body, attributes, tags, experiment, variant, cache, cost_saved_micros, prompt_cache_saved_micros)
       VALUES (@requestId, @startedAt, @keyName, @team, @user, @surface, @endpoint, @model, @servedModel, @provider,
       @stream, @status, @outcome, @errorCode, @errorMessage, @inputTokens, @cachedInputTokens, @cacheWriteTokens,
       @outputTokens, @reasoningTokens, @usageEstimated, @costMicros, @latencyMs, @ttfbMs, @attempts, @rule, @warnings,
-      @requestBody, @responseBody, @attributes, @tags, @experiment, @variant)`);
+      @requestBody, @responseBody, @attributes, @tags, @experiment, @variant, @cache, @costSavedMicros, @promptCacheSavedMicros)`);
     this.writeBatch = database.transaction((rows: RequestLogRow[]) => {
       for (const row of rows) this.insert.run(toParameters(row));
     });
@@ -173,6 +173,9 @@ function toParameters(row: RequestLogRow): Record<string, unknown> {
     tags: JSON.stringify(row.tags ?? []),
     experiment: row.experiment ?? null,
     variant: row.variant ?? null,
+    cache: row.cache ?? 'bypass',
+    costSavedMicros: row.costSavedMicros ?? 0,
+    promptCacheSavedMicros: row.promptCacheSavedMicros ?? 0,
   };
 }
 
@@ -211,5 +214,8 @@ function fromRecord(record: Record<string, unknown>): RequestLogRow {
     tags: JSON.parse((record['tags'] as string | undefined) ?? '[]'),
     experiment: (record['experiment'] as string | null) ?? null,
     variant: (record['variant'] as string | null) ?? null,
+    cache: (record['cache'] as RequestLogRow['cache'] | undefined) ?? 'bypass',
+    costSavedMicros: (record['cost_saved_micros'] as number | undefined) ?? 0,
+    promptCacheSavedMicros: (record['prompt_cache_saved_micros'] as number | undefined) ?? 0,
   };
 }

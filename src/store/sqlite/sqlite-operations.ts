@@ -8,6 +8,7 @@ import { SqliteSpendStore } from './spend-store.ts';
 import { SqliteVirtualKeyStore } from './virtual-key-store.ts';
 import { SqliteResponseStore } from './response-store.ts';
 import type { StoredResponse } from '../response-store.ts';
+import { SqliteResponseCacheTable } from './response-cache-table.ts';
 
 /** One connection and the stores on it: what the storage worker thread owns. */
 export interface SqliteEngine {
@@ -16,6 +17,7 @@ export interface SqliteEngine {
   keys: SqliteVirtualKeyStore;
   spend: SqliteSpendStore;
   responses: SqliteResponseStore;
+  responseCache: SqliteResponseCacheTable;
 }
 
 export function openSqliteEngine(path: string): SqliteEngine {
@@ -26,6 +28,7 @@ export function openSqliteEngine(path: string): SqliteEngine {
     keys: new SqliteVirtualKeyStore(database),
     spend: new SqliteSpendStore(database),
     responses: new SqliteResponseStore(database),
+    responseCache: new SqliteResponseCacheTable(database),
   };
 }
 
@@ -86,6 +89,8 @@ export const sqliteOperations = {
   'responses.chain': (engine: SqliteEngine, id: string, scope: string, now: Date) => engine.responses.chain(id, scope, now),
   'responses.delete': (engine: SqliteEngine, id: string, scope: string) => engine.responses.delete(id, scope),
   'responses.purgeExpired': (engine: SqliteEngine, now: Date) => engine.responses.purgeExpired(now),
+  'cache.get': (engine: SqliteEngine, key: string, now: number) => engine.responseCache.get(key, now),
+  'cache.put': (engine: SqliteEngine, key: string, value: string, expiresAt: number) => engine.responseCache.put(key, value, expiresAt),
 };
 
 export type SqliteOperations = typeof sqliteOperations;

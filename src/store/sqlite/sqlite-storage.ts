@@ -5,6 +5,7 @@ import type { VirtualKeyPatch, VirtualKeyRecord, VirtualKeyStore } from '../virt
 import { WriteBehindQueue } from '../write-behind-queue.ts';
 import type { ResponseStore, StoredResponse } from '../response-store.ts';
 import type { QueuedRow } from './sqlite-operations.ts';
+import type { ResponseCacheStore } from '../response-cache-store.ts';
 import { SqliteWorkerClient } from './sqlite-worker-client.ts';
 
 export interface SqliteStorageOptions {
@@ -31,6 +32,7 @@ export class SqliteStorage implements Storage {
   readonly keys: VirtualKeyStore;
   readonly spend: SpendStore;
   readonly responses: ResponseStore;
+  readonly responseCache: ResponseCacheStore;
   private readonly queue: WriteBehindQueue<QueuedRow>;
   private readonly readyTimeoutMs: number;
 
@@ -52,6 +54,11 @@ export class SqliteStorage implements Storage {
     this.keys = new WorkerVirtualKeyStore(client, callMs);
     this.spend = new WorkerSpendStore(client, this.queue, callMs);
     this.responses = new WorkerResponseStore(client, callMs);
+    // A cache read is worth at most a short wait: past it the request is a miss and goes upstream.
+    this.responseCache = {
+      get: (key, now) => client.call('cache.get', [key, now], Math.min(callMs, 500)),
+      put: (key, value, expiresAt) => client.call('cache.put', [key, value, expiresAt], slowCallMs),
+    };
   }
 
   /** Opens (creating and migrating) the database in its worker; rejects when it cannot. */

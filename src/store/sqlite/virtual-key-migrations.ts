@@ -26,4 +26,6 @@ export const virtualKeyMigrations: SqliteMigration[] = [
   },
   // A key's guardrails override (JSON, the runtime spelling); NULL: none, the team's or the global one applies.
   { name: 'virtual_keys_002_guardrails', sql: 'ALTER TABLE virtual_keys ADD COLUMN guardrails TEXT;' },
+  // A key's response-cache override (JSON, the runtime spelling; docs/decisions/0012); NULL: none.
+  { name: 'virtual_keys_cache_001', sql: 'ALTER TABLE virtual_keys ADD COLUMN cache TEXT;' },
 ];

@@ -15,8 +15,8 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
 
   constructor(private readonly database: Database.Database) {
     this.insert = database.prepare(`INSERT INTO virtual_keys
-      (name, hash, prefix, team, user_name, tags, models_allowed, aliases, budget, rate_limit, guardrails, expires_at, created_at, revoked_at, source)
-      VALUES (@name, @hash, @prefix, @team, @user_name, @tags, @models_allowed, @aliases, @budget, @rate_limit, @guardrails, @expires_at, @created_at, @revoked_at, @source)`);
+      (name, hash, prefix, team, user_name, tags, models_allowed, aliases, budget, rate_limit, guardrails, cache, expires_at, created_at, revoked_at, source)
+      VALUES (@name, @hash, @prefix, @team, @user_name, @tags, @models_allowed, @aliases, @budget, @rate_limit, @guardrails, @cache, @expires_at, @created_at, @revoked_at, @source)`);
     this.selectByHash = database.prepare('SELECT * FROM virtual_keys WHERE hash = ?');
     this.selectByName = database.prepare('SELECT * FROM virtual_keys WHERE name = ?');
     this.selectAll = database.prepare('SELECT * FROM virtual_keys ORDER BY created_at, rowid');
@@ -64,6 +64,7 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
     if (patch.budget !== undefined) set('budget', jsonOrNull(patch.budget));
     if (patch.rateLimit !== undefined) set('rate_limit', jsonOrNull(patch.rateLimit));
     if (patch.guardrails !== undefined) set('guardrails', jsonOrNull(patch.guardrails));
+    if (patch.cache !== undefined) set('cache', jsonOrNull(patch.cache));
     if (patch.expiresAt !== undefined) set('expires_at', patch.expiresAt);
     if (assignments.length > 0) this.database.prepare(`UPDATE virtual_keys SET ${assignments.join(', ')} WHERE name = @name`).run(parameters);
     return this.get(name);
@@ -91,6 +92,7 @@ interface Row {
   budget: string | null;
   rate_limit: string | null;
   guardrails: string | null;
+  cache: string | null;
   expires_at: string | null;
   created_at: string;
   revoked_at: string | null;
@@ -114,6 +116,7 @@ function toRow(record: VirtualKeyRecord): Row {
     budget: jsonOrNull(record.budget),
     rate_limit: jsonOrNull(record.rateLimit),
     guardrails: jsonOrNull(record.guardrails),
+    cache: jsonOrNull(record.cache),
     expires_at: record.expiresAt ?? null,
     created_at: record.createdAt,
     revoked_at: record.revokedAt ?? null,
@@ -137,6 +140,7 @@ function fromRow(row: Row): VirtualKeyRecord {
   if (row.budget !== null) record.budget = JSON.parse(row.budget) as NonNullable<VirtualKeyRecord['budget']>;
   if (row.rate_limit !== null) record.rateLimit = JSON.parse(row.rate_limit) as NonNullable<VirtualKeyRecord['rateLimit']>;
   if (row.guardrails !== null) record.guardrails = JSON.parse(row.guardrails) as NonNullable<VirtualKeyRecord['guardrails']>;
+  if (row.cache !== null && row.cache !== undefined) record.cache = JSON.parse(row.cache) as NonNullable<VirtualKeyRecord['cache']>;
   if (row.expires_at !== null) record.expiresAt = row.expires_at;
   if (row.revoked_at !== null) record.revokedAt = row.revoked_at;
   return record;

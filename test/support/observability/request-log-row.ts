@@ -35,6 +35,9 @@ export function requestLogRow(overrides: Partial<RequestLogRow> = {}): RequestLo
     attributes: { repo: 'billing' },
     tags: ['nightly'],
     experiment: null,
+    cache: 'bypass',
+    costSavedMicros: 0,
+    promptCacheSavedMicros: 0,
     variant: null,
     ...overrides,
   };
