@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
+import { SseDecoder } from '../src/core/sse-decoder.ts';
 import { startFloorProxy, type FloorProxy } from './floor-proxy.ts';
 import { MOCK_API_KEY, startMockUpstream, type MockUpstream } from './mock-upstream.ts';
 
@@ -55,6 +56,28 @@ describe('floor proxy', () => {
       assert.equal((JSON.parse(proxied.bytes.toString()) as { error: { code: string } }).error.code, 'invalid_api_key');
     } finally {
       await other.close();
+    }
+  });
+
+  test('the parsing floor re-serializes every event and the JSON answer, and keys each API its way', async () => {
+    const parsing = await startFloorProxy({ upstream: mock.url, apiKey: MOCK_API_KEY, parse: true });
+    try {
+      const direct = await post(mock.url, streamBody, MOCK_API_KEY);
+      const proxied = await post(parsing.url, streamBody, 'sk-bench-client');
+      assert.equal(proxied.status, 200);
+      const events = (bytes: Buffer) => {
+        const decoder = new SseDecoder();
+        return [...decoder.push(bytes), ...decoder.finish()].map((event) => [event.event, JSON.parse(event.data) as unknown]);
+      };
+      assert.deepEqual(events(proxied.bytes), events(direct.bytes));
+      const json = await post(parsing.url, unaryBody, 'sk-bench-client');
+      assert.equal(json.headers['content-length'], String(json.bytes.length));
+      assert.deepEqual(JSON.parse(json.bytes.toString()), JSON.parse((await post(mock.url, unaryBody, MOCK_API_KEY)).bytes.toString()));
+      const claude = await request(`${parsing.url}/v1/messages`, { method: 'POST', body: '{"stream":true}', headers: { 'content-type': 'application/json' } });
+      assert.equal(claude.statusCode, 200, 'the key went in x-api-key');
+      assert.match(await claude.body.text(), /event: message_stop\ndata: \{"type":"message_stop"\}\n\n$/);
+    } finally {
+      await parsing.close();
     }
   });
 });

@@ -5,19 +5,30 @@
  * response back chunk by chunk. No parsing, no logging, no auth check: Switchyard's overhead is
  * measured against this, in the same run, on the same machine.
  *
- * Run alone: `node --import tsx bench/floor-proxy.ts --upstream http://127.0.0.1:N/v1 --api-key K`
+ * With `parse` (`--parse`) it is the parsing floor of the translated cells: it also parses and
+ * re-serializes the request body and every SSE event (or the JSON answer), what any proxy that
+ * looks at the content must at least do.
+ *
+ * The upstream's path prefix replaces the client's `/v1` (`--upstream http://…/v1`); with a bare
+ * origin the client's path is forwarded as it is. The key goes in the header the upstream API
+ * reads: `x-api-key` for `/v1/messages`, `x-goog-api-key` for Gemini's `/v1beta/`, else bearer.
+ *
+ * Run alone: `node --import tsx bench/floor-proxy.ts --upstream http://127.0.0.1:N/v1 --api-key K [--parse]`
  */
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
+import { SseDecoder, type SseEvent } from '../src/core/sse-decoder.ts';
 
 export interface FloorProxyOptions {
   /** OpenAI-style base URL including `/v1`, e.g. `http://127.0.0.1:40123/v1`. */
   upstream: string;
   apiKey: string;
   port?: number;
+  /** The parsing floor: parse and re-serialize the request and every event. */
+  parse?: boolean;
 }
 
 export interface FloorProxy {
@@ -33,19 +44,29 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'transfer-encoding',
   'content-length',
   'authorization',
+  'x-api-key',
+  'x-goog-api-key',
   'proxy-authorization',
   'te',
   'upgrade',
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'trailer']);
 
-function forwardedHeaders(incoming: IncomingHttpHeaders, apiKey: string): Record<string, string | string[]> {
+function forwardedHeaders(incoming: IncomingHttpHeaders, apiKey: string, path: string): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
     if (value !== undefined && !DROPPED_REQUEST_HEADERS.has(name)) headers[name] = value;
   }
-  headers.authorization = `Bearer ${apiKey}`;
+  if (path.startsWith('/v1/messages')) headers['x-api-key'] = apiKey;
+  else if (path.startsWith('/v1beta/')) headers['x-goog-api-key'] = apiKey;
+  else headers.authorization = `Bearer ${apiKey}`;
   return headers;
+}
+
+/** One SSE event re-serialized from its parsed data (the `[DONE]` sentinel passes as it is). */
+function reserialize(event: SseEvent): string {
+  const data = event.data === '[DONE]' ? event.data : JSON.stringify(JSON.parse(event.data));
+  return `${event.event ? `event: ${event.event}\n` : ''}data: ${data}\n\n`;
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -57,19 +78,20 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-async function forward(request: IncomingMessage, response: ServerResponse, pool: Pool, basePath: string, apiKey: string): Promise<void> {
-  const body = await readBody(request);
+async function forward(request: IncomingMessage, response: ServerResponse, pool: Pool, basePath: string, apiKey: string, parse: boolean): Promise<void> {
+  const raw = await readBody(request);
+  const body = parse ? JSON.stringify(JSON.parse(raw.toString('utf8'))) : raw;
   const abort = new AbortController();
   // A client that goes away must not leave the upstream request running.
   response.on('close', () => {
     if (!response.writableFinished) abort.abort();
   });
   const incomingPath = request.url ?? '/';
-  const path = basePath + (incomingPath.startsWith('/v1/') ? incomingPath.slice(3) : incomingPath);
+  const path = basePath === '' ? incomingPath : basePath + (incomingPath.startsWith('/v1/') ? incomingPath.slice(3) : incomingPath);
   const upstream = await pool.request({
     path,
     method: (request.method ?? 'POST') as 'POST',
-    headers: forwardedHeaders(request.headers, apiKey),
+    headers: forwardedHeaders(request.headers, apiKey, path),
     body,
     signal: abort.signal,
   });
@@ -77,10 +99,24 @@ async function forward(request: IncomingMessage, response: ServerResponse, pool:
   for (const [name, value] of Object.entries(upstream.headers)) {
     if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) headers[name] = value;
   }
+  if (parse && !String(upstream.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+    const answer = JSON.stringify(JSON.parse(await upstream.body.text()));
+    headers['content-length'] = String(Buffer.byteLength(answer));
+    response.writeHead(upstream.statusCode, headers);
+    response.end(answer);
+    return;
+  }
   response.writeHead(upstream.statusCode, headers);
+  const decoder = parse ? new SseDecoder() : undefined;
   for await (const chunk of upstream.body) {
+    const out = decoder
+      ? decoder
+          .push(chunk as Buffer)
+          .map(reserialize)
+          .join('')
+      : chunk;
     // Backpressure: never buffer more than the socket will take.
-    if (!response.write(chunk)) await once(response, 'drain', { signal: abort.signal });
+    if (out.length > 0 && !response.write(out)) await once(response, 'drain', { signal: abort.signal });
   }
   response.end();
 }
@@ -90,7 +126,7 @@ export async function startFloorProxy(options: FloorProxyOptions): Promise<Floor
   const basePath = upstream.pathname.replace(/\/$/, '');
   const pool = new Pool(upstream.origin, { connections: 256, pipelining: 1, keepAliveTimeout: 60_000 });
   const server: Server = createServer({ keepAliveTimeout: 60_000, noDelay: true }, (request, response) => {
-    forward(request, response, pool, basePath, options.apiKey).catch((error: unknown) => {
+    forward(request, response, pool, basePath, options.apiKey, options.parse === true).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();
         return;
@@ -123,7 +159,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.stderr.write('usage: floor-proxy.ts --upstream http://127.0.0.1:N/v1 --api-key KEY [--port N]\n');
     process.exit(2);
   }
-  const proxy = await startFloorProxy({ upstream, apiKey, port: Number(argument(process.argv, '--port') ?? 0) });
-  process.stdout.write(`floor proxy listening on ${proxy.url}\n`);
+  const parse = process.argv.includes('--parse');
+  const proxy = await startFloorProxy({ upstream, apiKey, parse, port: Number(argument(process.argv, '--port') ?? 0) });
+  process.stdout.write(`${parse ? 'parsing ' : ''}floor proxy listening on ${proxy.url}\n`);
   process.on('SIGTERM', () => void proxy.close().then(() => process.exit(0)));
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { SseDecoder } from '../src/core/sse-decoder.ts';
-import { MOCK_API_KEY, MOCK_TEXT_DELTAS, startMockUpstream, wantsStream, type MockUpstream } from './mock-upstream.ts';
+import { TRANSLATED_DELTAS } from './mock-dialect-bodies.ts';
+import { MOCK_API_KEY, MOCK_TEXT_DELTAS, PACE_MS, PACED_MODEL, startMockUpstream, wantsStream, type MockUpstream } from './mock-upstream.ts';
 
 const streamBody = readFileSync(new URL('./fixtures/codex-request.json', import.meta.url));
 const unaryBody = Buffer.from(streamBody.toString('utf8').replace('"stream":true', '"stream":false'));
@@ -89,5 +90,44 @@ describe('mock upstream', () => {
     assert.equal(body.error.code, 'invalid_api_key');
     assert.equal(mock.stats.unauthorized, before.unauthorized + 1);
     assert.equal(mock.stats.requests, before.requests + 1);
+  });
+
+  test('answers Chat, Anthropic and Gemini streams, each only with its own credential header', async () => {
+    const streamOf = async (path: string, headers: Record<string, string>, body: unknown) => {
+      const response = await request(`${mock.url}${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+      const decoder = new SseDecoder();
+      const events =
+        response.statusCode === 200 ? [...decoder.push(Buffer.from(await response.body.arrayBuffer())), ...decoder.finish()] : (await response.body.text(), []);
+      return { status: response.statusCode, events };
+    };
+    const chat = await streamOf('/v1/chat/completions', { authorization: `Bearer ${MOCK_API_KEY}` }, { stream: true });
+    assert.equal(chat.events.at(-1)!.data, '[DONE]');
+    const claude = await streamOf('/v1/messages', { 'x-api-key': MOCK_API_KEY }, { stream: true });
+    assert.deepEqual([claude.events[0]!.event, claude.events.at(-1)!.event], ['message_start', 'message_stop']);
+    assert.equal(claude.events.length, TRANSLATED_DELTAS.length + 5);
+    const gemini = await streamOf('/v1beta/models/bench-model:streamGenerateContent?alt=sse', { 'x-goog-api-key': MOCK_API_KEY }, {});
+    assert.equal(gemini.events.length, TRANSLATED_DELTAS.length);
+    const texts = gemini.events.map(
+      (event) => (JSON.parse(event.data) as { candidates: { content: { parts: { text: string }[] } }[] }).candidates[0]!.content.parts[0]!.text,
+    );
+    assert.equal(texts.join(''), TRANSLATED_DELTAS.join(''));
+    assert.equal((await streamOf('/v1/messages', { authorization: `Bearer ${MOCK_API_KEY}` }, { stream: true })).status, 401);
+    assert.equal((await streamOf('/v1beta/models/m:streamGenerateContent', { authorization: `Bearer ${MOCK_API_KEY}` }, {})).status, 401);
+  });
+
+  test('paces the stream of the paced model only', async () => {
+    const paced = Buffer.from(streamBody.toString('utf8').replace('"model":"bench-model"', `"model":"${PACED_MODEL}"`));
+    assert.notDeepEqual(paced, streamBody);
+    const time = async (body: Buffer) => {
+      const started = performance.now();
+      await (await post(body)).body.text();
+      return performance.now() - started;
+    };
+    // 28 events with PACE_MS before each: at least 28 × PACE_MS.
+    assert.ok((await time(paced)) >= 28 * PACE_MS);
   });
 });

@@ -1,40 +1,27 @@
 /**
- * A fast mock OpenAI Responses upstream for the benchmarks: `POST /v1/responses` answers a
- * complete Response object (JSON) or a Codex-like SSE stream, chosen by the request's top-level
- * `stream` field. Every body is serialized once at start-up so the mock spends its CPU on
- * sockets, not on JSON, and costs the same whichever client is in front of it.
+ * A fast mock upstream for the benchmarks: `POST /v1/responses` answers a complete Response
+ * object (JSON) or a Codex-like SSE stream, chosen by the request's top-level `stream` field;
+ * `/v1/chat/completions`, `/v1/messages` (Anthropic) and Gemini's `:generateContent` /
+ * `:streamGenerateContent` answer the same text in their dialect (bench/mock-dialect-bodies.ts),
+ * each checking its own credential header. A Responses request for the model `bench-paced` is
+ * streamed with PACE_MS before each event (the time-to-first-chunk cell). Every body is
+ * serialized once at start-up so the mock spends its CPU on sockets, not on JSON, and costs the
+ * same whichever client is in front of it.
  *
  * Run alone: `node --import tsx bench/mock-upstream.ts [--port N]` prints its URL.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { prepareDialectBodies, type DialectBodies } from './mock-dialect-bodies.ts';
+import { MOCK_MODEL, MOCK_TEXT_DELTAS } from './mock-upstream-text.ts';
 
 export const MOCK_API_KEY = 'sk-upstream';
-export const MOCK_MODEL = 'bench-model';
-/** What the mock answers: its text is split into this many `output_text.delta` events. */
-export const MOCK_TEXT_DELTAS = [
-  'I',
-  ' looked',
-  ' at',
-  ' the',
-  ' repository',
-  ':',
-  ' the',
-  ' failing',
-  ' test',
-  ' expects',
-  ' `parseConfig`',
-  ' to',
-  ' reject',
-  ' unknown',
-  ' keys',
-  ',',
-  ' so',
-  ' I',
-  ' added',
-  ' a strict schema.',
-];
+export { MOCK_MODEL, MOCK_TEXT_DELTAS } from './mock-upstream-text.ts';
+/** A request whose model is this is answered slowly (PACE_MS before each event): the TTFB cell's paced upstream. */
+export const PACED_MODEL = 'bench-paced';
+export const PACE_MS = 1;
 
 export interface MockStats {
   requests: number;
@@ -173,49 +160,92 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function writeStream(response: ServerResponse, events: Buffer[]): void {
+const PACED_MARK = Buffer.from(`"${PACED_MODEL}"`);
+
+async function writeStream(response: ServerResponse, events: Buffer[], paced: boolean): Promise<void> {
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_mock' });
   // Separate writes with no delay: the proxy sees the event framing a real upstream produces,
-  // and the mock never waits (its only cost is the syscalls).
-  for (const event of events) response.write(event);
+  // and the mock never waits (its only cost is the syscalls). Paced: PACE_MS before each event.
+  for (const event of events) {
+    if (paced) await sleep(PACE_MS);
+    response.write(event);
+  }
   response.end();
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, bodies: PreparedBodies, stats: MockStats): Promise<void> {
+function writeJson(response: ServerResponse, body: Buffer): void {
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, 'x-request-id': 'req_mock' });
+  response.end(body);
+}
+
+type Dialect = 'responses' | 'chat' | 'anthropic' | 'gemini';
+
+/** Which API a path is, and the credential header that API reads. */
+function dialectOf(path: string): { dialect: Dialect; stream: boolean | undefined } | undefined {
+  if (path === '/v1/responses') return { dialect: 'responses', stream: undefined };
+  if (path === '/v1/chat/completions') return { dialect: 'chat', stream: undefined };
+  if (path === '/v1/messages') return { dialect: 'anthropic', stream: undefined };
+  if (path.startsWith('/v1beta/models/') && path.includes(':streamGenerateContent')) return { dialect: 'gemini', stream: true };
+  if (path.startsWith('/v1beta/models/') && path.endsWith(':generateContent')) return { dialect: 'gemini', stream: false };
+  return undefined;
+}
+
+function authorized(request: IncomingMessage, dialect: Dialect): boolean {
+  if (dialect === 'anthropic') return request.headers['x-api-key'] === MOCK_API_KEY;
+  if (dialect === 'gemini') return request.headers['x-goog-api-key'] === MOCK_API_KEY;
+  return request.headers.authorization === `Bearer ${MOCK_API_KEY}`;
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, bodies: PreparedBodies, dialects: DialectBodies, stats: MockStats): Promise<void> {
   if (request.method === 'GET' && request.url === '/bench/stats') {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify(stats));
     return;
   }
   const body = await readBody(request);
-  if (request.method !== 'POST' || request.url !== '/v1/responses') {
+  const route = request.method === 'POST' ? dialectOf((request.url ?? '').split('?')[0]!) : undefined;
+  if (!route) {
     response.writeHead(404, { 'content-type': 'application/json' });
     response.end('{"error":{"message":"not found","type":"invalid_request_error","param":null,"code":null}}');
     return;
   }
   stats.requests++;
   // The upstream key proves the proxy replaced the client's credential with the provider's.
-  if (request.headers.authorization !== `Bearer ${MOCK_API_KEY}`) {
+  if (!authorized(request, route.dialect)) {
     stats.unauthorized++;
     response.writeHead(401, { 'content-type': 'application/json', 'content-length': bodies.unauthorized.length });
     response.end(bodies.unauthorized);
     return;
   }
-  if (wantsStream(body)) {
-    stats.streamed++;
-    writeStream(response, bodies.sseEvents);
-    return;
+  const stream = route.stream ?? wantsStream(body);
+  if (stream) stats.streamed++;
+  else stats.unary++;
+  switch (route.dialect) {
+    case 'responses':
+      if (stream) await writeStream(response, bodies.sseEvents, body.includes(PACED_MARK));
+      else writeJson(response, bodies.json);
+      return;
+    case 'chat':
+      if (stream) await writeStream(response, dialects.chatSse, false);
+      else writeJson(response, dialects.chatJson);
+      return;
+    case 'anthropic':
+      if (stream) await writeStream(response, dialects.anthropicSse, false);
+      else writeJson(response, dialects.anthropicJson);
+      return;
+    case 'gemini':
+      if (stream) await writeStream(response, dialects.geminiSse, false);
+      else writeJson(response, dialects.geminiJson);
+      return;
   }
-  stats.unary++;
-  response.writeHead(200, { 'content-type': 'application/json', 'content-length': bodies.json.length, 'x-request-id': 'req_mock' });
-  response.end(bodies.json);
 }
 
 export async function startMockUpstream(port = 0): Promise<MockUpstream> {
   const bodies = prepareBodies();
+  const dialects = prepareDialectBodies();
   const stats: MockStats = { requests: 0, streamed: 0, unary: 0, unauthorized: 0 };
   const server: Server = createServer({ keepAliveTimeout: 60_000, noDelay: true }, (request, response) => {
-    handle(request, response, bodies, stats).catch(() => response.destroy());
+    handle(request, response, bodies, dialects, stats).catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: bound } = server.address() as AddressInfo;

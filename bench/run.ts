@@ -1,109 +1,74 @@
 /**
- * `npm run bench`: the overhead benchmark of the same-dialect passthrough path.
+ * `npm run bench`: the performance table of issue #21, every figure a ratio or difference
+ * against a floor measured in the same run.
  *
- * Starts the mock upstream, the floor proxy and Switchyard as child processes, then measures the
- * matrix {direct, floor, switchyard} × {json, sse} × concurrency, cell by cell with the three
- * targets back to back so they see the same machine state. Prints a Markdown table and the
- * headline ratios, and writes bench/results/latest.json.
+ * Processes: the fast mock upstream (bench/mock-upstream.ts) and wrk (1 thread) on cpu 0; the
+ * proxy under test alone on cpu 1 (`taskset`): the bare node:http + undici floor
+ * (bench/floor-proxy.ts), the parsing floor (the same with --parse: it parses and re-serializes
+ * every body and SSE event), and Switchyard compiled (`bin/switchyard.js`, dist/ rebuilt if
+ * stale) with the default config (guardrails on) plus one provider per dialect. Each cell runs
+ * its targets in interleaved rounds and reports medians; CPU per request comes from
+ * /proc/<pid>/stat of each process (wrk's from the shell's `times`).
  *
- *   --only direct,floor        targets to measure (default: all three)
- *   --modes json,sse           response modes (default: both)
- *   --concurrency 1,16,64      client concurrency levels (default: 1,16,64)
- *   --baseline DIR             also measure Switchyard from another checkout (e.g. a git worktree of
- *                              the commit before a change), interleaved with this one
- *   BENCH_SECONDS=5            measured seconds per cell and target; BENCH_WARMUP_SECONDS=1 before it
- *   BENCH_ROUNDS=3             the seconds are split into this many rounds, targets interleaved
- *   BENCH_SWITCHYARD_YAML=…    config lines added for this checkout's gateway only (not the baseline)
- *   BENCH_CPU_PROF=DIR         write V8 CPU profiles of the floor and Switchyard into DIR
- *   BENCH_CPU_PROF_INTERVAL=µs sampling interval for those profiles (default 1000; 100 for detail)
+ *   --only passthrough,ttfb,translated,soak   groups to run (default: all)
+ *   --cells TEXT[,TEXT]    only cells whose name contains one of the texts as whole words (e.g. "responses sse", "C=1")
+ *   --concurrency 1,16     connections of the passthrough and translated cells (default 1,16)
+ *   --quick                2 rounds of 1 s after 1 s warm-up, 15 s soak: a smoke run, noisy
+ *   --soak-minutes N       soak length (default 1; 10 for the record)
+ *   --baseline DIR         also measure the gateway of another checkout (built there), interleaved
+ *   BENCH_SECONDS=3 BENCH_ROUNDS=3 BENCH_WARMUP_SECONDS=1   per run, rounds, warm-up per target
+ *   BENCH_SWITCHYARD_YAML=…  config lines added for this checkout's gateway only
+ *   BENCH_CPU_PROF=DIR       V8 CPU profiles of the proxies (BENCH_CPU_PROF_INTERVAL µs, default 1000)
  *
- * `npm run bench -- startup` measures start-up time and idle RSS instead (see bench/startup.ts).
+ * `npm run bench -- startup` measures start-up time and idle RSS instead (bench/startup.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
 import { ChildServerError, startChildServer, type ChildServer } from './child-server.ts';
-import { measureCell } from './measure-cell.ts';
+import { cellTargets, measureRounds, preflight, type ProxyProcess } from './measure-rounds.ts';
 import { MOCK_API_KEY, MOCK_MODEL } from './mock-upstream.ts';
-import { addDirectDeltas, baselineTable, cellTable, headlineTable, headlines, type CellResult, type Mode, type Target } from './report.ts';
-import { GATEWAY_CLIENT_KEY, startGateway } from './start-gateway.ts';
+import { buildCells } from './perf-cells.ts';
+import { baselineTable, cellProblems, cellTable, goalRows, goalTable, soakRows, type CellRounds, type GoalRow, type SoakSamples } from './perf-report.ts';
+import { runSoak } from './soak.ts';
+import { startGateway } from './start-gateway.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const benchDir = join(repoRoot, 'bench');
+const GENERATOR_CPUS = '0';
+const PROXY_CPUS = '1';
 
-function listArgument<T extends string>(name: string, fallback: T[]): T[] {
+function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
-  const value = index >= 0 ? process.argv[index + 1] : undefined;
-  return value
-    ? (value
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean) as T[])
-    : fallback;
+  return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-function secondsFromEnv(name: string, fallback: number): number {
+function list(name: string): string[] | undefined {
+  return argument(name)
+    ?.split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+function envNumber(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-const targets = listArgument<Target>('--only', ['direct', 'floor', 'switchyard']);
-const modes = listArgument<Mode>('--modes', ['json', 'sse']);
-const concurrencies = listArgument('--concurrency', ['1', '16', '64']).map(Number);
-const baselineIndex = process.argv.indexOf('--baseline');
-const baselineDir = baselineIndex >= 0 ? resolve(process.argv[baselineIndex + 1] ?? '') : undefined;
-const seconds = secondsFromEnv('BENCH_SECONDS', 5);
-const warmupSeconds = secondsFromEnv('BENCH_WARMUP_SECONDS', 1);
-const rounds = Math.max(1, Math.round(secondsFromEnv('BENCH_ROUNDS', 3)));
-// Extra config for this checkout's gateway only (the baseline may not know the keys), e.g. guardrails off.
+const quick = process.argv.includes('--quick');
+const groups = list('--only') ?? ['passthrough', 'ttfb', 'translated', 'soak'];
+const cellFilter = list('--cells');
+const concurrencies = (list('--concurrency') ?? ['1', '16']).map(Number);
+const baselineDir = argument('--baseline') ? resolve(argument('--baseline')!) : undefined;
+const seconds = quick ? 1 : Math.max(1, Math.round(envNumber('BENCH_SECONDS', 3)));
+const rounds = quick ? 2 : Math.max(1, Math.round(envNumber('BENCH_ROUNDS', 3)));
+const warmupSeconds = Math.max(1, Math.round(envNumber('BENCH_WARMUP_SECONDS', 1)));
+const soakMinutes = Number(argument('--soak-minutes') ?? (quick ? 0.25 : 1));
 const switchyardYaml = process.env['BENCH_SWITCHYARD_YAML'];
-const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
-/** Node flags for the proxies: profiles are written when they exit on SIGTERM. */
+const profileDir = process.env['BENCH_CPU_PROF'] ? resolve(process.env['BENCH_CPU_PROF']) : undefined;
 const proxyNodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-interval', process.env['BENCH_CPU_PROF_INTERVAL'] ?? '1000', '--cpu-prof-dir', profileDir] : [];
 
-const streamBody = readFileSync(join(benchDir, 'fixtures', 'codex-request.json'));
-const unaryText = streamBody.toString('utf8').replace('"stream":true', '"stream":false');
-if (!unaryText.includes('"stream":false')) throw new Error('bench/fixtures/codex-request.json has no "stream":true to flip');
-const bodies: Record<Mode, Buffer> = { sse: streamBody, json: Buffer.from(unaryText) };
-const codexHeaders = JSON.parse(readFileSync(join(benchDir, 'fixtures', 'codex-headers.json'), 'utf8')) as Record<string, string>;
-/** Proof a response is complete: the SSE terminal event, or the last words of the JSON text. */
-const completeMarker: Record<Mode, string> = { sse: 'response.completed', json: 'a strict schema.' };
-
-function headersFor(target: Target, mode: Mode): Record<string, string> {
-  return {
-    ...codexHeaders,
-    'content-type': 'application/json',
-    accept: mode === 'sse' ? 'text/event-stream' : 'application/json',
-    authorization: `Bearer ${target === 'direct' ? MOCK_API_KEY : GATEWAY_CLIENT_KEY}`,
-  };
-}
-
-/** One request per mode before measuring: a target that answers wrongly is reported, not timed. */
-async function preflight(target: Target, baseUrl: string): Promise<string | undefined> {
-  for (const mode of modes) {
-    try {
-      const response = await request(`${baseUrl}/v1/responses`, {
-        method: 'POST',
-        headers: headersFor(target, mode),
-        body: bodies[mode],
-        headersTimeout: 15_000,
-        bodyTimeout: 15_000,
-      });
-      const text = await response.body.text();
-      if (response.statusCode !== 200 || !text.includes(completeMarker[mode])) {
-        return `${mode} request answered HTTP ${response.statusCode}: ${text.slice(0, 2_000)}`;
-      }
-    } catch (error) {
-      return `${mode} request failed: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-  return undefined;
-}
-
-/** Which gateway source was measured: HEAD, and whether src/ had uncommitted changes. */
 function sourceVersion(): { commit: string; srcDirty: boolean } | undefined {
   try {
     const git = (...args: string[]): string => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
@@ -113,159 +78,143 @@ function sourceVersion(): { commit: string; srcDirty: boolean } | undefined {
   }
 }
 
-function readTail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').slice(-8_000);
-  } catch {
-    return '';
-  }
-}
-
-interface GatewayStatus {
-  state: 'not-requested' | 'ok' | 'failed';
-  url?: string;
-  error?: string;
-  output?: string;
-}
+const load = (values: number[]): string => values.map((value) => value.toFixed(2)).join(' ');
 
 async function main(): Promise<number> {
-  // Other work on the box skews every target; the load average says how quiet the run was.
-  const loadAverageAtStart = loadavg();
-  const source = sourceVersion();
+  const loadAtStart = loadavg();
+  // This process (the undici loader of the TTFB cell) shares cpu 0 with wrk and the mock.
+  execFileSync('taskset', ['-pc', GENERATOR_CPUS, String(process.pid)], { stdio: 'ignore' });
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const children: ChildServer[] = [];
   const stopAll = async (): Promise<void> => {
     await Promise.all(children.splice(0).map((child) => child.stop()));
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
-  const gateway: GatewayStatus = { state: 'not-requested' };
-  const cells: CellResult[] = [];
+  const measured: CellRounds[] = [];
+  const problems: string[] = [];
+  let soak: SoakSamples | undefined;
+  const { cells, soak: soakRequests } = buildCells(workDir, { concurrencies });
+  // Whole words: "json small" matches "responses json small C=16", "C=1" does not match "C=16".
+  const matches = (name: string, text: string) => new RegExp(`(^|\\s)${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|\\s)`).test(name);
+  const selected = cells.filter((cell) => groups.includes(cell.group) && (!cellFilter || cellFilter.some((text) => matches(cell.name, text))));
   try {
-    const node = (name: string, script: string, args: string[], flags: string[] = []): Promise<ChildServer> =>
-      startChildServer({
+    const node = async (name: string, cpu: string, script: string, args: string[], flags: string[] = []): Promise<ProxyProcess> => {
+      const child = await startChildServer({
         name,
-        command: process.execPath,
-        args: [...flags, '--import', 'tsx', join('bench', script), ...args],
+        command: 'taskset',
+        args: ['-c', cpu, process.execPath, ...flags, '--import', 'tsx', join('bench', script), ...args],
         cwd: repoRoot,
         logFile: join(workDir, `${name}.log`),
       });
-    const mock = await node('mock', 'mock-upstream.ts', []);
-    children.push(mock);
-    const baseUrls = new Map<Target, { url: string; pid: number | undefined }>();
-    if (targets.includes('direct')) baseUrls.set('direct', { url: mock.url, pid: undefined });
-    if (targets.includes('floor')) {
-      const floor = await node('floor', 'floor-proxy.ts', ['--upstream', `${mock.url}/v1`, '--api-key', MOCK_API_KEY], proxyNodeFlags);
-      children.push(floor);
-      baseUrls.set('floor', { url: floor.url, pid: floor.pid });
+      children.push(child);
+      return { url: child.url, pid: child.pid };
+    };
+    const mock = await node('mock', GENERATOR_CPUS, 'mock-upstream.ts', []);
+    const proxies: Record<string, ProxyProcess> = {};
+    if (selected.some((cell) => cell.floor === 'floor'))
+      proxies['floor'] = await node('floor', PROXY_CPUS, 'floor-proxy.ts', ['--upstream', mock.url, '--api-key', MOCK_API_KEY], proxyNodeFlags);
+    if (selected.some((cell) => cell.floor === 'parsing-floor')) {
+      proxies['parsing-floor'] = await node(
+        'parsing-floor',
+        PROXY_CPUS,
+        'floor-proxy.ts',
+        ['--upstream', mock.url, '--api-key', MOCK_API_KEY, '--parse'],
+        proxyNodeFlags,
+      );
     }
-    if (targets.includes('switchyard')) {
-      try {
-        const server = await startGateway({
-          repoRoot,
-          workDir,
-          mockUrl: mock.url,
-          upstreamApiKey: MOCK_API_KEY,
-          model: MOCK_MODEL,
-          nodeFlags: proxyNodeFlags,
-          ...(switchyardYaml ? { extraYaml: switchyardYaml } : {}),
-        });
-        children.push(server);
-        Object.assign(gateway, { state: 'ok', url: server.url });
-        baseUrls.set('switchyard', { url: server.url, pid: server.pid });
-      } catch (error) {
-        Object.assign(gateway, {
-          state: 'failed',
-          error: error instanceof Error ? error.message : String(error),
-          output: error instanceof ChildServerError ? error.output.slice(-8_000) : undefined,
-        });
-      }
-    }
-    if (baselineDir) {
-      const baselineWork = join(workDir, 'baseline');
-      mkdirSync(baselineWork);
-      const server = await startGateway({
-        repoRoot: baselineDir,
-        workDir: baselineWork,
+    const gateway = async (root: string, dir: string, extraYaml: string | undefined): Promise<ProxyProcess> => {
+      mkdirSync(dir, { recursive: true });
+      const child = await startGateway({
+        repoRoot: root,
+        workDir: dir,
         mockUrl: mock.url,
         upstreamApiKey: MOCK_API_KEY,
         model: MOCK_MODEL,
         nodeFlags: proxyNodeFlags,
+        compiled: true,
+        cpus: PROXY_CPUS,
+        dialects: true,
+        ...(extraYaml ? { extraYaml } : {}),
       });
-      children.push(server);
-      baseUrls.set('baseline', { url: server.url, pid: server.pid });
+      children.push(child);
+      return { url: child.url, pid: child.pid };
+    };
+    try {
+      proxies['switchyard'] = await gateway(repoRoot, join(workDir, 'switchyard'), switchyardYaml);
+      if (baselineDir) proxies['baseline'] = await gateway(baselineDir, join(workDir, 'baseline'), undefined);
+    } catch (error) {
+      const output = error instanceof ChildServerError ? `\n--- its output ---\n${error.output.slice(-8_000)}\n---` : '';
+      process.stdout.write(`switchyard NOT started: ${error instanceof Error ? error.message : String(error)}${output}\n`);
+      return 1;
     }
-    for (const [target, { url }] of [...baseUrls]) {
-      const problem = await preflight(target, url);
-      if (problem === undefined) continue;
-      baseUrls.delete(target);
-      if (target === 'switchyard') {
-        Object.assign(gateway, { state: 'failed', error: `preflight: ${problem}`, output: readTail(join(workDir, 'switchyard.log')) });
-      } else throw new Error(`${target} preflight failed: ${problem}`);
-    }
-    if (gateway.state === 'failed') {
-      process.stdout.write(`\nswitchyard NOT measured: ${gateway.error}\n${gateway.output ? `--- its output ---\n${gateway.output}\n---\n` : ''}\n`);
-    }
-    const order = (['direct', 'floor', 'baseline', 'switchyard'] as const).filter((target) => baseUrls.has(target));
     process.stdout.write(
-      `measuring ${order.join(', ')} × ${modes.join(', ')} × C=${concurrencies.join(', ')}: ${seconds}s each in ${rounds} interleaved rounds, after ${warmupSeconds}s warm-up\n`,
+      `${selected.length} cells${groups.includes('soak') ? ` + a ${soakMinutes} min soak` : ''}: ${rounds} interleaved rounds of ${seconds} s per target after ${warmupSeconds} s warm-up; ` +
+        `wrk -t1 and the mock on cpu ${GENERATOR_CPUS}, each proxy on cpu ${PROXY_CPUS}; load average ${load(loadAtStart)}\n`,
     );
-    for (const mode of modes) {
-      for (const concurrency of concurrencies) {
-        const measured = await measureCell({
-          mode,
-          concurrency,
-          body: bodies[mode],
-          headers: (target) => headersFor(target, mode),
-          completeMarker: completeMarker[mode],
-          targets: order.map((target) => ({ target, ...baseUrls.get(target)! })),
-          mock: { url: mock.url, pid: mock.pid },
-          durationMs: seconds * 1_000,
-          warmupMs: warmupSeconds * 1_000,
-          rounds,
-        });
-        for (const cell of measured) {
-          cells.push(cell);
-          process.stdout.write(
-            `  ${cell.target.padEnd(10)} ${mode.padEnd(4)} C=${String(concurrency).padEnd(3)} ${cell.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${cell.latencyMs.p50.toFixed(2)} ms  errors ${cell.errors}${cell.errorSamples[0] ? ` (${cell.errorSamples[0].slice(0, 160)})` : ''}\n`,
-          );
-        }
+    for (const cell of selected) {
+      const targets = cellTargets(cell, proxies);
+      const failures: string[] = [];
+      for (const target of targets) {
+        const problem = await preflight(proxies[target]!.url, cell.requests[target === 'baseline' ? 'switchyard' : target]!);
+        if (problem) failures.push(`${cell.name}: ${target} preflight: ${problem}`);
       }
+      if (failures.length > 0) {
+        problems.push(...failures);
+        process.stdout.write(`  ${failures.join('\n  ')}\n`);
+        continue;
+      }
+      const result = await measureRounds(cell, { proxies, mock, rounds, seconds, warmupSeconds, workDir, generatorCpus: GENERATOR_CPUS });
+      measured.push(result);
+      problems.push(...cellProblems(result));
+      const line = goalRows(result)
+        .map((row) => `${row.measure} ${row.value.toFixed(2)} ${row.pass ? 'PASS' : 'FAIL'}`)
+        .join('; ');
+      process.stdout.write(`  ${cell.name.padEnd(34)} ${line}\n`);
+    }
+    if (groups.includes('soak')) {
+      process.stdout.write(`  soak: ${soakMinutes} min at 64 connections…\n`);
+      soak = await runSoak({
+        gateway: proxies['switchyard']!,
+        requests: soakRequests,
+        minutes: soakMinutes,
+        connections: 64,
+        workDir,
+        generatorCpus: GENERATOR_CPUS,
+      });
     }
   } finally {
     await stopAll();
     rmSync(workDir, { recursive: true, force: true });
   }
-  addDirectDeltas(cells);
-  const summary = headlines(cells);
-  process.stdout.write(`\n${cellTable(cells)}\n\n${summary.length > 0 ? `${headlineTable(summary)}\n` : 'no switchyard cells: no headline ratios\n'}`);
-  const versus = baselineTable(cells);
-  if (versus) process.stdout.write(`\nagainst the baseline at ${baselineDir}:\n${versus}\n`);
+  const rows: GoalRow[] = [...measured.flatMap(goalRows), ...(soak ? soakRows(soak) : [])];
+  const loadAtEnd = loadavg();
+  process.stdout.write(`\n${cellTable(measured)}\n\n${goalTable(rows)}\n\n`);
+  const versus = baselineTable(measured);
+  if (versus) process.stdout.write(`against the baseline at ${baselineDir}:\n${versus}\n\n`);
+  const failed = rows.filter((row) => !row.pass).length;
+  process.stdout.write(`${rows.length - failed} of ${rows.length} goals met${problems.length > 0 ? `; problems:\n  ${problems.join('\n  ')}` : ''}\n`);
+  process.stdout.write(`load average at start ${load(loadAtStart)}, at end ${load(loadAtEnd)} (${cpus().length} CPUs), Node ${process.version}\n`);
   const results = {
     generatedAt: new Date().toISOString(),
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',
-      totalMemoryMb: Math.round(totalmem() / 2 ** 20),
       node: process.version,
-      platform: process.platform,
       kernel: release(),
-      loadAverageAtStart,
-      loadAverageAtEnd: loadavg(),
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: loadAtEnd,
     },
-    settings: { seconds, warmupSeconds, rounds, targets, modes, concurrencies, requestBodyBytes: { sse: bodies.sse.length, json: bodies.json.length } },
-    source,
-    gateway,
-    cells,
-    headlines: summary,
+    settings: { quick, seconds, rounds, warmupSeconds, groups, concurrencies, soakMinutes, baselineDir, switchyardYaml },
+    source: sourceVersion(),
+    cells: measured,
+    soak,
+    goals: rows,
+    problems,
   };
-  mkdirSync(join(benchDir, 'results'), { recursive: true });
-  writeFileSync(join(benchDir, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const load = (values: number[]): string => values.map((value) => value.toFixed(2)).join(' ');
-  process.stdout.write(`load average at start ${load(loadAverageAtStart)}, at end ${load(results.machine.loadAverageAtEnd)} (${cpus().length} CPUs)\n`);
+  mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(repoRoot, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write('results written to bench/results/latest.json\n');
-  const failedCells = cells.filter((cell) => cell.errors > 0 || cell.requests === 0);
-  return gateway.state === 'failed' || failedCells.length > 0 ? 1 : 0;
+  return problems.length > 0 ? 1 : 0;
 }
 
-// `npm run bench -- startup`: start-up time and idle memory of the compiled build instead (bench/startup.ts).
 process.exitCode = process.argv[2] === 'startup' ? await (await import('./startup.ts')).runStartupBench() : await main();

@@ -31,15 +31,17 @@ export class RequestBody {
   /** The whole body as an object; 400 when it is not a JSON object. */
   fields(): Record<string, unknown> {
     if (this.parsed) return this.parsed;
-    const depth = nestingDepth(this.raw);
-    if (depth > maxNestingDepth)
-      throw invalidRequest(`The request body nests ${depth > 10_000 ? 'more than 10000' : depth} levels deep; at most ${maxNestingDepth} are accepted.`);
+    // V8's JSON.parse does not recurse, so the depth is checked on the parsed value (a walk over
+    // its containers, stopping at the limit) instead of a JavaScript loop over every byte; the
+    // byte count runs only to word the refusal.
     let value: unknown;
     try {
       value = JSON.parse(this.raw.toString('utf8'));
     } catch {
+      refuseDeepNesting(this.raw);
       throw invalidRequest('The request body is not valid JSON.');
     }
+    if (nestsDeeperThan(value, maxNestingDepth)) refuseDeepNesting(this.raw);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('The request body must be a JSON object.');
     this.parsed = value as Record<string, unknown>;
     return this.parsed;
@@ -119,6 +121,27 @@ export class RequestBody {
 
 /** Deeper JSON is no request a client sends; decoders and serializers recurse on it. */
 export const maxNestingDepth = 128;
+
+function refuseDeepNesting(raw: Buffer): void {
+  const depth = nestingDepth(raw);
+  if (depth > maxNestingDepth)
+    throw invalidRequest(`The request body nests ${depth > 10_000 ? 'more than 10000' : depth} levels deep; at most ${maxNestingDepth} are accepted.`);
+}
+
+/** Whether a parsed JSON value has more than `limit` levels of arrays and objects (recursion bounded by `limit`). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && typeof item === 'object' && nestsDeeperThan(item, limit - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object' && nestsDeeperThan(item, limit - 1)) return true;
+  }
+  return false;
+}
 
 /** The deepest `[`/`{` nesting outside strings, in one pass over the bytes (stops counting past 10,001). */
 export function nestingDepth(raw: Buffer): number {

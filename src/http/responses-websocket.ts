@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
+import { acceptsDeflateFrom } from './accepts-deflate-from.ts';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import { log } from '../core/log.ts';
 import { responsesSurface } from '../dialects/openai-responses/index.ts';
@@ -25,14 +26,17 @@ const sessionsByServer = new WeakMap<Server, Set<ResponsesSocketSession>>();
  * one refusal on which Codex falls back to HTTP for the session instead of retrying.
  */
 export function attachResponsesWebSocket(server: Server, gateway: Gateway): void {
-  // Codex offers permessage-deflate; its frames repeat the same tool list, which compresses well.
+  // Codex offers permessage-deflate; its frames repeat the same tool list, which compresses well
+  // over a network, and cost only CPU from a loopback peer (accepts-deflate-from.ts).
   // (The session sends its own frames uncompressed: see responses-socket-session.ts.)
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true, maxPayload: gateway.config.server.maxBodyBytes });
+  const compressed = new WebSocketServer({ noServer: true, perMessageDeflate: true, maxPayload: gateway.config.server.maxBodyBytes });
+  const plain = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: gateway.config.server.maxBodyBytes });
   const sessions = new Set<ResponsesSocketSession>();
   sessionsByServer.set(server, sessions);
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (String(request.headers.upgrade ?? '').toLowerCase() !== 'websocket') return replayAsPlainRequest(server, request, socket, head);
     socket.on('error', () => undefined);
+    const wss = acceptsDeflateFrom(request.socket.remoteAddress) ? compressed : plain;
     void upgrade(gateway, wss, sessions, request, socket, head).catch((error: unknown) => {
       log.error('responses websocket: upgrade failed', error);
       refuse(socket, new GatewayError({ code: 'gateway_internal', message: 'Internal gateway error during the WebSocket upgrade.' }));

@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
+import { WebSocket } from 'ws';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
@@ -85,6 +87,24 @@ describe('Responses over WebSocket (the real Codex 0.169 frames) on a Claude ali
     );
     assert.match(post, /^HTTP\/1\.1 404 /, 'the body was read: the model it names is unknown');
     assert.match(post, /model_not_found/);
+  });
+
+  test('a loopback client offering permessage-deflate is answered without it (bytes are free here: decision 0015)', async () => {
+    const socket = new WebSocket(wsUrl(), { headers: headers(devKey), perMessageDeflate: true, handshakeTimeout: 10_000 });
+    // ws emits 'open' right after 'upgrade', in the same tick: listen for both at once.
+    let response: IncomingMessage | undefined;
+    socket.once('upgrade', (upgrade) => {
+      response = upgrade;
+    });
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    assert.ok(response);
+    assert.equal(response.headers['sec-websocket-extensions'], undefined);
+    assert.equal(socket.extensions, '');
+    socket.close();
+    await new Promise((resolve) => socket.once('close', resolve));
   });
 
   test('an upgrade from a web page (Origin header) is refused with 403, even with a good key', async () => {

@@ -138,6 +138,22 @@ describe('ResponsesStreamEncoder: the sequences of §13.2', () => {
     });
   });
 
+  test('a text delta is the same bytes as every other event: members in order, JSON escapes', () => {
+    const frames = encode([start, ...textEvents(0, 'say "hi"\n\u2028'), { type: 'response-end', finishReason: { unified: 'stop' } }]);
+    const deltas = frames
+      .join('')
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('event: response.output_text.delta\n'));
+    assert.ok(deltas.length > 0);
+    for (const frame of deltas) {
+      const data = frame.slice(frame.indexOf('data: ') + 'data: '.length);
+      const event = JSON.parse(data) as Record<string, unknown>;
+      const { type, sequence_number, item_id, output_index, content_index, delta, logprobs, ...rest } = event;
+      assert.deepEqual(rest, {});
+      assert.equal(data, JSON.stringify({ type, sequence_number, item_id, output_index, content_index, delta, logprobs }));
+    }
+  });
+
   test('(b) a namespaced function call and (c) a second, custom call', () => {
     const first = {
       type: 'tool-call' as const,

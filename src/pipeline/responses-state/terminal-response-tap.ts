@@ -15,16 +15,20 @@ export function tapTerminalResponse(response: ServerResponse, stream: boolean, o
   const decoder = stream ? new SseDecoder() : undefined;
   const json: Buffer[] = [];
   let done = false;
+  let sawBytes = false;
   const see = (chunk: unknown): void => {
     if (done || chunk === undefined || chunk === null || typeof chunk === 'function') return;
     if (response.statusCode !== 200) return;
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk instanceof Uint8Array ? chunk : undefined;
-    if (!bytes) return;
+    // The translated path writes strings: the decoder reads them as they are (no copy to bytes and
+    // back) unless bytes came before, whose split characters must be completed first.
+    if (chunk instanceof Uint8Array) sawBytes = true;
+    const piece = typeof chunk === 'string' ? (sawBytes ? Buffer.from(chunk) : chunk) : chunk instanceof Uint8Array ? chunk : undefined;
+    if (piece === undefined) return;
     if (!decoder) {
-      json.push(Buffer.from(bytes));
+      json.push(Buffer.from(piece));
       return;
     }
-    for (const event of decoder.push(bytes)) {
+    for (const event of decoder.push(piece)) {
       if (!event.data.includes('"response.completed"') && !event.data.includes('"response.incomplete"')) continue;
       const parsed = parse(event.data);
       if (!parsed || !terminalTypes.has(String(parsed.type))) continue;

@@ -152,9 +152,9 @@ export async function scanTexts(texts: readonly ScanText[], options: ScanOptions
   const findings: Finding[] = [];
   // The key names what the answer depends on: the categories scanned, the text's source, the text.
   const categoriesKey = [...options.categories].sort().join(',');
-  const cacheKeyOf = (item: ScanText) => `${categoriesKey}|${item.source}|${item.text}`;
+  const cacheKeyOf = (item: ScanText): CacheKey => ({ text: item.text, variant: `${categoriesKey}|${item.source}` });
   /** Texts scanned now (not from the cache), by position: their findings are remembered after. */
-  const scannedNow = new Map<number, string>();
+  const scannedNow = new Map<number, CacheKey>();
   const secretlintRanges = new Map<number, { text: string; ranges: [number, number][] }>();
   let budget = options.maxScanChars;
   let truncated = false;
@@ -219,30 +219,44 @@ export async function scanTexts(texts: readonly ScanText[], options: ScanOptions
   return { findings: reduced, truncated };
 }
 
+/** What a cached answer depends on: the text, and the categories and source it was scanned for. */
+interface CacheKey {
+  text: string;
+  variant: string;
+}
+
 /**
- * Findings per scanned text (positions within the text), keyed by the categories, the source
- * and the text itself, least recently used first out past `maxCachedChars`. Holds request text
- * in memory (as the request log's bodies would), never outside the process.
+ * Findings per scanned text (positions within the text), keyed by the text itself and then by
+ * the categories and the source, least recently used text first out past `maxCachedChars`.
+ * The text is the map key as it is (no `categories|source|text` concatenation, which made
+ * every lookup copy a text of many kilobytes before hashing it). Holds request text in memory
+ * (as the request log's bodies would), never outside the process.
  */
 class FindingsCache {
-  private readonly entries = new Map<string, Finding[]>();
+  private readonly entries = new Map<string, Map<string, Finding[]>>();
   private chars = 0;
 
   constructor(private readonly maxCachedChars: number) {}
 
-  get(key: string): Finding[] | undefined {
-    const found = this.entries.get(key);
+  get(key: CacheKey): Finding[] | undefined {
+    const variants = this.entries.get(key.text);
+    const found = variants?.get(key.variant);
     if (found) {
-      this.entries.delete(key);
-      this.entries.set(key, found);
+      this.entries.delete(key.text);
+      this.entries.set(key.text, variants!);
     }
     return found;
   }
 
-  set(key: string, findings: Finding[]): void {
-    if (key.length > this.maxCachedChars / 4 || this.entries.has(key)) return;
-    this.entries.set(key, findings);
-    this.chars += key.length;
+  set(key: CacheKey, findings: Finding[]): void {
+    if (key.text.length + key.variant.length > this.maxCachedChars / 4) return;
+    const variants = this.entries.get(key.text);
+    if (variants) {
+      if (!variants.has(key.variant)) variants.set(key.variant, findings);
+      return;
+    }
+    this.entries.set(key.text, new Map([[key.variant, findings]]));
+    this.chars += key.text.length;
     for (const [oldest] of this.entries) {
       if (this.chars <= this.maxCachedChars) break;
       this.entries.delete(oldest);

@@ -20,14 +20,28 @@ try {
 }
 
 let busyMs = -1;
-port.on('message', (request: SqliteRequest | 'close') => {
-  if (request === 'close') {
+port.on('message', (batch: SqliteRequest[] | 'close') => {
+  if (batch === 'close') {
     engine.database.close();
     port.postMessage({ closed: true });
     return;
   }
+  // One message back for the answers ready now, one for those the batch's promises settle to
+  // (the stores' async methods run synchronously inside, so they settle in the next microtask).
+  const replies: SqliteReply[] = [];
+  const later: Promise<SqliteReply>[] = [];
+  for (const request of batch) {
+    const answer = run(request);
+    if (answer instanceof Promise) later.push(answer);
+    else replies.push(answer);
+  }
+  if (replies.length > 0) port.postMessage(replies);
+  if (later.length > 0) void Promise.all(later).then((answers) => port.postMessage(answers));
+});
+
+function run(request: SqliteRequest): SqliteReply | Promise<SqliteReply> {
   const left = request.deadline - Date.now();
-  if (left <= 0) return reply({ id: request.id, expired: true });
+  if (left <= 0) return { id: request.id, expired: true };
   // A lock held by someone else is waited for at most until the caller stops waiting.
   const wanted = Math.max(0, Math.min(maxBusyMs, left - 20));
   if (wanted !== busyMs) {
@@ -36,15 +50,15 @@ port.on('message', (request: SqliteRequest | 'close') => {
   }
   const operation = sqliteOperations[request.op] as (engine: SqliteEngine, ...args: unknown[]) => unknown;
   try {
-    Promise.resolve(operation(engine, ...request.args)).then(
-      (value) => reply({ id: request.id, value }),
-      (error: unknown) => reply({ id: request.id, error: serializeError(error) }),
-    );
+    const value = operation(engine, ...request.args);
+    if (value instanceof Promise) {
+      return value.then(
+        (settled: unknown) => ({ id: request.id, value: settled }),
+        (error: unknown) => ({ id: request.id, error: serializeError(error) }),
+      );
+    }
+    return { id: request.id, value };
   } catch (error) {
-    reply({ id: request.id, error: serializeError(error) });
+    return { id: request.id, error: serializeError(error) };
   }
-});
-
-function reply(message: SqliteReply): void {
-  port!.postMessage(message);
 }
