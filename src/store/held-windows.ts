@@ -1,5 +1,5 @@
 import { windowOf } from './budget-window.ts';
-import type { BudgetRule, BudgetUsage } from './spend-store.ts';
+import { type BudgetRule, type BudgetUsage, crossedWarnThreshold, type WarnCrossing } from './spend-store.ts';
 
 /**
  * Pieces every spend backend shares (SQLite, Postgres): a rule pinned to the window it
@@ -45,4 +45,22 @@ export function reservationAmount(micros: number): number {
 /** Billing never throws on a bad number: losing the ledger row would lose the spend. */
 export function billedAmount(micros: number): number {
   return Number.isFinite(micros) && micros > 0 ? Math.round(micros) : 0;
+}
+
+/** The warn lines `amount` crosses in each held window, given each counter's spend before it. */
+export function crossedWindows(held: HeldWindow[], spentBefore: Map<string, number>, amount: number): WarnCrossing[] {
+  const crossed: WarnCrossing[] = [];
+  for (const window of held) {
+    const before = spentBefore.get(counterKey(window))!;
+    if (crossedWarnThreshold(window.rule, before, before + amount)) {
+      crossed.push({
+        rule: window.rule,
+        windowStart: window.windowStart,
+        resetAt: window.resetAt,
+        spentMicros: before + amount,
+        limitMicros: window.rule.limitMicros,
+      });
+    }
+  }
+  return crossed;
 }

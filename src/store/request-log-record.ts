@@ -1,12 +1,5 @@
+import type { ColumnDecoding } from './column-decoding.ts';
 import type { RequestLogRow } from './ports.ts';
-
-/** How a backend hands back the columns that are not plain text or numbers. */
-export interface ColumnDecoding {
-  /** SQLite stores booleans as 0/1; Postgres returns them as booleans. */
-  boolean(value: unknown): boolean;
-  /** SQLite stores JSON as text; Postgres returns jsonb parsed. `fallback` when the column is absent. */
-  json<T>(value: unknown, fallback: T): T;
-}
 
 /** A `request_logs` row (snake_case columns, the same in every backend) as the port's RequestLogRow. */
 export function requestLogRowFromRecord(record: Record<string, unknown>, decode: ColumnDecoding): RequestLogRow {

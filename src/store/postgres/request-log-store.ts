@@ -1,5 +1,6 @@
 import { type RollupSqlRow, rollupBounds, toRollupRow } from '../rollup-sql.ts';
-import { type ColumnDecoding, requestLogRowFromRecord } from '../request-log-record.ts';
+import { postgresColumns } from './postgres-columns.ts';
+import { requestLogRowFromRecord } from '../request-log-record.ts';
 import type { Pool, PoolClient } from 'pg';
 import { isAttributeName } from '../../core/attribute-name.ts';
 import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore } from '../ports.ts';
@@ -199,11 +200,6 @@ function toValues(row: RequestLogRow): unknown[] {
     row.promptCacheSavedMicros ?? 0,
   ];
 }
-
-const postgresColumns: ColumnDecoding = {
-  boolean: (value) => value === true,
-  json: <T>(value: unknown, fallback: T): T => (value === null || value === undefined ? fallback : (value as T)),
-};
 
 function fromRecord(record: Record<string, unknown>): RequestLogRow {
   return requestLogRowFromRecord(record, postgresColumns);

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { billedAmount, counterKey, heldWindows, reservationAmount, usageOf, type HeldWindow } from '../held-windows.ts';
+import { billedAmount, counterKey, crossedWindows, heldWindows, reservationAmount, usageOf, type HeldWindow } from '../held-windows.ts';
 import {
   crossedWarnThreshold,
   wouldOverflow,
@@ -344,23 +344,6 @@ function crossings(held: HeldWindow[], before: number, amount: number): WarnCros
 async function bill(client: PoolClient, held: HeldWindow[], amount: number, hold: number): Promise<WarnCrossing[]> {
   const spentBefore = (await billOneCounter(client, held, amount, hold)) ?? (await billLocked(client, held, amount, hold));
   return crossedWindows(held, spentBefore, amount);
-}
-
-function crossedWindows(held: HeldWindow[], spentBefore: Map<string, number>, amount: number): WarnCrossing[] {
-  const crossed: WarnCrossing[] = [];
-  for (const window of held) {
-    const before = spentBefore.get(counterKey(window))!;
-    if (crossedWarnThreshold(window.rule, before, before + amount)) {
-      crossed.push({
-        rule: window.rule,
-        windowStart: window.windowStart,
-        resetAt: window.resetAt,
-        spentMicros: before + amount,
-        limitMicros: window.rule.limitMicros,
-      });
-    }
-  }
-  return crossed;
 }
 
 /** One existing counter: one UPDATE (its row lock lasts to COMMIT). Answers spent-before by counter key, or undefined to take the locked path. */

@@ -1,5 +1,6 @@
 import { type RollupSqlRow, rollupBounds, toRollupRow } from '../rollup-sql.ts';
-import { type ColumnDecoding, requestLogRowFromRecord } from '../request-log-record.ts';
+import { sqliteColumns } from './sqlite-columns.ts';
+import { requestLogRowFromRecord } from '../request-log-record.ts';
 import { attributeJsonPath } from './attribute-json-path.ts';
 import type Database from 'better-sqlite3';
 import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore } from '../ports.ts';
@@ -159,11 +160,6 @@ function toParameters(row: RequestLogRow): Record<string, unknown> {
     promptCacheSavedMicros: row.promptCacheSavedMicros ?? 0,
   };
 }
-
-const sqliteColumns: ColumnDecoding = {
-  boolean: (value) => value === 1,
-  json: <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback),
-};
 
 function fromRecord(record: Record<string, unknown>): RequestLogRow {
   return requestLogRowFromRecord(record, sqliteColumns);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { billedAmount, counterKey, heldWindows, reservationAmount, usageOf, type HeldWindow } from '../held-windows.ts';
+import { billedAmount, counterKey, crossedWindows, heldWindows, reservationAmount, usageOf, type HeldWindow } from '../held-windows.ts';
 import {
   type ReservationHolder,
   crossedWarnThreshold,
@@ -227,20 +227,7 @@ export class SqliteSpendStore implements SpendStore {
     const counters = this.loadCounters(held);
     const spentBefore = new Map([...counters].map(([key, counter]) => [key, counter.spent]));
     for (const counter of counters.values()) this.writeCounter(counter, counter.spent + amount, Math.max(0, counter.reserved - hold));
-    const crossed: WarnCrossing[] = [];
-    for (const window of held) {
-      const before = spentBefore.get(counterKey(window))!;
-      if (crossedWarnThreshold(window.rule, before, before + amount)) {
-        crossed.push({
-          rule: window.rule,
-          windowStart: window.windowStart,
-          resetAt: window.resetAt,
-          spentMicros: before + amount,
-          limitMicros: window.rule.limitMicros,
-        });
-      }
-    }
-    return crossed;
+    return crossedWindows(held, spentBefore, amount);
   }
 
   /** Frees the holds of reservations whose process presumably died, and forgets old expired ones. */
