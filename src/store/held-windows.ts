@@ -1,5 +1,5 @@
 import { windowOf } from './budget-window.ts';
-import type { BudgetRule, BudgetUsage } from './spend-store.ts';
+import { type BudgetLevel, type BudgetRule, type BudgetUsage, crossedThresholds, type WarnCrossing } from './spend-store.ts';
 
 /**
  * Pieces every spend backend shares (SQLite, Postgres): a rule pinned to the window it
@@ -45,4 +45,31 @@ export function reservationAmount(micros: number): number {
 /** Billing never throws on a bad number: losing the ledger row would lose the spend. */
 export function billedAmount(micros: number): number {
   return Number.isFinite(micros) && micros > 0 ? Math.round(micros) : 0;
+}
+
+/** What billing `amount` did to each held window: the thresholds it crossed and the level it left. */
+export interface Billed {
+  crossed: WarnCrossing[];
+  levels: BudgetLevel[];
+}
+
+/** The thresholds (warn line, cap) `amount` crosses in each held window, given each counter's spend before it. */
+export function crossedWindows(held: HeldWindow[], spentBefore: Map<string, number>, amount: number): Billed {
+  const crossed: WarnCrossing[] = [];
+  const levels: BudgetLevel[] = [];
+  for (const window of held) {
+    const before = spentBefore.get(counterKey(window))!;
+    levels.push({ rule: window.rule, spentMicros: before + amount });
+    for (const threshold of crossedThresholds(window.rule, before, before + amount)) {
+      crossed.push({
+        rule: window.rule,
+        threshold,
+        windowStart: window.windowStart,
+        resetAt: window.resetAt,
+        spentMicros: before + amount,
+        limitMicros: window.rule.limitMicros,
+      });
+    }
+  }
+  return { crossed, levels };
 }

@@ -1,3 +1,6 @@
+import { type RollupSqlRow, rollupBounds, toRollupRow } from '../rollup-sql.ts';
+import { postgresColumns } from './postgres-columns.ts';
+import { requestLogRowFromRecord } from '../request-log-record.ts';
 import type { Pool, PoolClient } from 'pg';
 import { isAttributeName } from '../../core/attribute-name.ts';
 import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore } from '../ports.ts';
@@ -147,32 +150,18 @@ export class PostgresRequestLogStore implements Omit<RequestLogStore, 'append' |
       values.push(query.attribute);
     }
     const where = ['provider IS NOT NULL'];
-    for (const [bound, operator] of [
-      ['since', '>='],
-      ['until', '<'],
-    ] as const) {
-      const value = query[bound];
-      if (value === undefined) continue;
-      const time = new Date(value).getTime();
-      if (!Number.isFinite(time)) throw new RangeError(`request log rollup: ${bound} is not a date: ${value}`);
-      values.push(new Date(time).toISOString());
+    for (const { operator, instant } of rollupBounds(query, 'request log rollup')) {
+      values.push(instant);
       where.push(`started_at ${operator} $${values.length}`);
     }
     const order = query.groupBy === 'day' ? 'grp ASC' : 'cost DESC, grp ASC';
-    const result = await this.pool.query<{ grp: string; cost: number; requests: number; input: number; output: number; estimated: number }>(
+    const result = await this.pool.query<RollupSqlRow>(
       `SELECT ${group} AS grp, SUM(cost_micros)::bigint AS cost, COUNT(*) AS requests, SUM(input_tokens)::bigint AS input,
       SUM(output_tokens)::bigint AS output, SUM(CASE WHEN usage_estimated THEN cost_micros ELSE 0 END)::bigint AS estimated
       FROM request_logs WHERE ${where.join(' AND ')} GROUP BY grp ORDER BY ${order}`,
       values,
     );
-    return result.rows.map((row) => ({
-      group: row.grp,
-      costMicros: row.cost,
-      requests: row.requests,
-      inputTokens: row.input,
-      outputTokens: row.output,
-      estimatedMicros: row.estimated,
-    }));
+    return result.rows.map(toRollupRow);
   }
 }
 
@@ -218,42 +207,5 @@ function toValues(row: RequestLogRow): unknown[] {
 }
 
 function fromRecord(record: Record<string, unknown>): RequestLogRow {
-  return {
-    requestId: record['request_id'] as string,
-    startedAt: record['started_at'] as string,
-    keyName: (record['key_name'] as string | null) ?? null,
-    team: (record['team'] as string | null) ?? null,
-    user: (record['user_name'] as string | null) ?? null,
-    surface: record['surface'] as string,
-    endpoint: record['endpoint'] as string,
-    model: (record['model'] as string | null) ?? null,
-    servedModel: (record['served_model'] as string | null) ?? null,
-    provider: (record['provider'] as string | null) ?? null,
-    stream: record['stream'] as boolean,
-    status: record['status'] as number,
-    outcome: record['outcome'] as RequestLogRow['outcome'],
-    errorCode: (record['error_code'] as string | null) ?? null,
-    errorMessage: (record['error_message'] as string | null) ?? null,
-    inputTokens: record['input_tokens'] as number,
-    cachedInputTokens: record['cached_input_tokens'] as number,
-    cacheWriteTokens: record['cache_write_tokens'] as number,
-    outputTokens: record['output_tokens'] as number,
-    reasoningTokens: record['reasoning_tokens'] as number,
-    usageEstimated: record['usage_estimated'] as boolean,
-    costMicros: record['cost_micros'] as number,
-    latencyMs: record['latency_ms'] as number,
-    ttfbMs: (record['ttfb_ms'] as number | null) ?? null,
-    attempts: record['attempts'] as RequestLogRow['attempts'],
-    rule: (record['rule'] as string | null) ?? null,
-    warnings: record['warnings'] as string[],
-    requestBody: (record['request_body'] as string | null) ?? null,
-    responseBody: (record['response_body'] as string | null) ?? null,
-    attributes: record['attributes'] as Record<string, string>,
-    tags: record['tags'] as string[],
-    experiment: (record['experiment'] as string | null) ?? null,
-    variant: (record['variant'] as string | null) ?? null,
-    cache: record['cache'] as NonNullable<RequestLogRow['cache']>,
-    costSavedMicros: record['cost_saved_micros'] as number,
-    promptCacheSavedMicros: record['prompt_cache_saved_micros'] as number,
-  };
+  return requestLogRowFromRecord(record, postgresColumns);
 }

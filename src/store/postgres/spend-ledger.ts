@@ -1,3 +1,4 @@
+import { type RollupSqlRow, rollupBounds, toRollupRow, normalizedInstant } from '../rollup-sql.ts';
 import type { Pool, PoolClient } from 'pg';
 import { isAttributeName } from '../../core/attribute-name.ts';
 import type { BudgetScope, SpendGroupBy, SpendLedgerEntry, SpendRollupQuery, SpendRollupRow } from '../spend-store.ts';
@@ -99,34 +100,20 @@ export const PostgresSpendLedger = {
       values.push(query.attribute);
     }
     const where: string[] = [];
-    for (const [bound, operator] of [
-      ['since', '>='],
-      ['until', '<'],
-    ] as const) {
-      const value = query[bound];
-      if (value === undefined) continue;
-      const instant = normalizedInstant(value);
-      if (!instant) throw new RangeError(`spend rollup: ${bound} is not a date: ${value}`);
+    for (const { operator, instant } of rollupBounds(query, 'spend rollup')) {
       values.push(instant);
       where.push(`created_at ${operator} $${values.length}`);
     }
     // A tag rollup counts an entry once under each of its tags (and not at all without tags).
     const from = query.groupBy === 'tag' ? 'spend_ledger, jsonb_array_elements_text(spend_ledger.tags) AS tag(value)' : 'spend_ledger';
     const order = query.groupBy === 'day' ? 'grp ASC' : 'cost DESC, grp ASC';
-    const result = await pool.query<{ grp: string; cost: number; requests: number; input: number; output: number; estimated: number }>(
+    const result = await pool.query<RollupSqlRow>(
       `SELECT ${group} AS grp, SUM(cost_micros)::bigint AS cost, COUNT(DISTINCT request_id) AS requests,
       SUM(input_tokens)::bigint AS input, SUM(output_tokens)::bigint AS output, SUM(CASE WHEN estimated THEN cost_micros ELSE 0 END)::bigint AS estimated
       FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY grp ORDER BY ${order}`,
       values,
     );
-    return result.rows.map((row) => ({
-      group: row.grp,
-      costMicros: row.cost,
-      requests: row.requests,
-      inputTokens: row.input,
-      outputTokens: row.output,
-      estimatedMicros: row.estimated,
-    }));
+    return result.rows.map(toRollupRow);
   },
 };
 
@@ -152,12 +139,6 @@ export function ledgerRow(entry: SpendLedgerEntry): unknown[] {
     entry.reason,
     normalizedInstant(entry.createdAt) ?? new Date().toISOString(),
   ];
-}
-
-/** Ledger instants are stored as `toISOString()` so text comparison is time comparison. */
-function normalizedInstant(value: string): string | undefined {
-  const time = new Date(value).getTime();
-  return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
 }
 
 function count(value: number): number {

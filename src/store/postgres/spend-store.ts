@@ -1,8 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import { billedAmount, counterKey, heldWindows, reservationAmount, usageOf, type HeldWindow } from '../held-windows.ts';
+import { billedAmount, counterKey, crossedWindows, heldWindows, reservationAmount, usageOf, type Billed, type HeldWindow } from '../held-windows.ts';
 import {
-  crossedThresholds,
-  type BudgetLevel,
   wouldOverflow,
   type BudgetRule,
   type BudgetUsage,
@@ -13,7 +11,6 @@ import {
   type SpendRollupQuery,
   type SpendRollupRow,
   type SpendStore,
-  type WarnCrossing,
 } from '../spend-store.ts';
 import { ledgerColumns, ledgerColumnTypes, ledgerRow, PostgresSpendLedger } from './spend-ledger.ts';
 import { inTransaction } from './transaction.ts';
@@ -305,7 +302,7 @@ export class PostgresSpendStore implements SpendStore {
   private expire(reservationId: string): Promise<boolean> {
     return inTransaction(this.pool, async (client) => {
       const reservation = await lockReservation(client, reservationId);
-      if (!reservation || reservation.state !== 'open') return false;
+      if (reservation?.state !== 'open') return false;
       await bill(client, reservation.windows, 0, reservation.amount_micros);
       await client.query("UPDATE spend_reservations SET state = 'expired' WHERE reservation_id = $1", [reservationId]);
       return true;
@@ -337,10 +334,6 @@ function ledgerInsertWhen(condition: string, first: number): string {
 }
 
 /** What a bill crossed (the warn line, the cap) and where each window stands after it. */
-interface Billed {
-  crossed: WarnCrossing[];
-  levels: BudgetLevel[];
-}
 
 /** The crossings and levels of windows that all share one counter, which went from `before` to `before + amount`. */
 function crossings(held: HeldWindow[], before: number, amount: number): Billed {
@@ -351,26 +344,6 @@ function crossings(held: HeldWindow[], before: number, amount: number): Billed {
 async function bill(client: PoolClient, held: HeldWindow[], amount: number, hold: number): Promise<Billed> {
   const spentBefore = (await billOneCounter(client, held, amount, hold)) ?? (await billLocked(client, held, amount, hold));
   return crossedWindows(held, spentBefore, amount);
-}
-
-function crossedWindows(held: HeldWindow[], spentBefore: Map<string, number>, amount: number): Billed {
-  const crossed: WarnCrossing[] = [];
-  const levels: BudgetLevel[] = [];
-  for (const window of held) {
-    const before = spentBefore.get(counterKey(window))!;
-    levels.push({ rule: window.rule, spentMicros: before + amount });
-    for (const threshold of crossedThresholds(window.rule, before, before + amount)) {
-      crossed.push({
-        rule: window.rule,
-        threshold,
-        windowStart: window.windowStart,
-        resetAt: window.resetAt,
-        spentMicros: before + amount,
-        limitMicros: window.rule.limitMicros,
-      });
-    }
-  }
-  return { crossed, levels };
 }
 
 /** One existing counter: one UPDATE (its row lock lasts to COMMIT). Answers spent-before by counter key, or undefined to take the locked path. */

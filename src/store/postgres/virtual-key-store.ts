@@ -1,3 +1,5 @@
+import { postgresColumns } from './postgres-columns.ts';
+import { jsonOrNull, patchAssignments, virtualKeyFromColumns } from '../virtual-key-columns.ts';
 import type { Pool } from 'pg';
 import { VirtualKeyConflictError, type VirtualKeyPatch, type VirtualKeyRecord, type VirtualKeyStore } from '../virtual-key-store.ts';
 
@@ -62,16 +64,7 @@ export class PostgresVirtualKeyStore implements VirtualKeyStore {
       values.push(value);
       assignments.push(`${column} = $${values.length}`);
     };
-    if (patch.team !== undefined) set('team', patch.team);
-    if (patch.user !== undefined) set('user_name', patch.user);
-    if (patch.tags !== undefined) set('tags', JSON.stringify(patch.tags));
-    if (patch.modelsAllowed !== undefined) set('models_allowed', jsonOrNull(patch.modelsAllowed));
-    if (patch.aliases !== undefined) set('aliases', JSON.stringify(patch.aliases));
-    if (patch.budget !== undefined) set('budget', jsonOrNull(patch.budget));
-    if (patch.rateLimit !== undefined) set('rate_limit', jsonOrNull(patch.rateLimit));
-    if (patch.guardrails !== undefined) set('guardrails', jsonOrNull(patch.guardrails));
-    if (patch.cache !== undefined) set('cache', jsonOrNull(patch.cache));
-    if (patch.expiresAt !== undefined) set('expires_at', patch.expiresAt);
+    for (const [column, value] of patchAssignments(patch)) set(column, value);
     if (assignments.length === 0) return this.get(name);
     const row = (await this.pool.query<Row>(`UPDATE virtual_keys SET ${assignments.join(', ')} WHERE name = $1 RETURNING *`, values)).rows[0];
     return row && fromRow(row);
@@ -107,28 +100,6 @@ interface Row {
   revoked_at: string | null;
 }
 
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
 function fromRow(row: Row): VirtualKeyRecord {
-  const record: VirtualKeyRecord = {
-    name: row.name,
-    hash: row.hash,
-    prefix: row.prefix,
-    tags: row.tags,
-    aliases: row.aliases,
-    createdAt: row.created_at,
-    source: 'api',
-  };
-  if (row.team !== null) record.team = row.team;
-  if (row.user_name !== null) record.user = row.user_name;
-  if (row.models_allowed !== null) record.modelsAllowed = row.models_allowed;
-  if (row.budget !== null) record.budget = row.budget;
-  if (row.rate_limit !== null) record.rateLimit = row.rate_limit;
-  if (row.guardrails !== null) record.guardrails = row.guardrails;
-  if (row.cache !== null) record.cache = row.cache;
-  if (row.expires_at !== null) record.expiresAt = row.expires_at;
-  if (row.revoked_at !== null) record.revokedAt = row.revoked_at;
-  return record;
+  return virtualKeyFromColumns(row as unknown as Record<string, unknown>, postgresColumns);
 }

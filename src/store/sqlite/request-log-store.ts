@@ -1,3 +1,6 @@
+import { type RollupSqlRow, rollupBounds, toRollupRow } from '../rollup-sql.ts';
+import { sqliteColumns } from './sqlite-columns.ts';
+import { requestLogRowFromRecord } from '../request-log-record.ts';
 import { attributeJsonPath } from './attribute-json-path.ts';
 import type Database from 'better-sqlite3';
 import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore } from '../ports.ts';
@@ -139,37 +142,16 @@ export class SqliteRequestLogStore implements RequestLogStore {
     const where = ['provider IS NOT NULL'];
     const parameters: Record<string, string> = {};
     if (query.groupBy === 'attribute') parameters['attributePath'] = attributeJsonPath(query.attribute, 'request log rollup');
-    for (const [bound, operator] of [
-      ['since', '>='],
-      ['until', '<'],
-    ] as const) {
-      const value = query[bound];
-      if (value === undefined) continue;
-      const time = new Date(value).getTime();
-      if (!Number.isFinite(time)) throw new RangeError(`request log rollup: ${bound} is not a date: ${value}`);
+    for (const { bound, operator, instant } of rollupBounds(query, 'request log rollup')) {
       where.push(`started_at ${operator} @${bound}`);
-      parameters[bound] = new Date(time).toISOString();
+      parameters[bound] = instant;
     }
     const order = query.groupBy === 'day' ? 'grp ASC' : 'cost DESC, grp ASC';
     const sql = `SELECT ${group} AS grp, SUM(cost_micros) AS cost, COUNT(*) AS requests, SUM(input_tokens) AS input,
       SUM(output_tokens) AS output, SUM(CASE WHEN usage_estimated = 1 THEN cost_micros ELSE 0 END) AS estimated
       FROM request_logs WHERE ${where.join(' AND ')} GROUP BY grp ORDER BY ${order}`;
-    const rows = this.database.prepare(sql).all(parameters) as Array<{
-      grp: string;
-      cost: number;
-      requests: number;
-      input: number;
-      output: number;
-      estimated: number;
-    }>;
-    return rows.map((row) => ({
-      group: row.grp,
-      costMicros: row.cost,
-      requests: row.requests,
-      inputTokens: row.input,
-      outputTokens: row.output,
-      estimatedMicros: row.estimated,
-    }));
+    const rows = this.database.prepare(sql).all(parameters) as RollupSqlRow[];
+    return rows.map(toRollupRow);
   }
 }
 
@@ -191,42 +173,5 @@ function toParameters(row: RequestLogRow): Record<string, unknown> {
 }
 
 function fromRecord(record: Record<string, unknown>): RequestLogRow {
-  return {
-    requestId: record['request_id'] as string,
-    startedAt: record['started_at'] as string,
-    keyName: (record['key_name'] as string | null) ?? null,
-    team: (record['team'] as string | null) ?? null,
-    user: (record['user_name'] as string | null) ?? null,
-    surface: record['surface'] as string,
-    endpoint: record['endpoint'] as string,
-    model: (record['model'] as string | null) ?? null,
-    servedModel: (record['served_model'] as string | null) ?? null,
-    provider: (record['provider'] as string | null) ?? null,
-    stream: record['stream'] === 1,
-    status: record['status'] as number,
-    outcome: record['outcome'] as RequestLogRow['outcome'],
-    errorCode: (record['error_code'] as string | null) ?? null,
-    errorMessage: (record['error_message'] as string | null) ?? null,
-    inputTokens: record['input_tokens'] as number,
-    cachedInputTokens: record['cached_input_tokens'] as number,
-    cacheWriteTokens: record['cache_write_tokens'] as number,
-    outputTokens: record['output_tokens'] as number,
-    reasoningTokens: record['reasoning_tokens'] as number,
-    usageEstimated: record['usage_estimated'] === 1,
-    costMicros: record['cost_micros'] as number,
-    latencyMs: record['latency_ms'] as number,
-    ttfbMs: (record['ttfb_ms'] as number | null) ?? null,
-    attempts: JSON.parse(record['attempts'] as string),
-    rule: (record['rule'] as string | null) ?? null,
-    warnings: JSON.parse(record['warnings'] as string),
-    requestBody: (record['request_body'] as string | null) ?? null,
-    responseBody: (record['response_body'] as string | null) ?? null,
-    attributes: JSON.parse((record['attributes'] as string | undefined) ?? '{}'),
-    tags: JSON.parse((record['tags'] as string | undefined) ?? '[]'),
-    experiment: (record['experiment'] as string | null) ?? null,
-    variant: (record['variant'] as string | null) ?? null,
-    cache: (record['cache'] as RequestLogRow['cache'] | undefined) ?? 'bypass',
-    costSavedMicros: (record['cost_saved_micros'] as number | undefined) ?? 0,
-    promptCacheSavedMicros: (record['prompt_cache_saved_micros'] as number | undefined) ?? 0,
-  };
+  return requestLogRowFromRecord(record, sqliteColumns);
 }

@@ -1,3 +1,4 @@
+import { type RollupSqlRow, rollupBounds, toRollupRow, normalizedInstant } from '../rollup-sql.ts';
 import { attributeJsonPath } from './attribute-json-path.ts';
 import type Database from 'better-sqlite3';
 import type { BudgetScope, SpendGroupBy, SpendLedgerEntry, SpendRollupQuery, SpendRollupRow } from '../spend-store.ts';
@@ -97,14 +98,7 @@ export class SqliteSpendLedger {
     const where: string[] = [];
     const parameters: Record<string, string> = {};
     if (query.groupBy === 'attribute') parameters['attributePath'] = attributeJsonPath(query.attribute, 'spend rollup');
-    for (const [bound, operator] of [
-      ['since', '>='],
-      ['until', '<'],
-    ] as const) {
-      const value = query[bound];
-      if (value === undefined) continue;
-      const instant = normalizedInstant(value);
-      if (!instant) throw new RangeError(`spend rollup: ${bound} is not a date: ${value}`);
+    for (const { bound, operator, instant } of rollupBounds(query, 'spend rollup')) {
       where.push(`created_at ${operator} @${bound}`);
       parameters[bound] = instant;
     }
@@ -114,29 +108,9 @@ export class SqliteSpendLedger {
     const sql = `SELECT ${group} AS grp, SUM(cost_micros) AS cost, COUNT(DISTINCT request_id) AS requests,
       SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(CASE WHEN estimated = 1 THEN cost_micros ELSE 0 END) AS estimated
       FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY grp ORDER BY ${order}`;
-    const rows = this.database.prepare(sql).all(parameters) as Array<{
-      grp: string;
-      cost: number;
-      requests: number;
-      input: number;
-      output: number;
-      estimated: number;
-    }>;
-    return rows.map((row) => ({
-      group: row.grp,
-      costMicros: row.cost,
-      requests: row.requests,
-      inputTokens: row.input,
-      outputTokens: row.output,
-      estimatedMicros: row.estimated,
-    }));
+    const rows = this.database.prepare(sql).all(parameters) as RollupSqlRow[];
+    return rows.map(toRollupRow);
   }
-}
-
-/** Ledger instants are stored as `toISOString()` so text comparison is time comparison. */
-function normalizedInstant(value: string): string | undefined {
-  const time = new Date(value).getTime();
-  return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
 }
 
 function count(value: number): number {

@@ -1,10 +1,8 @@
 import type Database from 'better-sqlite3';
-import { billedAmount, counterKey, heldWindows, reservationAmount, usageOf, type HeldWindow } from '../held-windows.ts';
+import { billedAmount, counterKey, crossedWindows, heldWindows, reservationAmount, usageOf, type Billed, type HeldWindow } from '../held-windows.ts';
 import {
   type ReservationHolder,
-  crossedThresholds,
   wouldOverflow,
-  type BudgetLevel,
   type BudgetRule,
   type BudgetUsage,
   type ReserveResult,
@@ -13,7 +11,6 @@ import {
   type SpendRollupQuery,
   type SpendRollupRow,
   type SpendStore,
-  type WarnCrossing,
 } from '../spend-store.ts';
 import { SqliteSpendLedger } from './spend-ledger.ts';
 
@@ -224,27 +221,11 @@ export class SqliteSpendStore implements SpendStore {
   }
 
   /** Adds `amount` to spent and frees `hold` from reserved, once per distinct counter. */
-  private bill(held: HeldWindow[], amount: number, hold: number): { crossed: WarnCrossing[]; levels: BudgetLevel[] } {
+  private bill(held: HeldWindow[], amount: number, hold: number): Billed {
     const counters = this.loadCounters(held);
     const spentBefore = new Map([...counters].map(([key, counter]) => [key, counter.spent]));
     for (const counter of counters.values()) this.writeCounter(counter, counter.spent + amount, Math.max(0, counter.reserved - hold));
-    const crossed: WarnCrossing[] = [];
-    const levels: BudgetLevel[] = [];
-    for (const window of held) {
-      const before = spentBefore.get(counterKey(window))!;
-      levels.push({ rule: window.rule, spentMicros: before + amount });
-      for (const threshold of crossedThresholds(window.rule, before, before + amount)) {
-        crossed.push({
-          rule: window.rule,
-          threshold,
-          windowStart: window.windowStart,
-          resetAt: window.resetAt,
-          spentMicros: before + amount,
-          limitMicros: window.rule.limitMicros,
-        });
-      }
-    }
-    return { crossed, levels };
+    return crossedWindows(held, spentBefore, amount);
   }
 
   /** Frees the holds of reservations whose process presumably died, and forgets old expired ones. */

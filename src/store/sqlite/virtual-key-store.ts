@@ -1,3 +1,5 @@
+import { sqliteColumns } from './sqlite-columns.ts';
+import { jsonOrNull, patchAssignments, virtualKeyFromColumns } from '../virtual-key-columns.ts';
 import type Database from 'better-sqlite3';
 import { VirtualKeyConflictError, type VirtualKeyPatch, type VirtualKeyRecord, type VirtualKeyStore } from '../virtual-key-store.ts';
 
@@ -56,16 +58,7 @@ export class SqliteVirtualKeyStore implements VirtualKeyStore {
       assignments.push(`${column} = @${column}`);
       parameters[column] = value;
     };
-    if (patch.team !== undefined) set('team', patch.team);
-    if (patch.user !== undefined) set('user_name', patch.user);
-    if (patch.tags !== undefined) set('tags', JSON.stringify(patch.tags));
-    if (patch.modelsAllowed !== undefined) set('models_allowed', jsonOrNull(patch.modelsAllowed));
-    if (patch.aliases !== undefined) set('aliases', JSON.stringify(patch.aliases));
-    if (patch.budget !== undefined) set('budget', jsonOrNull(patch.budget));
-    if (patch.rateLimit !== undefined) set('rate_limit', jsonOrNull(patch.rateLimit));
-    if (patch.guardrails !== undefined) set('guardrails', jsonOrNull(patch.guardrails));
-    if (patch.cache !== undefined) set('cache', jsonOrNull(patch.cache));
-    if (patch.expiresAt !== undefined) set('expires_at', patch.expiresAt);
+    for (const [column, value] of patchAssignments(patch)) set(column, value);
     if (assignments.length > 0) this.database.prepare(`UPDATE virtual_keys SET ${assignments.join(', ')} WHERE name = @name`).run(parameters);
     return this.get(name);
   }
@@ -99,10 +92,6 @@ interface Row {
   source: string;
 }
 
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
 function toRow(record: VirtualKeyRecord): Row {
   return {
     name: record.name,
@@ -125,23 +114,5 @@ function toRow(record: VirtualKeyRecord): Row {
 }
 
 function fromRow(row: Row): VirtualKeyRecord {
-  const record: VirtualKeyRecord = {
-    name: row.name,
-    hash: row.hash,
-    prefix: row.prefix,
-    tags: JSON.parse(row.tags) as string[],
-    aliases: JSON.parse(row.aliases) as Record<string, string>,
-    createdAt: row.created_at,
-    source: 'api',
-  };
-  if (row.team !== null) record.team = row.team;
-  if (row.user_name !== null) record.user = row.user_name;
-  if (row.models_allowed !== null) record.modelsAllowed = JSON.parse(row.models_allowed) as string[];
-  if (row.budget !== null) record.budget = JSON.parse(row.budget) as NonNullable<VirtualKeyRecord['budget']>;
-  if (row.rate_limit !== null) record.rateLimit = JSON.parse(row.rate_limit) as NonNullable<VirtualKeyRecord['rateLimit']>;
-  if (row.guardrails !== null) record.guardrails = JSON.parse(row.guardrails) as NonNullable<VirtualKeyRecord['guardrails']>;
-  if (row.cache !== null && row.cache !== undefined) record.cache = JSON.parse(row.cache) as NonNullable<VirtualKeyRecord['cache']>;
-  if (row.expires_at !== null) record.expiresAt = row.expires_at;
-  if (row.revoked_at !== null) record.revokedAt = row.revoked_at;
-  return record;
+  return virtualKeyFromColumns(row as unknown as Record<string, unknown>, sqliteColumns);
 }
