@@ -1,7 +1,8 @@
 /**
  * `node --import tsx bench/scale-out.ts`: what budgets and rate limits cost per request when
- * they are checked in SQLite (one instance) and in Redis (coordination, any number of
- * instances), and in Postgres + Redis when BENCH_POSTGRES_URL names a database to use.
+ * they are checked in SQLite (one instance), in Redis (coordination, any number of instances),
+ * in Postgres alone (row-locked transactions) and in Postgres + Redis, each Postgres variant on
+ * a database of its own created for the run on BENCH_POSTGRES_SERVER and dropped after.
  *
  * Every variant is a Switchyard child process with one key that has a hard budget (never
  * reached) and a rate limit (never reached), so every request reserves, settles and takes a
@@ -11,7 +12,7 @@
  *
  *   BENCH_SECONDS=5 (per variant)  BENCH_ROUNDS=3  BENCH_CONCURRENCY=1,16
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379/0   (keys under a fresh prefix, deleted afterwards)
- *   BENCH_POSTGRES_URL=postgres://…            (adds the postgres+redis variant)
+ *   BENCH_POSTGRES_SERVER=postgres://postgres@127.0.0.1:5432/postgres   (BENCH_POSTGRES=0: no Postgres rows)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { startChildServer, type ChildServer } from './child-server.ts';
 import { summarize } from './distribution.ts';
 import { runLoad } from './load.ts';
@@ -32,7 +34,8 @@ const seconds = numberFromEnv('BENCH_SECONDS', 5);
 const rounds = Math.round(numberFromEnv('BENCH_ROUNDS', 3));
 const concurrencies = (process.env['BENCH_CONCURRENCY'] ?? '1,16').split(',').map(Number);
 const redisUrl = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
-const postgresUrl = process.env['BENCH_POSTGRES_URL'];
+const postgresServer = process.env['BENCH_POSTGRES_SERVER'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const withPostgres = process.env['BENCH_POSTGRES'] !== '0';
 const prefix = `switchyard-bench:${randomUUID()}:`;
 
 const unary = Buffer.from(readFileSync(join(benchDir, 'fixtures', 'codex-request.json'), 'utf8').replace('"stream":true', '"stream":false'));
@@ -47,7 +50,7 @@ interface Variant {
   key: string;
 }
 
-function config(mockUrl: string, storageUrl: string, coordination: boolean): string {
+function config(mockUrl: string, storageUrl: string, coordination: boolean, outboxDir: string): string {
   return [
     'providers:',
     `  mock: { type: openai, base_url: "${mockUrl}/v1", api_key: ${MOCK_API_KEY} }`,
@@ -56,15 +59,36 @@ function config(mockUrl: string, storageUrl: string, coordination: boolean): str
     'keys:',
     `  - { name: governed, key: ${governedKey}, budget: { limit_usd: 1000000, window: month, mode: hard }, rate_limit: { rpm: 100000000, tpm: 100000000000, concurrent: 10000 } }`,
     `  - { name: plain, key: ${plainKey} }`,
-    `storage: { url: "${storageUrl}" }`,
+    `storage: { url: "${storageUrl}", outbox_dir: "${outboxDir}" }`,
     ...(coordination ? [`coordination: { url: "${redisUrl}", key_prefix: "${prefix}" }`] : []),
     '',
   ].join('\n');
 }
 
+/** A fresh database for one variant (its name joins `names`, dropped at the end); answers its URL. */
+async function createDatabase(names: string[]): Promise<string> {
+  const name = `switchyard_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  await onPostgresServer((client) => client.query(`CREATE DATABASE ${name}`));
+  names.push(name);
+  const url = new URL(postgresServer);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function onPostgresServer(run: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client(postgresServer);
+  await client.connect();
+  try {
+    await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-scale-'));
   const children: ChildServer[] = [];
+  const databases: string[] = [];
   const start = (name: string, args: string[]) =>
     startChildServer({
       name,
@@ -79,7 +103,7 @@ async function main(): Promise<void> {
     children.push(mock);
     const gateway = async (name: string, storageUrl: string, coordination: boolean) => {
       const file = join(workDir, `${name}.yaml`);
-      writeFileSync(file, config(mock.url, storageUrl, coordination));
+      writeFileSync(file, config(mock.url, storageUrl, coordination, workDir));
       const child = await start(name, ['src/main.ts', 'start', '--config', file, '--port', '0']);
       children.push(child);
       return child;
@@ -92,9 +116,14 @@ async function main(): Promise<void> {
       { name: 'sqlite: budget + rate limit', url: sqlite.url, pid: sqlite.pid, key: governedKey },
       { name: 'sqlite + redis: budget + rate limit', url: redis.url, pid: redis.pid, key: governedKey },
     ];
-    if (postgresUrl) {
-      const postgres = await gateway('postgres+redis', postgresUrl, true);
-      variants.push({ name: 'postgres + redis: budget + rate limit', url: postgres.url, pid: postgres.pid, key: governedKey });
+    if (withPostgres) {
+      const alone = await gateway('postgres', await createDatabase(databases), false);
+      const postgres = await gateway('postgres+redis', await createDatabase(databases), true);
+      variants.push(
+        { name: 'postgres: plain key', url: alone.url, pid: alone.pid, key: plainKey },
+        { name: 'postgres: budget + rate limit', url: alone.url, pid: alone.pid, key: governedKey },
+        { name: 'postgres + redis: budget + rate limit', url: postgres.url, pid: postgres.pid, key: governedKey },
+      );
     }
     const results: Array<Record<string, unknown>> = [];
     for (const concurrency of concurrencies) {
@@ -171,6 +200,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(children.map((child) => child.stop()));
     rmSync(workDir, { recursive: true, force: true });
+    for (const name of databases) await onPostgresServer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     const client = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     try {
       let cursor = '0';

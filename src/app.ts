@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { RuntimeConfig } from './config/runtime-config.ts';
 import { ConfigError } from './config/config-error.ts';
@@ -42,9 +43,12 @@ export async function startGateway(config: RuntimeConfig, listen: StartOptions =
   const port = listen.port ?? config.server.port;
   checkServable(config, host);
   setLogLevel(config.logging.level);
-  const storage = await openStorage(config.storage.url);
   // hostname:port is stable across restarts and unique among instances on one host; port 0 is neither.
   const instanceId = config.storage.instanceId ?? (port === 0 ? undefined : `${hostname()}:${port}`);
+  const storage = await openStorage(config.storage.url, {
+    outboxDir: config.storage.outboxDir ?? resolve('.switchyard'),
+    ...(instanceId ? { instanceId } : {}),
+  });
   const coordination = config.coordination ? await openCoordination(config.coordination) : undefined;
   const gateway = new Gateway(config, storage, {
     ...(listen.random ? { random: listen.random } : {}),

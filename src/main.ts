@@ -10,6 +10,7 @@ Commands:
   spend [--by key|team|model|day] [--since ISO]  show spend
   doctor [--config FILE]                         check every provider and print the fix
   codex [--write] [--model A] [--profile NAME]   set up Codex CLI (provider block + model catalog)
+  migrate [--config FILE]                        bring the storage.url database to the current schema
 
 Options: --help (here or after a command), --version
 `;
@@ -53,6 +54,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./cli/doctor.ts')).runDoctor(rest);
     case 'codex':
       return (await import('./cli/codex.ts')).runCodexSetup(rest);
+    case 'migrate':
+      return (await import('./cli/migrate.ts')).runMigrate(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -190,7 +190,11 @@ export function buildRuntimeConfig(file: ConfigFile, context: { env: NodeJS.Proc
     routing: file.routing,
     observability: buildObservability(file, env),
     teamRateLimits: { ...(file.rate_limits?.teams ?? {}) },
-    storage: { url: storageUrl, ...(file.storage?.instance_id !== undefined ? { instanceId: file.storage.instance_id } : {}) },
+    storage: {
+      url: storageUrl,
+      ...(file.storage?.instance_id !== undefined ? { instanceId: file.storage.instance_id } : {}),
+      outboxDir: resolve(context.cwd, file.storage?.outbox_dir ?? '.switchyard'),
+    },
     attribution: buildAttribution(file),
     logging: { bodies: file.logging?.bodies ?? false, level: file.logging?.level ?? 'info' },
     responses: {

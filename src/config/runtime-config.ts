@@ -146,7 +146,8 @@ export interface RuntimeConfig {
    * `instanceId`: the stable id this instance's budget reservations carry, so a restart frees
    * what its previous run held (default `hostname:port`; none when the port is 0).
    */
-  storage: { url: string; instanceId?: string };
+  /** `outboxDir`: where a Postgres instance keeps rows it could not write yet (`storage.outbox_dir`, default `./.switchyard`). */
+  storage: { url: string; instanceId?: string; outboxDir?: string };
   /**
    * Redis coordination (docs/decisions/0009): `onUnavailable` says what a key with budgets or
    * limits gets while Redis cannot answer (`deny`: 503 `budget_store_unavailable`; `allow`:

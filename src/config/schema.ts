@@ -261,7 +261,7 @@ export const configSchema = z.strictObject({
   /** Team entries (name → settings): a team's guardrails override the top-level ones. */
   teams: z.record(z.string().min(1), teamSchema).optional(),
   /** `instance_id`: this instance's stable name for its budget reservations (docs/decisions/0005). */
-  storage: z.strictObject({ url: z.string().min(1), instance_id: z.string().min(1).max(200).optional() }).optional(),
+  storage: z.strictObject({ url: z.string().min(1), instance_id: z.string().min(1).max(200).optional(), outbox_dir: z.string().min(1).optional() }).optional(),
   /** Shared counters, reservations and revocation over Redis (docs/decisions/0009). */
   coordination: z
     .strictObject({

@@ -74,11 +74,14 @@ export async function route(gateway: Gateway, request: IncomingMessage, response
 async function ready(gateway: Gateway, response: ServerResponse): Promise<void> {
   // Redis down is reported, not a 503: keys without budgets or limits are still served.
   const coordination = gateway.coordination ? { coordination: await readyState(gateway.coordination) } : {};
+  // Each dependency on its own: the storage backend, whether it takes writes, what waits in its outbox (decision 0008).
+  const outbox = gateway.storage.stats ? { outbox_rows: gateway.storage.stats().outboxRows } : {};
   try {
     await gateway.storage.ping();
-    sendJson(response, 200, { status: coordination.coordination === 'unavailable' ? 'degraded' : 'ready', storage: gateway.storage.kind, ...coordination });
+    const status = coordination.coordination === 'unavailable' ? 'degraded' : 'ready';
+    sendJson(response, 200, { status, storage: gateway.storage.kind, storage_state: 'ready', ...outbox, ...coordination });
   } catch {
-    sendJson(response, 503, { status: 'unavailable', storage: gateway.storage.kind, ...coordination });
+    sendJson(response, 503, { status: 'unavailable', storage: gateway.storage.kind, storage_state: 'unavailable', ...outbox, ...coordination });
   }
 }
 

@@ -10,6 +10,7 @@ import { GatewayMetrics, metricsLabelsOf } from '../observability/metrics.ts';
 import { createTracer, genAiProviderNames, type GatewayTracer } from '../observability/tracing.ts';
 import { MemoryRateCounterStore } from '../store/memory/memory-rate-counter-store.ts';
 import { registerCoordinationMetrics } from '../observability/coordination-metrics.ts';
+import { registerStorageMetrics } from '../observability/storage-metrics.ts';
 import type { RedisCoordination } from '../store/redis/redis-coordination.ts';
 import { RedisResponseCache } from '../store/redis/redis-response-cache.ts';
 import { MemoryResponseCache } from '../store/memory/memory-response-cache.ts';
@@ -82,6 +83,7 @@ export class Gateway {
       processMetrics: config.observability.processMetrics,
       attributeLabels: config.attribution.metricLabels,
     });
+    registerStorageMetrics(this.metrics.registry, storage);
     const cacheStore = config.cache?.store;
     const sharedCache = cacheStore?.store === 'memory' ? undefined : coordination ? new RedisResponseCache(coordination) : storage.responseCache;
     this.responseCache = new ResponseCache(

@@ -125,6 +125,13 @@ export interface RequestLogStore {
   experimentStats(query: { since?: string }): Promise<ExperimentStatsRow[]>;
 }
 
+/** What `/metrics` shows of a backend: its connection pool (network backends) and its outbox. */
+export interface StorageStats {
+  pool?: { total: number; idle: number; waiting: number };
+  /** Log and ledger rows the store did not take yet (in the outbox / spill file, or in memory while it refuses writes). */
+  outboxRows: number;
+}
+
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly logs: RequestLogStore;
@@ -136,5 +143,7 @@ export interface Storage {
   readonly responseCache?: ResponseCacheStore;
   /** Resolves when the store takes writes now (for `/ready`); rejects when it is unreachable, locked or refusing writes. */
   ping(): Promise<void>;
+  /** Pool use and outbox depth, read when `/metrics` is scraped. */
+  stats?(): StorageStats;
   close(): Promise<void>;
 }

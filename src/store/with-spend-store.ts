@@ -10,6 +10,7 @@ export function withSpendStore(storage: Storage, spend: SpendStore): Storage {
     responses: storage.responses,
     spend,
     ping: () => storage.ping(),
+    ...(storage.stats ? { stats: storage.stats.bind(storage) } : {}),
     close: () => storage.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { log } from '../core/log.ts';
 
@@ -40,6 +40,8 @@ export class WriteBehindQueue<T> {
   private readonly intervalMs: number;
   private readonly maxQueued: number;
   private readonly maxBackoffMs: number;
+  /** Rows in the spill file, not yet replayed (counted at start and after each replay). */
+  private spilledRows = 0;
   /** Since when writes have been failing (undefined while healthy). */
   failingSince: number | undefined;
 
@@ -49,7 +51,10 @@ export class WriteBehindQueue<T> {
     this.maxQueued = options.maxQueued ?? 10_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
     // Rows a previous run could not write are replayed as soon as the store answers.
-    if (this.hasSpill()) this.schedule(0);
+    if (this.hasSpill()) {
+      this.spilledRows = this.countSpilled();
+      this.schedule(0);
+    }
   }
 
   get failing(): boolean {
@@ -59,6 +64,11 @@ export class WriteBehindQueue<T> {
   /** Rows waiting in memory (spilled ones not included). */
   get pending(): number {
     return this.queue.length;
+  }
+
+  /** Rows the store did not take: kept in the spill file, plus those waiting in memory while it refuses (the outbox depth). */
+  get depth(): number {
+    return this.spilledRows + (this.failing ? this.queue.length : 0);
   }
 
   push(item: T): void {
@@ -173,6 +183,7 @@ export class WriteBehindQueue<T> {
           await file.close();
         }
       });
+      this.spilledRows += items.length;
     } catch (error) {
       this.queue.unshift(...items);
       log.error(`${this.options.name}: could not write the spill file ${path} (${describe(error)}); ${this.queue.length} rows stay in memory`);
@@ -202,8 +213,23 @@ export class WriteBehindQueue<T> {
       }
     }
     for (let start = 0; start < items.length; start += this.batchSize) await this.options.write(items.slice(start, start + this.batchSize));
-    await this.onFileLane(() => rm(replaying, { force: true }));
+    await this.onFileLane(async () => {
+      await rm(replaying, { force: true });
+      this.spilledRows = this.countSpilled();
+    });
     log.info(`${this.options.name}: replayed ${items.length} spilled rows${unreadable > 0 ? ` (${unreadable} unreadable lines skipped)` : ''}`);
+  }
+
+  /** Lines in the spill files (a cold path: at start and after a replay). */
+  private countSpilled(): number {
+    const path = this.options.spillPath;
+    if (path === undefined) return 0;
+    let lines = 0;
+    for (const file of [path, replayingPath(path)]) {
+      if (!existsSync(file)) continue;
+      for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim() !== '') lines++;
+    }
+    return lines;
   }
 
   private onFileLane<R>(operation: () => Promise<R>): Promise<R> {

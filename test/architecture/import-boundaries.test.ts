@@ -124,6 +124,13 @@ test('the Redis client is imported only under store/redis/', () => {
   );
 });
 
+test('the Postgres driver is imported only under store/postgres/', () => {
+  assert.deepEqual(
+    violations((entry) => entry.target === 'pg' && !entry.file.startsWith('store/postgres/')),
+    [],
+  );
+});
+
 test('store/ imports nothing from policy/ (policy depends on store, not the other way round)', () => {
   assert.deepEqual(
     violations((entry) => entry.file.startsWith('store/') && entry.target.startsWith('policy/')),
@@ -143,5 +150,6 @@ test('the rules check real imports (so they can fail)', () => {
   assert.ok(all.some((entry) => entry.file === 'pipeline/handle-model-request.ts' && entry.target === 'dialects/registry.ts'));
   assert.ok(all.some((entry) => entry.target === 'better-sqlite3'));
   assert.ok(all.some((entry) => entry.target === 'ioredis'));
+  assert.ok(all.some((entry) => entry.target === 'pg'));
   assert.ok(all.some((entry) => entry.file.startsWith('http/') && entry.target.startsWith('pipeline/')));
 });

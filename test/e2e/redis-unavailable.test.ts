@@ -74,7 +74,7 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
 }
 
 test('Redis stopped: budgeted and rate-limited keys get 503 budget_store_unavailable with Retry-After, other keys are served; /ready says so; restarted empty, the counters come back from the ledger', async () => {
-  assert.deepEqual((await readiness(closed)).body, { status: 'ready', storage: 'sqlite', coordination: 'connected' });
+  assert.deepEqual((await readiness(closed)).body, { status: 'ready', storage: 'sqlite', storage_state: 'ready', outbox_rows: 0, coordination: 'connected' });
   assert.equal((await ask(closed, 'sk-down-capped-0001')).status, 200, 'one of the two the cap allows');
   assert.equal((await ask(closed, 'sk-down-limited-0001')).status, 200);
 
@@ -87,7 +87,10 @@ test('Redis stopped: budgeted and rate-limited keys get 503 budget_store_unavail
   }
   const plain = await ask(closed, 'sk-down-plain-0001');
   assert.equal(plain.status, 200, 'a key without budgets or limits keeps flowing');
-  assert.deepEqual(await readiness(closed), { status: 200, body: { status: 'degraded', storage: 'sqlite', coordination: 'unavailable' } });
+  assert.deepEqual(await readiness(closed), {
+    status: 200,
+    body: { status: 'degraded', storage: 'sqlite', storage_state: 'ready', outbox_rows: 0, coordination: 'unavailable' },
+  });
 
   // Fail-open, where configured: served, and counted.
   assert.equal((await ask(open, 'sk-down-capped-0001')).status, 200);

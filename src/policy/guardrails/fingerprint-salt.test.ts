@@ -71,6 +71,9 @@ test('without a salt: derived from the master key (stable), else random per proc
   );
   const scaled = parseConfigText('coordination: { url: "redis://127.0.0.1:6379/0" }\n', context());
   assert.ok(scaled.warnings.some((warning) => warning.includes('guardrails.fingerprint_salt is not set')));
+  // Instances sharing a Postgres database share stored conversations too: the same warning.
+  const shared = parseConfigText('storage: { url: "postgresql://switchyard@db:5432/switchyard" }\n', context());
+  assert.ok(shared.warnings.some((warning) => warning.includes('guardrails.fingerprint_salt is not set')));
 });
 
 test('fingerprint_salt is top-level only and at least 16 characters', () => {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { windowOf } from '../budget-window.ts';
+import { billedAmount, counterKey, heldWindows, reservationAmount, usageOf, type HeldWindow } from '../held-windows.ts';
 import {
   type ReservationHolder,
   crossedWarnThreshold,
@@ -26,13 +26,6 @@ export interface SqliteSpendStoreOptions {
   reservationTtlMs?: number;
   /** How long an expired reservation is kept so a late settle can still find its windows. */
   expiredRetentionMs?: number;
-}
-
-/** A rule pinned to the window it reserved in. */
-interface HeldWindow {
-  rule: BudgetRule;
-  windowStart: string;
-  resetAt: string | null;
 }
 
 interface Counter {
@@ -294,37 +287,4 @@ export class SqliteSpendStore implements SpendStore {
     counter.spent = spent;
     counter.reserved = reserved;
   }
-}
-
-function heldWindows(rules: BudgetRule[], now: Date): HeldWindow[] {
-  return rules.map((rule) => {
-    const window = windowOf(rule.window, now, rule);
-    return { rule, windowStart: window.start, resetAt: window.resetAt };
-  });
-}
-
-function counterKey(window: HeldWindow): string {
-  return JSON.stringify([window.rule.scope, window.rule.subject, window.rule.window, window.windowStart]);
-}
-
-function usageOf(window: HeldWindow, counter: Counter): BudgetUsage {
-  return {
-    rule: window.rule,
-    windowStart: window.windowStart,
-    resetAt: window.resetAt,
-    spentMicros: counter.spent,
-    reservedMicros: counter.reserved,
-    limitMicros: window.rule.limitMicros,
-  };
-}
-
-/** A reservation rounds UP (holding too much is safe, too little is not); garbage is a caller bug. */
-function reservationAmount(micros: number): number {
-  if (!Number.isFinite(micros) || micros < 0) throw new TypeError(`spend: reservation amount must be a non-negative number of micro-dollars, got ${micros}`);
-  return Math.ceil(micros);
-}
-
-/** Billing never throws on a bad number: losing the ledger row would lose the spend. */
-function billedAmount(micros: number): number {
-  return Number.isFinite(micros) && micros > 0 ? Math.round(micros) : 0;
 }

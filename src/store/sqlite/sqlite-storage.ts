@@ -1,5 +1,5 @@
 import { GatewayError } from '../../core/errors.ts';
-import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore, Storage } from '../ports.ts';
+import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore, Storage, StorageStats } from '../ports.ts';
 import type { SpendRollupQuery, SpendRollupRow, SpendStore } from '../spend-store.ts';
 import type { VirtualKeyPatch, VirtualKeyRecord, VirtualKeyStore } from '../virtual-key-store.ts';
 import { WriteBehindQueue } from '../write-behind-queue.ts';
@@ -76,6 +76,11 @@ export class SqliteStorage implements Storage {
       });
     }
     await this.client.call('probeWrite', [], this.readyTimeoutMs);
+  }
+
+  /** The spill file is this backend's outbox. */
+  stats(): StorageStats {
+    return { outboxRows: this.queue.depth };
   }
 
   async close(): Promise<void> {
