@@ -151,7 +151,8 @@ describe('Amazon Bedrock Converse through Switchyard', () => {
         .filter((request) => toolResults(request) > 0);
       assert.ok(answered.length >= 1, 'the tool result went back through Converse');
       const assistant = answered.at(-1)!.body.messages.findLast((message: { role: string }) => message.role === 'assistant');
-      if (answered.at(-1)!.body.additionalModelRequestFields?.thinking) assert.ok(assistant.content[0].reasoningContent, 'thinking replayed first');
+      assert.equal(answered.at(-1)!.body.additionalModelRequestFields?.thinking?.type, 'enabled');
+      assert.ok(assistant.content[0].reasoningContent?.reasoningText?.signature, 'the signed thinking replayed first');
     } finally {
       await run.dispose();
     }
