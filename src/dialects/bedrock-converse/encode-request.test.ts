@@ -81,6 +81,14 @@ describe('IR → Converse requests', () => {
     assert.equal(body.toolConfig?.tools.length, 1);
   });
 
+  test('Claude: a tool loop whose calls came without Claude reasoning turns thinking off (Claude would refuse it)', () => {
+    const foreign: Message[] = [loop[0]!, { role: 'assistant', content: [loop[1]!.content[1]!] }, loop[2]!];
+    const context = converseContext({ messages: foreign, tools: [shell], reasoning: { effort: 'high' } });
+    const body = encodeRequest(context);
+    assert.equal(body.additionalModelRequestFields, undefined);
+    assert.ok(context.warnings.list.some((warning) => warning.code === 'thinking_disabled'));
+  });
+
   test('tool-result-with-signature.claude.request.json: decoded and encoded again, the signed reasoning and the pairing survive', () => {
     const recorded = readJsonFixture('tool-result-with-signature.claude.request.json');
     const request = decodeRequest(recorded, new Warnings());

@@ -87,7 +87,12 @@ export function encodeRequest(context: ExchangeContext): ConverseRequest {
   const additional: Record<string, unknown> = {};
   const inference: NonNullable<ConverseRequest['inferenceConfig']> = {};
   let maxTokens = request.maxOutputTokens ?? target.maxOutputTokens;
-  const thinking = claude ? thinkingBudget(context) : undefined;
+  let thinking = claude ? thinkingBudget(context) : undefined;
+  if (thinking !== undefined && continuesLoopWithoutReasoning(messages)) {
+    // Claude refuses thinking when the turn whose calls are answered does not open with its reasoning (calls made by another model, or reasoning dropped).
+    warnings.add('thinking_disabled', 'The tool calls being answered were made without Claude reasoning before them; thinking is off for this turn.');
+    thinking = undefined;
+  }
   if (!claude && (request.reasoning?.effort !== undefined || request.reasoning?.budgetTokens !== undefined) && request.reasoning.effort !== 'none') {
     warnings.add('field_dropped', `Reasoning settings are only translated for Claude on Bedrock Converse; ${target.model} reasons as it is configured.`);
   }
@@ -133,6 +138,15 @@ export function encodeRequest(context: ExchangeContext): ConverseRequest {
   for (const [key, value] of Object.entries(extension)) if (!derivedFields.has(key) && !(key in body)) body[key] = value;
   if (Object.keys(additional).length > 0) body.additionalModelRequestFields = additional;
   return body;
+}
+
+/** Whether the request answers tool calls of an assistant turn that does not start with reasoning. */
+function continuesLoopWithoutReasoning(messages: ConverseMessage[]): boolean {
+  const last = messages.at(-1);
+  const assistant = messages.at(-2);
+  if (last?.role !== 'user' || !last.content.some((block) => 'toolResult' in block) || assistant?.role !== 'assistant') return false;
+  const first = assistant.content[0];
+  return first === undefined || !('reasoningContent' in first);
 }
 
 /** Claude's thinking budget for this request, or undefined when it does not think. */
