@@ -21,7 +21,7 @@ describe('ConverseStream decoding', () => {
     assert.ok(redacted?.type === 'reasoning' && typeof redacted.redactedData === 'string' && redacted.redactedData.length > 20);
   });
 
-  test('tool-use-stream.nova: contentBlockStart opens the call, partial JSON deltas assemble its input', () => {
+  test('tool-use-stream.nova: text, then contentBlockStart opens the call and its toolUse.input delta is the input', () => {
     const response = foldStream(decodeConverseStream({ fixture: 'tool-use-stream.nova.eventstream' }, converseContext({}, llamaTarget)));
     const call = response.content.find((block) => block.type === 'tool-call');
     assert.ok(call?.type === 'tool-call' && call.callId.startsWith('tooluse_'));
