@@ -47,3 +47,16 @@ test('what a cloud provider cannot do without, or does not take, is refused with
   );
   assert.throws(() => parse('providers:\n  o: { type: openai, region: us-east-1 }\n'), /providers\.o\.region: not a setting of type openai/);
 });
+
+test('bedrock: quirks.bedrock_api is invoke or converse, and only on bedrock', () => {
+  const config = parse(`providers:\n  a: { type: bedrock, region: us-east-1, quirks: { bedrock_api: converse } }`);
+  assert.equal(config.providers.a?.quirks.bedrock_api, 'converse');
+  assert.throws(
+    () => parse(`providers:\n  a: { type: bedrock, region: us-east-1, quirks: { bedrock_api: conversestream } }`),
+    /bedrock_api: "conversestream" is not an API/,
+  );
+  assert.throws(
+    () => parse(`providers:\n  v: { type: vertex, project: p, location: global, quirks: { bedrock_api: converse } }`),
+    /not a quirk of type vertex/,
+  );
+});

@@ -29,6 +29,13 @@ export function cloudSettings(name: string, provider: ProviderConfigFile, descri
       );
     }
   }
+  const bedrockApi = provider.quirks?.bedrock_api;
+  if (bedrockApi !== undefined && (cloud?.kind !== 'aws' || (bedrockApi !== 'invoke' && bedrockApi !== 'converse'))) {
+    throw new ConfigError(
+      `providers.${name}.quirks.bedrock_api: ${cloud?.kind === 'aws' ? `${JSON.stringify(bedrockApi)} is not an API` : `not a quirk of type ${provider.type}`}`,
+      'bedrock providers take invoke (Claude through InvokeModel, the default) or converse',
+    );
+  }
   const settings: CloudSettings = {};
   if (!cloud) return settings;
   const given = cloud.kind === 'aws' ? provider.region : provider.location;

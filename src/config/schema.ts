@@ -43,7 +43,8 @@ export const providerSchema = z.strictObject({
   /**
    * What this deployment does differently (read by the dialect encoders), e.g.
    * `images: false` (text-only models), `developer_role: true`, `reasoning_effort: true`,
-   * `system_message_first_only: true`, `thinking: adaptive|enabled|none`, `web_search: false`.
+   * `system_message_first_only: true`, `thinking: adaptive|enabled|none`, `web_search: false`,
+   * `bedrock_api: converse` (Bedrock: Claude through Converse too, docs/decisions/0013).
    */
   quirks: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
   /** Anthropic `anthropic-version`; Azure `api-version`. */

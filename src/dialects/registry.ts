@@ -2,6 +2,7 @@ import type { DialectCodec } from '../core/dialect.ts';
 import type { DialectId } from '../core/ir/index.ts';
 import type { Surface } from '../core/surface.ts';
 import { messagesSurface } from './anthropic-messages/index.ts';
+import { converseSurface } from './bedrock-converse/index.ts';
 import { geminiSurface } from './gemini/index.ts';
 import { chatSurface } from './openai-chat/index.ts';
 import { responsesSurface } from './openai-responses/index.ts';
@@ -12,6 +13,7 @@ export const dialects: Record<DialectId, Surface> = {
   'openai-chat': chatSurface,
   'anthropic-messages': messagesSurface,
   gemini: geminiSurface,
+  'bedrock-converse': converseSurface,
 };
 
 /** Every codec by dialect id: any inbound surface can reach any provider through these. */

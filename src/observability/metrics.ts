@@ -37,7 +37,7 @@ export interface GatewayMetricsOptions {
 /** Seconds; LLM calls run from tens of milliseconds (cache hits, rejections) to minutes (long reasoning). */
 const llmBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 180, 300];
 
-const surfaces: Record<DialectId, true> = { 'openai-responses': true, 'openai-chat': true, 'anthropic-messages': true, gemini: true };
+const surfaces: Record<DialectId, true> = { 'openai-responses': true, 'openai-chat': true, 'anthropic-messages': true, gemini: true, 'bedrock-converse': true };
 const tokenKinds = ['input', 'cached_input', 'cache_write', 'output', 'reasoning'] as const;
 
 /**

@@ -93,6 +93,15 @@ describe('redactSecrets', () => {
     assert.equal(redactSecrets(once), once);
   });
 
+  test('a guardrail placeholder after a secret name is left as it is (it holds no secret)', () => {
+    const text = 'token = [secret:github-token:0123456789ab] and "api_key": "[secret:openai-key:ba9876543210]", Bearer [secret:jwt:00ff00ff00ff]';
+    assert.equal(redactSecrets(text), text);
+    assert.equal(
+      redactSecrets(`token=${samples.github} then token=[secret:github-token:0123456789ab]`),
+      'token=[REDACTED:github_token] then token=[secret:github-token:0123456789ab]',
+    );
+  });
+
   test('redactNullable passes null through', () => {
     assert.equal(redactNullable(null), null);
     assert.equal(redactNullable(`k=${samples.google}`), 'k=[REDACTED:google_api_key]');

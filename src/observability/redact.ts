@@ -7,7 +7,8 @@
  * Rules are anchored on a vendor prefix or a `name=value` shape, so ordinary text (ids,
  * hashes, `sk-learn`, token counts) stays; every pattern is linear, so a multi-megabyte body
  * costs one pass per rule. Order matters: specific vendor shapes run before the generic ones,
- * and a value that is already `[REDACTED:…]` is never matched again.
+ * and a value that is already `[REDACTED:…]`, or a guardrail placeholder `[secret:<rule>:<hex>]`
+ * (an HMAC fingerprint that holds nothing of the secret), is never matched again.
  */
 
 interface Rule {
@@ -56,7 +57,22 @@ const rules: Rule[] = [
   },
 ];
 
+/** A guardrail placeholder (`policy/guardrails/placeholder.ts`): rule name, then 12 hex of an HMAC. */
+const guardrailPlaceholder = /\[secret:[a-z0-9-]{0,24}:[0-9a-f]{12}\]/g;
+
 export function redactSecrets(text: string): string {
+  if (!text.includes('[secret:')) return redactPlain(text);
+  // Placeholders are kept whole: their rule names (`github-token`) would read as `token: …`.
+  let result = '';
+  let last = 0;
+  for (const match of text.matchAll(guardrailPlaceholder)) {
+    result += redactPlain(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return result + redactPlain(text.slice(last));
+}
+
+function redactPlain(text: string): string {
   let result = text;
   for (const rule of rules) {
     rule.pattern.lastIndex = 0;

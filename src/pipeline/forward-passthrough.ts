@@ -80,7 +80,7 @@ export async function forwardPassthrough(
   let committed = false;
   let heartbeat: SseHeartbeat | undefined;
   try {
-    for await (const chunk of providerChunks(upstream, provider)) {
+    for await (const chunk of providerChunks(upstream, provider, target.model)) {
       guard.push(chunk as Buffer);
       if (!committed) {
         claimClient(input.claim);

@@ -142,7 +142,7 @@ export async function forwardTranslated(
 
   try {
     const guard = new SseEventGuard((provider.config.limits ?? upstreamLimits).maxSseEventBytes, provider.config.name);
-    for await (const chunk of providerChunks(upstream, provider)) {
+    for await (const chunk of providerChunks(upstream, provider, target.model)) {
       guard.push(chunk);
       const events: StreamEvent[] = [];
       for (const sseEvent of sse.push(chunk as Buffer)) events.push(...decoder.push(sseEvent));

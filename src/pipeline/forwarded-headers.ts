@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DialectId } from '../core/ir/index.ts';
 import { anthropicForwardedHeaders } from '../dialects/anthropic-messages/index.ts';
+import { converseForwardedHeaders } from '../dialects/bedrock-converse/index.ts';
 import { geminiForwardedHeaders } from '../dialects/gemini/index.ts';
 import { chatForwardedHeaders } from '../dialects/openai-chat/index.ts';
 import { responsesForwardedHeaders } from '../dialects/openai-responses/index.ts';
@@ -10,6 +11,7 @@ const allowed: Record<DialectId, readonly string[]> = {
   'openai-responses': responsesForwardedHeaders,
   'openai-chat': chatForwardedHeaders,
   gemini: geminiForwardedHeaders,
+  'bedrock-converse': converseForwardedHeaders,
 };
 
 /** The client headers that travel to a provider of the same dialect: its allowlist, nothing else. */

@@ -28,8 +28,8 @@ export async function sendProviderCall(
 }
 
 /** The answer's chunks as SSE bytes: a transport with its own framing (the AWS event stream) is reframed. */
-export async function* providerChunks(upstream: UpstreamResponse, provider: Provider): AsyncGenerator<Buffer> {
-  const reframer = provider.transport?.createStreamReframer?.();
+export async function* providerChunks(upstream: UpstreamResponse, provider: Provider, model: string): AsyncGenerator<Buffer> {
+  const reframer = provider.transport?.createStreamReframer?.({ model });
   if (!reframer) {
     yield* upstreamChunks(upstream, provider.config);
     return;

@@ -1,4 +1,4 @@
-import { GatewayError } from '../core/errors.ts';
+import { isClaudeModel } from '../dialects/bedrock-converse/index.ts';
 import { anthropicCloudBody } from './anthropic-cloud-body.ts';
 import { createAwsEventStreamReframer, sseEvent, type AwsStreamMessage } from './aws-event-stream.ts';
 import { createAwsRequestSigner } from './aws-request-signer.ts';
@@ -6,8 +6,17 @@ import { bedrockError, bedrockErrorMessage, bedrockErrorType } from './bedrock-e
 import { bedrockBaseUrl, bedrockCloud, bedrockModelUrl, eventStreamType } from './bedrock-url.ts';
 import { baseHeaders, type ProviderDescriptor } from './provider-descriptor.ts';
 
-/** `anthropic.claude-…`, with or without a cross-region inference profile prefix (`us.`, `eu.`, `global.`…) or as an ARN. */
-const isClaude = (model: string) => /(^|[./])anthropic\.claude-/.test(model);
+import { converseToSse } from './bedrock-converse-stream.ts';
+import type { ProviderSettings } from './provider-descriptor.ts';
+
+/**
+ * Which Bedrock API a model is called through: InvokeModel with the Anthropic Messages body for
+ * Claude (`anthropic.claude-…`, any inference-profile prefix or ARN), Converse for every other
+ * model, and for Claude too when the provider sets `quirks.bedrock_api: converse`.
+ */
+export function usesConverse(model: string, settings: Pick<ProviderSettings, 'quirks'>): boolean {
+  return !isClaudeModel(model) || settings.quirks?.bedrock_api === 'converse';
+}
 
 /** A stream exception as the Anthropic `error` event its decoders and clients know. */
 const anthropicErrorTypes: Record<string, string> = {
@@ -33,16 +42,21 @@ function chunkToSse(message: AwsStreamMessage): string {
 }
 
 /**
- * Claude on Amazon Bedrock through InvokeModel (`type: bedrock`): the Anthropic
- * Messages dialect, the model (id or cross-region inference profile such as
- * `us.anthropic.claude-sonnet-4-5-20250929-v1:0`) in the URL, the body with
- * `anthropic_version: "bedrock-2023-05-31"` and the betas as `anthropic_beta`; SigV4-signed;
- * streams arrive in the AWS event stream and are reframed into Anthropic SSE.
+ * Amazon Bedrock (`type: bedrock`), SigV4-signed, the model (id or cross-region inference
+ * profile such as `us.anthropic.claude-sonnet-4-5-20250929-v1:0`) in the URL:
+ * - Claude through InvokeModel: the Anthropic Messages dialect, the body with
+ *   `anthropic_version: "bedrock-2023-05-31"` and the betas as `anthropic_beta`; streams arrive in
+ *   the AWS event stream and are reframed into Anthropic SSE.
+ * - Every other model (and Claude with `quirks.bedrock_api: converse`) through Converse /
+ *   ConverseStream: the bedrock-converse dialect; each event-stream message is reframed as one
+ *   SSE event holding the ConverseStream output member.
  */
 export const bedrockProvider: ProviderDescriptor = {
   type: 'bedrock',
   dialect: 'anthropic-messages',
   family: 'anthropic',
+  modelDialect: (model, settings) =>
+    usesConverse(model, settings) ? { dialect: 'bedrock-converse', family: isClaudeModel(model) ? 'anthropic' : 'openai-compatible' } : undefined,
   keyEnv: [],
   requiresKey: false,
   fromEnvironment: false,
@@ -52,7 +66,9 @@ export const bedrockProvider: ProviderDescriptor = {
   regionalBaseUrl: bedrockBaseUrl,
   cloud: bedrockCloud,
   prepare: (settings, call) => ({
-    url: bedrockModelUrl(settings.baseUrl, call.model, call.stream ? 'invoke-with-response-stream' : 'invoke'),
+    url: usesConverse(call.model, settings)
+      ? bedrockModelUrl(settings.baseUrl, call.model, call.stream ? 'converse-stream' : 'converse')
+      : bedrockModelUrl(settings.baseUrl, call.model, call.stream ? 'invoke-with-response-stream' : 'invoke'),
     headers: { ...baseHeaders(settings, call.stream), accept: call.stream ? eventStreamType : 'application/json' },
   }),
   probe: (settings) => ({ url: `${settings.baseUrl.replace('bedrock-runtime.', 'bedrock.')}/foundation-models`, headers: {} }),
@@ -67,18 +83,12 @@ export const bedrockProvider: ProviderDescriptor = {
       authorizeProbe: (probe) => sign({ ...probe, method: 'GET' }),
       credentialsHint: `providers.${settings.name}.access_key_id / secret_access_key, or the AWS chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, SSO, roles) and providers.${settings.name}.region`,
       finish: async (call) => {
-        if (call.embeddings) return { url: call.url, headers: await sign(call), body: call.body };
-        if (!isClaude(call.model)) {
-          throw new GatewayError({
-            code: 'caller_unsupported',
-            message: `Bedrock model ${call.model}: only Claude models (anthropic.claude-*) are served through InvokeModel; other chat models need the Converse API, which Switchyard does not speak yet.`,
-            param: 'model',
-          });
-        }
+        // Embeddings and Converse bodies go as encoded (the model is in the URL); only the signature is added.
+        if (call.embeddings || usesConverse(call.model, settings)) return { url: call.url, headers: await sign(call), body: call.body };
         const adapted = anthropicCloudBody(call.body, call.headers, { version: 'bedrock-2023-05-31', streamInBody: false, betasInBody: true });
         return { url: call.url, headers: await sign({ url: call.url, headers: adapted.headers, body: adapted.body }), body: adapted.body };
       },
-      createStreamReframer: () => createAwsEventStreamReframer(settings.name, chunkToSse),
+      createStreamReframer: (call) => createAwsEventStreamReframer(settings.name, usesConverse(call.model, settings) ? converseToSse : chunkToSse),
       decodeError: (status, body, headers) => bedrockError(bedrockErrorType(headers, body), bedrockErrorMessage(body), status),
     };
   },

@@ -15,6 +15,8 @@ export interface ProviderSettings {
   project?: string;
   /** Cloud credentials: AWS keys or profile (Bedrock), a service-account file (Vertex); absent = the SDK's default chain. */
   credentials?: CloudCredentials;
+  /** The provider's `quirks:` (a type may choose an API by them: Bedrock `bedrock_api: converse`). */
+  quirks?: Readonly<Record<string, unknown>>;
 }
 
 export interface CloudCredentials {
@@ -40,7 +42,7 @@ export interface ProviderDescriptor {
   readonly dialect: DialectId;
   readonly family: ProviderFamily;
   /** A type whose models speak different dialects (Vertex: Claude models speak Anthropic Messages): the model's, when not the type's. */
-  modelDialect?(model: string): { dialect: DialectId; family: ProviderFamily } | undefined;
+  modelDialect?(model: string, settings: ProviderSettings): { dialect: DialectId; family: ProviderFamily } | undefined;
   /** Used when the config gives no `base_url` (none: the config must give one). */
   readonly defaultBaseUrl?: string;
   /** Where the key is read from when the config gives none, in order. */

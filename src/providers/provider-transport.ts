@@ -38,7 +38,8 @@ export interface ProviderTransport {
   readonly credentialsHint?: string;
   /** The content type a streamed answer arrives in (default `text/event-stream`). */
   readonly streamContentType?: string;
-  createStreamReframer?(): StreamReframer;
+  /** `model`: a type whose models answer in different framings (Bedrock InvokeModel vs ConverseStream) picks per call. */
+  createStreamReframer?(call: { model: string }): StreamReframer;
   /** The cloud's own error envelope (e.g. `x-amzn-ErrorType`), read before the dialect's. */
   decodeError?(status: number, body: unknown, headers: Headers): GatewayError | undefined;
 }

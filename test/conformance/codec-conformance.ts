@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClientContext, DialectCodec, ExchangeContext } from '../../src/core/dialect.ts';
-import type { DialectId, ModelRequest, ModelResponse, StreamEvent } from '../../src/core/ir/index.ts';
+import type { DialectId, ModelRequest, ModelResponse, ProviderFamily, StreamEvent } from '../../src/core/ir/index.ts';
 import { foldStream } from '../../src/core/ir/index.ts';
 import { SseDecoder } from '../../src/core/sse-decoder.ts';
 import { ToolNameMap } from '../../src/core/tool-names.ts';
@@ -13,7 +13,9 @@ import { Warnings } from '../../src/core/warnings.ts';
 import { dialectCodecs } from '../../src/dialects/registry.ts';
 import { providerDescriptors } from '../../src/providers/registry.ts';
 import { clientFixture, clientFixturePaths, type FixtureClient } from '../support/client-fixtures.ts';
-import { providerFixtureNames, providerFixtureText } from '../support/provider-fixtures.ts';
+import { providerFixtureBytes, providerFixtureNames, providerFixtureText } from '../support/provider-fixtures.ts';
+import { createAwsEventStreamReframer } from '../../src/providers/aws-event-stream.ts';
+import { converseToSse } from '../../src/providers/bedrock-converse-stream.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 /** Which captured client speaks which dialect. */
@@ -22,6 +24,7 @@ const clientsOf: Record<DialectId, FixtureClient[]> = {
   'openai-chat': [],
   'anthropic-messages': ['claude-code'],
   gemini: ['gemini-cli'],
+  'bedrock-converse': [],
 };
 
 /**
@@ -29,14 +32,19 @@ const clientsOf: Record<DialectId, FixtureClient[]> = {
  * bytes; `.jsonl` / `.ndjson.txt` hold one data payload per line (re-framed, with an `event:`
  * line when the payload names its type, as Responses and Anthropic send it; a repeat of the
  * opening event type starts the next stream of a multi-stream file); js-genai `.recording.json`
- * files hold each interaction's parsed chunks.
+ * files hold each interaction's parsed chunks; `.eventstream` files are recorded AWS event-stream
+ * bytes (Bedrock ConverseStream), reframed into SSE as the Bedrock transport does.
  */
 export function recordedStreams(dialect: DialectId): Array<{ name: string; text: string }> {
   const streams: Array<{ name: string; text: string }> = [];
   for (const name of providerFixtureNames(dialect)) {
     const raw = providerFixtureText(dialect, name);
     if (name.endsWith('.sse')) streams.push({ name, text: raw });
-    else if (name.endsWith('.jsonl') || name.endsWith('.ndjson.txt')) streams.push(...framedLines(name, raw));
+    else if (name.endsWith('.eventstream')) {
+      const reframer = createAwsEventStreamReframer('fixture', converseToSse);
+      const bytes = providerFixtureBytes(dialect, name);
+      streams.push({ name, text: Buffer.concat([reframer.push(bytes), reframer.finish()]).toString('utf8') });
+    } else if (name.endsWith('.jsonl') || name.endsWith('.ndjson.txt')) streams.push(...framedLines(name, raw));
     else if (name.endsWith('.recording.json')) streams.push(...recordingStreams(name, raw));
   }
   return streams;
@@ -91,7 +99,12 @@ function recordedRequests(dialect: DialectId): Array<{ name: string; body: unkno
   return [...captured, ...recorded];
 }
 
+/** Dialects no provider type speaks by default but some models do (Bedrock Converse: Claude's family, whose signatures it carries). */
+const modelFamilies: Partial<Record<DialectId, ProviderFamily>> = { 'bedrock-converse': 'anthropic' };
+
 function familyOf(dialect: DialectId) {
+  const family = modelFamilies[dialect];
+  if (family) return family;
   const descriptor = Object.values(providerDescriptors).find((entry) => entry.dialect === dialect);
   assert.ok(descriptor, `a provider type speaks ${dialect}`);
   return descriptor.family;

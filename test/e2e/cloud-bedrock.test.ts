@@ -205,7 +205,9 @@ describe('Amazon Bedrock (InvokeModel) through Switchyard', () => {
     await rejected('claude-unknown-key', 502, /credentials or signature/);
     await rejected('claude-other-region', 502, /credentials or signature/);
     await rejected('not-a-model', 400, /model identifier is invalid/);
-    await rejected('llama', 400, /Converse API/);
+    // Not Claude: sent through Converse, which this account's emulator does not serve.
+    await rejected('llama', 400, /model identifier is invalid/);
+    assert.equal(modelCalls().at(-1)!.url, `/model/${encodeURIComponent('meta.llama3-70b-instruct-v1:0')}/converse`);
     const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 4 });
     assert.ok(rows.every((row) => row.outcome !== 'ok'));
     assert.ok(rows.some((row) => row.errorCode === 'provider_authentication'));

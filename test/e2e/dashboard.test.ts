@@ -282,6 +282,9 @@ test('overview: who spent the most this week, which budget is closest to its cap
   assert.match(failure, /rejected_auth \(401, policy_invalid_api_key\)/);
   assert.match(failure, /temp-laptop|revoked/i);
   assert.notEqual(await page.textContent('[data-testid=spend-month]'), '$0.00');
+  // Every served answer read 10 of its 50 input tokens from the provider's prompt cache.
+  assert.match((await page.textContent('[data-testid=cached-share]')) ?? '', /Prompt-cached input tokens\s*20(\.0)?%/);
+  assert.match((await page.textContent('[data-testid=caching]')) ?? '', /By key.*alice/s);
   await page.waitForSelector('.chart canvas');
   await shot('overview');
   // Another range: the charts and tiles follow.

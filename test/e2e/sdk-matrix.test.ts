@@ -2,7 +2,7 @@
  * Every official client SDK against every provider type, through one gateway: the openai SDK
  * (chat.completions and responses), @anthropic-ai/sdk and @google/genai, each streaming a tool
  * round trip and making one unary call, against strict emulators of the Responses API,
- * Anthropic Messages, Gemini 3 and Chat Completions servers (vLLM, Ollama). Same-dialect pairs
+ * Anthropic Messages, Gemini 3, Chat Completions servers (vLLM, Ollama) and Bedrock Converse. Same-dialect pairs
  * take the passthrough; every other pair goes through the IR. The emulators reject malformed
  * requests, so an accepted request proves the translation was valid.
  */

@@ -6,6 +6,10 @@
 // validation are the Anthropic emulator's behind it; streams are answered in the AWS event stream
 // (`application/vnd.amazon.eventstream`, each `chunk` event's `bytes` one Anthropic event).
 // Embeddings models (Titan Text v2, Cohere Embed v3) answer InvokeModel themselves.
+// Converse and ConverseStream (`/model/{modelId}/converse`, `/converse-stream`) for any model
+// are answered by the emulator's own scripted model (`converse.respond`), bodies validated by
+// converse-request-validator.ts, Claude's reasoning signed and verified when replayed, streams
+// in the event stream with `:event-type` headers.
 // Standalone: no imports from src/.
 import type { ServerResponse } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -14,7 +18,10 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { isPlainObject, randomHex, startFakeServer, writeJson } from './fake-http.ts';
 import { fakeEmbedding, fakeTokenCount } from './fake-embedding.ts';
 import { forwardToEmulator, sseFrames } from './forward-to-emulator.ts';
-import type { RecordedRequest } from './scenario.ts';
+import { createScenarioSource, type RecordedRequest, type ScenarioFn } from './scenario.ts';
+import { createThinkingSigner, type ThinkingSigner } from './anthropic-thinking-signer.ts';
+import { converseAnswer, converseStreamEvents } from './converse-output.ts';
+import { isClaudeOnBedrock, validateConverseRequest } from './converse-request-validator.ts';
 
 export type BedrockEmulatorOptions = {
   region: string;
@@ -23,6 +30,8 @@ export type BedrockEmulatorOptions = {
   anthropic: { url: string; apiKey: string };
   /** Model ids (after any cross-region prefix) this account may invoke. */
   knownModels?: string[];
+  /** The scripted model behind Converse / ConverseStream (absent: those routes answer 400). */
+  converse?: { respond: ScenarioFn };
 };
 
 export type BedrockEmulator = {
@@ -33,7 +42,7 @@ export type BedrockEmulator = {
   close(): Promise<void>;
 };
 
-const routePattern = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
+const routePattern = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|converse|converse-stream)$/;
 const profilePrefix = /^(us|eu|apac|us-gov|global)\./;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -46,6 +55,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
   const requests: RecordedRequest[] = [];
   const streamed: BedrockEmulator['streamed'] = [];
   const signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: 'bedrock', sha256: Sha256 });
+  const thinkingSigner = createThinkingSigner();
 
   const fail = (response: ServerResponse, status: number, type: string, message: string) =>
     writeJson(
@@ -62,8 +72,14 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
     const route = routePattern.exec(url.pathname);
     if (request.method !== 'POST' || !route) return fail(response, 404, 'UnknownOperationException', 'Unknown operation');
     const modelId = decodeURIComponent(route[1] ?? '');
-    const stream = route[2] === 'invoke-with-response-stream';
+    const stream = route[2] === 'invoke-with-response-stream' || route[2] === 'converse-stream';
     const baseModel = modelId.replace(profilePrefix, '');
+    if (route[2] === 'converse' || route[2] === 'converse-stream') {
+      if (options.knownModels && !options.knownModels.includes(baseModel))
+        return fail(response, 400, 'ValidationException', 'The provided model identifier is invalid.');
+      if (!options.converse) return fail(response, 400, 'ValidationException', 'The provided model identifier is invalid.');
+      return converse(response, request, baseModel, stream, options.converse.respond, thinkingSigner, fail, streamed);
+    }
     if (!stream && (baseModel.startsWith('amazon.titan-embed') || baseModel.startsWith('cohere.embed'))) {
       const answer = bedrockEmbeddings(baseModel, request.body);
       if ('error' in answer) return fail(response, 400, 'ValidationException', answer.error);
@@ -264,4 +280,71 @@ async function checkSignature(
     };
   }
   return undefined;
+}
+
+type Fail = (response: ServerResponse, status: number, type: string, message: string) => void;
+
+function writeEvent(response: ServerResponse, messageType: 'event' | 'exception', type: string, payload: unknown): void {
+  response.write(
+    codec.encode({
+      headers: {
+        [messageType === 'event' ? ':event-type' : ':exception-type']: { type: 'string', value: type },
+        ':content-type': { type: 'string', value: 'application/json' },
+        ':message-type': { type: 'string', value: messageType },
+      },
+      body: encoder.encode(JSON.stringify(payload)),
+    }),
+  );
+}
+
+const streamExceptionOf: Record<string, string> = {
+  rate_limit_error: 'throttlingException',
+  overloaded_error: 'serviceUnavailableException',
+  invalid_request_error: 'validationException',
+  model_stream_error: 'modelStreamErrorException',
+};
+
+/** Converse / ConverseStream against the scripted model. */
+async function converse(
+  response: ServerResponse,
+  request: RecordedRequest,
+  modelId: string,
+  stream: boolean,
+  respond: ScenarioFn,
+  signer: ThinkingSigner,
+  fail: Fail,
+  streamed: BedrockEmulator['streamed'],
+): Promise<void> {
+  const checked = validateConverseRequest(request.body, modelId, signer);
+  if (!checked.ok) return fail(response, 400, 'ValidationException', checked.message);
+  const scenario = createScenarioSource(respond)(request);
+  if (!scenario) return fail(response, 500, 'InternalServerException', 'the emulator has no scripted answer');
+  if (scenario.error) {
+    const status = scenario.error.status;
+    const type = status === 429 ? 'ThrottlingException' : status >= 500 ? 'InternalServerException' : 'ValidationException';
+    return fail(response, status, type, scenario.error.message ?? type);
+  }
+  const context = {
+    claude: isClaudeOnBedrock(modelId),
+    thinking: checked.thinking,
+    deepseek: modelId.startsWith('deepseek.'),
+    toolNames: checked.toolNames,
+    signer,
+  };
+  if (!stream) return writeJson(response, 200, converseAnswer(scenario, context), { 'x-amzn-requestid': randomHex(16) });
+  const frames: Array<{ eventType: string; payload: unknown }> = [];
+  streamed.push(frames);
+  response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomHex(16) });
+  for (const [index, event] of converseStreamEvents(scenario, context).entries()) {
+    if (scenario.midStreamError && index >= scenario.midStreamError.afterEvents) {
+      const exception = streamExceptionOf[scenario.midStreamError.type] ?? 'internalServerException';
+      frames.push({ eventType: exception, payload: { message: scenario.midStreamError.message } });
+      writeEvent(response, 'exception', exception, { message: scenario.midStreamError.message });
+      break;
+    }
+    frames.push(event);
+    // Bedrock pads event payloads with a `p` field of varying length.
+    writeEvent(response, 'event', event.eventType, { ...event.payload, p: 'abcdefghijklmnop'.slice(0, 1 + (index % 16)) });
+  }
+  response.end();
 }

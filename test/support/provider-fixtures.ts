@@ -12,6 +12,11 @@ export function providerFixtureText(dialect: DialectId, name: string): string {
   return readFileSync(providerFixtureUrl(dialect, name), 'utf8');
 }
 
+/** The recorded bytes (binary framings such as the AWS event stream). */
+export function providerFixtureBytes(dialect: DialectId, name: string): Buffer {
+  return readFileSync(providerFixtureUrl(dialect, name));
+}
+
 /** Every recorded file of a dialect, sorted. */
 export function providerFixtureNames(dialect: DialectId): string[] {
   return readdirSync(new URL(`${dialect}/`, root))

@@ -91,6 +91,19 @@ export interface OverviewPoint {
   cost_usd: number;
 }
 
+export interface CacheView {
+  group: string;
+  requests: number;
+  hits: number;
+  misses: number;
+  hit_rate: number;
+  saved_usd: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cached_share: number;
+  prompt_cache_saved_usd: number;
+}
+
 export interface Overview {
   range: string;
   since: string;
@@ -110,6 +123,7 @@ export interface Overview {
   };
   spend: { today_usd: number; month_usd: number; week_start: string; week_by_key: SpendGroup[] };
   top: { keys: SpendGroup[]; teams: SpendGroup[]; models: SpendGroup[] };
+  caching: { totals: CacheView; by_key: CacheView[]; by_model: CacheView[] };
   budgets: Budget[];
   last_failure: LastFailure | null;
 }

@@ -11,7 +11,7 @@
  */
 
 /** A wire format. */
-export type DialectId = 'openai-responses' | 'openai-chat' | 'anthropic-messages' | 'gemini';
+export type DialectId = 'openai-responses' | 'openai-chat' | 'anthropic-messages' | 'gemini' | 'bedrock-converse';
 
 /** Who produced an opaque reasoning secret; replayed only to the same family. */
 export type ProviderFamily = 'openai' | 'anthropic' | 'gemini' | 'openai-compatible';

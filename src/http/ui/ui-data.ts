@@ -1,6 +1,7 @@
 import type { RuntimeConfig, TargetConfig } from '../../config/runtime-config.ts';
 import { invalidRequest } from '../../core/errors.ts';
 import { viewOfLogRow, viewOfSpendRow, type LogRowView } from '../../observability/log-row-view.ts';
+import { type CacheSummary, cacheSummaryOf } from '../../observability/cache-summary.ts';
 import { overviewOf, quantile } from '../../observability/overview-series.ts';
 import { budgetStandings } from '../../policy/budget/budget-report.ts';
 import { keyConfigOf } from '../../policy/key-directory.ts';
@@ -44,7 +45,25 @@ export async function rowsBetween(storage: Storage, since: string, until: string
   return rows;
 }
 
-/** The overview page: traffic, latency and TTFT series, spend today / this month / this week by key, top groups, budgets nearest their caps, the last failure. */
+/** The response cache and the providers' prompt caches over the overview's rows: totals, top keys and models. */
+function cachingView(rows: Parameters<typeof cacheSummaryOf>[0]): Record<string, unknown> {
+  const view = (summary: CacheSummary) => ({
+    group: summary.group,
+    requests: summary.requests,
+    hits: summary.hits,
+    misses: summary.misses,
+    hit_rate: summary.hits + summary.misses > 0 ? summary.hits / (summary.hits + summary.misses) : 0,
+    saved_usd: summary.savedUsd,
+    input_tokens: summary.inputTokens,
+    cached_input_tokens: summary.cachedInputTokens,
+    cached_share: summary.cachedShare,
+    prompt_cache_saved_usd: summary.promptCacheSavedUsd,
+  });
+  const { totals, byKey, byModel } = cacheSummaryOf(rows);
+  return { totals: view(totals), by_key: byKey.slice(0, 5).map(view), by_model: byModel.slice(0, 5).map(view) };
+}
+
+/** The overview page: traffic, latency and TTFT series, spend today / this month / this week by key, top groups, caching, budgets nearest their caps, the last failure. */
 export async function overviewData(storage: Storage, config: RuntimeConfig, rangeName: string, now = new Date()): Promise<Record<string, unknown>> {
   const range = overviewRanges[rangeName];
   if (!range) throw invalidRequest(`range: "${rangeName}" is not a range (one of ${Object.keys(overviewRanges).join(', ')}).`, 'range');
@@ -108,6 +127,7 @@ export async function overviewData(storage: Storage, config: RuntimeConfig, rang
       week_by_key: weekByKey.slice(0, 10),
     },
     top: { keys: topKeys.slice(0, 5), teams: topTeams.slice(0, 5), models: topModels.slice(0, 5) },
+    caching: cachingView(rows),
     budgets: budgets.slice(0, 5),
     last_failure: lastFailure
       ? {

@@ -11,6 +11,7 @@ const familyOf: Record<DialectId, ProviderFamily> = {
   'openai-chat': 'openai',
   'anthropic-messages': 'anthropic',
   gemini: 'gemini',
+  'bedrock-converse': 'anthropic',
 };
 
 /** Only these endings are complete answers worth replaying (no cap hit, no filter, no refusal, no pause). */

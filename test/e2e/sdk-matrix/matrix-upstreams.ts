@@ -1,10 +1,11 @@
 /**
- * The five provider types of the SDK matrix, each a strict emulator behind one gateway model
+ * The six provider types of the SDK matrix, each a strict emulator behind one gateway model
  * alias: the Responses API (type openai), Anthropic Messages, Gemini 3 (thought signatures
- * enforced), and Chat Completions servers in the vLLM and Ollama flavors (type
- * openai-compatible). All answer from one ScriptedCases registry.
+ * enforced), Chat Completions servers in the vLLM and Ollama flavors (type
+ * openai-compatible), and Bedrock Converse (type bedrock, a Llama model; SigV4 verified). All answer from one ScriptedCases registry.
  */
 import { startAnthropicEmulator } from '../../fakes/anthropic-emulator.ts';
+import { startBedrockEmulator } from '../../fakes/bedrock-emulator.ts';
 import { startChatEmulator } from '../../fakes/chat-emulator.ts';
 import { startGeminiEmulator } from '../../fakes/gemini-emulator.ts';
 import { startResponsesEmulator } from '../../fakes/responses-emulator.ts';
@@ -12,8 +13,8 @@ import type { RecordedRequest } from '../../fakes/scenario.ts';
 import { startTestGateway, type TestGateway } from '../../support/start-test-gateway.ts';
 import type { ScriptedCases } from './scripted-cases.ts';
 
-export type Dialect = 'openai-responses' | 'openai-chat' | 'anthropic-messages' | 'gemini';
-export type UpstreamKind = 'responses' | 'anthropic' | 'gemini' | 'vllm' | 'ollama';
+export type Dialect = 'openai-responses' | 'openai-chat' | 'anthropic-messages' | 'gemini' | 'bedrock-converse';
+export type UpstreamKind = 'responses' | 'anthropic' | 'gemini' | 'vllm' | 'ollama' | 'bedrock';
 
 export interface Upstream {
   kind: UpstreamKind;
@@ -36,7 +37,7 @@ export interface MatrixUpstreams {
   close(): Promise<void>;
 }
 
-export const upstreamKinds: readonly UpstreamKind[] = ['responses', 'anthropic', 'gemini', 'vllm', 'ollama'];
+export const upstreamKinds: readonly UpstreamKind[] = ['responses', 'anthropic', 'gemini', 'vllm', 'ollama', 'bedrock'];
 
 export async function startMatrixUpstreams(cases: ScriptedCases): Promise<MatrixUpstreams> {
   const respond = cases.respond;
@@ -47,6 +48,14 @@ export async function startMatrixUpstreams(cases: ScriptedCases): Promise<Matrix
     startChatEmulator({ respond, flavor: 'vllm' }),
     startChatEmulator({ respond, flavor: 'ollama' }),
   ]);
+  // AWS's documented example key pair; the Anthropic emulator behind InvokeModel is not used (Llama speaks Converse).
+  const awsCredentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+  const bedrock = await startBedrockEmulator({
+    region: 'us-east-1',
+    credentials: awsCredentials,
+    anthropic: { url: anthropic.url, apiKey: 'unused' },
+    converse: { respond },
+  });
   const clientKey = 'sk-matrix-client-01';
   const gateway = await startTestGateway(`
 providers:
@@ -70,12 +79,19 @@ providers:
     type: openai-compatible
     base_url: ${ollama.url}
     api_key: sk-chat-upstream-test
+  bedrock-aws:
+    type: bedrock
+    base_url: ${bedrock.url}
+    region: us-east-1
+    access_key_id: ${awsCredentials.accessKeyId}
+    secret_access_key: "${awsCredentials.secretAccessKey}"
 models:
   via-responses: { provider: responses-api, model: gpt-4.1 }
   via-anthropic: { provider: anthropic-api, model: claude-sonnet-4-5 }
   via-gemini: { provider: gemini-api, model: gemini-3-flash-preview }
   via-vllm: { provider: vllm-server, model: qwen3-coder-30b }
   via-ollama: { provider: ollama-server, model: llama3.2 }
+  via-bedrock: { provider: bedrock-aws, model: "us.meta.llama3-3-70b-instruct-v1:0" }
 keys:
   - { name: matrix, key: ${clientKey} }
 routing:
@@ -94,6 +110,14 @@ routing:
     { kind: 'gemini', dialect: 'gemini', alias: 'via-gemini', servedModel: 'gemini-3-flash-preview', reportsCachedTokens: true, requests: gemini.requests },
     { kind: 'vllm', dialect: 'openai-chat', alias: 'via-vllm', servedModel: 'qwen3-coder-30b', reportsCachedTokens: true, requests: vllm.requests },
     { kind: 'ollama', dialect: 'openai-chat', alias: 'via-ollama', servedModel: 'llama3.2', reportsCachedTokens: false, requests: ollama.requests },
+    {
+      kind: 'bedrock',
+      dialect: 'bedrock-converse',
+      alias: 'via-bedrock',
+      servedModel: 'us.meta.llama3-3-70b-instruct-v1:0',
+      reportsCachedTokens: true,
+      requests: bedrock.requests,
+    },
   ];
   return {
     gateway,
@@ -101,7 +125,7 @@ routing:
     upstreams,
     async close() {
       await gateway.close();
-      await Promise.all([responses, anthropic, gemini, vllm, ollama].map((emulator) => emulator.close()));
+      await Promise.all([responses, anthropic, gemini, vllm, ollama, bedrock].map((emulator) => emulator.close()));
     },
   };
 }

@@ -87,7 +87,12 @@ export function assertUpstreamAccepted(upstream: Upstream, scripted: ScriptedCas
   assert.equal(requests.length, scripted.scenarios.length, `${upstream.kind} received ${requests.length} requests for ${scripted.scenarios.length} scenarios`);
   assert.equal(scripted.served, scripted.scenarios.length, `${upstream.kind} accepted ${scripted.served} of ${requests.length} requests`);
   for (const request of requests) {
-    const model = upstream.kind === 'gemini' ? decodeURIComponent(/models\/([^:]+):/.exec(request.url)?.[1] ?? '') : request.body.model;
+    const model =
+      upstream.kind === 'gemini'
+        ? decodeURIComponent(/models\/([^:]+):/.exec(request.url)?.[1] ?? '')
+        : upstream.kind === 'bedrock'
+          ? decodeURIComponent(/^\/model\/([^/]+)\/converse/.exec(request.url)?.[1] ?? '')
+          : request.body.model;
     assert.equal(model, upstream.servedModel, 'the alias is rewritten to the served model');
   }
   if (upstream.kind === 'responses') for (const request of requests) assertKnownItemFields(request.body.input);

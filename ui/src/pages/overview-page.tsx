@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
 import { Chart } from '../chart.tsx';
 import { budgetName, count, ms, percent, time, until, usd } from '../format.ts';
-import type { Overview, SpendGroup } from '../types.ts';
+import type { CacheView, Overview, SpendGroup } from '../types.ts';
 import { BudgetBar } from './budget-bar.tsx';
 
 const ranges = ['1h', '6h', '24h', '7d', '30d'];
@@ -127,7 +127,62 @@ export function OverviewPage() {
         <Top title={`Top teams (${range})`} groups={data.top.teams} />
         <Top title={`Top models (${range})`} groups={data.top.models} />
       </div>
+      <Caching range={range} caching={data.caching} />
     </section>
+  );
+}
+
+/** The response cache (hits, dollars saved) and the providers' prompt caches (cached-token share, input cost saved). */
+function Caching({ range, caching }: { range: string; caching: Overview['caching'] }) {
+  const { totals } = caching;
+  return (
+    <article class="caching" data-testid="caching">
+      <h2>Caching ({range})</h2>
+      <div class="tiles">
+        <Tile label="Response cache hit rate" value={`${percent(totals.hit_rate)} (${count(totals.hits)} hits)`} testid="cache-hit-rate" />
+        <Tile label="Saved by response cache" value={usd(totals.saved_usd)} testid="cache-saved" />
+        <Tile label="Prompt-cached input tokens" value={percent(totals.cached_share)} testid="cached-share" />
+        <Tile label="Saved by provider prompt caches" value={usd(totals.prompt_cache_saved_usd)} testid="prompt-cache-saved" />
+      </div>
+      <div class="tops">
+        <CacheTable title="By key" rows={caching.by_key} />
+        <CacheTable title="By model" rows={caching.by_model} />
+      </div>
+    </article>
+  );
+}
+
+function CacheTable({ title, rows }: { title: string; rows: CacheView[] }) {
+  return (
+    <article class="top">
+      <h2>{title}</h2>
+      {rows.length === 0 ? (
+        <p>Nothing yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th />
+              <th class="num">hits</th>
+              <th class="num">saved</th>
+              <th class="num">cached input</th>
+              <th class="num">prompt cache saved</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.group}>
+                <td>{row.group}</td>
+                <td class="num">{count(row.hits)}</td>
+                <td class="num">{usd(row.saved_usd)}</td>
+                <td class="num">{percent(row.cached_share)}</td>
+                <td class="num">{usd(row.prompt_cache_saved_usd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </article>
   );
 }
 

@@ -1,0 +1,3 @@
+import { runCodecConformance } from './codec-conformance.ts';
+
+runCodecConformance('bedrock-converse');
