@@ -1,8 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
-/** Distinct key label values kept before the rest are counted as `other` (bounded series). */
-const maxKeys = 1000;
-
 /**
  * Response cache and provider prompt-cache numbers (docs/decisions/0012): hits and misses come
  * from `switchyard_cache_results_total`; here the bytes stored, the dollars a hit saved, and per
@@ -17,11 +14,12 @@ export class CacheMetrics {
   private readonly promptShare: Gauge<'key' | 'model'>;
   private readonly promptSavedUsd: Counter<'key' | 'model'>;
   private readonly totals = new Map<string, { key: string; model: string; input: number; cached: number }>();
-  private readonly keys = new Set<string>();
 
-  constructor(registry: Registry, knownModel: (model: string | null) => string) {
+  /** Key and model labels are bounded the way every other metric bounds them (configured names, else `other`). */
+  constructor(registry: Registry, knownModel: (model: string | null) => string, knownKey: (key: string | null) => string) {
     const registers = [registry];
     this.modelLabel = knownModel;
+    this.keyLabel = knownKey;
     this.storedBytes = new Counter({ name: 'switchyard_cache_stored_bytes_total', help: 'Bytes of answers written to the response cache.', registers });
     this.memoryBytes = new Gauge({ name: 'switchyard_cache_memory_bytes', help: 'Bytes the in-process response cache holds now.', registers });
     this.savedUsd = new Counter({
@@ -56,13 +54,7 @@ export class CacheMetrics {
 
   private readonly modelLabel: (model: string | null) => string;
 
-  private keyLabel(key: string | null): string {
-    const name = key ?? 'none';
-    if (this.keys.has(name)) return name;
-    if (this.keys.size >= maxKeys) return 'other';
-    this.keys.add(name);
-    return name;
-  }
+  private readonly keyLabel: (key: string | null) => string;
 
   stored(bytes: number, memoryBytes: number): void {
     this.storedBytes.inc(bytes);

@@ -126,7 +126,11 @@ export class GatewayMetrics {
       labelNames: ['alias'],
       registers,
     });
-    this.cache = new CacheMetrics(this.registry, (model) => this.modelLabel(model));
+    this.cache = new CacheMetrics(
+      this.registry,
+      (model) => this.modelLabel(model),
+      (key) => boundedLabel(this.knownKeys, key),
+    );
     this.cacheResults = new Counter({ name: 'switchyard_cache_results_total', help: 'Response cache lookups by result.', labelNames: ['result'], registers });
     this.budgetUsed = new Gauge({
       name: 'switchyard_budget_used_ratio',
