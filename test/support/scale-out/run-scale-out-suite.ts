@@ -122,7 +122,12 @@ ${coordinated ? `coordination: { url: "${sharedRedisUrl}", key_prefix: "${prefix
       }
       assert.ok(waves < 30, 'the budget ran out');
       const reached = emulator.requests.length - upstreamBefore;
-      const spends = await Promise.all(gateways.map((gateway) => spendOf(gateway, 'capped')));
+      // A request is billed as its answer ends, so the last ledger rows may land just after the client has read it.
+      let spends = await Promise.all(gateways.map((gateway) => spendOf(gateway, 'capped')));
+      for (const deadline = Date.now() + 10_000; spends.some((spend) => spend !== admitted * costMicros) && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        spends = await Promise.all(gateways.map((gateway) => spendOf(gateway, 'capped')));
+      }
       console.log(
         `${waves + 1} waves: ${admitted} admitted, ${refused} refused; provider saw ${reached}; spend per instance ${spends.join(', ')} µ$ (cap ${capMicros})`,
       );
