@@ -24,3 +24,28 @@ describe('RequestBody nesting limit', () => {
     assert.throws(() => new RequestBody(Buffer.from('[1]')).fields(), /must be a JSON object/);
   });
 });
+
+describe('RequestBody.withMember', () => {
+  const text = '{"input":[{"role":"user","content":"h\\u00e9"}], "prompt_cache_key" : "abc", "tools":[]}';
+
+  test('a parsed body has a later member spliced in its bytes, every other byte kept', () => {
+    const body = new RequestBody(Buffer.from(text));
+    assert.equal(body.fields()['prompt_cache_key'], 'abc');
+    const out = body.withMember('prompt_cache_key', 'sy_"x"').toString('utf8');
+    assert.equal(out, text.replace('"abc"', JSON.stringify('sy_"x"')));
+    assert.deepEqual(JSON.parse(out), { ...JSON.parse(text), prompt_cache_key: 'sy_"x"' });
+  });
+
+  test('a duplicate key or an unparsed body is re-serialized from the parse, which the upstream reads the same way', () => {
+    const duplicate = new RequestBody(Buffer.from('{"input":[],"prompt_cache_key":"a","prompt_cache_key":"b"}'));
+    assert.deepEqual(JSON.parse(duplicate.withMember('prompt_cache_key', 'z').toString('utf8')), { input: [], prompt_cache_key: 'z' });
+    const unparsed = new RequestBody(Buffer.from(text));
+    assert.deepEqual(JSON.parse(unparsed.withMember('prompt_cache_key', 'z').toString('utf8')), { ...JSON.parse(text), prompt_cache_key: 'z' });
+  });
+
+  test('a member the body does not have is added', () => {
+    const body = new RequestBody(Buffer.from('{"input":[]}'));
+    body.fields();
+    assert.deepEqual(JSON.parse(body.withMember('prompt_cache_key', 'z').toString('utf8')), { input: [], prompt_cache_key: 'z' });
+  });
+});

@@ -1,5 +1,6 @@
 import { invalidRequest } from './errors.ts';
 import { scanLeadingScalars, type LeadingScalar } from './scan-leading-scalars.ts';
+import { scanTopLevelMembers, type MemberSpan } from './scan-top-level-members.ts';
 
 /**
  * A JSON request body read lazily. The passthrough path routes on leading scalars read
@@ -13,6 +14,8 @@ export class RequestBody {
   private readonly leading: Map<string, LeadingScalar>;
   /** Whether each leading member's key is unique in the body (each answer costs a scan). */
   private readonly unique = new Map<string, boolean>();
+  /** Where each top-level member's value lies in the bytes (null: not scanned yet; undefined: the scan could not vouch). */
+  private spans: Map<string, MemberSpan> | undefined | null = null;
 
   constructor(readonly raw: Buffer) {
     this.leading = scanLeadingScalars(raw);
@@ -81,12 +84,17 @@ export class RequestBody {
     return this.member(name);
   }
 
-  /** The body with one top-level string member replaced: a byte splice when possible. */
+  /**
+   * The body with one top-level string member replaced: a byte splice when possible. A member
+   * that is not a leading scalar is spliced too once the body has been parsed (so it is known
+   * valid) and one pass over the bytes located it unambiguously; re-serializing a 38 KB Codex
+   * body to namespace its `prompt_cache_key` cost ~10 % of a passthrough request.
+   */
   withMember(name: string, value: string): Buffer {
-    const leading = this.trustedLeading(name);
-    if (leading) {
+    const span = this.trustedLeading(name) ?? this.parsedMemberSpan(name);
+    if (span) {
       const replacement = Buffer.from(JSON.stringify(value));
-      return Buffer.concat([this.raw.subarray(0, leading.start), replacement, this.raw.subarray(leading.end)]);
+      return Buffer.concat([this.raw.subarray(0, span.start), replacement, this.raw.subarray(span.end)]);
     }
     return Buffer.from(JSON.stringify({ ...this.fields(), [name]: value }));
   }
@@ -104,6 +112,13 @@ export class RequestBody {
       return Buffer.concat([this.raw.subarray(0, open + 1), member, rest]);
     }
     return Buffer.from(JSON.stringify({ ...this.fields(), [name]: value }));
+  }
+
+  /** A member's byte span in a body already parsed (valid JSON); undefined when the scan cannot vouch for it. */
+  private parsedMemberSpan(name: string): MemberSpan | undefined {
+    if (!this.parsed || !Object.hasOwn(this.parsed, name)) return undefined;
+    if (this.spans === null) this.spans = scanTopLevelMembers(this.raw);
+    return this.spans?.get(name);
   }
 
   private trustedLeading(name: string): LeadingScalar | undefined {

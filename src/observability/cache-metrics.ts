@@ -16,7 +16,7 @@ export class CacheMetrics {
   private readonly promptTokens: Counter<'key' | 'model' | 'kind'>;
   private readonly promptShare: Gauge<'key' | 'model'>;
   private readonly promptSavedUsd: Counter<'key' | 'model'>;
-  private readonly totals = new Map<string, { input: number; cached: number }>();
+  private readonly totals = new Map<string, { key: string; model: string; input: number; cached: number }>();
   private readonly keys = new Set<string>();
 
   constructor(registry: Registry, knownModel: (model: string | null) => string) {
@@ -41,6 +41,10 @@ export class CacheMetrics {
       help: 'Share of prompt tokens read from the provider prompt cache since start, by key and served model (0..1).',
       labelNames: ['key', 'model'],
       registers,
+      // Computed when scraped from the running totals, not set on every request.
+      collect: () => {
+        for (const total of this.totals.values()) this.promptShare.set({ key: total.key, model: total.model }, total.cached / total.input);
+      },
     });
     this.promptSavedUsd = new Counter({
       name: 'switchyard_prompt_cache_saved_usd_total',
@@ -77,10 +81,9 @@ export class CacheMetrics {
     if (cachedTokens > 0) this.promptTokens.inc({ ...labels, kind: 'cached' }, cachedTokens);
     if (savedMicros > 0) this.promptSavedUsd.inc(labels, savedMicros / 1_000_000);
     const series = `${labels.key}\u0000${labels.model}`;
-    const total = this.totals.get(series) ?? { input: 0, cached: 0 };
+    let total = this.totals.get(series);
+    if (!total) this.totals.set(series, (total = { ...labels, input: 0, cached: 0 }));
     total.input += inputTokens;
     total.cached += cachedTokens;
-    this.totals.set(series, total);
-    this.promptShare.set(labels, total.cached / total.input);
   }
 }

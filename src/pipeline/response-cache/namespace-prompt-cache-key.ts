@@ -11,8 +11,18 @@ const carriers = new Set<DialectId>(['openai-responses', 'openai-chat']);
  * routing, and no tenant can name another's (docs/decisions/0012). Stable for one tenant and value.
  */
 export function namespacedPromptCacheKey(secret: string, scope: string, value: string): string {
-  return `sy_${createHmac('sha256', secret).update(`${scope}\u0000${value}`).digest('base64url').slice(0, 40)}`;
+  const id = `${scope}\u0000${value}`;
+  const known = recent.get(id);
+  if (known?.secret === secret) return known.key;
+  const key = `sy_${createHmac('sha256', secret).update(id).digest('base64url').slice(0, 40)}`;
+  // An agent resends one key every turn of a conversation: the last few thousand are kept (a new secret recomputes).
+  if (recent.size >= recentLimit) recent.clear();
+  recent.set(id, { secret, key });
+  return key;
 }
+
+const recentLimit = 4096;
+const recent = new Map<string, { secret: string; key: string }>();
 
 /**
  * The body with its `prompt_cache_key` namespaced, on both paths (the translated one decodes
