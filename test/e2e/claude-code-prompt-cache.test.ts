@@ -1,8 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
-import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
-import { runClaudeCode } from './claude-code/run-claude-code.ts';
+import type { Scenario } from '../fakes/scenario.ts';
+import { driveClaudeCode } from '../support/agents/drive-claude-code.ts';
+import { anthropicToolResults } from '../support/agents/turn-counts.ts';
 import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
@@ -16,7 +17,6 @@ let gateway: TestGateway;
 
 const blocksOf = (messages: Array<{ content: unknown }> | undefined) =>
   (messages ?? []).flatMap((message) => (Array.isArray(message.content) ? message.content : []));
-const toolResults = (request: RecordedRequest) => blocksOf(request.body?.messages).filter((block: { type: string }) => block.type === 'tool_result').length;
 const marks = (body: any) =>
   [...(Array.isArray(body.system) ? body.system : []), ...(body.tools ?? []), ...blocksOf(body.messages)].filter(
     (block: any) => block?.cache_control !== undefined,
@@ -26,7 +26,7 @@ before(async () => {
   // No scripted usage: the emulator's prompt cache decides what was read and written.
   anthropic = await startAnthropicEmulator({
     respond: (request): Scenario =>
-      toolResults(request) > 0
+      anthropicToolResults(request) > 0
         ? { reasoning: { text: 'Done.' }, text: 'Created greeting.txt.' }
         : {
             reasoning: { text: 'The shell writes it.' },
@@ -57,20 +57,17 @@ async function session(model: string) {
   const start = anthropic.requests.length;
   const clientStart = clientSide.exchanges.length;
   const rowsBefore = new Set((await gateway.gateway.storage.logs.query({ limit: 500 })).map((row) => row.requestId));
-  const run = await runClaudeCode({
-    baseUrl: clientSide.url,
-    apiKey: clientKey,
-    model,
-    prompt: 'Create greeting.txt containing "hi".',
-    env: { DISABLE_PROMPT_CACHING: '1' },
-    timeoutMs: 50_000,
-  });
-  try {
-    assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
-    assert.equal(run.finalText, 'Created greeting.txt.');
-  } finally {
-    await run.dispose();
-  }
+  await driveClaudeCode(
+    {
+      baseUrl: clientSide.url,
+      apiKey: clientKey,
+      model,
+      prompt: 'Create greeting.txt containing "hi".',
+      env: { DISABLE_PROMPT_CACHING: '1' },
+      timeoutMs: 50_000,
+    },
+    { finalText: 'Created greeting.txt.' },
+  );
   const sent = clientSide.exchanges.slice(clientStart).filter((exchange) => exchange.url.startsWith('/v1/messages') && !exchange.url.includes('count_tokens'));
   const client = sent.map((exchange) => JSON.parse(exchange.body.toString('utf8')));
   const upstream = anthropic.requests.slice(start).filter((request) => request.url.startsWith('/v1/messages') && !request.url.includes('count_tokens'));

@@ -1,13 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { startChatEmulator, type ChatEmulator } from '../fakes/chat-emulator.ts';
 import { startGeminiEmulator, type GeminiEmulator } from '../fakes/gemini-emulator.ts';
 import { startResponsesEmulator, type ResponsesEmulator } from '../fakes/responses-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
-import { runClaudeCode } from './claude-code/run-claude-code.ts';
-import { runGeminiCli } from './gemini-cli/run-gemini-cli.ts';
+import { driveClaudeCode } from '../support/agents/drive-claude-code.ts';
+import { driveGeminiCli } from '../support/agents/drive-gemini-cli.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
 // The cross paths the two acceptance files do not drive: Gemini CLI on OpenAI, Claude Code on
@@ -68,84 +66,64 @@ after(async () => {
 });
 
 test('Gemini CLI on OpenAI Responses: run_shell_command round-trips and the file is written', async () => {
-  const run = await runGeminiCli({
-    baseUrl: gateway.url,
-    apiKey: clientKey,
-    model: 'gemini-2.5-pro',
-    prompt: 'Create out.txt containing "gemini cli on openai".',
-  });
-  try {
-    assert.equal(run.exitCode, 0, `gemini failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-3000)}`);
-    assert.equal(await readFile(join(run.cwd, 'out.txt'), 'utf8'), 'gemini cli on openai\n');
-    assert.equal(run.finalText, 'Created the file.');
-    const calls = responses.requests.filter((request) => request.url.startsWith('/v1/responses')).map((request) => request.body);
-    assert.equal(calls.length, 2);
-    assert.ok(calls[0].tools.some((tool: { name: string }) => tool.name === 'run_shell_command'));
-    const call = calls[1].input.find((item: { type: string }) => item.type === 'function_call');
-    const output = calls[1].input.find((item: { type: string }) => item.type === 'function_call_output');
-    assert.equal(output.call_id, call.call_id, 'the functionResponse answers the call it came from');
-    assert.equal(calls[1].store, false, 'a Gemini CLI conversation is not stored by OpenAI');
-    // Turn 1's reasoning reached Gemini CLI sealed in the call part's thoughtSignature (Gemini CLI
-    // drops thought parts) and comes back before the call, its encrypted_content verbatim.
-    assert.deepEqual(calls[0].include, ['reasoning.encrypted_content']);
-    const reasoning = calls[1].input.filter((item: { type: string }) => item.type === 'reasoning');
-    assert.equal(reasoning.length, 1, 'the reasoning item of turn 1 is in turn 2');
-    assert.ok(responses.issuedEncryptedContent.has(reasoning[0].encrypted_content), 'the blob the emulator issued');
-    assert.ok(calls[1].input.indexOf(reasoning[0]) < calls[1].input.indexOf(call));
-    assert.doesNotMatch(JSON.stringify(calls[1]), /sy1\./);
-  } finally {
-    await run.dispose();
-  }
+  await driveGeminiCli(
+    { baseUrl: gateway.url, apiKey: clientKey, model: 'gemini-2.5-pro', prompt: 'Create out.txt containing "gemini cli on openai".' },
+    { files: { 'out.txt': 'gemini cli on openai\n' }, finalText: 'Created the file.' },
+    () => {
+      const calls = responses.requests.filter((request) => request.url.startsWith('/v1/responses')).map((request) => request.body);
+      assert.equal(calls.length, 2);
+      assert.ok(calls[0].tools.some((tool: { name: string }) => tool.name === 'run_shell_command'));
+      const call = calls[1].input.find((item: { type: string }) => item.type === 'function_call');
+      const output = calls[1].input.find((item: { type: string }) => item.type === 'function_call_output');
+      assert.equal(output.call_id, call.call_id, 'the functionResponse answers the call it came from');
+      assert.equal(calls[1].store, false, 'a Gemini CLI conversation is not stored by OpenAI');
+      // Turn 1's reasoning reached Gemini CLI sealed in the call part's thoughtSignature (Gemini CLI
+      // drops thought parts) and comes back before the call, its encrypted_content verbatim.
+      assert.deepEqual(calls[0].include, ['reasoning.encrypted_content']);
+      const reasoning = calls[1].input.filter((item: { type: string }) => item.type === 'reasoning');
+      assert.equal(reasoning.length, 1, 'the reasoning item of turn 1 is in turn 2');
+      assert.ok(responses.issuedEncryptedContent.has(reasoning[0].encrypted_content), 'the blob the emulator issued');
+      assert.ok(calls[1].input.indexOf(reasoning[0]) < calls[1].input.indexOf(call));
+      assert.doesNotMatch(JSON.stringify(calls[1]), /sy1\./);
+    },
+  );
 });
 
 test('Claude Code on Gemini 3: Bash round-trips; the strict emulator accepts the function-call history', async () => {
-  const run = await runClaudeCode({
-    baseUrl: gateway.url,
-    apiKey: clientKey,
-    model: 'claude-sonnet-4-5',
-    prompt: 'Create out.txt containing "claude code on gemini".',
-  });
-  try {
-    assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
-    assert.equal(await readFile(join(run.cwd, 'out.txt'), 'utf8'), 'claude code on gemini\n');
-    assert.equal(run.finalText, 'Created the file.');
-    const turns = gemini.requests.filter((request) => request.url.includes(':streamGenerateContent') || request.url.includes(':generateContent'));
-    const last = turns.at(-1)!.body;
-    const parts = last.contents.flatMap((content: { parts: Array<Record<string, unknown>> }) => content.parts);
-    const call = parts.find((part: Record<string, unknown>) => part['functionCall'] !== undefined);
-    assert.equal((call?.['functionCall'] as { name: string }).name, 'Bash');
-    // Gemini 3 rejects function-call history without a signature (Claude Code cannot carry
-    // Gemini's), so reaching a 200 proves the gateway supplied the documented stand-in.
-    assert.equal(typeof call?.['thoughtSignature'], 'string');
-  } finally {
-    await run.dispose();
-  }
+  await driveClaudeCode(
+    { baseUrl: gateway.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create out.txt containing "claude code on gemini".' },
+    { files: { 'out.txt': 'claude code on gemini\n' }, finalText: 'Created the file.' },
+    () => {
+      const turns = gemini.requests.filter((request) => request.url.includes(':streamGenerateContent') || request.url.includes(':generateContent'));
+      const last = turns.at(-1)!.body;
+      const parts = last.contents.flatMap((content: { parts: Array<Record<string, unknown>> }) => content.parts);
+      const call = parts.find((part: Record<string, unknown>) => part['functionCall'] !== undefined);
+      assert.equal((call?.['functionCall'] as { name: string }).name, 'Bash');
+      // Gemini 3 rejects function-call history without a signature (Claude Code cannot carry
+      // Gemini's), so reaching a 200 proves the gateway supplied the documented stand-in.
+      assert.equal(typeof call?.['thoughtSignature'], 'string');
+    },
+  );
 });
 
 test('Claude Code on a strict vLLM chat template: one leading system message, function tools, Bash round-trips', async () => {
-  const run = await runClaudeCode({
-    baseUrl: gateway.url,
-    apiKey: clientKey,
-    model: 'claude-haiku-4-5',
-    prompt: 'Create out.txt containing "claude code on vllm".',
-  });
-  try {
-    assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
-    assert.equal(await readFile(join(run.cwd, 'out.txt'), 'utf8'), 'claude code on vllm\n');
-    const calls = chat.requests.filter((request) => request.url.startsWith('/v1/chat/completions')).map((request) => request.body);
-    for (const body of calls) {
-      assert.equal(body.model, 'qwen3-coder');
-      assert.equal(
-        count(body.messages, (message) => message.role === 'system'),
-        body.messages[0].role === 'system' ? 1 : 0,
-      );
-      assert.ok(body.tools.every((tool: { type: string }) => tool.type === 'function'));
-    }
-    const last = calls.at(-1)!;
-    const assistant = last.messages.find((message: { tool_calls?: unknown[] }) => message.tool_calls?.length);
-    const result = last.messages.find((message: { role: string }) => message.role === 'tool');
-    assert.equal(result.tool_call_id, assistant.tool_calls[0].id);
-  } finally {
-    await run.dispose();
-  }
+  await driveClaudeCode(
+    { baseUrl: gateway.url, apiKey: clientKey, model: 'claude-haiku-4-5', prompt: 'Create out.txt containing "claude code on vllm".' },
+    { files: { 'out.txt': 'claude code on vllm\n' } },
+    () => {
+      const calls = chat.requests.filter((request) => request.url.startsWith('/v1/chat/completions')).map((request) => request.body);
+      for (const body of calls) {
+        assert.equal(body.model, 'qwen3-coder');
+        assert.equal(
+          count(body.messages, (message) => message.role === 'system'),
+          body.messages[0].role === 'system' ? 1 : 0,
+        );
+        assert.ok(body.tools.every((tool: { type: string }) => tool.type === 'function'));
+      }
+      const last = calls.at(-1)!;
+      const assistant = last.messages.find((message: { tool_calls?: unknown[] }) => message.tool_calls?.length);
+      const result = last.messages.find((message: { role: string }) => message.role === 'tool');
+      assert.equal(result.tool_call_id, assistant.tool_calls[0].id);
+    },
+  );
 });

@@ -8,15 +8,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
 import { startBedrockEmulator, type BedrockEmulator } from '../fakes/bedrock-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
-import { runCodex } from './codex/run-codex.ts';
-import { runClaudeCode } from './claude-code/run-claude-code.ts';
+import { driveCodex } from '../support/agents/drive-codex.ts';
+import { driveClaudeCode } from '../support/agents/drive-claude-code.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
 const clientKey = 'sk-bedrock-converse-e2e';
@@ -81,24 +79,22 @@ describe('Amazon Bedrock Converse through Switchyard', () => {
       toolResults(request) > 0
         ? { text: 'Created hello.txt.', usage: { input: 900, output: 12, cached: 300 } }
         : { toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from llama\\n' > hello.txt" } }], usage: { input: 800, output: 40 } };
-    const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'llama', reasoningEffort: 'medium', prompt: 'Create hello.txt.' });
-    try {
-      assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-      assert.equal(await readFile(join(run.cwd, 'hello.txt'), 'utf8'), 'from llama\n');
-      assert.equal(run.lastMessage.trim(), 'Created hello.txt.');
-      const calls = converseCalls().slice(start);
-      assert.equal(calls.length, 2);
-      assert.equal(calls[0]!.url, `/model/${encodeURIComponent(llama)}/converse-stream`);
-      assert.equal(calls[0]!.body.additionalModelRequestFields, undefined, 'no Claude settings for Llama');
-      const assistant = calls[1]!.body.messages.find((message: { role: string }) => message.role === 'assistant');
-      assert.ok(assistant.content.some((block: object) => 'toolUse' in block));
-      const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 1 });
-      assert.equal(rows[0]?.outcome, 'ok');
-      assert.equal(rows[0]?.inputTokens, 900, 'input includes the cache reads');
-      assert.equal(rows[0]?.cachedInputTokens, 300);
-    } finally {
-      await run.dispose();
-    }
+    await driveCodex(
+      { baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'llama', reasoningEffort: 'medium', prompt: 'Create hello.txt.' },
+      { files: { 'hello.txt': 'from llama\n' }, finalText: 'Created hello.txt.' },
+      async () => {
+        const calls = converseCalls().slice(start);
+        assert.equal(calls.length, 2);
+        assert.equal(calls[0]!.url, `/model/${encodeURIComponent(llama)}/converse-stream`);
+        assert.equal(calls[0]!.body.additionalModelRequestFields, undefined, 'no Claude settings for Llama');
+        const assistant = calls[1]!.body.messages.find((message: { role: string }) => message.role === 'assistant');
+        assert.ok(assistant.content.some((block: object) => 'toolUse' in block));
+        const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 1 });
+        assert.equal(rows[0]?.outcome, 'ok');
+        assert.equal(rows[0]?.inputTokens, 900, 'input includes the cache reads');
+        assert.equal(rows[0]?.cachedInputTokens, 300);
+      },
+    );
   });
 
   test('(b) Codex on Claude via Converse: thinking on, the reasoning signature replayed across turns', async () => {
@@ -110,28 +106,20 @@ describe('Amazon Bedrock Converse through Switchyard', () => {
             reasoning: { text: 'I will use the shell.' },
             toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'claude via converse\\n' > notes.txt" } }],
           };
-    const run = await runCodex({
-      baseUrl: `${gateway.url}/v1`,
-      apiKey: clientKey,
-      model: 'claude-converse',
-      reasoningEffort: 'high',
-      prompt: 'Create notes.txt.',
-    });
-    try {
-      assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-      assert.equal(await readFile(join(run.cwd, 'notes.txt'), 'utf8'), 'claude via converse\n');
-      assert.equal(run.lastMessage.trim(), 'Created notes.txt.');
-      const calls = converseCalls().slice(start);
-      assert.equal(calls.length, 2);
-      assert.equal(calls[0]!.url, `/model/${encodeURIComponent(claude)}/converse-stream`);
-      assert.equal(calls[0]!.body.additionalModelRequestFields?.thinking?.type, 'enabled');
-      const assistant = calls[1]!.body.messages.find((message: { role: string }) => message.role === 'assistant');
-      const reasoning = assistant.content[0].reasoningContent?.reasoningText;
-      assert.equal(reasoning?.text, 'I will use the shell.');
-      assert.ok(reasoning?.signature, 'the signature Claude issued went back (the emulator verified it)');
-    } finally {
-      await run.dispose();
-    }
+    await driveCodex(
+      { baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'claude-converse', reasoningEffort: 'high', prompt: 'Create notes.txt.' },
+      { files: { 'notes.txt': 'claude via converse\n' }, finalText: 'Created notes.txt.' },
+      () => {
+        const calls = converseCalls().slice(start);
+        assert.equal(calls.length, 2);
+        assert.equal(calls[0]!.url, `/model/${encodeURIComponent(claude)}/converse-stream`);
+        assert.equal(calls[0]!.body.additionalModelRequestFields?.thinking?.type, 'enabled');
+        const assistant = calls[1]!.body.messages.find((message: { role: string }) => message.role === 'assistant');
+        const reasoning = assistant.content[0].reasoningContent?.reasoningText;
+        assert.equal(reasoning?.text, 'I will use the shell.');
+        assert.ok(reasoning?.signature, 'the signature Claude issued went back (the emulator verified it)');
+      },
+    );
   });
 
   test('(c) Claude Code on Claude via Converse: Bash writes a file, thinking replayed', async () => {
@@ -141,21 +129,19 @@ describe('Amazon Bedrock Converse through Switchyard', () => {
       toolResults(request) > 0
         ? { reasoning: { text: 'Done.' }, text: 'Created greeting.txt.' }
         : { reasoning: { text: 'I will write the file.' }, toolCalls: [{ name: 'Bash', arguments: write }] };
-    const run = await runClaudeCode({ baseUrl: gateway.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create greeting.txt.' });
-    try {
-      assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
-      assert.equal(await readFile(join(run.cwd, 'greeting.txt'), 'utf8'), 'hello via converse\n');
-      assert.equal(run.finalText, 'Created greeting.txt.');
-      const answered = converseCalls()
-        .slice(start)
-        .filter((request) => toolResults(request) > 0);
-      assert.ok(answered.length >= 1, 'the tool result went back through Converse');
-      const assistant = answered.at(-1)!.body.messages.findLast((message: { role: string }) => message.role === 'assistant');
-      assert.equal(answered.at(-1)!.body.additionalModelRequestFields?.thinking?.type, 'enabled');
-      assert.ok(assistant.content[0].reasoningContent?.reasoningText?.signature, 'the signed thinking replayed first');
-    } finally {
-      await run.dispose();
-    }
+    await driveClaudeCode(
+      { baseUrl: gateway.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create greeting.txt.' },
+      { files: { 'greeting.txt': 'hello via converse\n' }, finalText: 'Created greeting.txt.' },
+      () => {
+        const answered = converseCalls()
+          .slice(start)
+          .filter((request) => toolResults(request) > 0);
+        assert.ok(answered.length >= 1, 'the tool result went back through Converse');
+        const assistant = answered.at(-1)!.body.messages.findLast((message: { role: string }) => message.role === 'assistant');
+        assert.equal(answered.at(-1)!.body.additionalModelRequestFields?.thinking?.type, 'enabled');
+        assert.ok(assistant.content[0].reasoningContent?.reasoningText?.signature, 'the signed thinking replayed first');
+      },
+    );
   });
 
   test('(d) the OpenAI SDK on Mistral: a whole answer through Converse, usage and stop reason mapped', async () => {

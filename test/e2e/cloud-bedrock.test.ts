@@ -8,7 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -16,8 +16,9 @@ import OpenAI from 'openai';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
 import { startBedrockEmulator, type BedrockEmulator } from '../fakes/bedrock-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
-import { runCodex } from './codex/run-codex.ts';
-import { runClaudeCode } from './claude-code/run-claude-code.ts';
+import { driveCodex } from '../support/agents/drive-codex.ts';
+import { driveClaudeCode } from '../support/agents/drive-claude-code.ts';
+import { anthropicToolResults } from '../support/agents/turn-counts.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { checkProvider } from '../../src/cli/doctor.ts';
 
@@ -31,10 +32,6 @@ let profileBedrock: BedrockEmulator;
 let gateway: TestGateway;
 let script: (request: RecordedRequest) => Scenario = () => ({ text: 'unset' });
 
-const toolResults = (request: RecordedRequest): number =>
-  (request.body?.messages ?? [])
-    .flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : []))
-    .filter((block: { type: string }) => block.type === 'tool_result').length;
 const modelCalls = () => bedrock.requests.filter((request) => request.url.startsWith('/model/'));
 
 before(async () => {
@@ -109,70 +106,60 @@ describe('Amazon Bedrock (InvokeModel) through Switchyard', () => {
     const start = modelCalls().length;
     const streamsBefore = bedrock.streamed.length;
     script = (request) =>
-      toolResults(request) > 0
+      anthropicToolResults(request) > 0
         ? { reasoning: { text: 'Written.' }, text: 'Created hello.txt.', usage: { input: 1500, output: 30, cached: 1000 } }
         : {
             reasoning: { text: 'I will use the shell.' },
             toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from bedrock\\n' > hello.txt" } }],
             usage: { input: 1200, output: 60 },
           };
-    const run = await runCodex({
-      baseUrl: `${gateway.url}/v1`,
-      apiKey: clientKey,
-      model: 'claude-bedrock',
-      reasoningEffort: 'high',
-      prompt: 'Create hello.txt.',
-    });
-    try {
-      assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-      assert.equal(await readFile(join(run.cwd, 'hello.txt'), 'utf8'), 'from bedrock\n');
-      assert.equal(run.lastMessage.trim(), 'Created hello.txt.');
-      const calls = modelCalls().slice(start);
-      assert.equal(calls.length, 2);
-      assert.equal(calls[0]!.url, `/model/${encodeURIComponent(modelId)}/invoke-with-response-stream`);
-      assert.equal(calls[0]!.body.anthropic_version, 'bedrock-2023-05-31');
-      assert.equal(calls[0]!.body.model, undefined);
-      assert.equal(calls[0]!.body.stream, undefined);
-      assert.equal(calls[0]!.body.thinking?.type, 'enabled');
-      const assistant = calls[1]!.body.messages.find((message: { role: string }) => message.role === 'assistant');
-      assert.equal(assistant.content[0].type, 'thinking');
-      assert.ok(assistant.content[0].signature, 'the signature Claude issued went back through Bedrock');
-      assert.ok(bedrock.streamed.length - streamsBefore >= 2, 'answered in event-stream framing');
-      const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 });
-      assert.deepEqual(
-        rows.map((row) => row.outcome),
-        ['ok', 'ok'],
-      );
-      assert.equal(rows.find((row) => row.inputTokens === 1500)?.cachedInputTokens, 1000, 'usage read from the reframed stream');
-    } finally {
-      await run.dispose();
-    }
+    await driveCodex(
+      { baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'claude-bedrock', reasoningEffort: 'high', prompt: 'Create hello.txt.' },
+      { files: { 'hello.txt': 'from bedrock\n' }, finalText: 'Created hello.txt.' },
+      async () => {
+        const calls = modelCalls().slice(start);
+        assert.equal(calls.length, 2);
+        assert.equal(calls[0]!.url, `/model/${encodeURIComponent(modelId)}/invoke-with-response-stream`);
+        assert.equal(calls[0]!.body.anthropic_version, 'bedrock-2023-05-31');
+        assert.equal(calls[0]!.body.model, undefined);
+        assert.equal(calls[0]!.body.stream, undefined);
+        assert.equal(calls[0]!.body.thinking?.type, 'enabled');
+        const assistant = calls[1]!.body.messages.find((message: { role: string }) => message.role === 'assistant');
+        assert.equal(assistant.content[0].type, 'thinking');
+        assert.ok(assistant.content[0].signature, 'the signature Claude issued went back through Bedrock');
+        assert.ok(bedrock.streamed.length - streamsBefore >= 2, 'answered in event-stream framing');
+        const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 });
+        assert.deepEqual(
+          rows.map((row) => row.outcome),
+          ['ok', 'ok'],
+        );
+        assert.equal(rows.find((row) => row.inputTokens === 1500)?.cachedInputTokens, 1000, 'usage read from the reframed stream');
+      },
+    );
   });
 
   test('(b) Claude Code on Bedrock: Bash writes a file; betas travel as anthropic_beta; thinking replayed', async () => {
     const start = modelCalls().length;
     const write = { command: "printf 'hello from bedrock\\n' > greeting.txt", description: 'Write greeting.txt' };
     script = (request) =>
-      toolResults(request) > 0
+      anthropicToolResults(request) > 0
         ? { reasoning: { text: 'The file is written.' }, text: 'Created greeting.txt.' }
         : { reasoning: { text: 'I will write the file.' }, toolCalls: [{ name: 'Bash', arguments: write }] };
-    const run = await runClaudeCode({ baseUrl: gateway.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create greeting.txt.' });
-    try {
-      assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
-      assert.equal(await readFile(join(run.cwd, 'greeting.txt'), 'utf8'), 'hello from bedrock\n');
-      assert.equal(run.finalText, 'Created greeting.txt.');
-      const calls = modelCalls()
-        .slice(start)
-        .filter((request) => request.url.endsWith('/invoke-with-response-stream'));
-      assert.ok(calls.length >= 2);
-      const second = calls.at(-1)!;
-      assert.ok(second.body.anthropic_beta?.includes('claude-code-20250219'), 'the betas moved into the body');
-      assert.equal(second.headers['anthropic-beta'], undefined);
-      const assistant = second.body.messages.findLast((message: { role: string }) => message.role === 'assistant');
-      assert.equal(assistant.content[0].type, 'thinking');
-    } finally {
-      await run.dispose();
-    }
+    await driveClaudeCode(
+      { baseUrl: gateway.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create greeting.txt.' },
+      { files: { 'greeting.txt': 'hello from bedrock\n' }, finalText: 'Created greeting.txt.' },
+      () => {
+        const calls = modelCalls()
+          .slice(start)
+          .filter((request) => request.url.endsWith('/invoke-with-response-stream'));
+        assert.ok(calls.length >= 2);
+        const second = calls.at(-1)!;
+        assert.ok(second.body.anthropic_beta?.includes('claude-code-20250219'), 'the betas moved into the body');
+        assert.equal(second.headers['anthropic-beta'], undefined);
+        const assistant = second.body.messages.findLast((message: { role: string }) => message.role === 'assistant');
+        assert.equal(assistant.content[0].type, 'thinking');
+      },
+    );
   });
 
   test('(c) credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; a global inference profile as the model id; whole answers', async () => {

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -17,8 +17,9 @@ import { startGeminiEmulator, type GeminiEmulator } from '../fakes/gemini-emulat
 import { startGoogleTokenServer, type GoogleTokenServer } from '../fakes/google-token-server.ts';
 import { startVertexEmulator, type VertexEmulator } from '../fakes/vertex-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
-import { runCodex } from './codex/run-codex.ts';
-import { runClaudeCode } from './claude-code/run-claude-code.ts';
+import { driveCodex } from '../support/agents/drive-codex.ts';
+import { driveClaudeCode } from '../support/agents/drive-claude-code.ts';
+import { anthropicToolResults, geminiFunctionResponses, geminiParts } from '../support/agents/turn-counts.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { checkProvider } from '../../src/cli/doctor.ts';
 
@@ -32,13 +33,6 @@ let gateway: TestGateway;
 let geminiScript: (request: RecordedRequest) => Scenario = () => ({ text: 'unset' });
 let claudeScript: (request: RecordedRequest) => Scenario = () => ({ text: 'unset' });
 
-type Part = { text?: string; thoughtSignature?: string; functionCall?: { name: string }; functionResponse?: unknown };
-const geminiParts = (request: RecordedRequest): Part[] => (request.body?.contents ?? []).flatMap((content: { parts: Part[] }) => content.parts);
-const functionResponses = (request: RecordedRequest) => geminiParts(request).filter((part) => part.functionResponse !== undefined).length;
-const toolResults = (request: RecordedRequest): number =>
-  (request.body?.messages ?? [])
-    .flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : []))
-    .filter((block: { type: string }) => block.type === 'tool_result').length;
 const vertexCalls = (publisher: string) => vertex.requests.filter((request) => request.url.includes(`/publishers/${publisher}/`));
 
 before(async () => {
@@ -85,100 +79,83 @@ describe('Vertex AI through Switchyard', () => {
   test('(a) Codex on Gemini 3 through Vertex: tool task, the thought signature Gemini issued replayed', async () => {
     const start = vertexCalls('google').length;
     geminiScript = (request) =>
-      functionResponses(request) > 0
+      geminiFunctionResponses(request) > 0
         ? { reasoning: { text: 'Done; report back.' }, text: 'Created hello.txt.', usage: { input: 1500, output: 30, cached: 1000 } }
         : {
             reasoning: { text: 'I need a shell command.' },
             toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from vertex gemini\\n' > hello.txt" } }],
             usage: { input: 1200, output: 60 },
           };
-    const run = await runCodex({
-      baseUrl: `${gateway.url}/v1`,
-      apiKey: clientKey,
-      model: 'gemini-3-vertex',
-      reasoningEffort: 'high',
-      prompt: 'Create hello.txt.',
-    });
-    try {
-      assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-      assert.equal(await readFile(join(run.cwd, 'hello.txt'), 'utf8'), 'from vertex gemini\n');
-      assert.equal(run.lastMessage.trim(), 'Created hello.txt.');
-      const calls = vertexCalls('google').slice(start);
-      assert.equal(calls.length, 2);
-      assert.equal(
-        new URL(calls[0]!.url, 'http://x').pathname,
-        `/v1/projects/${project}/locations/global/publishers/google/models/gemini-3-pro-preview:streamGenerateContent`,
-      );
-      assert.match(String(calls[0]!.headers.authorization), /^Bearer ya29\./);
-      assert.equal(calls[0]!.headers['x-goog-api-key'], undefined, 'no API key on Vertex');
-      const callPart = geminiParts(calls[1]!).find((part) => part.functionCall);
-      assert.ok(
-        callPart?.thoughtSignature && !/skip_thought_signature_validator|context_engineering/.test(callPart.thoughtSignature),
-        'a real signature replayed',
-      );
-    } finally {
-      await run.dispose();
-    }
+    await driveCodex(
+      { baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'gemini-3-vertex', reasoningEffort: 'high', prompt: 'Create hello.txt.' },
+      { files: { 'hello.txt': 'from vertex gemini\n' }, finalText: 'Created hello.txt.' },
+      () => {
+        const calls = vertexCalls('google').slice(start);
+        assert.equal(calls.length, 2);
+        assert.equal(
+          new URL(calls[0]!.url, 'http://x').pathname,
+          `/v1/projects/${project}/locations/global/publishers/google/models/gemini-3-pro-preview:streamGenerateContent`,
+        );
+        assert.match(String(calls[0]!.headers.authorization), /^Bearer ya29\./);
+        assert.equal(calls[0]!.headers['x-goog-api-key'], undefined, 'no API key on Vertex');
+        const callPart = geminiParts(calls[1]!).find((part) => part.functionCall);
+        assert.ok(
+          callPart?.thoughtSignature && !/skip_thought_signature_validator|context_engineering/.test(callPart.thoughtSignature),
+          'a real signature replayed',
+        );
+      },
+    );
   });
 
   test('(b) Codex on Claude through Vertex: thinking with its signature replayed; rawPredict body shape', async () => {
     const start = vertexCalls('anthropic').length;
     claudeScript = (request) =>
-      toolResults(request) > 0
+      anthropicToolResults(request) > 0
         ? { reasoning: { text: 'Written.' }, text: 'Created hello.txt.', usage: { input: 1500, output: 30 } }
         : {
             reasoning: { text: 'I will use the shell.' },
             toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from vertex claude\\n' > hello.txt" } }],
             usage: { input: 1200, output: 60 },
           };
-    const run = await runCodex({
-      baseUrl: `${gateway.url}/v1`,
-      apiKey: clientKey,
-      model: 'claude-vertex',
-      reasoningEffort: 'high',
-      prompt: 'Create hello.txt.',
-    });
-    try {
-      assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-      assert.equal(await readFile(join(run.cwd, 'hello.txt'), 'utf8'), 'from vertex claude\n');
-      const calls = vertexCalls('anthropic').slice(start);
-      assert.equal(calls.length, 2);
-      assert.match(calls[0]!.url, /\/publishers\/anthropic\/models\/claude-sonnet-4-5@20250929:streamRawPredict$/);
-      assert.equal(calls[0]!.body.anthropic_version, 'vertex-2023-10-16');
-      assert.equal(calls[0]!.body.model, undefined);
-      assert.equal(calls[0]!.body.thinking?.type, 'enabled');
-      const assistant = calls[1]!.body.messages.find((message: { role: string }) => message.role === 'assistant');
-      assert.equal(assistant.content[0].type, 'thinking');
-      assert.ok(assistant.content[0].signature, 'the signature went back (the Anthropic emulator verified it)');
-    } finally {
-      await run.dispose();
-    }
+    await driveCodex(
+      { baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'claude-vertex', reasoningEffort: 'high', prompt: 'Create hello.txt.' },
+      { files: { 'hello.txt': 'from vertex claude\n' } },
+      () => {
+        const calls = vertexCalls('anthropic').slice(start);
+        assert.equal(calls.length, 2);
+        assert.match(calls[0]!.url, /\/publishers\/anthropic\/models\/claude-sonnet-4-5@20250929:streamRawPredict$/);
+        assert.equal(calls[0]!.body.anthropic_version, 'vertex-2023-10-16');
+        assert.equal(calls[0]!.body.model, undefined);
+        assert.equal(calls[0]!.body.thinking?.type, 'enabled');
+        const assistant = calls[1]!.body.messages.find((message: { role: string }) => message.role === 'assistant');
+        assert.equal(assistant.content[0].type, 'thinking');
+        assert.ok(assistant.content[0].signature, 'the signature went back (the Anthropic emulator verified it)');
+      },
+    );
   });
 
   test('(c) Claude Code on Claude through Vertex: Bash writes a file, signed thinking replayed', async () => {
     const start = vertexCalls('anthropic').length;
     const write = { command: "printf 'hello from vertex\\n' > greeting.txt", description: 'Write greeting.txt' };
     claudeScript = (request) =>
-      toolResults(request) > 0
+      anthropicToolResults(request) > 0
         ? { reasoning: { text: 'The file is written.' }, text: 'Created greeting.txt.' }
         : { reasoning: { text: 'I will write the file.' }, toolCalls: [{ name: 'Bash', arguments: write }] };
-    const run = await runClaudeCode({ baseUrl: gateway.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create greeting.txt.' });
-    try {
-      assert.equal(run.exitCode, 0, `claude failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
-      assert.equal(await readFile(join(run.cwd, 'greeting.txt'), 'utf8'), 'hello from vertex\n');
-      assert.equal(run.finalText, 'Created greeting.txt.');
-      const calls = vertexCalls('anthropic')
-        .slice(start)
-        .filter((request) => request.url.endsWith(':streamRawPredict'));
-      assert.ok(calls.length >= 2);
-      const second = calls.at(-1)!;
-      assert.equal(second.body.anthropic_version, 'vertex-2023-10-16');
-      assert.match(String(second.headers['anthropic-beta']), /claude-code-20250219/, 'Vertex takes the betas as a header');
-      const assistant = second.body.messages.findLast((message: { role: string }) => message.role === 'assistant');
-      assert.equal(assistant.content[0].type, 'thinking');
-    } finally {
-      await run.dispose();
-    }
+    await driveClaudeCode(
+      { baseUrl: gateway.url, apiKey: clientKey, model: 'claude-sonnet-4-5', prompt: 'Create greeting.txt.' },
+      { files: { 'greeting.txt': 'hello from vertex\n' }, finalText: 'Created greeting.txt.' },
+      () => {
+        const calls = vertexCalls('anthropic')
+          .slice(start)
+          .filter((request) => request.url.endsWith(':streamRawPredict'));
+        assert.ok(calls.length >= 2);
+        const second = calls.at(-1)!;
+        assert.equal(second.body.anthropic_version, 'vertex-2023-10-16');
+        assert.match(String(second.headers['anthropic-beta']), /claude-code-20250219/, 'Vertex takes the betas as a header');
+        const assistant = second.body.messages.findLast((message: { role: string }) => message.role === 'assistant');
+        assert.equal(assistant.content[0].type, 'thinking');
+      },
+    );
   });
 
   test('(d) one token serves every call (cached); a JWT signed with another key gets no token and no answer', async () => {

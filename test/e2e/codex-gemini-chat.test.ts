@@ -16,7 +16,8 @@ import OpenAI from 'openai';
 import { startChatEmulator, type ChatEmulator } from '../fakes/chat-emulator.ts';
 import { startGeminiEmulator, type GeminiEmulator } from '../fakes/gemini-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
-import { runCodex } from './codex/run-codex.ts';
+import { driveCodex } from '../support/agents/drive-codex.ts';
+import { geminiFunctionResponses, geminiParts, type GeminiPart } from '../support/agents/turn-counts.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 import { schemaCheckedFetch } from '../support/openai-schema-fetch.ts';
 
@@ -32,18 +33,9 @@ let gateway: TestGateway;
 let geminiScript: (request: RecordedRequest) => Scenario = () => ({ text: 'unset' });
 let chatScript: (request: RecordedRequest) => Scenario = () => ({ text: 'unset' });
 
-type GeminiPart = {
-  text?: string;
-  thought?: boolean;
-  thoughtSignature?: string;
-  functionCall?: { name: string; args: unknown };
-  functionResponse?: { name: string; response: unknown };
-};
 type GeminiContent = { role: string; parts: GeminiPart[] };
 type ChatMessage = { role: string; content: unknown; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string };
 
-const geminiParts = (request: RecordedRequest): GeminiPart[] => (request.body?.contents ?? []).flatMap((content: GeminiContent) => content.parts);
-const functionResponses = (request: RecordedRequest) => geminiParts(request).filter((part) => part.functionResponse !== undefined).length;
 const toolMessages = (request: RecordedRequest) => (request.body?.messages ?? []).filter((message: ChatMessage) => message.role === 'tool').length;
 const generateCalls = () => gemini.requests.filter((request) => /:(stream)?[gG]enerateContent/.test(request.url));
 
@@ -81,60 +73,58 @@ describe('Codex CLI on Gemini 3 through Switchyard', () => {
   test('(a) shell task: the thought signature Gemini issued survives Codex round trip', async () => {
     const start = generateCalls().length;
     geminiScript = (request) =>
-      functionResponses(request) > 0
+      geminiFunctionResponses(request) > 0
         ? { reasoning: { text: 'The command ran; report back.' }, text: 'Created hello.txt.', usage: { input: 1500, output: 30, cached: 1000 } }
         : {
             reasoning: { text: 'I need a shell command to create the file.' },
             toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from gemini\\n' > hello.txt" } }],
             usage: { input: 1200, output: 60 },
           };
-    const run = await runCodex({
-      baseUrl: `${gateway.url}/v1`,
-      apiKey: clientKey,
-      model: 'gemini-3-codex',
-      reasoningEffort: 'high',
-      prompt: 'Create hello.txt containing "from gemini".',
-    });
-    try {
-      assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-      assert.equal(await readFile(join(run.cwd, 'hello.txt'), 'utf8'), 'from gemini\n');
-      assert.equal(run.lastMessage.trim(), 'Created hello.txt.');
-      const calls = generateCalls().slice(start);
-      assert.equal(calls.length, 2);
-      const [first, second] = calls as [RecordedRequest, RecordedRequest];
-      assert.match(first.url, /gemini-3-flash-preview:streamGenerateContent\?alt=sse$/);
-      // Codex's developer messages (its base prompt) became the systemInstruction.
-      assert.ok(
-        (first.body.systemInstruction?.parts ?? []).some((part: GeminiPart) => (part.text ?? '').length > 1000),
-        'the base prompt is in systemInstruction',
-      );
-      const declared = first.body.tools.flatMap((tool: { functionDeclarations?: Array<{ name: string }> }) =>
-        (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
-      );
-      assert.ok(declared.includes('exec_command'));
-      assert.ok(declared.includes('multi_agent_v1__spawn_agent'), 'the namespace tool is flattened');
-      assert.deepEqual(first.body.generationConfig.thinkingConfig, { includeThoughts: true, thinkingLevel: 'high' });
-      // Turn 2 replays the call with the signature Gemini issued (the emulator verified it is
-      // one of its own; a lost envelope would have produced a dummy here).
-      const modelTurn = second.body.contents.find((content: GeminiContent) => content.role === 'model');
-      const callPart = modelTurn.parts.find((part: GeminiPart) => part.functionCall);
-      assert.equal(callPart.functionCall.name, 'exec_command');
-      assert.ok(callPart.thoughtSignature && !dummySignatures.includes(callPart.thoughtSignature), `a real signature, got ${callPart.thoughtSignature}`);
-      assert.equal(geminiParts(second).find((part) => part.functionResponse)?.functionResponse?.name, 'exec_command');
-      const reasoning = run.events
-        .filter((event) => event.type === 'item.completed')
-        .map((event) => event.item as { type: string; text?: string })
-        .find((item) => item.type === 'reasoning');
-      assert.match(reasoning?.text ?? '', /I need a shell command/, 'Gemini thoughts reach Codex as reasoning');
-      const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 });
-      assert.deepEqual(
-        rows.map((row) => row.outcome),
-        ['ok', 'ok'],
-      );
-      assert.equal(rows.find((row) => row.inputTokens === 1500)?.cachedInputTokens, 1000);
-    } finally {
-      await run.dispose();
-    }
+    await driveCodex(
+      {
+        baseUrl: `${gateway.url}/v1`,
+        apiKey: clientKey,
+        model: 'gemini-3-codex',
+        reasoningEffort: 'high',
+        prompt: 'Create hello.txt containing "from gemini".',
+      },
+      { files: { 'hello.txt': 'from gemini\n' }, finalText: 'Created hello.txt.' },
+      async (run) => {
+        const calls = generateCalls().slice(start);
+        assert.equal(calls.length, 2);
+        const [first, second] = calls as [RecordedRequest, RecordedRequest];
+        assert.match(first.url, /gemini-3-flash-preview:streamGenerateContent\?alt=sse$/);
+        // Codex's developer messages (its base prompt) became the systemInstruction.
+        assert.ok(
+          (first.body.systemInstruction?.parts ?? []).some((part: GeminiPart) => (part.text ?? '').length > 1000),
+          'the base prompt is in systemInstruction',
+        );
+        const declared = first.body.tools.flatMap((tool: { functionDeclarations?: Array<{ name: string }> }) =>
+          (tool.functionDeclarations ?? []).map((declaration) => declaration.name),
+        );
+        assert.ok(declared.includes('exec_command'));
+        assert.ok(declared.includes('multi_agent_v1__spawn_agent'), 'the namespace tool is flattened');
+        assert.deepEqual(first.body.generationConfig.thinkingConfig, { includeThoughts: true, thinkingLevel: 'high' });
+        // Turn 2 replays the call with the signature Gemini issued (the emulator verified it is
+        // one of its own; a lost envelope would have produced a dummy here).
+        const modelTurn = second.body.contents.find((content: GeminiContent) => content.role === 'model');
+        const callPart = modelTurn.parts.find((part: GeminiPart) => part.functionCall);
+        assert.equal(callPart.functionCall.name, 'exec_command');
+        assert.ok(callPart.thoughtSignature && !dummySignatures.includes(callPart.thoughtSignature), `a real signature, got ${callPart.thoughtSignature}`);
+        assert.equal(geminiParts(second).find((part) => part.functionResponse)?.functionResponse?.name, 'exec_command');
+        const reasoning = run.events
+          .filter((event) => event.type === 'item.completed')
+          .map((event) => event.item as { type: string; text?: string })
+          .find((item) => item.type === 'reasoning');
+        assert.match(reasoning?.text ?? '', /I need a shell command/, 'Gemini thoughts reach Codex as reasoning');
+        const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 });
+        assert.deepEqual(
+          rows.map((row) => row.outcome),
+          ['ok', 'ok'],
+        );
+        assert.equal(rows.find((row) => row.inputTokens === 1500)?.cachedInputTokens, 1000);
+      },
+    );
   });
 });
 
@@ -151,40 +141,38 @@ describe('Codex CLI on a vLLM Chat Completions server through Switchyard', () =>
             toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from vllm\\n' > hello.txt" } }],
             usage: { input: 1200, output: 60 },
           };
-    const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'qwen-coder', prompt: 'Create hello.txt containing "from vllm".' });
-    try {
-      assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-      assert.equal(await readFile(join(run.cwd, 'hello.txt'), 'utf8'), 'from vllm\n');
-      assert.equal(run.lastMessage.trim(), 'Created hello.txt.');
-      const calls = chatCalls().slice(start);
-      assert.equal(calls.length, 2);
-      const [first, second] = calls as [RecordedRequest, RecordedRequest];
-      // Codex's two developer messages became the one leading system message the template allows.
-      const roles = first.body.messages.map((message: ChatMessage) => message.role);
-      assert.equal(roles[0], 'system');
-      assert.equal(roles.filter((role: string) => role === 'system').length, 1);
-      assert.ok(!roles.includes('developer'));
-      const names = first.body.tools.map((tool: { type: string; function: { name: string } }) => `${tool.type}:${tool.function.name}`);
-      assert.ok(names.includes('function:exec_command'));
-      assert.ok(names.includes('function:multi_agent_v1__spawn_agent'), 'the namespace tool is flattened into functions');
-      assert.ok(!names.some((name: string) => /web_search/.test(name)), 'hosted web_search is not sent to a Chat server');
-      const assistant = second.body.messages.find((message: ChatMessage) => message.role === 'assistant');
-      assert.equal(assistant.tool_calls[0].function.name, 'exec_command');
-      const toolMessage = second.body.messages.find((message: ChatMessage) => message.role === 'tool');
-      assert.equal(toolMessage.tool_call_id, assistant.tool_calls[0].id, 'the vLLM call id went through Codex and back');
-      const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 });
-      assert.deepEqual(
-        rows.map((row) => row.outcome),
-        ['ok', 'ok'],
-      );
-      assert.equal(rows.find((row) => row.inputTokens === 1500)?.cachedInputTokens, 1000);
-      assert.ok(
-        rows.every((row) => row.warnings.some((warning) => /web_search/.test(warning))),
-        `the dropped hosted tool is recorded: ${JSON.stringify(rows.map((row) => row.warnings))}`,
-      );
-    } finally {
-      await run.dispose();
-    }
+    await driveCodex(
+      { baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'qwen-coder', prompt: 'Create hello.txt containing "from vllm".' },
+      { files: { 'hello.txt': 'from vllm\n' }, finalText: 'Created hello.txt.' },
+      async () => {
+        const calls = chatCalls().slice(start);
+        assert.equal(calls.length, 2);
+        const [first, second] = calls as [RecordedRequest, RecordedRequest];
+        // Codex's two developer messages became the one leading system message the template allows.
+        const roles = first.body.messages.map((message: ChatMessage) => message.role);
+        assert.equal(roles[0], 'system');
+        assert.equal(roles.filter((role: string) => role === 'system').length, 1);
+        assert.ok(!roles.includes('developer'));
+        const names = first.body.tools.map((tool: { type: string; function: { name: string } }) => `${tool.type}:${tool.function.name}`);
+        assert.ok(names.includes('function:exec_command'));
+        assert.ok(names.includes('function:multi_agent_v1__spawn_agent'), 'the namespace tool is flattened into functions');
+        assert.ok(!names.some((name: string) => /web_search/.test(name)), 'hosted web_search is not sent to a Chat server');
+        const assistant = second.body.messages.find((message: ChatMessage) => message.role === 'assistant');
+        assert.equal(assistant.tool_calls[0].function.name, 'exec_command');
+        const toolMessage = second.body.messages.find((message: ChatMessage) => message.role === 'tool');
+        assert.equal(toolMessage.tool_call_id, assistant.tool_calls[0].id, 'the vLLM call id went through Codex and back');
+        const rows = await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 });
+        assert.deepEqual(
+          rows.map((row) => row.outcome),
+          ['ok', 'ok'],
+        );
+        assert.equal(rows.find((row) => row.inputTokens === 1500)?.cachedInputTokens, 1000);
+        assert.ok(
+          rows.every((row) => row.warnings.some((warning) => /web_search/.test(warning))),
+          `the dropped hosted tool is recorded: ${JSON.stringify(rows.map((row) => row.warnings))}`,
+        );
+      },
+    );
   });
 
   test('(b) apply_patch (freeform) becomes a one-string function, tool_search is dropped with a warning; the patch lands', async () => {
@@ -194,33 +182,27 @@ describe('Codex CLI on a vLLM Chat Completions server through Switchyard', () =>
     const patch = '*** Begin Patch\n*** Update File: notes.txt\n@@\n alpha\n-beta\n+gamma\n*** End Patch\n';
     chatScript = (request) =>
       toolMessages(request) > 0 ? { text: 'Patched notes.txt.' } : { toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] };
-    const run = await runCodex({
-      baseUrl: `${gateway.url}/v1`,
-      apiKey: clientKey,
-      model: 'gpt-5.5-qwen',
-      cwd,
-      prompt: 'In notes.txt replace beta with gamma.',
-    });
-    try {
-      assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-      assert.equal(await readFile(join(cwd, 'notes.txt'), 'utf8'), 'alpha\ngamma\n');
-      assert.equal(run.lastMessage.trim(), 'Patched notes.txt.');
-      const calls = chatCalls().slice(start);
-      assert.equal(calls.length, 2);
-      const tools = calls[0]!.body.tools as Array<{ type: string; function: { name: string; parameters: { required?: string[] } } }>;
-      const warnings = (await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 })).flatMap((row) => row.warnings).join('\n');
-      assert.match(warnings, /custom_tool_wrapped: Freeform tool apply_patch/);
-      // tool_search runs in Codex against deferred tools; with no function to expose it is dropped, said so.
-      assert.ok(!tools.some((tool) => tool.function.name === 'tool_search'));
-      assert.match(warnings, /tool_dropped: Hosted tool tool_search/);
-      assert.ok(tools.every((tool) => tool.type === 'function'));
-      const applyPatch = tools.find((tool) => tool.function.name === 'apply_patch');
-      assert.deepEqual(applyPatch?.function.parameters.required, ['input'], 'the freeform tool became a one-string function');
-      // Codex answered a custom_tool_call with custom_tool_call_output: one tool message.
-      assert.equal(toolMessages(calls[1]!), 1);
-    } finally {
-      await run.dispose();
-    }
+    await driveCodex(
+      { baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'gpt-5.5-qwen', cwd, prompt: 'In notes.txt replace beta with gamma.' },
+      {},
+      async (run) => {
+        assert.equal(await readFile(join(cwd, 'notes.txt'), 'utf8'), 'alpha\ngamma\n');
+        assert.equal(run.lastMessage.trim(), 'Patched notes.txt.');
+        const calls = chatCalls().slice(start);
+        assert.equal(calls.length, 2);
+        const tools = calls[0]!.body.tools as Array<{ type: string; function: { name: string; parameters: { required?: string[] } } }>;
+        const warnings = (await gateway.gateway.storage.logs.query({ key: 'dev', limit: 2 })).flatMap((row) => row.warnings).join('\n');
+        assert.match(warnings, /custom_tool_wrapped: Freeform tool apply_patch/);
+        // tool_search runs in Codex against deferred tools; with no function to expose it is dropped, said so.
+        assert.ok(!tools.some((tool) => tool.function.name === 'tool_search'));
+        assert.match(warnings, /tool_dropped: Hosted tool tool_search/);
+        assert.ok(tools.every((tool) => tool.type === 'function'));
+        const applyPatch = tools.find((tool) => tool.function.name === 'apply_patch');
+        assert.deepEqual(applyPatch?.function.parameters.required, ['input'], 'the freeform tool became a one-string function');
+        // Codex answered a custom_tool_call with custom_tool_call_output: one tool message.
+        assert.equal(toolMessages(calls[1]!), 1);
+      },
+    );
   });
 });
 

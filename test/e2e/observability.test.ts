@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startResponsesEmulator, type ResponsesEmulator } from '../fakes/responses-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
-import { runCodex } from './codex/run-codex.ts';
+import { driveCodex } from '../support/agents/drive-codex.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
 // Canaries: none of these may appear in any log, row, metric or span.
@@ -65,12 +65,7 @@ after(async () => {
 });
 
 test('a Codex task shows up in /admin/logs with the emulator token counts and configured prices, in /metrics and in OTLP traces; no secret leaks anywhere', async () => {
-  const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'coder', prompt: `Write the AWS key ${promptSecret} into secret.txt.` });
-  try {
-    assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-  } finally {
-    await run.dispose();
-  }
+  await driveCodex({ baseUrl: `${gateway.url}/v1`, apiKey: clientKey, model: 'coder', prompt: `Write the AWS key ${promptSecret} into secret.txt.` });
   const admin = { authorization: `Bearer ${masterKey}` };
 
   const logs = (await (await fetch(`${gateway.url}/admin/logs?key=observer&bodies=true`, { headers: admin })).json()) as {

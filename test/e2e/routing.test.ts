@@ -1,12 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import { startAnthropicEmulator, type AnthropicEmulator } from '../fakes/anthropic-emulator.ts';
 import { startResponsesEmulator, type ResponsesEmulator } from '../fakes/responses-emulator.ts';
 import type { RecordedRequest, Scenario } from '../fakes/scenario.ts';
-import { runCodex } from './codex/run-codex.ts';
+import { driveCodex } from '../support/agents/drive-codex.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.ts';
 
@@ -71,29 +69,27 @@ describe('fallback and retry', () => {
     let overloaded = 0;
     primaryScript = () => (overloaded++ < 2 ? { error: { status: 529, type: 'overloaded_error', message: 'Overloaded' } } : { text: 'primary back' });
     const primaryBefore = calls(primary);
-    const run = await runCodex({ baseUrl: `${gateway.url}/v1`, apiKey: 'unused', model: 'resilient', prompt: 'Create routed.txt with the word fallback.' });
-    try {
-      assert.equal(run.exitCode, 0, `codex failed:\n${run.stderr.slice(-3000)}`);
-      assert.equal(await readFile(join(run.cwd, 'routed.txt'), 'utf8'), 'fallback');
-      assert.equal(run.lastMessage.trim(), 'Backup finished the task.');
-      assert.equal(calls(primary) - primaryBefore, 2, 'the primary was tried twice, then never again in this session (sticky to the backup)');
-      const rows = await gateway.gateway.storage.logs.query({ model: 'resilient', limit: 2 });
-      const first = rows.at(-1)!;
-      assert.deepEqual(
-        first.attempts.map((attempt) => [attempt.provider, attempt.status]),
-        [
-          ['anthro', 503],
-          ['anthro', 503],
-          ['oai', 200],
-        ],
-      );
-      assert.equal(first.attempts[0]?.errorCode, 'provider_overloaded');
-      assert.equal(first.outcome, 'ok');
-      assert.equal(first.provider, 'oai');
-      assert.equal(rows[0]?.attempts.length, 1, 'the second turn went straight to the sticky target');
-    } finally {
-      await run.dispose();
-    }
+    await driveCodex(
+      { baseUrl: `${gateway.url}/v1`, apiKey: 'unused', model: 'resilient', prompt: 'Create routed.txt with the word fallback.' },
+      { files: { 'routed.txt': 'fallback' }, finalText: 'Backup finished the task.' },
+      async () => {
+        assert.equal(calls(primary) - primaryBefore, 2, 'the primary was tried twice, then never again in this session (sticky to the backup)');
+        const rows = await gateway.gateway.storage.logs.query({ model: 'resilient', limit: 2 });
+        const first = rows.at(-1)!;
+        assert.deepEqual(
+          first.attempts.map((attempt) => [attempt.provider, attempt.status]),
+          [
+            ['anthro', 503],
+            ['anthro', 503],
+            ['oai', 200],
+          ],
+        );
+        assert.equal(first.attempts[0]?.errorCode, 'provider_overloaded');
+        assert.equal(first.outcome, 'ok');
+        assert.equal(first.provider, 'oai');
+        assert.equal(rows[0]?.attempts.length, 1, 'the second turn went straight to the sticky target');
+      },
+    );
   });
 
   test('a 400 from the first target reaches the client without the second target being tried', async () => {

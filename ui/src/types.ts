@@ -1,13 +1,10 @@
-// The JSON shapes the gateway answers under /ui/api (see src/http/ui/ui-data.ts).
+// The JSON shapes the gateway answers under /ui/api (see src/http/ui/ui-data.ts). Type-only
+// imports of the server's views are erased by the build: no server code reaches the bundle.
+import type { ExperimentView } from '../../src/http/admin/experiment-report.ts';
+import type { LogRowView, SpendRowView } from '../../src/observability/log-row-view.ts';
 
-export interface SpendGroup {
-  group: string;
-  cost_usd: number;
-  requests: number;
-  input_tokens: number;
-  output_tokens: number;
-  estimated_cost_usd: number;
-}
+export type LogRow = LogRowView;
+export type SpendGroup = SpendRowView;
 
 export interface Budget {
   scope: string;
@@ -24,46 +21,6 @@ export interface Budget {
   window_start: string;
   resets_at: string | null;
   status: 'ok' | 'warning' | 'exhausted';
-}
-
-export interface LogRow {
-  request_id: string;
-  started_at: string;
-  key_name: string | null;
-  team: string | null;
-  user: string | null;
-  surface: string;
-  endpoint: string;
-  model: string | null;
-  served_model: string | null;
-  provider: string | null;
-  stream: boolean;
-  status: number;
-  outcome: string;
-  error_code: string | null;
-  error_message: string | null;
-  input_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
-  usage_estimated: boolean;
-  cost_usd: number;
-  latency_ms: number;
-  ttfb_ms: number | null;
-  attempts: Array<{ provider: string; model: string; status: number | null; outcome: string; latency_ms: number; error_code: string | null }>;
-  rule: string | null;
-  attributes: Record<string, string>;
-  tags: string[];
-  experiment: string | null;
-  variant: string | null;
-  warnings: string[];
-  /** The response cache (hit | miss | bypass), what a hit saved, and what the provider's prompt cache saved. */
-  cache?: string;
-  cost_saved_usd?: number;
-  prompt_cache_saved_usd?: number;
-  request_body?: string | null;
-  response_body?: string | null;
 }
 
 export interface LastFailure {
@@ -145,20 +102,4 @@ export interface KeyView {
 }
 
 /** One `/admin/experiments` entry. */
-export interface Experiment {
-  experiment: string;
-  configured: boolean;
-  requests: number;
-  variants: Array<{
-    variant: string;
-    weight_share: number | null;
-    requests: number;
-    request_share: number;
-    errors: number;
-    error_rate: number;
-    avg_latency_ms: number | null;
-    avg_ttfb_ms: number | null;
-    cost_usd: number;
-    served_models: string[];
-  }>;
-}
+export type Experiment = ExperimentView;

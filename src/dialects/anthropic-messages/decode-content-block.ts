@@ -1,50 +1,9 @@
-import type { ContentBlock, ToolCallBlock } from '../../core/ir/index.ts';
-import type { ToolIdentity } from '../../core/tool-names.ts';
+import type { ContentBlock } from '../../core/ir/index.ts';
 import type { Warnings } from '../../core/warnings.ts';
 import { isRecord } from './wire.ts';
 import { looksSealed } from '../shared/sealed-envelope.ts';
 import { unsealReasoning } from '../shared/carried-reasoning.ts';
-
-/** Maps a wire tool name back to the IR identity (the request's name map, or as-is inbound). */
-export type ToolIdentityOf = (wireName: string) => ToolIdentity;
-
-/**
- * A complete tool call from its wire parts. `argumentsJson` is the assembled JSON text
- * (`""` means `{}`, as when the only input_json_delta is empty). A freeform tool was sent
- * as a function taking `{input}`; its raw string is unwrapped again.
- */
-export function decodeToolCall(callId: string, wireName: string, argumentsJson: string, identityOf: ToolIdentityOf, warnings: Warnings): ToolCallBlock {
-  const identity = identityOf(wireName);
-  const json = argumentsJson.trim() === '' ? '{}' : argumentsJson;
-  const block: ToolCallBlock = { type: 'tool-call', callId, name: identity.name, kind: identity.kind, input: json };
-  if (identity.namespace !== undefined) block.namespace = identity.namespace;
-  if (identity.kind === 'custom') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch {
-      parsed = undefined;
-    }
-    if (isRecord(parsed) && typeof parsed.input === 'string') block.input = parsed.input;
-    else
-      warnings.add(
-        'tool_arguments_unwrapped',
-        `The call to freeform tool ${identity.name} did not carry a string "input"; its JSON was passed on as the input.`,
-      );
-  }
-  return block;
-}
-
-/** Whether an argument string is complete JSON (a cut-off call must not run). */
-export function isCompleteJson(text: string): boolean {
-  if (text.trim() === '') return true;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { decodeToolCall, type ToolIdentityOf } from '../shared/tool-calls.ts';
 
 /**
  * One content block the model produced (or an assistant block replayed by an Anthropic

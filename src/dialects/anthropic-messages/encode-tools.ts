@@ -1,7 +1,8 @@
 import type { ExchangeContext } from '../../core/dialect.ts';
-import type { CustomToolDefinition, FunctionToolDefinition, HostedToolDefinition, ToolDefinition } from '../../core/ir/index.ts';
+import type { CustomToolDefinition, HostedToolDefinition, ToolDefinition } from '../../core/ir/index.ts';
 import type { AnthropicTool, AnthropicToolChoice } from './wire.ts';
 import { functionToolDescription, wrappedFreeformDescription } from '../shared/tool-descriptions.ts';
+import { emptyObjectSchema, objectParameterSchema } from '../shared/object-parameter-schema.ts';
 
 export interface EncodedTools {
   tools?: AnthropicTool[];
@@ -16,17 +17,6 @@ export interface ToolEncodingInput {
   /** Whether the encoded history holds tool_use or tool_result blocks. */
   historyHasToolBlocks: boolean;
   thinkingOn: boolean;
-}
-
-const emptyObjectSchema = (): Record<string, unknown> => ({ type: 'object', properties: {} });
-
-function inputSchemaOf(tool: FunctionToolDefinition, context: ExchangeContext): Record<string, unknown> {
-  const parameters = tool.parameters;
-  if (parameters === undefined || Object.keys(parameters).length === 0) return emptyObjectSchema();
-  if (parameters.type === undefined) return { type: 'object', ...parameters };
-  if (parameters.type === 'object') return parameters;
-  context.warnings.add('tool_schema_replaced', `Tool ${tool.name} has a non-object parameter schema, which Anthropic rejects; sent without parameters.`);
-  return emptyObjectSchema();
 }
 
 /** A freeform tool as a function taking one raw string, as Codex does for such models. */
@@ -125,7 +115,7 @@ export function encodeTools(context: ExchangeContext, input: ToolEncodingInput):
       push({
         name: toolNames.wireName(tool.name, tool.namespace, 'function'),
         ...(description !== undefined ? { description } : {}),
-        input_schema: inputSchemaOf(tool, context),
+        input_schema: objectParameterSchema(tool.parameters, tool.name, context.warnings, 'Anthropic'),
         ...(tool.deferLoading && keepDeferred ? { defer_loading: true } : {}),
         ...(strict ? { strict: true } : {}),
       });

@@ -56,4 +56,12 @@ describe('Converse answers', () => {
     assert.equal(error.message, 'The provided model identifier is invalid.');
     assert.equal(decodeError(429, { message: 'slow down' }, new Headers({ 'x-amzn-errortype': 'ThrottlingException' })).code, 'provider_rate_limited');
   });
+
+  test('a bad signature through Converse is the credentials error InvokeModel gives (one classification), without Bedrock’s words', () => {
+    const headers = new Headers({ 'x-amzn-errortype': 'InvalidSignatureException' });
+    const error = decodeError(400, { message: 'The request signature we calculated does not match, account 123456789012' }, headers);
+    assert.equal(error.code, 'provider_authentication');
+    assert.doesNotMatch(error.message, /123456789012/);
+    assert.equal(decodeError(400, { __type: 'com.amazon.coral.service#UnrecognizedClientException' }, new Headers()).code, 'provider_authentication');
+  });
 });

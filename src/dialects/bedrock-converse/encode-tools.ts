@@ -1,18 +1,7 @@
 import type { ExchangeContext } from '../../core/dialect.ts';
-import type { FunctionToolDefinition } from '../../core/ir/index.ts';
 import { functionToolDescription, wrappedFreeformDescription } from '../shared/tool-descriptions.ts';
+import { emptyObjectSchema, objectParameterSchema } from '../shared/object-parameter-schema.ts';
 import type { ConverseCachePoint, ConverseRequest, ConverseToolChoice, ConverseToolSpec } from './wire.ts';
-
-const emptyObjectSchema = (): Record<string, unknown> => ({ type: 'object', properties: {} });
-
-function inputSchemaOf(tool: FunctionToolDefinition, context: ExchangeContext): Record<string, unknown> {
-  const parameters = tool.parameters;
-  if (parameters === undefined || Object.keys(parameters).length === 0) return emptyObjectSchema();
-  if (parameters.type === undefined) return { type: 'object', ...parameters };
-  if (parameters.type === 'object') return parameters;
-  context.warnings.add('tool_schema_replaced', `Tool ${tool.name} has a non-object parameter schema, which Bedrock rejects; sent without parameters.`);
-  return emptyObjectSchema();
-}
 
 function encodeToolChoice(context: ExchangeContext, thinkingOn: boolean): ConverseToolChoice | undefined {
   const { request, warnings, toolNames } = context;
@@ -79,7 +68,7 @@ export function encodeToolConfig(
       push({
         name: toolNames.wireName(tool.name, tool.namespace, 'function'),
         ...(description !== undefined ? { description } : {}),
-        inputSchema: { json: inputSchemaOf(tool, context) },
+        inputSchema: { json: objectParameterSchema(tool.parameters, tool.name, context.warnings, 'Bedrock') },
       });
     }
   }

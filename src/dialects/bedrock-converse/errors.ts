@@ -1,55 +1,15 @@
 import { GatewayError, type ErrorCode, type GatewayErrorShape } from '../../core/errors.ts';
 import type { EncodedError } from '../../core/dialect.ts';
-import { isRecord } from './wire.ts';
-
-/** Bedrock runtime exception names (any casing) → gateway codes. */
-const codeOf: Record<string, ErrorCode> = {
-  validationexception: 'caller_invalid_request',
-  throttlingexception: 'provider_rate_limited',
-  servicequotaexceededexception: 'provider_quota_exceeded',
-  accessdeniedexception: 'provider_authentication',
-  resourcenotfoundexception: 'provider_not_found',
-  modelnotreadyexception: 'provider_overloaded',
-  serviceunavailableexception: 'provider_overloaded',
-  modeltimeoutexception: 'provider_timeout',
-  internalserverexception: 'provider_error',
-  modelerrorexception: 'provider_error',
-  modelstreamerrorexception: 'provider_error',
-};
-
-const contextOverflow = /too long|context (?:length|window)|maximum (?:context|input)|exceeds? .*tokens/i;
-
-function messageOf(body: unknown): string | undefined {
-  if (!isRecord(body)) return typeof body === 'string' && body.trim() !== '' ? body.slice(0, 1000) : undefined;
-  const text = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : undefined;
-  return text?.slice(0, 1000);
-}
-
-function shapeOf(type: string | undefined, message: string | undefined, status: number | undefined): GatewayErrorShape {
-  let code: ErrorCode | undefined = type ? codeOf[type.toLowerCase()] : undefined;
-  if (code === undefined) {
-    if (status === 429) code = 'provider_rate_limited';
-    else if (status === 401 || status === 403) code = 'provider_authentication';
-    else if (status === 404) code = 'provider_not_found';
-    else if (status === 400 || status === 422) code = 'caller_invalid_request';
-    else if (status === 503) code = 'provider_overloaded';
-    else code = 'provider_error';
-  }
-  if (code === 'caller_invalid_request' && message && contextOverflow.test(message)) code = 'caller_context_length_exceeded';
-  const words = code === 'provider_authentication' ? "Bedrock rejected the gateway's AWS credentials." : (message ?? `Bedrock answered ${type ?? 'an error'}.`);
-  return { code, message: words, ...(type ? { providerType: type } : {}) };
-}
+import { bedrockErrorMessage, bedrockErrorShape, bedrockErrorType } from './bedrock-error-shape.ts';
 
 /** An exception inside a ConverseStream (`throttlingException`, `modelStreamErrorException`…) → the error a StreamEvent carries. */
 export function streamExceptionShape(name: string, payload: Record<string, unknown>): GatewayErrorShape {
-  return shapeOf(name, messageOf(payload), undefined);
+  return bedrockErrorShape(name, bedrockErrorMessage(payload));
 }
 
 /** A Converse HTTP error (`x-amzn-ErrorType` or `__type`, `{message}`) → a gateway error. */
 export function decodeError(status: number, body: unknown, headers: Headers): GatewayError {
-  const header = headers.get('x-amzn-errortype')?.split(':')[0]?.trim();
-  const bodyType = isRecord(body) && typeof body.__type === 'string' ? body.__type.split('#').at(-1) : undefined;
-  return new GatewayError(shapeOf(header || bodyType, messageOf(body), status));
+  return new GatewayError(bedrockErrorShape(bedrockErrorType(headers, body), bedrockErrorMessage(body), status));
 }
 
 /** Gateway codes → Bedrock's exception name and status (the client half). */

@@ -7,4 +7,5 @@ export { converseEvent } from './stream-encoder.ts';
 export { isClaudeModel } from './model-family.ts';
 export { converseForwardedHeaders } from './forwarded-headers.ts';
 export { converseStreamExceptions } from './wire.ts';
+export { bedrockErrorMessage, bedrockErrorShape, bedrockErrorType } from './bedrock-error-shape.ts';
 export type * from './wire.ts';

@@ -2,7 +2,7 @@ import type { ExchangeContext } from '../../core/dialect.ts';
 import type { GatewayErrorShape } from '../../core/errors.ts';
 import type { ContentBlock, ProviderFamily, StreamEvent, StreamStateMachine, Usage } from '../../core/ir/index.ts';
 import type { SseEvent } from '../../core/sse-decoder.ts';
-import { decodeToolCall, isCompleteJson } from './decode-tool-call.ts';
+import { decodeToolCall, isCompleteJson } from '../shared/tool-calls.ts';
 import { streamExceptionShape } from './errors.ts';
 import { decodeStopReason } from './map-stop-reason.ts';
 import { decodeUsage } from './map-usage.ts';
@@ -199,7 +199,7 @@ export class ConverseStreamDecoder implements StreamStateMachine<SseEvent, Strea
         this.context.warnings.add('tool_call_dropped', `The call to ${block.wireName} was cut off before its input was complete and was not returned.`);
         return [];
       }
-      complete = decodeToolCall(block.callId ?? '', block.wireName ?? '', block.text, this.context.toolNames, this.context.warnings);
+      complete = decodeToolCall(block.callId ?? '', block.wireName ?? '', block.text, (name) => this.context.toolNames.identity(name), this.context.warnings);
     }
     return [{ type: 'block-end', index: block.index, block: complete }];
   }

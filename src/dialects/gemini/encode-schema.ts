@@ -1,5 +1,6 @@
 import type { Warnings } from '../../core/warnings.ts';
 import { isRecord } from './wire.ts';
+import { emptyObjectSchema } from '../shared/object-parameter-schema.ts';
 
 /** Keywords whose value is a map of names to subschemas. */
 const schemaMaps = ['properties', '$defs', 'definitions', 'patternProperties', 'dependentSchemas'];
@@ -42,8 +43,6 @@ export function stripSchemaKeywords(schema: unknown): unknown {
   }
   return copy;
 }
-
-const emptyObjectSchema = (): Record<string, unknown> => ({ type: 'object', properties: {} });
 
 /** A function's `parametersJsonSchema`: always an object schema (Gemini describes arguments as an object). */
 export function encodeParameterSchema(parameters: Record<string, unknown> | undefined, toolName: string, warnings: Warnings): Record<string, unknown> {

@@ -1,5 +1,50 @@
 import type { ToolCallBlock } from '../../core/ir/content.ts';
-import { flattenToolName } from '../../core/tool-names.ts';
+import { isRecord } from '../../core/request-text.ts';
+import { flattenToolName, type ToolIdentity } from '../../core/tool-names.ts';
+import type { Warnings } from '../../core/warnings.ts';
+
+/** Maps a wire tool name back to the IR identity (the request's name map, or as-is inbound). */
+export type ToolIdentityOf = (wireName: string) => ToolIdentity;
+
+/**
+ * A complete tool call from its wire parts (Anthropic's tool_use, Bedrock's toolUse).
+ * `argumentsJson` is the assembled JSON text (`""` means `{}`, as when the only argument delta
+ * is empty). A freeform tool was sent as a function taking `{input}`; its raw string is
+ * unwrapped again.
+ */
+export function decodeToolCall(callId: string, wireName: string, argumentsJson: string, identityOf: ToolIdentityOf, warnings: Warnings): ToolCallBlock {
+  const identity = identityOf(wireName);
+  const json = argumentsJson.trim() === '' ? '{}' : argumentsJson;
+  const block: ToolCallBlock = { type: 'tool-call', callId, name: identity.name, kind: identity.kind, input: json };
+  if (identity.namespace !== undefined) block.namespace = identity.namespace;
+  if (identity.kind === 'custom') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { input?: unknown }).input === 'string')
+      block.input = (parsed as { input: string }).input;
+    else
+      warnings.add(
+        'tool_arguments_unwrapped',
+        `The call to freeform tool ${identity.name} did not carry a string "input"; its JSON was passed on as the input.`,
+      );
+  }
+  return block;
+}
+
+/** Whether assembled arguments are complete JSON, empty counting as `{}` (a call cut off by the token limit must not run). */
+export function isCompleteJson(text: string): boolean {
+  if (text.trim() === '') return true;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A call's input as the JSON object that Anthropic (`input`) and Gemini (`args`) carry: a

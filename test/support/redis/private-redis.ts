@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { connect } from 'node:net';
+import { startPrivateServer } from '../private-server.ts';
 
 /**
  * A redis-server of the test's own (for fault tests: the shared one is never stopped), on a
@@ -22,56 +20,39 @@ export interface PrivateRedis {
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  const directory = mkdtempSync(join(tmpdir(), 'switchyard-redis-'));
   let child: ChildProcess | undefined;
-  const start = async () => {
-    if (child) return;
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory], {
-      stdio: 'ignore',
-    });
-    const deadline = Date.now() + 10_000;
-    while (!(await answers(port))) {
-      if (Date.now() > deadline) throw new Error(`private redis-server on port ${port} did not start within 10 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-  const stop = async () => {
-    const running = child;
-    child = undefined;
-    if (!running || running.exitCode !== null) return;
-    running.kill('SIGCONT');
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGTERM');
-    const timer = setTimeout(() => running.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  await start();
+  const server = await startPrivateServer('switchyard-redis-', {
+    start: async (port, directory) => {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory], {
+        stdio: 'ignore',
+      });
+      const deadline = Date.now() + 10_000;
+      while (!(await answers(port))) {
+        if (Date.now() > deadline) throw new Error(`private redis-server on port ${port} did not start within 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    stop: async () => {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return;
+      running.kill('SIGCONT');
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGTERM');
+      const timer = setTimeout(() => running.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  });
   return {
-    url: `redis://127.0.0.1:${port}/0`,
-    port,
-    start,
-    stop,
+    url: `redis://127.0.0.1:${server.port}/0`,
+    port: server.port,
+    start: server.start,
+    stop: server.stop,
     pause: () => void child?.kill('SIGSTOP'),
     resume: () => void child?.kill('SIGCONT'),
-    dispose: async () => {
-      await stop();
-      rmSync(directory, { recursive: true, force: true });
-    },
+    dispose: server.dispose,
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** True when something on the port answers PING with PONG. */
