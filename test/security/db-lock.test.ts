@@ -89,6 +89,8 @@ test('a 6 s write lock held by another process: health stays fast, unbudgeted ke
   const healthMs: number[] = [];
   const readyStatuses: number[] = [];
   const free: Awaited<ReturnType<typeof call>>[] = [];
+  /** Every unbudgeted request sent, also those that were sent locked and answered just after the release. */
+  const allFree: Awaited<ReturnType<typeof call>>[] = [];
   const capped: Awaited<ReturnType<typeof call>>[] = [];
   const pollHealth = async () => {
     while (lockHeld) {
@@ -109,7 +111,10 @@ test('a 6 s write lock held by another process: health stays fast, unbudgeted ke
   };
   const sendFree = async () => {
     while (lockHeld) {
-      for (const result of await Promise.all([call('sk-lock-free-00001'), call(storedKey)])) if (lockHeld) free.push(result);
+      for (const result of await Promise.all([call('sk-lock-free-00001'), call(storedKey)])) {
+        allFree.push(result);
+        if (lockHeld) free.push(result);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
@@ -134,7 +139,7 @@ test('a 6 s write lock held by another process: health stays fast, unbudgeted ke
 
   await gateway.gateway.storage.logs.flush();
   const database = new Database(path, { readonly: true });
-  const ids = [...free, ...capped].map((result) => result.requestId);
+  const ids = [...allFree, ...capped].map((result) => result.requestId);
   const stored = new Set(
     (
       database.prepare(`SELECT request_id FROM request_logs WHERE request_id IN (${ids.map(() => '?').join(',')})`).all(...ids) as Array<{ request_id: string }>
@@ -172,6 +177,8 @@ test('a 6 s write lock held by another process: health stays fast, unbudgeted ke
     [],
     'every request made during the lock has its log row',
   );
-  // One ledger row per unbudgeted request (the stored key's call before the lock included): none lost either.
-  assert.equal(ledgerRows, free.length + 1);
+  // One ledger row per unbudgeted request (the stored key's call before the lock included): none lost, none twice.
+  // (Counted over every request sent, also a pair sent locked and answered after the release: counting only
+  // those answered while locked failed once in CI with 113 rows for 110 + 1.)
+  assert.equal(ledgerRows, allFree.length + 1);
 });
