@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { tapResponseWrites } from './tap-response-writes.ts';
 
 /** Logged bodies are for reading a request's story, not for archiving: longer ones are cut. */
 export const loggedBodyLimit = 256 * 1024;
@@ -17,23 +18,11 @@ export class ResponseBodyCapture {
     response: ServerResponse,
     private readonly limit = loggedBodyLimit,
   ) {
-    const write = response.write.bind(response) as (...args: unknown[]) => boolean;
-    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
-    response.write = ((chunk: unknown, ...rest: unknown[]) => {
-      this.keep(chunk);
-      return write(chunk, ...rest);
-    }) as ServerResponse['write'];
-    response.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (typeof chunk !== 'function') this.keep(chunk);
-      return end(chunk, ...rest);
-    }) as ServerResponse['end'];
+    tapResponseWrites(response, (bytes) => this.keep(bytes));
   }
 
-  private keep(chunk: unknown): void {
-    if (chunk === undefined || chunk === null || this.truncated) return;
-    const bytes =
-      typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : undefined;
-    if (!bytes) return;
+  private keep(bytes: Buffer): void {
+    if (this.truncated) return;
     const room = this.limit - this.size;
     if (bytes.length > room) {
       this.chunks.push(Buffer.from(bytes.subarray(0, room)));

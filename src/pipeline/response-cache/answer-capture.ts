@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { tapResponseWrites } from '../tap-response-writes.ts';
 
 /**
  * A copy of what is written to the client (JSON or SSE bytes), up to a cap, for the response
@@ -15,28 +16,17 @@ export class AnswerCapture {
     response: ServerResponse,
     private readonly limit: number,
   ) {
-    const write = response.write.bind(response) as (...args: unknown[]) => boolean;
-    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
-    response.write = ((chunk: unknown, ...rest: unknown[]) => {
-      this.keep(chunk);
-      return write(chunk, ...rest);
-    }) as ServerResponse['write'];
-    response.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (typeof chunk !== 'function') this.keep(chunk);
-      return end(chunk, ...rest);
-    }) as ServerResponse['end'];
+    tapResponseWrites(response, (bytes) => this.keep(bytes));
   }
 
-  private keep(chunk: unknown): void {
-    if (chunk === undefined || chunk === null || this.overflowed) return;
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk instanceof Uint8Array ? Buffer.from(chunk) : undefined;
-    if (!bytes) return;
+  private keep(bytes: Buffer): void {
+    if (this.overflowed) return;
     if (this.size + bytes.length > this.limit) {
       this.overflowed = true;
       this.chunks.length = 0;
       return;
     }
-    this.chunks.push(bytes);
+    this.chunks.push(Buffer.from(bytes));
     this.size += bytes.length;
   }
 
