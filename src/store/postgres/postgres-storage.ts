@@ -1,8 +1,9 @@
+import { QueuedRequestLogStore, type QueuedStorageRow } from '../queued-request-log-store.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { GatewayError } from '../../core/errors.ts';
-import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore, Storage, StorageStats } from '../ports.ts';
+import type { RequestLogRow, RequestLogStore, Storage, StorageStats } from '../ports.ts';
 import type { ResponseCacheStore } from '../response-cache-store.ts';
 import type { ResponseStore } from '../response-store.ts';
 import type { SpendLedgerEntry, SpendRollupQuery, SpendRollupRow, SpendStore } from '../spend-store.ts';
@@ -18,7 +19,7 @@ import { PostgresSpendStore, type PostgresSpendStoreOptions } from './spend-stor
 import { inTransaction } from './transaction.ts';
 import { PostgresVirtualKeyStore } from './virtual-key-store.ts';
 
-export type QueuedPostgresRow = { kind: 'log'; row: RequestLogRow } | { kind: 'ledger'; entry: SpendLedgerEntry };
+export type QueuedPostgresRow = QueuedStorageRow;
 
 export interface PostgresStorageOptions extends PostgresPoolOptions, PostgresSpendStoreOptions {
   /** Directory of the outbox file (rows Postgres could not take, replayed in order when it answers again). */
@@ -133,32 +134,6 @@ async function writeQueued(pool: Pool, rows: QueuedPostgresRow[]): Promise<void>
     await PostgresRequestLogStore.insertBatch(client, logs);
     await PostgresSpendLedger.append(client, ledger);
   });
-}
-
-class QueuedRequestLogStore implements RequestLogStore {
-  constructor(
-    private readonly store: PostgresRequestLogStore,
-    private readonly queue: WriteBehindQueue<QueuedPostgresRow>,
-  ) {}
-
-  append(row: RequestLogRow): void {
-    this.queue.push({ kind: 'log', row });
-  }
-  flush(): Promise<void> {
-    return this.queue.flush();
-  }
-  async query(filter: LogQuery): Promise<RequestLogRow[]> {
-    await this.queue.flush();
-    return this.store.query(filter);
-  }
-  async rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
-    await this.queue.flush();
-    return this.store.rollup(query);
-  }
-  async experimentStats(query: { since?: string }): Promise<ExperimentStatsRow[]> {
-    await this.queue.flush();
-    return this.store.experimentStats(query);
-  }
 }
 
 /** The spend store, with the ledger rows of unbudgeted attempts written behind. */

@@ -1,3 +1,4 @@
+import type { QueuedStorageRow } from '../queued-request-log-store.ts';
 import type Database from 'better-sqlite3';
 import type { LogQuery, RequestLogRow } from '../ports.ts';
 import type { BudgetRule, ReservationHolder, SpendLedgerEntry, SpendRollupQuery, SpendStore } from '../spend-store.ts';
@@ -33,7 +34,7 @@ export function openSqliteEngine(path: string): SqliteEngine {
 }
 
 /** Rows the main thread queued (log rows, ledger rows of unbudgeted attempts), written together. */
-export type QueuedRow = { kind: 'log'; row: RequestLogRow } | { kind: 'ledger'; entry: SpendLedgerEntry };
+export type QueuedRow = QueuedStorageRow;
 
 /**
  * Everything the storage worker answers, by name. The main thread calls these through

@@ -1,5 +1,6 @@
+import { QueuedRequestLogStore } from '../queued-request-log-store.ts';
 import { GatewayError } from '../../core/errors.ts';
-import type { ExperimentStatsRow, LogQuery, RequestLogRow, RequestLogStore, Storage, StorageStats } from '../ports.ts';
+import type { RequestLogStore, Storage, StorageStats } from '../ports.ts';
 import type { SpendRollupQuery, SpendRollupRow, SpendStore } from '../spend-store.ts';
 import type { VirtualKeyPatch, VirtualKeyRecord, VirtualKeyStore } from '../virtual-key-store.ts';
 import { WriteBehindQueue } from '../write-behind-queue.ts';
@@ -50,7 +51,14 @@ export class SqliteStorage implements Storage {
       write: (rows) => client.call('appendQueued', [JSON.stringify(rows)], 2_000),
       ...(path === ':memory:' ? {} : { spillPath: `${path}-spill.jsonl` }),
     });
-    this.logs = new QueuedRequestLogStore(client, this.queue);
+    this.logs = new QueuedRequestLogStore(
+      {
+        query: (filter) => client.call('logs.query', [filter], slowCallMs),
+        rollup: (query) => client.call('logs.rollup', [query], slowCallMs),
+        experimentStats: (query) => client.call('logs.experimentStats', [query], slowCallMs),
+      },
+      this.queue,
+    );
     this.keys = new WorkerVirtualKeyStore(client, callMs);
     this.spend = new WorkerSpendStore(client, this.queue, callMs);
     this.responses = new WorkerResponseStore(client, callMs);
@@ -87,36 +95,6 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     await this.queue.close();
     await this.client.close();
-  }
-}
-
-class QueuedRequestLogStore implements RequestLogStore {
-  constructor(
-    private readonly client: SqliteWorkerClient,
-    private readonly queue: WriteBehindQueue<QueuedRow>,
-  ) {}
-
-  append(row: RequestLogRow): void {
-    this.queue.push({ kind: 'log', row });
-  }
-
-  flush(): Promise<void> {
-    return this.queue.flush();
-  }
-
-  async query(filter: LogQuery): Promise<RequestLogRow[]> {
-    await this.queue.flush();
-    return this.client.call('logs.query', [filter], slowCallMs);
-  }
-
-  async rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]> {
-    await this.queue.flush();
-    return this.client.call('logs.rollup', [query], slowCallMs);
-  }
-
-  async experimentStats(query: { since?: string }): Promise<ExperimentStatsRow[]> {
-    await this.queue.flush();
-    return this.client.call('logs.experimentStats', [query], slowCallMs);
   }
 }
 
