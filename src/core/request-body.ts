@@ -1,4 +1,5 @@
 import { invalidRequest } from './errors.ts';
+import { decodeJsonText } from './decode-json-text.ts';
 import { scanLeadingScalars, type LeadingScalar } from './scan-leading-scalars.ts';
 import { scanTopLevelMembers, type MemberSpan } from './scan-top-level-members.ts';
 
@@ -39,7 +40,7 @@ export class RequestBody {
     // byte count runs only to word the refusal.
     let value: unknown;
     try {
-      value = JSON.parse(this.raw.toString('utf8'));
+      value = JSON.parse(decodeJsonText(this.raw));
     } catch {
       refuseDeepNesting(this.raw);
       throw invalidRequest('The request body is not valid JSON.');

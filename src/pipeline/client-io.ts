@@ -1,3 +1,4 @@
+import { decodeJsonText } from '../core/decode-json-text.ts';
 import { log } from '../core/log.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
@@ -70,7 +71,7 @@ function tooLarge(limit: number): GatewayError {
 
 export function parseJsonBody(raw: Buffer): unknown {
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(decodeJsonText(raw));
   } catch {
     throw new GatewayError({ code: 'caller_invalid_request', message: 'The request body is not valid JSON.' });
   }

@@ -1,5 +1,6 @@
 import type { ProviderConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
+import { decodeJsonText } from '../core/decode-json-text.ts';
 import { discardBody, toGatewayError, type UpstreamResponse } from './upstream-client.ts';
 
 /**
@@ -36,7 +37,7 @@ export async function readBoundedBody(upstream: UpstreamResponse, provider: Prov
 /** Parses a JSON answer; truncated or not JSON is a provider_bad_response, never passed on. */
 export function parseUpstreamJson(bytes: Buffer, provider: ProviderConfig): unknown {
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(decodeJsonText(bytes));
   } catch (error) {
     throw new GatewayError({
       code: 'provider_bad_response',
