@@ -18,11 +18,11 @@ import { readCredential } from '../policy/read-credential.ts';
 import { forwardPassthrough } from './forward-passthrough.ts';
 import { targetProfile } from './target-profile.ts';
 import { forwardTranslated } from './forward-translated.ts';
-import { runAttemptLoop } from './attempt-loop.ts';
+import { runTracedAttempts } from './run-traced-attempts.ts';
 import type { HedgeLane } from './run-hedged-pair.ts';
 import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
 import type { Gateway } from './gateway.ts';
-import { recordRequest } from './record-request.ts';
+import { finishRequest } from './finish-request.ts';
 import { ResponseBodyCapture } from './capture-response-body.ts';
 import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
 import { RequestContext } from './request-context.ts';
@@ -65,7 +65,6 @@ export async function handleModelRequest(
     endpoint: url.pathname,
     traceparent: headerValue(request.headers['traceparent']),
   });
-  let fallbacks = 0;
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
   let plan: TargetConfig[] = [];
@@ -246,27 +245,8 @@ export async function handleModelRequest(
         response,
       );
     };
-    await runAttemptLoop({
-      context,
-      router: runtime.router,
-      providers: runtime.providers,
-      plan,
-      features,
-      signal: abort.signal,
-      committed: () => response.headersSent,
-      ...(routed.strategy === 'hedge' && routed.hedgeAfterMs !== undefined ? { hedge: { afterMs: routed.hedgeAfterMs, inputBytes: raw.length } } : {}),
-      attempt: async (provider, target, fallbackCount, lane) => {
-        fallbacks = fallbackCount;
-        const attemptSpan = span.startAttempt(provider.config.name, target.model);
-        try {
-          await forward(provider, target, fallbackCount, lane);
-          attemptSpan.end((lane?.context ?? context).status);
-        } catch (error) {
-          attemptSpan.end(isGatewayError(error) ? error.status : null, { code: isGatewayError(error) ? error.code : 'gateway_internal' });
-          throw error;
-        }
-      },
-    });
+    const hedge = routed.strategy === 'hedge' && routed.hedgeAfterMs !== undefined ? { afterMs: routed.hedgeAfterMs, inputBytes: raw.length } : undefined;
+    await runTracedAttempts(runtime, context, plan, features, abort.signal, response, span, forward, hedge);
     // A forwarder stops quietly when a write finds the client gone before the abort fired.
     context.outcome ??= (abort.signal.aborted || response.destroyed) && !response.writableEnded ? 'client_disconnected' : 'ok';
   } catch (error) {
@@ -295,17 +275,7 @@ export async function handleModelRequest(
       log.warn(`[${context.requestId}] ${message} for ${context.servedModel ?? 'unknown model'}`);
     }
     if (captured) context.responseBody = captured.text();
-    if (ticket) {
-      const used = context.usage ? context.usage.inputTokens + context.usage.outputTokens : 0;
-      const held = ticket;
-      void held
-        .settle(used)
-        .finally(() => held.release())
-        .catch((error: unknown) => log.error(`[${context.requestId}] could not settle the rate-limit ticket`, error));
-    }
-    const row = recordRequest(context, gateway.storage.logs);
-    gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: context.cacheResult });
-    span.end(row, { fallbacks, cache: context.cacheResult, guardrails: context.guardrailVerdicts.map((verdict) => `${verdict.rule}=${verdict.action}`) });
+    finishRequest(gateway, context, ticket, span);
     if (reservation) {
       // The guard itself reports what a settle crosses (its notify): reporting the answer again would warn twice.
       await settleSpend(reservation, context).catch((error: unknown) => log.error(`[${context.requestId}] could not settle spend`, error));
