@@ -276,10 +276,8 @@ export async function handleModelRequest(
     }
     if (captured) context.responseBody = captured.text();
     finishRequest(gateway, context, ticket, span);
-    if (reservation) {
-      // The guard itself reports what a settle crosses (its notify): reporting the answer again would warn twice.
-      await settleSpend(reservation, context).catch((error: unknown) => log.error(`[${context.requestId}] could not settle spend`, error));
-    }
+    // Never rejects; the guard itself reports what the settle crosses.
+    if (reservation) await settleSpend(reservation, context);
     gateway.release(runtime);
     gateway.inFlight--;
     if (heldKey !== undefined) {

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConfiguredProvider as Provider, TargetConfig } from '../../config/runtime-config.ts';
 import { upstreamLimits } from '../../config/upstream-limits.ts';
 import { GatewayError } from '../../core/errors.ts';
-import { log } from '../../core/log.ts';
 import { dialectCodecs } from '../../dialects/registry.ts';
 import { findPricing } from '../../observability/pricing.ts';
 import { worstCaseMicros, type Reservation } from '../../policy/budget/budget-guard.ts';
@@ -99,12 +98,8 @@ export async function handleEmbeddings(gateway: Gateway, request: IncomingMessag
     context.price();
     // Embeddings produce no output tokens, never use the response cache ('bypass') and have no guardrails.
     finishRequest(gateway, context, ticket, span);
-    if (reservation) {
-      await settleSpend(reservation, context).then(
-        (warnings) => warnings.forEach((warning) => gateway.onBudgetWarning(warning)),
-        (error: unknown) => log.error(`[${context.requestId}] could not settle spend`, error),
-      );
-    }
+    // Never rejects; the guard itself reports what the settle crosses (its notify → gateway.onBudgetWarning).
+    if (reservation) await settleSpend(reservation, context);
     gateway.release(runtime);
   }
 }
