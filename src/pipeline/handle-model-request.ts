@@ -23,6 +23,7 @@ import type { HedgeLane } from './run-hedged-pair.ts';
 import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
 import type { Gateway } from './gateway.ts';
 import { finishRequest } from './finish-request.ts';
+import { inFlightOverloaded } from './in-flight-overloaded.ts';
 import { ResponseBodyCapture } from './capture-response-body.ts';
 import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
 import { RequestContext } from './request-context.ts';
@@ -55,8 +56,7 @@ export async function handleModelRequest(
   response.on('close', () => {
     if (!response.writableFinished) abort.abort();
   });
-  gateway.inFlight++;
-  gateway.metrics.setInflight(gateway.inFlight);
+  const inFlight = gateway.enterInFlight();
   // One config snapshot for the whole request: a reload meanwhile does not change its course.
   const runtime = gateway.acquire();
   const span = gateway.tracer.startRequest({
@@ -76,14 +76,11 @@ export async function handleModelRequest(
   const captured = runtime.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
   try {
     const limits = runtime.config.server;
-    if (gateway.inFlight > limits.maxInFlight) throw overloaded(`The gateway is at its limit of ${limits.maxInFlight} requests in flight.`);
+    if (inFlight > limits.maxInFlight) throw inFlightOverloaded(limits.maxInFlight, false);
     context.key = await runtime.keys.authenticate(readCredential(request.headers, url.searchParams));
     if (context.key) {
-      const name = context.key.name;
-      const current = (gateway.inFlightByKey.get(name) ?? 0) + 1;
-      gateway.inFlightByKey.set(name, current);
-      heldKey = name;
-      if (current > limits.maxInFlightPerKey) throw overloaded(`This key is at its limit of ${limits.maxInFlightPerKey} requests in flight.`);
+      heldKey = context.key.name;
+      if (gateway.enterKeyInFlight(heldKey) > limits.maxInFlightPerKey) throw inFlightOverloaded(limits.maxInFlightPerKey, true);
     }
     context.attribution = readAttribution(request.headers, runtime.config.attribution);
     const read = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
@@ -279,13 +276,7 @@ export async function handleModelRequest(
     // Never rejects; the guard itself reports what the settle crosses.
     if (reservation) await settleSpend(reservation, context);
     gateway.release(runtime);
-    gateway.inFlight--;
-    if (heldKey !== undefined) {
-      const left = (gateway.inFlightByKey.get(heldKey) ?? 1) - 1;
-      if (left <= 0) gateway.inFlightByKey.delete(heldKey);
-      else gateway.inFlightByKey.set(heldKey, left);
-    }
-    gateway.metrics.setInflight(gateway.inFlight);
+    gateway.leaveInFlight(heldKey);
   }
 }
 
@@ -337,11 +328,6 @@ function boundContextUsage(
   context.warnings.add('usage_clamped', `upstream usage out of bounds, clamped: ${bounded.clamped.join('; ')}`);
   gateway.metrics.countUsageAnomaly('clamped');
   log.warn(`[${context.requestId}] upstream usage out of bounds from ${context.provider ?? '?'}: ${bounded.clamped.join('; ')}`);
-}
-
-/** 503 `overloaded` with Retry-After: the caller may come back in a moment (contract: a clear, retryable answer). */
-function overloaded(message: string): GatewayError {
-  return new GatewayError({ code: 'gateway_unavailable', message, retryAfterSeconds: 1 });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -108,3 +108,34 @@ test('each budget crossing by embeddings calls reaches the webhook once and coun
   );
   assert.equal(await warningsCounted(), 'switchyard_budget_warnings_total{scope="key"} 2');
 });
+
+test('embeddings calls count toward max_in_flight_per_key: one past the cap is a 503 in OpenAI shape, and every slot is given back', async () => {
+  gate = new Promise<void>((resolve) => (open = resolve));
+  const before = emulator.requests.length;
+  const held = [embed('sk-embeddings-limits-01', { model: 'small', input: 'first' }), embed('sk-embeddings-limits-01', { model: 'small', input: 'second' })];
+  await until(() => emulator.requests.length === before + 2);
+  assert.equal(emulator.requests.length, before + 2, 'both calls are at the (held) upstream');
+  const third = embed('sk-embeddings-limits-01', { model: 'small', input: 'third' });
+  // Unfixed, the third call would reach the upstream and wait there with the other two.
+  const refused = await Promise.race([third, until(() => emulator.requests.length > before + 2).then(() => undefined)]);
+  open();
+  assert.ok(refused, 'the third call was answered without waiting for the upstream');
+  assert.equal(refused.status, 503);
+  assert.equal(refused.headers.get('retry-after'), '1');
+  const body = (await refused.json()) as { error: { message: string; type: string; code: string } };
+  assert.equal(body.error.code, 'server_is_overloaded');
+  assert.match(body.error.message, /limit of 2 requests in flight/);
+  assert.equal(emulator.requests.length, before + 2, 'nothing reached the provider for it');
+  for (const answer of await Promise.all(held)) assert.equal(answer.status, 200);
+  await until(() => gateway.gateway.inFlight === 0 && gateway.gateway.inFlightByKey.size === 0);
+  assert.equal(gateway.gateway.inFlight, 0);
+  assert.equal(gateway.gateway.inFlightByKey.size, 0);
+  const later = await Promise.all([
+    embed('sk-embeddings-limits-01', { model: 'small', input: 'later' }),
+    embed('sk-embeddings-limits-01', { model: 'small', input: 'after' }),
+  ]);
+  assert.deepEqual(
+    later.map((answer) => answer.status),
+    [200, 200],
+  );
+});

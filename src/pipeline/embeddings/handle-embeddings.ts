@@ -13,6 +13,7 @@ import { parseUpstreamJson, readBoundedBody } from '../../upstream/read-bounded-
 import { asGatewayError, readBody, sendError, sendJson } from '../client-io.ts';
 import { finishRequest } from '../finish-request.ts';
 import type { Gateway } from '../gateway.ts';
+import { inFlightOverloaded } from '../in-flight-overloaded.ts';
 import { modelHeaders } from '../model-headers.ts';
 import { readAttribution } from '../read-attribution.ts';
 import { readUpstreamError } from '../read-upstream-error.ts';
@@ -38,14 +39,23 @@ export async function handleEmbeddings(gateway: Gateway, request: IncomingMessag
   response.on('close', () => {
     if (!response.writableFinished) abort.abort();
   });
+  // Counted toward the same in-flight caps as a model call.
+  const inFlight = gateway.enterInFlight();
   const runtime = gateway.acquire();
   const span = gateway.tracer.startRequest({ requestId: context.requestId, surface: 'openai-chat', endpoint: url.pathname, traceparent: undefined });
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
+  let heldKey: string | undefined;
   try {
+    const limits = runtime.config.server;
+    if (inFlight > limits.maxInFlight) throw inFlightOverloaded(limits.maxInFlight, false);
     context.key = await runtime.keys.authenticate(readCredential(request.headers, url.searchParams));
+    if (context.key) {
+      heldKey = context.key.name;
+      if (gateway.enterKeyInFlight(heldKey) > limits.maxInFlightPerKey) throw inFlightOverloaded(limits.maxInFlightPerKey, true);
+    }
     context.attribution = readAttribution(request.headers, runtime.config.attribution);
-    const raw = await readBody(request, runtime.config.server.maxBodyBytes, runtime.config.server.bodyIdleTimeoutMs);
+    const raw = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
     const embeddings = readEmbeddingsRequest(raw);
     context.model = embeddings.model;
     context.stream = false;
@@ -101,6 +111,7 @@ export async function handleEmbeddings(gateway: Gateway, request: IncomingMessag
     // Never rejects; the guard itself reports what the settle crosses (its notify → gateway.onBudgetWarning).
     if (reservation) await settleSpend(reservation, context);
     gateway.release(runtime);
+    gateway.leaveInFlight(heldKey);
   }
 }
 
