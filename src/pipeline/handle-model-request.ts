@@ -23,6 +23,7 @@ import type { HedgeLane } from './run-hedged-pair.ts';
 import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
 import type { Gateway } from './gateway.ts';
 import { finishRequest } from './finish-request.ts';
+import { headerValue } from './header-value.ts';
 import { inFlightOverloaded } from './in-flight-overloaded.ts';
 import { ResponseBodyCapture } from './capture-response-body.ts';
 import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
@@ -328,8 +329,4 @@ function boundContextUsage(
   context.warnings.add('usage_clamped', `upstream usage out of bounds, clamped: ${bounded.clamped.join('; ')}`);
   gateway.metrics.countUsageAnomaly('clamped');
   log.warn(`[${context.requestId}] upstream usage out of bounds from ${context.provider ?? '?'}: ${bounded.clamped.join('; ')}`);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -139,3 +139,19 @@ test('embeddings calls count toward max_in_flight_per_key: one past the cap is a
     [200, 200],
   );
 });
+
+test("an embeddings call's span joins the caller's trace (traceparent)", async () => {
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const answer = await embed('sk-embeddings-limits-01', { model: 'small', input: 'traced' }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+  assert.equal(answer.status, 200);
+  const requestId = answer.headers.get('x-request-id');
+  await gateway.gateway.tracer.forceFlush();
+  const span = spans.find((candidate) => candidate.attributes.some((entry) => entry.key === 'switchyard.request_id' && entry.value.stringValue === requestId));
+  assert.ok(span, 'the request span was exported');
+  assert.equal(span.traceId, traceId);
+  assert.equal(span.parentSpanId, '00f067aa0ba902b7');
+  assert.ok(
+    spans.some((child) => child.parentSpanId === span.spanId && child.traceId === traceId),
+    'its attempt span is in the same trace',
+  );
+});

@@ -13,6 +13,7 @@ import { parseUpstreamJson, readBoundedBody } from '../../upstream/read-bounded-
 import { asGatewayError, readBody, sendError, sendJson } from '../client-io.ts';
 import { finishRequest } from '../finish-request.ts';
 import type { Gateway } from '../gateway.ts';
+import { headerValue } from '../header-value.ts';
 import { inFlightOverloaded } from '../in-flight-overloaded.ts';
 import { modelHeaders } from '../model-headers.ts';
 import { readAttribution } from '../read-attribution.ts';
@@ -42,7 +43,12 @@ export async function handleEmbeddings(gateway: Gateway, request: IncomingMessag
   // Counted toward the same in-flight caps as a model call.
   const inFlight = gateway.enterInFlight();
   const runtime = gateway.acquire();
-  const span = gateway.tracer.startRequest({ requestId: context.requestId, surface: 'openai-chat', endpoint: url.pathname, traceparent: undefined });
+  const span = gateway.tracer.startRequest({
+    requestId: context.requestId,
+    surface: 'openai-chat',
+    endpoint: url.pathname,
+    traceparent: headerValue(request.headers['traceparent']),
+  });
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
   let heldKey: string | undefined;
