@@ -8,6 +8,7 @@ import { upstreamLimits } from '../config/upstream-limits.ts';
 import { forwardedHeaders } from './forwarded-headers.ts';
 import type { TargetConfig } from '../config/runtime-config.ts';
 import { GatewayError } from '../core/errors.ts';
+import { rememberParsedJson } from '../core/parsed-json.ts';
 import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { providerChunks, sendProviderCall } from './send-provider-call.ts';
@@ -61,6 +62,8 @@ export async function forwardPassthrough(
   if (!context.stream) {
     const bytes = await readBoundedBody(upstream, provider.config, (provider.config.limits ?? upstreamLimits).maxBodyBytes);
     const answer = parseUpstreamJson(bytes, provider.config);
+    // Written as it came: a stored Responses turn reads the answer from this parse.
+    rememberParsedJson(bytes, answer);
     claimClient(input.claim);
     context.markFirstByte();
     try {

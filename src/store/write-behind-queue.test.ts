@@ -88,3 +88,37 @@ test('without a spill file the queue stays bounded: the oldest rows are dropped 
   assert.equal(queue.pending, 5);
   await queue.close();
 });
+
+test('under steady load a batch per interval, not a write per round trip: rows pushed during a write wait for their interval; a flush still writes every row', async () => {
+  const batches: number[][] = [];
+  const queue = new WriteBehindQueue<number>({
+    name: 'load',
+    intervalMs: 40,
+    write: async (items) => {
+      batches.push(items);
+      // A write takes a round trip to the storage thread.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    },
+  });
+  // A row every millisecond for ~200 ms (pushed from timers, as requests finishing would).
+  let pushed = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      queue.push(pushed++);
+      if (pushed === 200) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+  await queue.flush();
+  assert.deepEqual(
+    batches.flat(),
+    Array.from({ length: 200 }, (_, index) => index),
+    'every row once, in order',
+  );
+  // Chasing every new row would make a write per 2 ms round trip (~100 writes); one per 40 ms interval is a handful.
+  assert.ok(batches.length <= 20, `${batches.length} writes for 200 rows`);
+  assert.equal(queue.pending, 0);
+  await queue.close();
+});

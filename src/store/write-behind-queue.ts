@@ -35,6 +35,8 @@ export class WriteBehindQueue<T> {
   private next: Promise<boolean> | undefined;
   private fileLane: Promise<unknown> = Promise.resolve();
   private failures = 0;
+  /** A flush or close waits: drains write until the queue is empty. */
+  private flushWanted = false;
   private closed = false;
   private readonly batchSize: number;
   private readonly intervalMs: number;
@@ -81,12 +83,14 @@ export class WriteBehindQueue<T> {
 
   /** Writes everything queued (and spilled). Resolves when it is in the store or in the spill file; never rejects. */
   async flush(): Promise<void> {
+    this.flushWanted = true;
     await this.drain();
   }
 
   /** A final flush; rows the store cannot take stay in the spill file for the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    this.flushWanted = true;
     await this.drain();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -115,16 +119,23 @@ export class WriteBehindQueue<T> {
     try {
       // Spilled rows are older than the queued ones: they go first.
       if (this.hasSpill()) await this.replaySpill();
-      while (this.queue.length > 0) {
+      // The rows queued now are this drain's. Rows pushed while it writes wait for their own
+      // interval (or a full batch), unless a flush wants everything: chasing each new row with a
+      // write of its own turned one batch per interval into one per round trip under load.
+      let owed = this.queue.length;
+      while (this.queue.length > 0 && (owed > 0 || this.flushWanted || this.queue.length >= this.batchSize)) {
         batch = this.queue.splice(0, this.batchSize);
+        owed -= batch.length;
         await this.options.write(batch);
         batch = [];
       }
+      if (this.queue.length === 0) this.flushWanted = false;
       if (this.failing) log.info(`${this.options.name}: the store takes writes again after ${Date.now() - this.failingSince!} ms`);
       this.failingSince = undefined;
       this.failures = 0;
       // Rows spilled while this drain ran (memory overflow) are replayed by the next one.
       if (this.hasSpill() && !this.closed) this.schedule(0);
+      else if (this.queue.length > 0 && !this.closed) this.schedule(this.intervalMs);
       return true;
     } catch (error) {
       this.queue.unshift(...batch);

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { SseDecoder } from '../../core/sse-decoder.ts';
+import { parsedJsonOf } from '../../core/parsed-json.ts';
 
 const terminalTypes = new Set(['response.completed', 'response.incomplete']);
 
@@ -13,7 +14,7 @@ export function tapTerminalResponse(response: ServerResponse, stream: boolean, o
   const write = response.write.bind(response) as (...args: unknown[]) => boolean;
   const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
   const decoder = stream ? new SseDecoder() : undefined;
-  const json: Buffer[] = [];
+  const json: Uint8Array[] = [];
   let done = false;
   let sawBytes = false;
   const see = (chunk: unknown): void => {
@@ -25,7 +26,8 @@ export function tapTerminalResponse(response: ServerResponse, stream: boolean, o
     const piece = typeof chunk === 'string' ? (sawBytes ? Buffer.from(chunk) : chunk) : chunk instanceof Uint8Array ? chunk : undefined;
     if (piece === undefined) return;
     if (!decoder) {
-      json.push(Buffer.from(piece));
+      // Kept as written (node:http queues the same buffer, so the writer does not reuse it).
+      json.push(typeof piece === 'string' ? Buffer.from(piece) : piece);
       return;
     }
     for (const event of decoder.push(piece)) {
@@ -46,7 +48,8 @@ export function tapTerminalResponse(response: ServerResponse, stream: boolean, o
   response.end = ((chunk?: unknown, ...rest: unknown[]) => {
     see(chunk);
     if (!decoder && !done && json.length > 0) {
-      const parsed = parse(Buffer.concat(json).toString('utf8'));
+      const known = json.length === 1 ? parsedJsonOf(json[0]!) : undefined;
+      const parsed = isObject(known) ? known : parse(Buffer.concat(json).toString('utf8'));
       if (parsed && parsed.object === 'response' && typeof parsed.id === 'string') {
         done = true;
         onResponse(parsed);
@@ -59,8 +62,12 @@ export function tapTerminalResponse(response: ServerResponse, stream: boolean, o
 function parse(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return isObject(value) ? value : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

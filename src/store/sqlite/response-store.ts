@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ResponseStore, StoredResponse } from '../response-store.ts';
 
-interface Row {
+/** A stored response as its table row: `input` and `response` as JSON text. */
+export interface StoredResponseRow {
   id: string;
   scope: string;
   previous_id: string | null;
@@ -9,6 +10,24 @@ interface Row {
   expires_at: string;
   input: string;
   response: string;
+}
+
+type Row = StoredResponseRow;
+
+/**
+ * The row of a record, serialized where the record is made (the main thread): the worker then
+ * writes the texts as they are, instead of parsing a JSON copy of the record to re-serialize its parts.
+ */
+export function storedResponseRow(record: StoredResponse): StoredResponseRow {
+  return {
+    id: record.id,
+    scope: record.scope,
+    previous_id: record.previousId,
+    created_at: record.createdAt,
+    expires_at: record.expiresAt,
+    input: JSON.stringify(record.input),
+    response: JSON.stringify(record.response),
+  };
 }
 
 /** Hard stop on a chain walk: a cycle (which `put` cannot make, but a hand-edited file could) never loops. */
@@ -38,15 +57,11 @@ export class SqliteResponseStore implements ResponseStore {
   }
 
   async put(record: StoredResponse): Promise<void> {
-    this.upsert.run({
-      id: record.id,
-      scope: record.scope,
-      previous_id: record.previousId,
-      created_at: record.createdAt,
-      expires_at: record.expiresAt,
-      input: JSON.stringify(record.input),
-      response: JSON.stringify(record.response),
-    });
+    this.putRow(storedResponseRow(record));
+  }
+
+  putRow(row: StoredResponseRow): void {
+    this.upsert.run(row);
   }
 
   async get(id: string, scope: string, now: Date): Promise<StoredResponse | undefined> {

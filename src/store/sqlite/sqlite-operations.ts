@@ -7,8 +7,7 @@ import { openSqlite } from './open-sqlite.ts';
 import { SqliteRequestLogStore } from './request-log-store.ts';
 import { SqliteSpendStore } from './spend-store.ts';
 import { SqliteVirtualKeyStore } from './virtual-key-store.ts';
-import { SqliteResponseStore } from './response-store.ts';
-import type { StoredResponse } from '../response-store.ts';
+import { SqliteResponseStore, type StoredResponseRow } from './response-store.ts';
 import { SqliteResponseCacheTable } from './response-cache-table.ts';
 
 /** One connection and the stores on it: what the storage worker thread owns. */
@@ -85,7 +84,7 @@ export const sqliteOperations = {
   'spend.renew': (engine: SqliteEngine, ids: string[], now: Date) => engine.spend.renew(ids, now),
   'spend.releaseAbandoned': (engine: SqliteEngine, holder: ReservationHolder) => engine.spend.releaseAbandoned(holder),
   /** The record as JSON text: cloning a parsed Response object across threads cost ~90 µs, the JSON text ~12. */
-  'responses.put': (engine: SqliteEngine, record: string) => engine.responses.put(JSON.parse(record) as StoredResponse),
+  'responses.put': (engine: SqliteEngine, row: StoredResponseRow) => engine.responses.putRow(row),
   'responses.get': (engine: SqliteEngine, id: string, scope: string, now: Date) => engine.responses.get(id, scope, now),
   'responses.chain': (engine: SqliteEngine, id: string, scope: string, now: Date) => engine.responses.chain(id, scope, now),
   'responses.delete': (engine: SqliteEngine, id: string, scope: string) => engine.responses.delete(id, scope),

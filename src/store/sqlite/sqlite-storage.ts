@@ -8,6 +8,7 @@ import type { ResponseStore, StoredResponse } from '../response-store.ts';
 import type { QueuedRow } from './sqlite-operations.ts';
 import type { ResponseCacheStore } from '../response-cache-store.ts';
 import { SqliteWorkerClient } from './sqlite-worker-client.ts';
+import { storedResponseRow } from './response-store.ts';
 
 export interface SqliteStorageOptions {
   /** Deadline of a call on the request path (keys, budgets) [2 s]. */
@@ -181,8 +182,9 @@ class WorkerResponseStore implements ResponseStore {
 
   /** Off the answer's path (the turn is written while the client reads it): the slow deadline. */
   put(record: StoredResponse): Promise<void> {
-    // As JSON text (the record is JSON data): structured clone of a parsed Response object costs ~7× more.
-    return this.client.call('responses.put', [JSON.stringify(record)], slowCallMs, { lazy: true });
+    // As the row's texts: a clone of a few strings, where a parsed Response object cost ~7× a JSON copy
+    // (and the JSON copy a parse and two re-serializations in the worker).
+    return this.client.call('responses.put', [storedResponseRow(record)], slowCallMs, { lazy: true });
   }
   get(id: string, scope: string, now: Date): Promise<StoredResponse | undefined> {
     return this.client.call('responses.get', [id, scope, now], this.callMs);

@@ -30,14 +30,31 @@ port.on('message', (batch: SqliteRequest[] | 'close') => {
   // (the stores' async methods run synchronously inside, so they settle in the next microtask).
   const replies: SqliteReply[] = [];
   const later: Promise<SqliteReply>[] = [];
-  for (const request of batch) {
-    const answer = run(request);
-    if (answer instanceof Promise) later.push(answer);
-    else replies.push(answer);
+  for (let index = 0; index < batch.length; ) {
+    let end = index + 1;
+    if (batch[index]!.op === 'responses.put') while (end < batch.length && batch[end]!.op === 'responses.put') end++;
+    const answers = end - index > 1 ? runTogether(batch.slice(index, end)) : [run(batch[index]!)];
+    for (const answer of answers) {
+      if (answer instanceof Promise) later.push(answer);
+      else replies.push(answer);
+    }
+    index = end;
   }
   if (replies.length > 0) port.postMessage(replies);
   if (later.length > 0) void Promise.all(later).then((answers) => port.postMessage(answers));
 });
+
+/**
+ * Stored responses that arrive together (the main thread lets them wait a few ms for company) are
+ * written in one transaction: one commit instead of one per response. A failed commit fails them all.
+ */
+function runTogether(requests: SqliteRequest[]): (SqliteReply | Promise<SqliteReply>)[] {
+  try {
+    return engine.database.transaction(() => requests.map(run))();
+  } catch (error) {
+    return requests.map((request) => ({ id: request.id, error: serializeError(error) }));
+  }
+}
 
 function run(request: SqliteRequest): SqliteReply | Promise<SqliteReply> {
   const left = request.deadline - Date.now();
