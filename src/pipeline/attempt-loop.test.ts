@@ -2,18 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from '../core/errors.ts';
 import type { ConfiguredProvider as Provider } from '../config/runtime-config.ts';
-import type { Router } from '../routing/router.ts';
 import type { TargetConfig } from '../config/runtime-config.ts';
 import { runAttemptLoop } from './attempt-loop.ts';
 import { RequestContext } from './request-context.ts';
+import { providersFor, singleTryRouter } from '../../test/support/pipeline/attempt-loop-stubs.ts';
 
-const router = {
-  retry: { max_attempts: 1, base_delay_ms: 0, max_delay_ms: 0, max_total_ms: 10_000 },
-  admit: () => true,
-  recordSuccess: () => undefined,
-  recordFailure: () => undefined,
-  random: () => 0.5,
-} as unknown as Router;
+const router = singleTryRouter;
 
 test('when every target fails, the error tells each attempt without upstream body text', async () => {
   const plan = [
@@ -21,7 +15,7 @@ test('when every target fails, the error tells each attempt without upstream bod
     { provider: 'anthro', model: 'claude' },
     { provider: 'gem', model: 'gemini' },
   ] as TargetConfig[];
-  const providers = new Map(plan.map((target) => [target.provider, { config: { name: target.provider } } as unknown as Provider]));
+  const providers = providersFor(plan);
   const failures = [
     new GatewayError({ code: 'provider_overloaded', message: 'secret body text', providerType: 'server_error', details: { upstreamStatus: 503 } }),
     new GatewayError({ code: 'provider_timeout', message: 'Provider "anthro" timed out (first byte after 30 s).' }),
@@ -85,7 +79,7 @@ test('a hedged pair that fails on both sides tells each attempt, then the loop g
     { provider: 'anthro', model: 'claude' },
     { provider: 'gem', model: 'gemini' },
   ] as TargetConfig[];
-  const providers = new Map(plan.map((target) => [target.provider, { config: { name: target.provider } } as unknown as Provider]));
+  const providers = providersFor(plan);
   const failures: Record<string, GatewayError> = {
     oai: new GatewayError({ code: 'provider_overloaded', message: 'x', details: { upstreamStatus: 503 } }),
     anthro: new GatewayError({ code: 'provider_overloaded', message: 'y', details: { upstreamStatus: 529 } }),

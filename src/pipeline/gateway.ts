@@ -45,9 +45,9 @@ export class Gateway {
   /** The exact response cache (docs/decisions/0012); its stores are process-wide, its settings per snapshot. */
   readonly responseCache: ResponseCache;
   readonly upstream = new UpstreamClient();
-  /** Model requests still being answered (SIGTERM waits for these). */
+  /** Model and embeddings calls still being answered (SIGTERM waits for these; `server.max_in_flight`). */
   inFlight = 0;
-  /** Model calls in flight per key name (the per-key concurrency cap). */
+  /** Model and embeddings calls in flight per key name (`server.max_in_flight_per_key`). */
   readonly inFlightByKey = new Map<string, number>();
   /** Stored Responses being written (a continuation waits for its predecessor's write). */
   readonly pendingResponsePuts = new PendingPuts();
@@ -196,6 +196,30 @@ export class Gateway {
   release(runtime: GatewayRuntime): void {
     runtime.inFlight--;
     if (runtime !== this.#current && runtime.inFlight <= 0 && this.#retiring.delete(runtime)) this.#pruneUpstream();
+  }
+
+  /** One more call in flight (before it is admitted: `leaveInFlight` however it ends); the count after. */
+  enterInFlight(): number {
+    this.metrics.setInflight(++this.inFlight);
+    return this.inFlight;
+  }
+
+  /** One more call in flight for the key (counted even when over its cap: `leaveInFlight(name)` gives it back); the count after. */
+  enterKeyInFlight(name: string): number {
+    const current = (this.inFlightByKey.get(name) ?? 0) + 1;
+    this.inFlightByKey.set(name, current);
+    return current;
+  }
+
+  /** A call entered with `enterInFlight` (and `enterKeyInFlight(keyName)` when it got that far) is over. */
+  leaveInFlight(keyName: string | undefined): void {
+    this.inFlight--;
+    if (keyName !== undefined) {
+      const left = (this.inFlightByKey.get(keyName) ?? 1) - 1;
+      if (left <= 0) this.inFlightByKey.delete(keyName);
+      else this.inFlightByKey.set(keyName, left);
+    }
+    this.metrics.setInflight(this.inFlight);
   }
 
   /**

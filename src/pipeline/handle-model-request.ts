@@ -18,11 +18,13 @@ import { readCredential } from '../policy/read-credential.ts';
 import { forwardPassthrough } from './forward-passthrough.ts';
 import { targetProfile } from './target-profile.ts';
 import { forwardTranslated } from './forward-translated.ts';
-import { runAttemptLoop } from './attempt-loop.ts';
+import { runTracedAttempts } from './run-traced-attempts.ts';
 import type { HedgeLane } from './run-hedged-pair.ts';
 import { minimalFeatures, readRequestFeatures } from '../routing/request-features.ts';
 import type { Gateway } from './gateway.ts';
-import { recordRequest } from './record-request.ts';
+import { finishRequest } from './finish-request.ts';
+import { headerValue } from './header-value.ts';
+import { inFlightOverloaded } from './in-flight-overloaded.ts';
 import { ResponseBodyCapture } from './capture-response-body.ts';
 import { absoluteMaxInputTokens, boundUsage } from './bound-usage.ts';
 import { RequestContext } from './request-context.ts';
@@ -55,8 +57,7 @@ export async function handleModelRequest(
   response.on('close', () => {
     if (!response.writableFinished) abort.abort();
   });
-  gateway.inFlight++;
-  gateway.metrics.setInflight(gateway.inFlight);
+  const inFlight = gateway.enterInFlight();
   // One config snapshot for the whole request: a reload meanwhile does not change its course.
   const runtime = gateway.acquire();
   const span = gateway.tracer.startRequest({
@@ -65,7 +66,6 @@ export async function handleModelRequest(
     endpoint: url.pathname,
     traceparent: headerValue(request.headers['traceparent']),
   });
-  let fallbacks = 0;
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
   let plan: TargetConfig[] = [];
@@ -77,14 +77,11 @@ export async function handleModelRequest(
   const captured = runtime.config.logging.bodies ? new ResponseBodyCapture(response) : undefined;
   try {
     const limits = runtime.config.server;
-    if (gateway.inFlight > limits.maxInFlight) throw overloaded(`The gateway is at its limit of ${limits.maxInFlight} requests in flight.`);
+    if (inFlight > limits.maxInFlight) throw inFlightOverloaded(limits.maxInFlight, false);
     context.key = await runtime.keys.authenticate(readCredential(request.headers, url.searchParams));
     if (context.key) {
-      const name = context.key.name;
-      const current = (gateway.inFlightByKey.get(name) ?? 0) + 1;
-      gateway.inFlightByKey.set(name, current);
-      heldKey = name;
-      if (current > limits.maxInFlightPerKey) throw overloaded(`This key is at its limit of ${limits.maxInFlightPerKey} requests in flight.`);
+      heldKey = context.key.name;
+      if (gateway.enterKeyInFlight(heldKey) > limits.maxInFlightPerKey) throw inFlightOverloaded(limits.maxInFlightPerKey, true);
     }
     context.attribution = readAttribution(request.headers, runtime.config.attribution);
     const read = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
@@ -246,27 +243,8 @@ export async function handleModelRequest(
         response,
       );
     };
-    await runAttemptLoop({
-      context,
-      router: runtime.router,
-      providers: runtime.providers,
-      plan,
-      features,
-      signal: abort.signal,
-      committed: () => response.headersSent,
-      ...(routed.strategy === 'hedge' && routed.hedgeAfterMs !== undefined ? { hedge: { afterMs: routed.hedgeAfterMs, inputBytes: raw.length } } : {}),
-      attempt: async (provider, target, fallbackCount, lane) => {
-        fallbacks = fallbackCount;
-        const attemptSpan = span.startAttempt(provider.config.name, target.model);
-        try {
-          await forward(provider, target, fallbackCount, lane);
-          attemptSpan.end((lane?.context ?? context).status);
-        } catch (error) {
-          attemptSpan.end(isGatewayError(error) ? error.status : null, { code: isGatewayError(error) ? error.code : 'gateway_internal' });
-          throw error;
-        }
-      },
-    });
+    const hedge = routed.strategy === 'hedge' && routed.hedgeAfterMs !== undefined ? { afterMs: routed.hedgeAfterMs, inputBytes: raw.length } : undefined;
+    await runTracedAttempts(runtime, context, plan, features, abort.signal, response, span, forward, hedge);
     // A forwarder stops quietly when a write finds the client gone before the abort fired.
     context.outcome ??= (abort.signal.aborted || response.destroyed) && !response.writableEnded ? 'client_disconnected' : 'ok';
   } catch (error) {
@@ -295,29 +273,11 @@ export async function handleModelRequest(
       log.warn(`[${context.requestId}] ${message} for ${context.servedModel ?? 'unknown model'}`);
     }
     if (captured) context.responseBody = captured.text();
-    if (ticket) {
-      const used = context.usage ? context.usage.inputTokens + context.usage.outputTokens : 0;
-      const held = ticket;
-      void held
-        .settle(used)
-        .finally(() => held.release())
-        .catch((error: unknown) => log.error(`[${context.requestId}] could not settle the rate-limit ticket`, error));
-    }
-    const row = recordRequest(context, gateway.storage.logs);
-    gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: context.cacheResult });
-    span.end(row, { fallbacks, cache: context.cacheResult, guardrails: context.guardrailVerdicts.map((verdict) => `${verdict.rule}=${verdict.action}`) });
-    if (reservation) {
-      // The guard itself reports what a settle crosses (its notify): reporting the answer again would warn twice.
-      await settleSpend(reservation, context).catch((error: unknown) => log.error(`[${context.requestId}] could not settle spend`, error));
-    }
+    finishRequest(gateway, context, ticket, span);
+    // Never rejects; the guard itself reports what the settle crosses.
+    if (reservation) await settleSpend(reservation, context);
     gateway.release(runtime);
-    gateway.inFlight--;
-    if (heldKey !== undefined) {
-      const left = (gateway.inFlightByKey.get(heldKey) ?? 1) - 1;
-      if (left <= 0) gateway.inFlightByKey.delete(heldKey);
-      else gateway.inFlightByKey.set(heldKey, left);
-    }
-    gateway.metrics.setInflight(gateway.inFlight);
+    gateway.leaveInFlight(heldKey);
   }
 }
 
@@ -369,13 +329,4 @@ function boundContextUsage(
   context.warnings.add('usage_clamped', `upstream usage out of bounds, clamped: ${bounded.clamped.join('; ')}`);
   gateway.metrics.countUsageAnomaly('clamped');
   log.warn(`[${context.requestId}] upstream usage out of bounds from ${context.provider ?? '?'}: ${bounded.clamped.join('; ')}`);
-}
-
-/** 503 `overloaded` with Retry-After: the caller may come back in a moment (contract: a clear, retryable answer). */
-function overloaded(message: string): GatewayError {
-  return new GatewayError({ code: 'gateway_unavailable', message, retryAfterSeconds: 1 });
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -33,6 +33,8 @@ export class RequestContext {
   usageEstimated = false;
   costMicros = 0;
   ttfbMs: number | null = null;
+  /** How many targets the last attempt fell back past (the request metrics and the span report it). */
+  fallbacks = 0;
   /** The served target's config pricing override, if any. */
   pricing: PricingConfig | undefined;
   rule: string | null = null;

@@ -1,35 +1,38 @@
-import type { BudgetWarning, Reservation } from '../policy/budget/budget-guard.ts';
+import { log } from '../core/log.ts';
+import type { Reservation } from '../policy/budget/budget-guard.ts';
 import type { SpendReason } from '../store/spend-store.ts';
 import type { RequestContext } from './request-context.ts';
 
 /**
  * Closes a request's budget reservation: released when nothing went upstream, otherwise
  * settled to the real (or estimated) cost with a ledger entry saying why it ended. Runs after
- * the response is finished, so it never delays the client.
+ * the response is finished, so it never delays the client. Never rejects: a store that cannot
+ * settle is logged. The crossings a settle returns are not handed on: the guard itself reports
+ * each one (its `notify`), and reporting them again would warn (and post the webhook) twice.
  */
-export async function settleSpend(reservation: Reservation, context: RequestContext): Promise<BudgetWarning[]> {
-  const upstreamAttempts = context.attempts.filter((attempt) => attempt.outcome !== 'skipped_circuit_open');
-  if (upstreamAttempts.length === 0) {
-    await reservation.release();
-    return [];
-  }
-  const usage = context.usage;
-  const base = {
-    requestId: context.requestId,
-    keyName: context.key?.name ?? null,
-    team: context.key?.team ?? null,
-    user: context.key?.user ?? null,
-    tags: [...new Set([...(context.key?.tags ?? []), ...context.attribution.tags])],
-    attributes: context.attribution.attributes,
-  };
-  const warnings: BudgetWarning[] = [];
-  // Every attempt that reached a provider has its ledger row; the ones before the last failed
-  // before any content (that is what allowed a retry), so they are booked at no cost — except
-  // a hedged attempt that lost the race, billed as far as it got (its record says how much).
-  for (const [index, attempt] of upstreamAttempts.slice(0, -1).entries()) {
-    const cost = attempt.costMicros ?? 0;
-    warnings.push(
-      ...(await reservation.record({
+export async function settleSpend(reservation: Reservation, context: RequestContext): Promise<void> {
+  // (One async body with its own catch: no extra promise or closure per budgeted request.)
+  try {
+    const upstreamAttempts = context.attempts.filter((attempt) => attempt.outcome !== 'skipped_circuit_open');
+    if (upstreamAttempts.length === 0) {
+      await reservation.release();
+      return;
+    }
+    const usage = context.usage;
+    const base = {
+      requestId: context.requestId,
+      keyName: context.key?.name ?? null,
+      team: context.key?.team ?? null,
+      user: context.key?.user ?? null,
+      tags: [...new Set([...(context.key?.tags ?? []), ...context.attribution.tags])],
+      attributes: context.attribution.attributes,
+    };
+    // Every attempt that reached a provider has its ledger row; the ones before the last failed
+    // before any content (that is what allowed a retry), so they are booked at no cost — except
+    // a hedged attempt that lost the race, billed as far as it got (its record says how much).
+    for (const [index, attempt] of upstreamAttempts.slice(0, -1).entries()) {
+      const cost = attempt.costMicros ?? 0;
+      await reservation.record({
         ...base,
         attempt: index + 1,
         provider: attempt.provider,
@@ -43,12 +46,10 @@ export async function settleSpend(reservation: Reservation, context: RequestCont
         estimated: attempt.estimated ?? false,
         reason: attempt.outcome === 'hedge_lost' ? 'hedge_lost' : attempt.outcome === 'client_disconnected' ? 'client_disconnected' : 'retry',
         createdAt: new Date().toISOString(),
-      })),
-    );
-  }
-  const last = upstreamAttempts[upstreamAttempts.length - 1]!;
-  warnings.push(
-    ...(await reservation.settle(context.costMicros, {
+      });
+    }
+    const last = upstreamAttempts[upstreamAttempts.length - 1]!;
+    await reservation.settle(context.costMicros, {
       ...base,
       attempt: upstreamAttempts.length,
       provider: context.provider ?? last.provider,
@@ -62,9 +63,10 @@ export async function settleSpend(reservation: Reservation, context: RequestCont
       estimated: context.usageEstimated,
       reason: spendReason(context),
       createdAt: new Date().toISOString(),
-    })),
-  );
-  return warnings;
+    });
+  } catch (error) {
+    log.error(`[${context.requestId}] could not settle spend`, error);
+  }
 }
 
 function spendReason(context: RequestContext): SpendReason {

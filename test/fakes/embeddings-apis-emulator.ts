@@ -21,12 +21,19 @@ const openaiModels: Record<string, { size: number; dimensions: boolean }> = {
 };
 const openaiFields = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user']);
 
-export async function startEmbeddingsApisEmulator(options: { openaiKey: string; azureKey?: string; geminiKey?: string }): Promise<EmbeddingsApisEmulator> {
+export async function startEmbeddingsApisEmulator(options: {
+  openaiKey: string;
+  azureKey?: string;
+  geminiKey?: string;
+  /** Awaited before an OpenAI-shaped request is answered (a slow upstream, released by the test). */
+  hold?: () => Promise<void>;
+}): Promise<EmbeddingsApisEmulator> {
   const requests: RecordedRequest[] = [];
-  const server = await startFakeServer((request, response) => {
+  const server = await startFakeServer(async (request, response) => {
     const path = new URL(request.url, 'http://emulator').pathname;
     if (request.method === 'POST' && path === '/v1/embeddings') {
       if (request.headers.authorization !== `Bearer ${options.openaiKey}`) return openaiError(response, 401, 'Incorrect API key provided.', 'invalid_api_key');
+      await options.hold?.();
       return openaiEmbeddings(request, response);
     }
     if (request.method === 'POST' && path === '/openai/v1/embeddings') {

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConfiguredProvider as Provider, TargetConfig } from '../../config/runtime-config.ts';
 import { upstreamLimits } from '../../config/upstream-limits.ts';
 import { GatewayError } from '../../core/errors.ts';
-import { log } from '../../core/log.ts';
 import { dialectCodecs } from '../../dialects/registry.ts';
 import { findPricing } from '../../observability/pricing.ts';
 import { worstCaseMicros, type Reservation } from '../../policy/budget/budget-guard.ts';
@@ -11,15 +10,17 @@ import type { RateLimitTicket } from '../../policy/rate-limit/rate-limiter.ts';
 import { minimalFeatures } from '../../routing/request-features.ts';
 import { checkAnswerShape } from '../../upstream/check-answer-shape.ts';
 import { parseUpstreamJson, readBoundedBody } from '../../upstream/read-bounded-body.ts';
-import { runAttemptLoop } from '../attempt-loop.ts';
 import { asGatewayError, readBody, sendError, sendJson } from '../client-io.ts';
+import { finishRequest } from '../finish-request.ts';
 import type { Gateway } from '../gateway.ts';
+import { headerValue } from '../header-value.ts';
+import { inFlightOverloaded } from '../in-flight-overloaded.ts';
 import { modelHeaders } from '../model-headers.ts';
 import { readAttribution } from '../read-attribution.ts';
 import { readUpstreamError } from '../read-upstream-error.ts';
-import { recordRequest } from '../record-request.ts';
 import { RequestContext } from '../request-context.ts';
 import { sendProviderCall } from '../send-provider-call.ts';
+import { runTracedAttempts } from '../run-traced-attempts.ts';
 import { settleSpend } from '../settle-spend.ts';
 import { embeddingsCalls, type Embedded } from './embeddings-wire.ts';
 import { encodeEmbeddingsResponse } from './encode-embeddings-response.ts';
@@ -39,15 +40,28 @@ export async function handleEmbeddings(gateway: Gateway, request: IncomingMessag
   response.on('close', () => {
     if (!response.writableFinished) abort.abort();
   });
+  // Counted toward the same in-flight caps as a model call.
+  const inFlight = gateway.enterInFlight();
   const runtime = gateway.acquire();
-  const span = gateway.tracer.startRequest({ requestId: context.requestId, surface: 'openai-chat', endpoint: url.pathname, traceparent: undefined });
+  const span = gateway.tracer.startRequest({
+    requestId: context.requestId,
+    surface: 'openai-chat',
+    endpoint: url.pathname,
+    traceparent: headerValue(request.headers['traceparent']),
+  });
   let ticket: RateLimitTicket | undefined;
   let reservation: Reservation | undefined;
-  let fallbacks = 0;
+  let heldKey: string | undefined;
   try {
+    const limits = runtime.config.server;
+    if (inFlight > limits.maxInFlight) throw inFlightOverloaded(limits.maxInFlight, false);
     context.key = await runtime.keys.authenticate(readCredential(request.headers, url.searchParams));
+    if (context.key) {
+      heldKey = context.key.name;
+      if (gateway.enterKeyInFlight(heldKey) > limits.maxInFlightPerKey) throw inFlightOverloaded(limits.maxInFlightPerKey, true);
+    }
     context.attribution = readAttribution(request.headers, runtime.config.attribution);
-    const raw = await readBody(request, runtime.config.server.maxBodyBytes, runtime.config.server.bodyIdleTimeoutMs);
+    const raw = await readBody(request, limits.maxBodyBytes, limits.bodyIdleTimeoutMs);
     const embeddings = readEmbeddingsRequest(raw);
     context.model = embeddings.model;
     context.stream = false;
@@ -76,32 +90,16 @@ export async function handleEmbeddings(gateway: Gateway, request: IncomingMessag
     ticket = await runtime.rateLimiter.acquire(context.key, runtime.rateLimiter.applies(context.key) ? features.inputTokens : 0);
     for (const [name, value] of Object.entries(ticket.headers)) response.setHeader(name, value);
 
-    await runAttemptLoop({
-      context,
-      router: runtime.router,
-      providers: runtime.providers,
-      plan,
-      features,
-      signal: abort.signal,
-      committed: () => response.headersSent,
-      attempt: async (provider, target, fallbackCount) => {
-        fallbacks = fallbackCount;
-        const attemptSpan = span.startAttempt(provider.config.name, target.model);
-        try {
-          const embedded = await embed(gateway, provider, target, embeddings, abort.signal);
-          const inputTokens = embedded.inputTokens ?? estimateTokens(embeddings);
-          context.usage = { inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
-          if (embedded.inputTokens === undefined) context.usageEstimated = true;
-          context.markFirstByte();
-          context.status = 200;
-          sendJson(response, 200, encodeEmbeddingsResponse(embedded.vectors, embeddings, inputTokens), modelHeaders(context, fallbackCount));
-          attemptSpan.end(200);
-        } catch (error) {
-          attemptSpan.end(error instanceof GatewayError ? error.status : null, { code: error instanceof GatewayError ? error.code : 'gateway_internal' });
-          throw error;
-        }
-      },
-    });
+    const forward = async (provider: Provider, target: TargetConfig, fallbackCount: number): Promise<void> => {
+      const embedded = await embed(gateway, provider, target, embeddings, abort.signal);
+      const inputTokens = embedded.inputTokens ?? estimateTokens(embeddings);
+      context.usage = { inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+      if (embedded.inputTokens === undefined) context.usageEstimated = true;
+      context.markFirstByte();
+      context.status = 200;
+      sendJson(response, 200, encodeEmbeddingsResponse(embedded.vectors, embeddings, inputTokens), modelHeaders(context, fallbackCount));
+    };
+    await runTracedAttempts(runtime, context, plan, features, abort.signal, response, span, forward, undefined);
     context.outcome ??= 'ok';
   } catch (error) {
     if (abort.signal.aborted) {
@@ -114,23 +112,12 @@ export async function handleEmbeddings(gateway: Gateway, request: IncomingMessag
     }
   } finally {
     context.price();
-    if (ticket) {
-      const held = ticket;
-      void held
-        .settle(context.usage?.inputTokens ?? 0)
-        .finally(() => held.release())
-        .catch((error: unknown) => log.error(`[${context.requestId}] could not settle the rate-limit ticket`, error));
-    }
-    const row = recordRequest(context, gateway.storage.logs);
-    gateway.metrics.observeRequest(row, { alias: context.model ?? undefined, fallbacks, cache: 'bypass' });
-    span.end(row, { fallbacks, cache: 'bypass', guardrails: [] });
-    if (reservation) {
-      await settleSpend(reservation, context).then(
-        (warnings) => warnings.forEach((warning) => gateway.onBudgetWarning(warning)),
-        (error: unknown) => log.error(`[${context.requestId}] could not settle spend`, error),
-      );
-    }
+    // Embeddings produce no output tokens, never use the response cache ('bypass') and have no guardrails.
+    finishRequest(gateway, context, ticket, span);
+    // Never rejects; the guard itself reports what the settle crosses (its notify → gateway.onBudgetWarning).
+    if (reservation) await settleSpend(reservation, context);
     gateway.release(runtime);
+    gateway.leaveInFlight(heldKey);
   }
 }
 
