@@ -53,7 +53,8 @@ export class SqliteSpendLedger {
     };
   }
 
-  append(entry: SpendLedgerEntry): void {
+  /** `createdAt`: the entry's instant already normalized (parsing a date costs more than the insert's bindings). */
+  append(entry: SpendLedgerEntry, createdAt = normalizedInstant(entry.createdAt)): void {
     this.insert.run({
       requestId: entry.requestId,
       attempt: count(entry.attempt),
@@ -72,14 +73,14 @@ export class SqliteSpendLedger {
       costMicros: count(entry.costMicros),
       estimated: entry.estimated ? 1 : 0,
       reason: entry.reason,
-      createdAt: normalizedInstant(entry.createdAt) ?? new Date().toISOString(),
+      createdAt: createdAt ?? new Date().toISOString(),
     });
   }
 
   /** Appends unless the same row (request, attempt, instant) is already there: a replayed one. */
   appendOnce(entry: SpendLedgerEntry): void {
     const createdAt = normalizedInstant(entry.createdAt);
-    if (createdAt === undefined || this.exists.get(entry.requestId, count(entry.attempt), createdAt) === undefined) this.append(entry);
+    if (createdAt === undefined || this.exists.get(entry.requestId, count(entry.attempt), createdAt) === undefined) this.append(entry, createdAt);
   }
 
   /** Spend of a subject within [start, resetAt): the seed of a counter that appears mid-window. */
