@@ -49,3 +49,33 @@ describe('RequestBody.withMember', () => {
     assert.deepEqual(JSON.parse(body.withMember('prompt_cache_key', 'z').toString('utf8')), { input: [], prompt_cache_key: 'z' });
   });
 });
+
+describe('RequestBody.withMemberBody', () => {
+  test('the rewritten body keeps the parse (the member replaced), which is what its bytes parse to', () => {
+    const body = new RequestBody(Buffer.from('{"model":"m","input":[{"role":"user","content":"h\\u00e9"}],"prompt_cache_key":"abc","tools":[]}'));
+    body.fields();
+    const next = body.withMemberBody('prompt_cache_key', 'sy_x');
+    assert.equal(next.isParsed(), true);
+    assert.deepEqual(next.fields(), JSON.parse(next.raw.toString('utf8')));
+    assert.equal(next.fields()['prompt_cache_key'], 'sy_x');
+    assert.equal(body.fields()['prompt_cache_key'], 'abc', 'the original parse is not changed');
+  });
+
+  test('an unparsed body stays unparsed, and what is known of its unique leading keys carries over', () => {
+    const body = new RequestBody(Buffer.from('{"model":"m","prompt_cache_key":"abc","input":"hi"}'));
+    assert.equal(body.member('model'), 'm');
+    const next = body.withMemberBody('prompt_cache_key', 'model');
+    assert.equal(next.isParsed(), false);
+    // The new value spells "model" as a string, not a key: `model` is still read from the bytes.
+    assert.equal(next.member('model'), 'm');
+    assert.equal(next.isParsed(), false);
+    assert.deepEqual(JSON.parse(next.raw.toString('utf8')), { model: 'm', prompt_cache_key: 'model', input: 'hi' });
+  });
+
+  test('a duplicate model key stays distrusted after the rewrite', () => {
+    const body = new RequestBody(Buffer.from('{"model":"a","prompt_cache_key":"abc","model":"b"}'));
+    assert.equal(body.member('model'), 'b', 'the parse decides, as an upstream parser would');
+    const next = body.withMemberBody('prompt_cache_key', 'sy_x');
+    assert.equal(next.member('model'), 'b');
+  });
+});

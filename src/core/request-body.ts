@@ -101,6 +101,18 @@ export class RequestBody {
   }
 
   /**
+   * `withMember` as a body that keeps what this one knows: its parse, with the member replaced
+   * (the bytes say exactly that), and which leading keys are unique (a spliced string value adds
+   * no key). So the rest of the pipe neither parses the rewritten body again nor rescans it.
+   */
+  withMemberBody(name: string, value: string): RequestBody {
+    const next = new RequestBody(this.withMember(name, value));
+    if (this.parsed) next.parsed = { ...this.parsed, [name]: value };
+    for (const [key, unique] of this.unique) if (key !== name) next.unique.set(key, unique);
+    return next;
+  }
+
+  /**
    * The body with a top-level member set to any JSON value. When the body does not mention the
    * member at all it is spliced in after the opening brace, without parsing the rest.
    */

@@ -12,7 +12,8 @@ import { isRecord } from './wire.ts';
  * bodies cost a byte search and pass untouched.
  */
 export function adaptForTarget(body: RequestBody, _target: TargetProfile, context: PassthroughAdaptContext): Buffer | undefined {
-  if (!mayHoldMember(body.raw, 'encrypted_content', SEAL_PREFIX)) return undefined;
+  // Parsed already (the guardrails read most bodies): the items are looked at directly.
+  if (!body.isParsed() && !mayHoldMember(body.raw, 'encrypted_content', SEAL_PREFIX)) return undefined;
   const fields = body.fields();
   if (!Array.isArray(fields.input)) return undefined;
   const input = fields.input.filter(

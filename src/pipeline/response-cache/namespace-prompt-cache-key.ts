@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { RequestBody } from '../../core/request-body.ts';
+import type { RequestBody } from '../../core/request-body.ts';
 import type { DialectId } from '../../core/ir/index.ts';
 
 /** The dialects whose requests carry a client-chosen `prompt_cache_key` at the top level. */
@@ -32,5 +32,5 @@ export function withNamespacedPromptCacheKey(body: RequestBody, dialect: Dialect
   if (!carriers.has(dialect)) return body;
   const value = body.optionalMember('prompt_cache_key');
   if (typeof value !== 'string' || value === '') return body;
-  return new RequestBody(body.withMember('prompt_cache_key', namespacedPromptCacheKey(secret(), scope(), value)));
+  return body.withMemberBody('prompt_cache_key', namespacedPromptCacheKey(secret(), scope(), value));
 }
