@@ -25,6 +25,7 @@ import {
 } from './admin-key-body.ts';
 import { viewOfConfigKey, viewOfRecord, type AdminKeyView } from './admin-key-view.ts';
 import { requireMasterKey } from './require-master-key.ts';
+import { sendAdminError, startAdminAnswer } from './admin-answer.ts';
 
 export { requireMasterKey } from './require-master-key.ts';
 
@@ -58,8 +59,7 @@ class AdminError extends Error {
 export async function handleAdminRequest(context: AdminContext, request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
   const path = url.pathname;
   if (path !== '/admin/keys' && !path.startsWith('/admin/keys/')) return false;
-  if (!response.hasHeader('x-request-id')) response.setHeader('x-request-id', `req_${randomBytes(12).toString('hex')}`);
-  response.setHeader('cache-control', 'no-store');
+  startAdminAnswer(response);
   const method = request.method ?? 'GET';
   try {
     (context.authorize ?? ((incoming: IncomingMessage) => requireMasterKey(context.config, incoming)))(request);
@@ -235,10 +235,5 @@ function sendError(response: ServerResponse, error: unknown): void {
     const type = error.status === 403 ? 'permission_error' : 'invalid_request_error';
     return sendJson(response, error.status, { error: { message: error.message, type, code: error.code, param: error.param } });
   }
-  if (isGatewayError(error)) {
-    const encoded = openaiResponsesCodec.encodeError(error.toShape());
-    return sendJson(response, encoded.status, encoded.body, encoded.headers);
-  }
-  log.error('admin API error', error);
-  sendJson(response, 500, { error: { message: 'Internal gateway error.', type: 'server_error', code: 'server_error', param: null } });
+  sendAdminError(response, error);
 }

@@ -1,14 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { KeyConfig, ScopedBudgetConfig } from '../../config/runtime-config.ts';
-import { GatewayError, isGatewayError } from '../../core/errors.ts';
-import { log } from '../../core/log.ts';
-import { openaiResponsesCodec } from '../../dialects/openai-responses/index.ts';
+import { GatewayError } from '../../core/errors.ts';
 import { sendJson } from '../../pipeline/client-io.ts';
 import { keyConfigOf } from '../../policy/key-directory.ts';
 import { budgetStandings, type BudgetStanding } from '../../policy/budget/budget-report.ts';
 import type { SpendStore } from '../../store/spend-store.ts';
 import type { VirtualKeyStore } from '../../store/virtual-key-store.ts';
+import { sendAdminError, startAdminAnswer } from './admin-answer.ts';
 
 export interface BudgetsAdminContext {
   configKeys: readonly KeyConfig[];
@@ -25,8 +23,7 @@ export interface BudgetsAdminContext {
  */
 export async function handleBudgetsAdmin(context: BudgetsAdminContext, request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
   if (url.pathname !== '/admin/budgets') return false;
-  if (!response.hasHeader('x-request-id')) response.setHeader('x-request-id', `req_${randomBytes(12).toString('hex')}`);
-  response.setHeader('cache-control', 'no-store');
+  startAdminAnswer(response);
   try {
     context.authorize(request);
     if (request.method !== 'GET') {
@@ -44,13 +41,7 @@ export async function handleBudgetsAdmin(context: BudgetsAdminContext, request: 
     const standings = await budgetStandings(context.spend, { configKeys: context.configKeys, storedKeys: stored, budgets: context.budgets, now });
     sendJson(response, 200, { data: standings.map(viewOfStanding) });
   } catch (error) {
-    if (isGatewayError(error)) {
-      const encoded = openaiResponsesCodec.encodeError(error.toShape());
-      sendJson(response, encoded.status, encoded.body, encoded.headers);
-    } else {
-      log.error('admin API error', error);
-      sendJson(response, 500, { error: { message: 'Internal gateway error.', type: 'server_error', code: 'server_error', param: null } });
-    }
+    sendAdminError(response, error);
   }
   return true;
 }

@@ -1,8 +1,6 @@
 import { log } from '../../core/log.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { GatewayError, invalidRequest, isGatewayError } from '../../core/errors.ts';
-import { openaiResponsesCodec } from '../../dialects/openai-responses/index.ts';
 import { viewOfLogRow, viewOfSpendRow } from '../../observability/log-row-view.ts';
 import type { GatewayMetrics } from '../../observability/metrics.ts';
 import type { LogQuery, Outcome, RequestLogStore } from '../../store/ports.ts';
@@ -10,6 +8,7 @@ import type { SpendGroupBy, SpendRollupQuery, SpendRollupRow } from '../../store
 import { sendJson } from '../../pipeline/client-io.ts';
 import type { ModelConfig } from '../../config/runtime-config.ts';
 import { experimentReport } from './experiment-report.ts';
+import { sendAdminError, startAdminAnswer } from './admin-answer.ts';
 
 export interface SpendRollupSource {
   rollup(query: SpendRollupQuery): Promise<SpendRollupRow[]>;
@@ -60,8 +59,7 @@ export async function handleObservabilityAdmin(
 ): Promise<boolean> {
   const path = url.pathname;
   if (path !== '/admin/logs' && path !== '/admin/spend' && path !== '/admin/experiments') return false;
-  if (!response.hasHeader('x-request-id')) response.setHeader('x-request-id', `req_${randomBytes(12).toString('hex')}`);
-  response.setHeader('cache-control', 'no-store');
+  startAdminAnswer(response);
   try {
     context.authorize(request);
     if (request.method !== 'GET') {
@@ -82,7 +80,7 @@ export async function handleObservabilityAdmin(
       sendJson(response, 200, { data: rows.map(viewOfSpendRow), source });
     }
   } catch (error) {
-    sendError(response, error);
+    sendAdminError(response, error);
   }
   return true;
 }
@@ -151,13 +149,4 @@ function readInstant(text: string, name: string): string {
   const time = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text).getTime() : Number.NaN;
   if (!Number.isFinite(time)) throw invalidRequest(`${name}: "${text}" is not an ISO date or time (e.g. 2025-06-01 or 2025-06-01T12:00:00Z).`, name);
   return new Date(time).toISOString();
-}
-
-function sendError(response: ServerResponse, error: unknown): void {
-  if (isGatewayError(error)) {
-    const encoded = openaiResponsesCodec.encodeError(error.toShape());
-    return sendJson(response, encoded.status, encoded.body, encoded.headers);
-  }
-  log.error('admin API error', error);
-  sendJson(response, 500, { error: { message: 'Internal gateway error.', type: 'server_error', code: 'server_error', param: null } });
 }
