@@ -67,17 +67,8 @@ export interface Overview {
   until: string;
   bucket_ms: number;
   series: OverviewPoint[];
-  totals: {
-    requests: number;
-    requests_per_minute: number;
-    errors: number;
-    error_rate: number;
-    p50_latency_ms: number | null;
-    p99_latency_ms: number | null;
-    p50_ttft_ms: number | null;
-    p99_ttft_ms: number | null;
-    truncated: boolean;
-  };
+  /** The whole range's figures: a point's, without its time and cost. */
+  totals: Omit<OverviewPoint, 't' | 'cost_usd'> & { truncated: boolean };
   spend: { today_usd: number; month_usd: number; week_start: string; week_by_key: SpendGroup[] };
   top: { keys: SpendGroup[]; teams: SpendGroup[]; models: SpendGroup[] };
   caching: { totals: CacheView; by_key: CacheView[]; by_model: CacheView[] };
