@@ -93,6 +93,12 @@ export const sqliteOperations = {
   'cache.put': (engine: SqliteEngine, key: string, value: string, expiresAt: number) => engine.responseCache.put(key, value, expiresAt),
 };
 
+/**
+ * Writes nobody waits on that may share one transaction when they arrive in one message (the
+ * stored responses of a few requests): one commit for all, instead of one each.
+ */
+export const batchedWrites: ReadonlySet<string> = new Set<keyof typeof sqliteOperations>(['responses.put']);
+
 export type SqliteOperations = typeof sqliteOperations;
 export type SqliteOperationName = keyof SqliteOperations;
 /** The arguments of an operation, without the engine. */

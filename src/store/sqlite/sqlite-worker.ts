@@ -1,5 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqliteEngine, serializeError, sqliteOperations, type SqliteEngine, type SqliteReply, type SqliteRequest } from './sqlite-operations.ts';
+import {
+  batchedWrites,
+  openSqliteEngine,
+  serializeError,
+  sqliteOperations,
+  type SqliteEngine,
+  type SqliteReply,
+  type SqliteRequest,
+} from './sqlite-operations.ts';
 
 /**
  * The storage worker thread: owns the one better-sqlite3 connection and answers the main
@@ -32,7 +40,7 @@ port.on('message', (batch: SqliteRequest[] | 'close') => {
   const later: Promise<SqliteReply>[] = [];
   for (let index = 0; index < batch.length; ) {
     let end = index + 1;
-    if (batch[index]!.op === 'responses.put') while (end < batch.length && batch[end]!.op === 'responses.put') end++;
+    if (batchedWrites.has(batch[index]!.op)) while (end < batch.length && batchedWrites.has(batch[end]!.op)) end++;
     const answers = end - index > 1 ? runTogether(batch.slice(index, end)) : [run(batch[index]!)];
     for (const answer of answers) {
       if (answer instanceof Promise) later.push(answer);
@@ -44,10 +52,7 @@ port.on('message', (batch: SqliteRequest[] | 'close') => {
   if (later.length > 0) void Promise.all(later).then((answers) => port.postMessage(answers));
 });
 
-/**
- * Stored responses that arrive together (the main thread lets them wait a few ms for company) are
- * written in one transaction: one commit instead of one per response. A failed commit fails them all.
- */
+/** Batched writes that arrive together (`batchedWrites`) run in one transaction; a failed commit fails them all. */
 function runTogether(requests: SqliteRequest[]): (SqliteReply | Promise<SqliteReply>)[] {
   try {
     return engine.database.transaction(() => requests.map(run))();
